@@ -1,0 +1,190 @@
+"""Accounts, desk sessions and API tokens.
+
+Secrets handed out (session cookies, bearer tokens) are random and kept only as SHA-256
+hashes; passwords are kept as argon2id hashes. Logging in answers the same for an unknown
+address and a wrong password, and failures are throttled per account and per client address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+
+from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound, TooManyRequests
+from livefeed.domain.text import clean_line
+from livefeed.domain.users import Role, User, check_password, clean_email
+from livefeed.services import Services
+from livefeed.store import accounts as store
+
+_hasher = PasswordHasher()
+# Verified against when the address is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+LOGIN_FAILED = "that email address and password do not match an account"
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in desk session: the cookie value is shown to the browser once, then hashed."""
+
+    token: str
+    user: User
+    csrf_token: str
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def add_user(
+    svc: Services,
+    email: str,
+    password: str,
+    *,
+    role: Role = Role.EDITOR,
+    display_name: str = "",
+) -> User:
+    checks = Checks()
+    clean = checks.run(lambda: clean_email(email), "")
+    checks.run(lambda: check_password(password), "")
+    name = (
+        checks.run(lambda: clean_line(display_name, "display_name", max_length=200), "")
+        or clean.split("@")[0]
+    )
+    checks.done()
+    password_hash = _hasher.hash(password)
+    try:
+        with svc.db.write() as conn:
+            if store.email_taken(conn, clean):
+                raise Conflict(f"there is already an account for {clean}", field="email")
+            user_id = store.insert_user(
+                conn,
+                email=clean,
+                display_name=name,
+                password_hash=password_hash,
+                role=role,
+                now=svc.clock(),
+            )
+            user = store.get_user(conn, user_id)
+    except IntegrityError:
+        raise Conflict(f"there is already an account for {clean}", field="email") from None
+    assert user is not None
+    return user
+
+
+def ensure_first_admin(
+    svc: Services, email: str = "admin@livefeed.local"
+) -> tuple[str, str] | None:
+    """On an empty site, make an admin with a random password; the caller shows it once."""
+    with svc.db.read() as conn:
+        if store.count_users(conn):
+            return None
+    password = secrets.token_urlsafe(12)
+    add_user(svc, email, password, role=Role.ADMIN, display_name="Admin")
+    return email, password
+
+
+def log_in(svc: Services, email: str, password: str, *, address: str) -> Session:
+    """Check a password and open a new session (never reuse one: the id rotates at login)."""
+    account_key, address_key = f"account:{email.strip().lower()}", f"address:{address}"
+    wait = svc.login_throttle.retry_after(account_key, address_key)
+    if wait:
+        raise TooManyRequests(
+            f"too many failed logins: try again in {_minutes(wait)}", retry_after=wait
+        )
+    with svc.db.read() as conn:
+        found = store.get_with_hash(conn, email.strip().lower())
+    user, password_hash = found if found else (None, _DUMMY_HASH)
+    if not _verify(password_hash, password) or user is None or user.disabled:
+        svc.login_throttle.fail(account_key, address_key)
+        raise Invalid.field("password", LOGIN_FAILED)
+    svc.login_throttle.clear(account_key)
+    if _hasher.check_needs_rehash(password_hash):
+        with svc.db.write() as conn:
+            store.set_password_hash(conn, user.id, _hasher.hash(password))
+    return open_session(svc, user)
+
+
+def open_session(svc: Services, user: User) -> Session:
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    now = svc.clock()
+    with svc.db.write() as conn:
+        store.insert_session(
+            conn,
+            id_hash=_digest(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            now=now,
+            expires_at=now + timedelta(days=svc.settings.session_days),
+        )
+    return Session(token, user, csrf)
+
+
+def session_user(svc: Services, token: str) -> Session | None:
+    """The session behind a cookie value, or ``None`` if it is unknown, expired or revoked."""
+    if not token or len(token) > 100:
+        return None
+    with svc.db.read() as conn:
+        found = store.get_session(conn, _digest(token), svc.clock())
+    if found is None:
+        return None
+    user, csrf = found
+    return Session(token, user, csrf)
+
+
+def log_out(svc: Services, token: str) -> None:
+    with svc.db.write() as conn:
+        store.delete_session(conn, _digest(token))
+
+
+def change_password(svc: Services, user: User, current: str, new: str) -> Session:
+    """Every other session of the account ends; the caller gets a fresh one."""
+    check_password(new)
+    with svc.db.read() as conn:
+        found = store.get_with_hash(conn, user.email)
+    if found is None or not _verify(found[1], current):
+        raise Invalid.field("current_password", "that is not your current password")
+    with svc.db.write() as conn:
+        store.set_password_hash(conn, user.id, _hasher.hash(new))
+        store.delete_sessions_of(conn, user.id)
+    return open_session(svc, user)
+
+
+def create_token(svc: Services, email: str, name: str = "") -> str:
+    """A new bearer token for the account; only its hash is kept, so it is shown once."""
+    clean = clean_email(email)
+    label = clean_line(name, "name", max_length=200) or "token"
+    token = "lf_" + secrets.token_urlsafe(32)
+    with svc.db.write() as conn:
+        found = store.get_with_hash(conn, clean)
+        if found is None:
+            raise NotFound(f"there is no account for {clean}")
+        store.insert_token(
+            conn, token_hash=_digest(token), user_id=found[0].id, name=label, now=svc.clock()
+        )
+    return token
+
+
+def token_user(svc: Services, token: str) -> User | None:
+    if not token or len(token) > 100:
+        return None
+    with svc.db.read() as conn:
+        return store.user_for_token(conn, _digest(token))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _minutes(seconds: int) -> str:
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -1,0 +1,96 @@
+"""The few failures a use case can report; the web and CLI faces each render them in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class LivefeedError(Exception):
+    """Base of every error a reader, editor or script is meant to see."""
+
+    status = 500
+    title = "Error"
+
+
+class NotFound(LivefeedError):
+    status = 404
+    title = "Not found"
+
+
+class Unauthorized(LivefeedError):
+    """No valid credentials were given (the API's 401)."""
+
+    status = 401
+    title = "Not signed in"
+
+
+class Forbidden(LivefeedError):
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(LivefeedError):
+    """The change clashes with the current state (a taken slug, a stale version, a deleted post)."""
+
+    status = 409
+    title = "Conflict"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class TooManyRequests(LivefeedError):
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Invalid(LivefeedError):
+    """Input that breaks a rule, with every offending field and what is wrong with it.
+
+    Forms show each message next to its field; the API lists them in problem+json.
+    """
+
+    status = 422
+    title = "Invalid input"
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        first_field, first_message = next(iter(self.errors.items()))
+        super().__init__(f"{first_field}: {first_message}")
+
+    @classmethod
+    def field(cls, name: str, message: str) -> Invalid:
+        return cls({name: message})
+
+
+class Checks:
+    """Runs several field checks and reports every failure at once, not just the first.
+
+    A form with three mistakes should show three messages, not make its user submit three times.
+    """
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def run(self, check: Callable[[], T], fallback: T) -> T:
+        try:
+            return check()
+        except Invalid as error:
+            for field, message in error.errors.items():
+                self.errors.setdefault(field, message)
+            return fallback
+
+    def fail(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def done(self) -> None:
+        if self.errors:
+            raise Invalid(self.errors)

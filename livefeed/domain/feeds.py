@@ -1,0 +1,158 @@
+"""A live feed: one running story, its status and the rules for changing it."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from livefeed.domain.errors import Checks, Invalid
+from livefeed.domain.text import clean_line, clean_tags, clean_text, clean_web_url
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_LENGTH = (3, 80)
+TITLE_LENGTH = 200
+LEAD_LENGTH = 5_000
+NOTES_LENGTH = 3_000
+
+
+class FeedStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+# An ended feed may be reopened when the story flares up again; nothing goes back to scheduled.
+_TRANSITIONS: dict[FeedStatus, frozenset[FeedStatus]] = {
+    FeedStatus.SCHEDULED: frozenset({FeedStatus.LIVE, FeedStatus.ENDED}),
+    FeedStatus.LIVE: frozenset({FeedStatus.ENDED}),
+    FeedStatus.ENDED: frozenset({FeedStatus.LIVE}),
+}
+
+
+@dataclass(frozen=True)
+class FeedInput:
+    """What an editor sets on a feed; everything else about it is kept by Livefeed."""
+
+    slug: str
+    title: str
+    lead: str
+    notes: str
+    tags: tuple[str, ...]
+    timezone: str
+    coverage_start: datetime | None
+    audio_stream_url: str
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: int
+    slug: str
+    title: str
+    lead: str
+    notes: str
+    tags: tuple[str, ...]
+    timezone: str
+    status: FeedStatus
+    coverage_start: datetime | None
+    coverage_end: datetime | None
+    audio_stream_url: str
+    last_seq: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status is FeedStatus.LIVE
+
+    def as_input(self) -> dict[str, object]:
+        """The feed's editable fields, shaped like a form or API body (the base of a PATCH)."""
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "lead": self.lead,
+            "notes": self.notes,
+            "tags": list(self.tags),
+            "timezone": self.timezone,
+            "coverage_start": self.coverage_start.isoformat() if self.coverage_start else "",
+            "audio_stream_url": self.audio_stream_url,
+        }
+
+
+def parse_feed_input(fields: Mapping[str, object]) -> FeedInput:
+    """Check every field of a feed at once; raise :class:`Invalid` listing all that are wrong."""
+    checks = Checks()
+    slug = checks.run(lambda: clean_slug(fields.get("slug")), "")
+    title = checks.run(
+        lambda: clean_line(fields.get("title"), "title", max_length=TITLE_LENGTH, required=True),
+        "",
+    )
+    lead = checks.run(lambda: clean_text(fields.get("lead"), "lead", max_length=LEAD_LENGTH), "")
+    notes = checks.run(
+        lambda: clean_text(fields.get("notes"), "notes", max_length=NOTES_LENGTH), ""
+    )
+    tags: tuple[str, ...] = checks.run(lambda: clean_tags(fields.get("tags")), ())
+    timezone = checks.run(lambda: clean_timezone(fields.get("timezone")), "UTC")
+    start = checks.run(lambda: parse_moment(fields.get("coverage_start"), "coverage_start"), None)
+    audio = checks.run(
+        lambda: clean_web_url(fields.get("audio_stream_url"), "audio_stream_url"), ""
+    )
+    checks.done()
+    return FeedInput(slug, title, lead, notes, tags, timezone, start, audio)
+
+
+def clean_slug(value: object) -> str:
+    slug = clean_line(value, "slug", max_length=SLUG_LENGTH[1], required=True).lower()
+    if not _SLUG.match(slug):
+        raise Invalid.field("slug", "use lower-case letters, digits and single hyphens")
+    if len(slug) < SLUG_LENGTH[0]:
+        raise Invalid.field("slug", f"must be at least {SLUG_LENGTH[0]} characters")
+    return slug
+
+
+def clean_timezone(value: object) -> str:
+    name = clean_line(value, "timezone", max_length=64) or "UTC"
+    if name not in _zone_names():
+        raise Invalid.field("timezone", f"“{name}” is not an IANA time zone such as Europe/London")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid.field("timezone", f"“{name}” is not a known time zone") from None
+    return name
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    """Read once: listing the zone database walks the disk."""
+    return frozenset(available_timezones()) | {"UTC"}
+
+
+def parse_moment(value: object, field: str) -> datetime | None:
+    """An ISO 8601 moment with an offset (a bare local time is ambiguous, so it is refused)."""
+    text = clean_line(value, field, max_length=64)
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid.field(field, "must be a date and time like 2026-11-25T18:30:00Z") from None
+    if moment.tzinfo is None:
+        raise Invalid.field(field, "must include a time zone offset, like Z or +01:00")
+    return moment
+
+
+def check_transition(current: FeedStatus, wanted: FeedStatus) -> None:
+    """Refuse a status change that makes no sense (ending an ended feed, unscheduling)."""
+    if wanted is current:
+        return
+    if wanted not in _TRANSITIONS[current]:
+        raise Invalid.field("status", f"a {current} feed cannot become {wanted}")

@@ -1,0 +1,187 @@
+"""A post: one timestamped update in a feed, its parts and the rules for its fields.
+
+Fields are named the same way everywhere (``headline``, ``quote.text``, ``image.url`` …): the
+compose form uses these names for its inputs and the API flattens its JSON into them, so an
+error names the same field on a page and in problem+json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from livefeed.domain.errors import Checks, Conflict
+from livefeed.domain.text import clean_flag, clean_line, clean_tags, clean_text, clean_web_url
+
+HEADLINE_LENGTH = 200
+BODY_LENGTH = 20_000
+QUOTE_LENGTH = 2_000
+NAME_LENGTH = 200
+CAPTION_LENGTH = 500
+SUMMARY_LENGTH = 500
+
+
+class PostState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    caption: str
+    credit: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class ReadMore:
+    """A card pointing to the full article behind an update."""
+
+    url: str
+    title: str
+    summary: str
+    image_url: str
+
+
+@dataclass(frozen=True)
+class PostInput:
+    headline: str
+    body: str
+    quote: Quote | None
+    image: Image | None
+    read_more: ReadMore | None
+    tags: tuple[str, ...]
+    key_event: bool
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    feed_id: int
+    state: PostState
+    headline: str
+    body: str
+    body_html: str
+    quote: Quote | None
+    image: Image | None
+    read_more: ReadMore | None
+    tags: tuple[str, ...]
+    key_event: bool
+    pinned: bool
+    author_id: int | None
+    author_name: str
+    published_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    seq: int
+
+    @property
+    def is_published(self) -> bool:
+        return self.state is PostState.PUBLISHED
+
+    def as_fields(self) -> dict[str, object]:
+        """The post's editable fields in their flat form names (the base of an edit)."""
+        quote = self.quote or Quote("", "")
+        image = self.image or Image("", "", "", "")
+        card = self.read_more or ReadMore("", "", "", "")
+        return {
+            "headline": self.headline,
+            "body": self.body,
+            "quote.text": quote.text,
+            "quote.attribution": quote.attribution,
+            "image.url": image.url,
+            "image.caption": image.caption,
+            "image.credit": image.credit,
+            "image.alt": image.alt,
+            "read_more.url": card.url,
+            "read_more.title": card.title,
+            "read_more.summary": card.summary,
+            "read_more.image_url": card.image_url,
+            "tags": list(self.tags),
+            "key_event": self.key_event,
+            "pinned": self.pinned,
+        }
+
+
+def parse_post_input(fields: Mapping[str, object]) -> PostInput:
+    """Check every field of a post; raise :class:`Invalid` listing each one that is wrong.
+
+    Links inside the Markdown body are checked by the renderer, which is the one that parses it.
+    """
+    checks = Checks()
+
+    def line(name: str, limit: int, required: bool = False) -> str:
+        return checks.run(
+            lambda: clean_line(fields.get(name), name, max_length=limit, required=required), ""
+        )
+
+    def url(name: str) -> str:
+        return checks.run(lambda: clean_web_url(fields.get(name), name), "")
+
+    headline = line("headline", HEADLINE_LENGTH, required=True)
+    body = checks.run(lambda: clean_text(fields.get("body"), "body", max_length=BODY_LENGTH), "")
+
+    quote_text = checks.run(
+        lambda: clean_text(fields.get("quote.text"), "quote.text", max_length=QUOTE_LENGTH), ""
+    )
+    attribution = line("quote.attribution", NAME_LENGTH)
+    if attribution and not quote_text:
+        checks.fail("quote.text", "a quote needs its words as well as who said them")
+    quote = Quote(quote_text, attribution) if quote_text else None
+
+    image_url = url("image.url")
+    caption = line("image.caption", CAPTION_LENGTH)
+    credit = line("image.credit", NAME_LENGTH)
+    alt = line("image.alt", CAPTION_LENGTH)
+    if (caption or credit or alt) and not image_url:
+        checks.fail("image.url", "give the image's address, or clear its caption and credit")
+    if image_url and not alt:
+        checks.fail("image.alt", "describe the image for readers who cannot see it")
+    image = Image(image_url, caption, credit, alt) if image_url else None
+
+    card_url = url("read_more.url")
+    card_title = line("read_more.title", HEADLINE_LENGTH)
+    card_summary = checks.run(
+        lambda: clean_text(
+            fields.get("read_more.summary"), "read_more.summary", max_length=SUMMARY_LENGTH
+        ),
+        "",
+    )
+    card_image = url("read_more.image_url")
+    if (card_title or card_summary or card_image) and not card_url:
+        checks.fail("read_more.url", "give the article's address, or clear the card")
+    if card_url and not card_title:
+        checks.fail("read_more.title", "a Read more card needs the article's title")
+    card = ReadMore(card_url, card_title, card_summary, card_image) if card_url else None
+
+    tags: tuple[str, ...] = checks.run(lambda: clean_tags(fields.get("tags")), ())
+    key_event = checks.run(lambda: clean_flag(fields.get("key_event"), "key_event"), False)
+    pinned = checks.run(lambda: clean_flag(fields.get("pinned"), "pinned"), False)
+    checks.done()
+    return PostInput(headline, body, quote, image, card, tags, key_event, pinned)
+
+
+def check_editable(post: Post, seen_version: int | None) -> None:
+    """An edit must target a live post, and the version its author saw, if they said one."""
+    if post.state is PostState.DELETED:
+        raise Conflict("this post has been deleted and can no longer be edited")
+    if seen_version is not None and seen_version != post.version:
+        raise Conflict(
+            f"this post was changed by someone else (you edited version {seen_version}, "
+            f"it is now at version {post.version})",
+            field="version",
+        )

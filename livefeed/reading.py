@@ -1,0 +1,191 @@
+"""What readers and scripts read: the feed page, a post, the home page, a tag, changes since."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from livefeed.domain.cursors import Cursor
+from livefeed.domain.errors import Invalid, NotFound
+from livefeed.domain.feeds import Feed, FeedStatus
+from livefeed.domain.posts import Post, PostState
+from livefeed.domain.text import clean_tags
+from livefeed.services import Services
+from livefeed.store import feeds as feed_store
+from livefeed.store import posts as post_store
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    feed: Feed
+    lead_html: str
+    notes_html: str
+    pinned: Post | None
+    posts: list[Post]
+    key_events: list[Post]
+    next_cursor: str | None
+    is_first_page: bool
+
+
+@dataclass(frozen=True)
+class PostPage:
+    feed: Feed
+    post: Post
+    lead_html: str
+
+
+@dataclass(frozen=True)
+class Home:
+    live: list[Feed]
+    ended: list[Feed]
+
+
+@dataclass(frozen=True)
+class TagPage:
+    tag: str
+    feeds: list[Feed]
+    posts: list[tuple[Post, Feed]]
+    next_cursor: str | None
+
+
+def parse_cursor(text: str | None) -> Cursor | None:
+    return Cursor.decode(text) if text else None
+
+
+def parse_limit(text: str | None) -> int:
+    if not text:
+        return PAGE_SIZE
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE_SIZE:
+        raise Invalid.field("limit", f"must be a whole number from 1 to {MAX_PAGE_SIZE}")
+    return int(text)
+
+
+def feed_page(svc: Services, slug: str, cursor: str | None = None) -> FeedPage:
+    """The feed with one page of posts; the first page also carries the pinned post on top."""
+    before = parse_cursor(cursor)
+    with svc.db.read() as conn:
+        feed = _feed(conn, slug)
+        lead_html, notes_html = feed_store.rendered_texts(conn, feed.id)
+        first = before is None
+        pinned = post_store.pinned(conn, feed.id)[:1] if first else []
+        posts = post_store.timeline(
+            conn, feed.id, before=before, limit=PAGE_SIZE + 1, skip_pinned=bool(pinned)
+        )
+        key_events = post_store.key_events(conn, feed.id)
+    page, more = posts[:PAGE_SIZE], len(posts) > PAGE_SIZE
+    return FeedPage(
+        feed=feed,
+        lead_html=lead_html,
+        notes_html=notes_html,
+        pinned=pinned[0] if pinned else None,
+        posts=page,
+        key_events=key_events,
+        next_cursor=_cursor_after(page) if more else None,
+        is_first_page=first,
+    )
+
+
+def post_page(svc: Services, slug: str, post_id: int) -> PostPage:
+    with svc.db.read() as conn:
+        feed = _feed(conn, slug)
+        post = post_store.get_post(conn, post_id)
+        if post is None or post.feed_id != feed.id or post.state is not PostState.PUBLISHED:
+            raise NotFound(f"there is no post {post_id} in this feed")
+        lead_html, _ = feed_store.rendered_texts(conn, feed.id)
+    return PostPage(feed, post, lead_html)
+
+
+def get_feed(svc: Services, slug: str) -> Feed:
+    with svc.db.read() as conn:
+        return _feed(conn, slug)
+
+
+def list_posts(
+    svc: Services, slug: str, *, limit: int, cursor: str | None
+) -> tuple[Feed, list[Post], str | None]:
+    """A page of published posts, newest first (the API's listing, pinned post included)."""
+    before = parse_cursor(cursor)
+    with svc.db.read() as conn:
+        feed = _feed(conn, slug)
+        posts = post_store.timeline(
+            conn, feed.id, before=before, limit=limit + 1, skip_pinned=False
+        )
+    page = posts[:limit]
+    return feed, page, _cursor_after(page) if len(posts) > limit else None
+
+
+def changes_since(svc: Services, slug: str, seq: int, *, limit: int) -> tuple[Feed, list[Post]]:
+    """Posts published, edited or deleted after ``seq``, in ``seq`` order."""
+    with svc.db.read() as conn:
+        feed = _feed(conn, slug)
+        return feed, post_store.changed_since(conn, feed.id, seq, limit=limit)
+
+
+def parse_seq(text: str, field: str = "since") -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise Invalid.field(field, "must be an event number (a whole number, 0 or more)")
+    return int(text)
+
+
+def get_post(svc: Services, slug: str, post_id: int) -> tuple[Feed, Post]:
+    """Any post of the feed, a deleted one as its tombstone (scripts need to see deletions)."""
+    with svc.db.read() as conn:
+        feed = _feed(conn, slug)
+        post = post_store.get_post(conn, post_id)
+    if post is None or post.feed_id != feed.id:
+        raise NotFound(f"there is no post {post_id} in “{slug}”")
+    return feed, post
+
+
+def home(svc: Services) -> Home:
+    with svc.db.read() as conn:
+        live = feed_store.list_feeds(conn, [FeedStatus.LIVE, FeedStatus.SCHEDULED])
+        ended = feed_store.list_feeds(conn, [FeedStatus.ENDED], limit=20)
+    return Home(live, ended)
+
+
+def all_feeds(svc: Services) -> list[Feed]:
+    with svc.db.read() as conn:
+        return feed_store.list_feeds(
+            conn, [FeedStatus.LIVE, FeedStatus.SCHEDULED, FeedStatus.ENDED], limit=500
+        )
+
+
+def tag_page(svc: Services, tag: str, cursor: str | None = None) -> TagPage:
+    try:
+        (clean,) = clean_tags(tag, "tag")
+    except (Invalid, ValueError):
+        raise NotFound(f"“{tag}” is not a tag") from None
+    before = parse_cursor(cursor)
+    with svc.db.read() as conn:
+        feeds = feed_store.with_tag(conn, clean) if before is None else []
+        posts = post_store.with_tag(conn, clean, before=before, limit=PAGE_SIZE + 1)
+        by_id = {f.id: f for f in feeds}
+        for post in posts:
+            if post.feed_id not in by_id:
+                found = feed_store.get_by_id(conn, post.feed_id)
+                assert found is not None
+                by_id[found.id] = found
+    page = posts[:PAGE_SIZE]
+    return TagPage(
+        tag=clean,
+        feeds=feeds,
+        posts=[(post, by_id[post.feed_id]) for post in page],
+        next_cursor=_cursor_after(page) if len(posts) > PAGE_SIZE else None,
+    )
+
+
+def _cursor_after(page: list[Post]) -> str:
+    last = page[-1]
+    return Cursor(last.published_at, last.id).encode()
+
+
+def _feed(conn: Connection, slug: str) -> Feed:
+    feed = feed_store.get_by_slug(conn, slug)
+    if feed is None:
+        raise NotFound(f"there is no feed called “{slug}”")
+    return feed

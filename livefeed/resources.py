@@ -1,0 +1,99 @@
+"""The public shape of feeds and posts: addresses and JSON.
+
+One shape for the API, the event log and everything built on them, so a script, a reader's
+page and a replay after reconnecting all see the same fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from livefeed.domain.feeds import Feed
+from livefeed.domain.posts import Post, PostState
+from livefeed.domain.times import iso_utc
+
+
+class Urls:
+    """Absolute addresses under the site's canonical origin."""
+
+    def __init__(self, public_url: str) -> None:
+        self.origin = public_url.rstrip("/")
+
+    def feed_path(self, slug: str) -> str:
+        return f"/feeds/{quote(slug)}"
+
+    def post_path(self, slug: str, post_id: int) -> str:
+        return f"/feeds/{quote(slug)}/posts/{post_id}"
+
+    def feed(self, slug: str) -> str:
+        return self.origin + self.feed_path(slug)
+
+    def post(self, slug: str, post_id: int) -> str:
+        return self.origin + self.post_path(slug, post_id)
+
+
+def feed_json(feed: Feed, urls: Urls) -> dict[str, Any]:
+    return {
+        "slug": feed.slug,
+        "url": urls.feed(feed.slug),
+        "title": feed.title,
+        "lead": feed.lead,
+        "notes": feed.notes,
+        "tags": list(feed.tags),
+        "timezone": feed.timezone,
+        "status": feed.status.value,
+        "coverage_start": iso_utc(feed.coverage_start) if feed.coverage_start else None,
+        "coverage_end": iso_utc(feed.coverage_end) if feed.coverage_end else None,
+        "audio_stream_url": feed.audio_stream_url or None,
+        "last_seq": feed.last_seq,
+        "version": feed.version,
+        "updated_at": iso_utc(feed.updated_at),
+    }
+
+
+def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
+    """A post as readers may see it; a deleted post keeps only its identity."""
+    base: dict[str, Any] = {
+        "id": post.id,
+        "version": post.version,
+        "seq": post.seq,
+        "url": urls.post(slug, post.id),
+        "state": post.state.value,
+    }
+    if post.state is PostState.DELETED:
+        return base
+    return base | {
+        "published_at": iso_utc(post.published_at),
+        "updated_at": iso_utc(post.updated_at),
+        "headline": post.headline,
+        "body": post.body,
+        "body_html": post.body_html,
+        "quote": (
+            {"text": post.quote.text, "attribution": post.quote.attribution} if post.quote else None
+        ),
+        "image": (
+            {
+                "url": post.image.url,
+                "caption": post.image.caption,
+                "credit": post.image.credit,
+                "alt": post.image.alt,
+            }
+            if post.image
+            else None
+        ),
+        "read_more": (
+            {
+                "url": post.read_more.url,
+                "title": post.read_more.title,
+                "summary": post.read_more.summary,
+                "image_url": post.read_more.image_url,
+            }
+            if post.read_more
+            else None
+        ),
+        "tags": list(post.tags),
+        "key_event": post.key_event,
+        "pinned": post.pinned,
+        "author": post.author_name or None,
+    }

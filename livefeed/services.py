@@ -1,0 +1,43 @@
+"""What every use case needs, built once by ``create_app`` or the CLI and passed explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from livefeed.markup import Markup
+from livefeed.resources import Urls
+from livefeed.settings import Settings
+from livefeed.store.database import Database
+from livefeed.throttle import Throttle
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    markup: Markup
+    urls: Urls
+    login_throttle: Throttle
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+        return cls(
+            settings=settings,
+            db=Database(settings.database_url),
+            markup=Markup(settings.public_url),
+            urls=Urls(settings.public_url),
+            login_throttle=Throttle(
+                limit=settings.login_attempts, window_seconds=15 * 60, clock=clock
+            ),
+            clock=clock,
+        )
+
+    def close(self) -> None:
+        self.db.dispose()

@@ -1,0 +1,198 @@
+"""The one place that reads configuration.
+
+Every setting comes from a ``LIVEFEED_*`` environment variable (or a ``.env`` file beside the
+process), is parsed once into a frozen :class:`Settings`, and is passed explicitly from there on.
+A bad value stops start-up with a :class:`SettingsError` naming the variable, so a typo never
+turns into a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class SettingsError(Exception):
+    """A ``LIVEFEED_*`` variable holds a value that cannot be used."""
+
+
+def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        scheme = urlsplit(value).scheme.split("+")[0]
+        if scheme not in schemes:
+            raise ValueError(f"must start with {' or '.join(s + '://' for s in schemes)}")
+        return value
+
+    return parse
+
+
+def _optional_url(schemes: tuple[str, ...]) -> Callable[[str], str | None]:
+    def parse(value: str) -> str | None:
+        return _url(schemes)(value) if value else None
+
+    return parse
+
+
+def _public_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http:// or https:// origin")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError("must be an origin only, without a path")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 0 < port < 65536:
+        raise ValueError("must be between 1 and 65535")
+    return port
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be a whole number of at least 1")
+    return number
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How one variable is parsed and documented (the README table is checked against these)."""
+
+    name: str
+    default: str
+    parse: Callable[[str], Any]
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "database_url",
+        "sqlite:///./livefeed.db",
+        _url(("sqlite", "postgresql")),
+        "Where posts live: `sqlite:///path.db` (embedded) or `postgresql://user@host/db`.",
+    ),
+    Setting(
+        "redis_url",
+        "",
+        _optional_url(("redis", "rediss")),
+        "Redis for fan-out between instances; empty means one instance, in-process.",
+    ),
+    Setting(
+        "public_url",
+        "http://127.0.0.1:8000",
+        _public_url,
+        "The canonical origin readers see; `https://` also marks cookies Secure.",
+    ),
+    Setting("host", "127.0.0.1", str, "Address `livefeed serve` listens on."),
+    Setting("port", "8000", _port, "Port `livefeed serve` listens on."),
+    Setting(
+        "session_days",
+        "14",
+        _positive_int,
+        "How many days a desk login lasts.",
+    ),
+    Setting(
+        "login_attempts",
+        "5",
+        _positive_int,
+        "Failed logins allowed per account and per address in 15 minutes.",
+    ),
+    Setting(
+        "seed_demo",
+        "true",
+        _bool,
+        "Whether `livefeed serve` seeds the demo feed into an empty database.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Livefeed can be told, already parsed."""
+
+    database_url: str
+    redis_url: str | None
+    public_url: str
+    host: str
+    port: int
+    session_days: int
+    login_attempts: int
+    seed_demo: bool
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+    ) -> Settings:
+        """Parse settings from ``environ`` (default: the process), over values in ``env_file``."""
+        values = dict(read_env_file(env_file)) if env_file else {}
+        values.update(os.environ if environ is None else environ)
+        parsed: dict[str, Any] = {}
+        for setting in SETTINGS:
+            variable = env_name(setting)
+            raw = _read_secret(variable, values)
+            try:
+                parsed[setting.name] = setting.parse(setting.default if raw is None else raw)
+            except ValueError as error:
+                raise SettingsError(f"{variable}: {error}") from None
+        return cls(**parsed)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some values changed (tests and the CLI's ``--host``/``--port``)."""
+        current = {f.name: getattr(self, f.name) for f in fields(self)}
+        current.update(changes)
+        return Settings(**current)
+
+
+def env_name(setting: Setting) -> str:
+    return f"LIVEFEED_{setting.name.upper()}"
+
+
+def _read_secret(variable: str, values: Mapping[str, str]) -> str | None:
+    """``NAME`` wins; ``NAME_FILE`` names a file holding the value (for container secrets)."""
+    if variable in values:
+        return values[variable]
+    path = values.get(f"{variable}_FILE")
+    if path is None:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise SettingsError(f"{variable}_FILE: cannot read {path}: {error.strerror}") from None
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``KEY=value`` lines; blank lines and ``#`` comments skipped, quotes around values removed."""
+    if not path.is_file():
+        return {}
+    result: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        key, sep, value = stripped.partition("=")
+        if not sep:
+            raise SettingsError(f"{path}:{number}: expected KEY=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        result[key.strip()] = value
+    return result

@@ -1,0 +1,141 @@
+"""Users, their desk sessions and their API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+
+from livefeed.domain.users import Role, User
+from livefeed.store.schema import api_tokens, sessions, users
+
+
+def _user(row: RowMapping) -> User:
+    return User(
+        id=row["id"],
+        email=row["email"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        disabled=row["disabled"],
+        created_at=row["created_at"],
+    )
+
+
+def insert_user(
+    conn: Connection,
+    *,
+    email: str,
+    display_name: str,
+    password_hash: str,
+    role: Role,
+    now: datetime,
+) -> int:
+    user_id: int = conn.execute(
+        insert(users)
+        .values(
+            email=email,
+            display_name=display_name,
+            password_hash=password_hash,
+            role=role.value,
+            disabled=False,
+            created_at=now,
+        )
+        .returning(users.c.id)
+    ).scalar_one()
+    return user_id
+
+
+def email_taken(conn: Connection, email: str) -> bool:
+    return conn.execute(select(users.c.id).where(users.c.email == email)).first() is not None
+
+
+def get_user(conn: Connection, user_id: int) -> User | None:
+    row = conn.execute(select(users).where(users.c.id == user_id)).mappings().first()
+    return _user(row) if row else None
+
+
+def get_with_hash(conn: Connection, email: str) -> tuple[User, str] | None:
+    row = conn.execute(select(users).where(users.c.email == email)).mappings().first()
+    return (_user(row), row["password_hash"]) if row else None
+
+
+def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+
+
+def count_users(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+
+def insert_session(
+    conn: Connection,
+    *,
+    id_hash: str,
+    user_id: int,
+    csrf_token: str,
+    now: datetime,
+    expires_at: datetime,
+) -> None:
+    conn.execute(
+        insert(sessions).values(
+            id_hash=id_hash,
+            user_id=user_id,
+            csrf_token=csrf_token,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+
+
+def get_session(conn: Connection, id_hash: str, now: datetime) -> tuple[User, str] | None:
+    """The session's user and CSRF token, if it exists, has not expired and its user is enabled."""
+    row = (
+        conn.execute(
+            select(users, sessions.c.csrf_token)
+            .join(sessions, sessions.c.user_id == users.c.id)
+            .where(
+                sessions.c.id_hash == id_hash,
+                sessions.c.expires_at > now,
+                users.c.disabled.is_(False),
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return (_user(row), row["csrf_token"]) if row else None
+
+
+def delete_session(conn: Connection, id_hash: str) -> None:
+    conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash))
+
+
+def delete_sessions_of(conn: Connection, user_id: int) -> None:
+    conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+
+
+def insert_token(
+    conn: Connection, *, token_hash: str, user_id: int, name: str, now: datetime
+) -> int:
+    token_id: int = conn.execute(
+        insert(api_tokens)
+        .values(token_hash=token_hash, user_id=user_id, name=name, created_at=now)
+        .returning(api_tokens.c.id)
+    ).scalar_one()
+    return token_id
+
+
+def user_for_token(conn: Connection, token_hash: str) -> User | None:
+    row = (
+        conn.execute(
+            select(users)
+            .join(api_tokens, api_tokens.c.user_id == users.c.id)
+            .where(
+                api_tokens.c.token_hash == token_hash,
+                api_tokens.c.revoked_at.is_(None),
+                users.c.disabled.is_(False),
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return _user(row) if row else None

@@ -1,0 +1,73 @@
+"""The per-feed event log and the counter that numbers it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from livefeed.domain.events import Event, EventType
+from livefeed.store.schema import events, feeds
+
+
+def next_seq(conn: Connection, feed_id: int) -> int:
+    """Take the feed's next ``seq``, locking its counter row until the transaction ends.
+
+    The lock is what keeps the log safe to read: a transaction holding ``seq = n`` blocks every
+    other writer of the feed until it commits, so events become visible in ``seq`` order and a
+    reader who has seen ``n`` can never later find a smaller one appear.
+    """
+    seq: int = conn.execute(
+        update(feeds)
+        .where(feeds.c.id == feed_id)
+        .values(last_seq=feeds.c.last_seq + 1)
+        .returning(feeds.c.last_seq)
+    ).scalar_one()
+    return seq
+
+
+def append(
+    conn: Connection,
+    *,
+    feed_id: int,
+    seq: int,
+    type: EventType,
+    post_id: int | None,
+    data: dict[str, Any],
+    now: datetime,
+) -> Event:
+    conn.execute(
+        insert(events).values(
+            feed_id=feed_id,
+            seq=seq,
+            type=type.value,
+            post_id=post_id,
+            data=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+            created_at=now,
+        )
+    )
+    return Event(feed_id, seq, type, post_id, data, now)
+
+
+def _event(row: RowMapping) -> Event:
+    return Event(
+        feed_id=row["feed_id"],
+        seq=row["seq"],
+        type=EventType(row["type"]),
+        post_id=row["post_id"],
+        data=json.loads(row["data"]),
+        created_at=row["created_at"],
+    )
+
+
+def after(conn: Connection, feed_id: int, seq: int, *, limit: int = 500) -> list[Event]:
+    """Events with a ``seq`` above ``seq``, oldest first."""
+    query = (
+        select(events)
+        .where(events.c.feed_id == feed_id, events.c.seq > seq)
+        .order_by(events.c.seq)
+        .limit(limit)
+    )
+    return [_event(row) for row in conn.execute(query).mappings()]

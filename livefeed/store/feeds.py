@@ -1,0 +1,167 @@
+"""Feeds in the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+
+from livefeed.domain.feeds import Feed, FeedInput, FeedStatus
+from livefeed.store.schema import feed_tags, feeds
+
+
+def _feed(row: RowMapping) -> Feed:
+    return Feed(
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        lead=row["lead"],
+        notes=row["notes"],
+        tags=tuple(json.loads(row["tags"])),
+        timezone=row["timezone"],
+        status=FeedStatus(row["status"]),
+        coverage_start=row["coverage_start"],
+        coverage_end=row["coverage_end"],
+        audio_stream_url=row["audio_stream_url"],
+        last_seq=row["last_seq"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _values(data: FeedInput, lead_html: str, notes_html: str) -> dict[str, object]:
+    return {
+        "slug": data.slug,
+        "title": data.title,
+        "lead": data.lead,
+        "lead_html": lead_html,
+        "notes": data.notes,
+        "notes_html": notes_html,
+        "tags": json.dumps(list(data.tags)),
+        "timezone": data.timezone,
+        "coverage_start": data.coverage_start,
+        "audio_stream_url": data.audio_stream_url,
+    }
+
+
+def insert_feed(
+    conn: Connection,
+    data: FeedInput,
+    *,
+    lead_html: str,
+    notes_html: str,
+    status: FeedStatus,
+    now: datetime,
+) -> int:
+    values = _values(data, lead_html, notes_html) | {
+        "status": status.value,
+        "coverage_end": now if status is FeedStatus.ENDED else None,
+        "last_seq": 0,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    feed_id: int = conn.execute(insert(feeds).values(values).returning(feeds.c.id)).scalar_one()
+    _set_tags(conn, feed_id, data.tags)
+    return feed_id
+
+
+def update_feed(
+    conn: Connection,
+    feed_id: int,
+    data: FeedInput,
+    *,
+    lead_html: str,
+    notes_html: str,
+    now: datetime,
+) -> None:
+    conn.execute(
+        update(feeds)
+        .where(feeds.c.id == feed_id)
+        .values(
+            _values(data, lead_html, notes_html)
+            | {"version": feeds.c.version + 1, "updated_at": now}
+        )
+    )
+    _set_tags(conn, feed_id, data.tags)
+
+
+def set_status(
+    conn: Connection, feed_id: int, status: FeedStatus, coverage_end: datetime | None, now: datetime
+) -> None:
+    conn.execute(
+        update(feeds)
+        .where(feeds.c.id == feed_id)
+        .values(
+            status=status.value,
+            coverage_end=coverage_end,
+            version=feeds.c.version + 1,
+            updated_at=now,
+        )
+    )
+
+
+def touch(conn: Connection, feed_id: int, now: datetime) -> None:
+    """A post changed: the feed's "Last updated" moves."""
+    conn.execute(update(feeds).where(feeds.c.id == feed_id).values(updated_at=now))
+
+
+def _set_tags(conn: Connection, feed_id: int, tags: Iterable[str]) -> None:
+    conn.execute(delete(feed_tags).where(feed_tags.c.feed_id == feed_id))
+    rows = [{"feed_id": feed_id, "tag": tag} for tag in tags]
+    if rows:
+        conn.execute(insert(feed_tags), rows)
+
+
+def slug_taken(conn: Connection, slug: str, *, other_than: int | None = None) -> bool:
+    query = select(feeds.c.id).where(feeds.c.slug == slug)
+    if other_than is not None:
+        query = query.where(feeds.c.id != other_than)
+    return conn.execute(query).first() is not None
+
+
+def get_by_slug(conn: Connection, slug: str) -> Feed | None:
+    row = conn.execute(select(feeds).where(feeds.c.slug == slug)).mappings().first()
+    return _feed(row) if row else None
+
+
+def get_by_id(conn: Connection, feed_id: int) -> Feed | None:
+    row = conn.execute(select(feeds).where(feeds.c.id == feed_id)).mappings().first()
+    return _feed(row) if row else None
+
+
+def rendered_texts(conn: Connection, feed_id: int) -> tuple[str, str]:
+    """The lead and notes as sanitised HTML, rendered when they were saved."""
+    row = conn.execute(
+        select(feeds.c.lead_html, feeds.c.notes_html).where(feeds.c.id == feed_id)
+    ).one()
+    return row.lead_html, row.notes_html
+
+
+def list_feeds(conn: Connection, statuses: Sequence[FeedStatus], *, limit: int = 50) -> list[Feed]:
+    """Feeds in the given states, most recently updated first."""
+    query = (
+        select(feeds)
+        .where(feeds.c.status.in_([s.value for s in statuses]))
+        .order_by(feeds.c.updated_at.desc(), feeds.c.id.desc())
+        .limit(limit)
+    )
+    return [_feed(row) for row in conn.execute(query).mappings()]
+
+
+def with_tag(conn: Connection, tag: str, *, limit: int = 50) -> list[Feed]:
+    query = (
+        select(feeds)
+        .join(feed_tags, feed_tags.c.feed_id == feeds.c.id)
+        .where(feed_tags.c.tag == tag)
+        .order_by(feeds.c.updated_at.desc())
+        .limit(limit)
+    )
+    return [_feed(row) for row in conn.execute(query).mappings()]
+
+
+def count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(feeds)).scalar_one())

@@ -1,0 +1,246 @@
+"""Posts in the database: written in place, never renumbered, deleted as tombstones."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import Connection, RowMapping, Select, and_, delete, insert, or_, select, update
+
+from livefeed.domain.cursors import Cursor
+from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
+from livefeed.store.schema import post_tags, posts, users
+
+
+def _post(row: RowMapping) -> Post:
+    quote = Quote(row["quote_text"], row["quote_attribution"]) if row["quote_text"] else None
+    image = (
+        Image(row["image_url"], row["image_caption"], row["image_credit"], row["image_alt"])
+        if row["image_url"]
+        else None
+    )
+    card = (
+        ReadMore(
+            row["read_more_url"],
+            row["read_more_title"],
+            row["read_more_summary"],
+            row["read_more_image_url"],
+        )
+        if row["read_more_url"]
+        else None
+    )
+    return Post(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        state=PostState(row["state"]),
+        headline=row["headline"],
+        body=row["body"],
+        body_html=row["body_html"],
+        quote=quote,
+        image=image,
+        read_more=card,
+        tags=tuple(json.loads(row["tags"])),
+        key_event=row["key_event"],
+        pinned=row["pinned"],
+        author_id=row["author_id"],
+        author_name=row["author_name"] or "",
+        published_at=row["published_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
+        seq=row["seq"],
+    )
+
+
+def _select() -> Select[tuple[object, ...]]:
+    return select(posts, users.c.display_name.label("author_name")).outerjoin(
+        users, users.c.id == posts.c.author_id
+    )
+
+
+def _content(data: PostInput, body_html: str) -> dict[str, object]:
+    quote = data.quote or Quote("", "")
+    image = data.image or Image("", "", "", "")
+    card = data.read_more or ReadMore("", "", "", "")
+    return {
+        "headline": data.headline,
+        "body": data.body,
+        "body_html": body_html,
+        "quote_text": quote.text,
+        "quote_attribution": quote.attribution,
+        "image_url": image.url,
+        "image_caption": image.caption,
+        "image_credit": image.credit,
+        "image_alt": image.alt,
+        "read_more_url": card.url,
+        "read_more_title": card.title,
+        "read_more_summary": card.summary,
+        "read_more_image_url": card.image_url,
+        "tags": json.dumps(list(data.tags)),
+        "key_event": data.key_event,
+        "pinned": data.pinned,
+    }
+
+
+def insert_post(
+    conn: Connection,
+    *,
+    feed_id: int,
+    data: PostInput,
+    body_html: str,
+    author_id: int | None,
+    now: datetime,
+    seq: int,
+) -> int:
+    values = _content(data, body_html) | {
+        "feed_id": feed_id,
+        "state": PostState.PUBLISHED.value,
+        "author_id": author_id,
+        "published_at": now,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+        "seq": seq,
+    }
+    post_id: int = conn.execute(insert(posts).values(values).returning(posts.c.id)).scalar_one()
+    _set_tags(conn, post_id, data.tags)
+    return post_id
+
+
+def update_post(
+    conn: Connection,
+    post_id: int,
+    *,
+    data: PostInput,
+    body_html: str,
+    seen_version: int,
+    now: datetime,
+    seq: int,
+) -> bool:
+    """Write an edit if the post is still at ``seen_version``; ``False`` if someone was first."""
+    result = conn.execute(
+        update(posts)
+        .where(
+            posts.c.id == post_id,
+            posts.c.version == seen_version,
+            posts.c.state != PostState.DELETED.value,
+        )
+        .values(
+            _content(data, body_html)
+            | {"version": posts.c.version + 1, "updated_at": now, "seq": seq}
+        )
+    )
+    if result.rowcount != 1:
+        return False
+    _set_tags(conn, post_id, data.tags)
+    return True
+
+
+def set_pinned(conn: Connection, post_id: int, *, pinned: bool, now: datetime, seq: int) -> None:
+    conn.execute(
+        update(posts)
+        .where(posts.c.id == post_id)
+        .values(pinned=pinned, version=posts.c.version + 1, updated_at=now, seq=seq)
+    )
+
+
+def mark_deleted(
+    conn: Connection, post_id: int, *, seen_version: int, now: datetime, seq: int
+) -> bool:
+    """Leave a tombstone: the id stays taken and readers are told it is gone."""
+    result = conn.execute(
+        update(posts)
+        .where(
+            posts.c.id == post_id,
+            posts.c.version == seen_version,
+            posts.c.state != PostState.DELETED.value,
+        )
+        .values(
+            state=PostState.DELETED.value,
+            pinned=False,
+            key_event=False,
+            version=posts.c.version + 1,
+            updated_at=now,
+            seq=seq,
+        )
+    )
+    if result.rowcount != 1:
+        return False
+    conn.execute(delete(post_tags).where(post_tags.c.post_id == post_id))
+    return True
+
+
+def _set_tags(conn: Connection, post_id: int, tags: tuple[str, ...]) -> None:
+    conn.execute(delete(post_tags).where(post_tags.c.post_id == post_id))
+    if tags:
+        conn.execute(insert(post_tags), [{"post_id": post_id, "tag": tag} for tag in tags])
+
+
+def get_post(conn: Connection, post_id: int) -> Post | None:
+    row = conn.execute(_select().where(posts.c.id == post_id)).mappings().first()
+    return _post(row) if row else None
+
+
+def _published(feed_id: int) -> Select[tuple[object, ...]]:
+    return _select().where(posts.c.feed_id == feed_id, posts.c.state == PostState.PUBLISHED.value)
+
+
+def _newest_first(
+    query: Select[tuple[object, ...]], before: Cursor | None
+) -> Select[tuple[object, ...]]:
+    if before is not None:
+        query = query.where(
+            or_(
+                posts.c.published_at < before.published_at,
+                and_(posts.c.published_at == before.published_at, posts.c.id < before.post_id),
+            )
+        )
+    return query.order_by(posts.c.published_at.desc(), posts.c.id.desc())
+
+
+def timeline(
+    conn: Connection, feed_id: int, *, before: Cursor | None, limit: int, skip_pinned: bool
+) -> list[Post]:
+    """Published posts newest first, from a position; the pinned one may be left to the top."""
+    query = _published(feed_id)
+    if skip_pinned:
+        query = query.where(posts.c.pinned.is_(False))
+    query = _newest_first(query, before).limit(limit)
+    return [_post(row) for row in conn.execute(query).mappings()]
+
+
+def pinned(conn: Connection, feed_id: int) -> list[Post]:
+    query = _published(feed_id).where(posts.c.pinned.is_(True)).order_by(posts.c.id.desc())
+    return [_post(row) for row in conn.execute(query).mappings()]
+
+
+def key_events(conn: Connection, feed_id: int, *, limit: int = 50) -> list[Post]:
+    query = _newest_first(_published(feed_id).where(posts.c.key_event.is_(True)), None)
+    return [_post(row) for row in conn.execute(query.limit(limit)).mappings()]
+
+
+def changed_since(conn: Connection, feed_id: int, seq: int, *, limit: int) -> list[Post]:
+    """Posts whose last change is after ``seq``, in ``seq`` order; deletions included."""
+    query = (
+        _select()
+        .where(
+            posts.c.feed_id == feed_id,
+            posts.c.seq > seq,
+            posts.c.state.in_([PostState.PUBLISHED.value, PostState.DELETED.value]),
+        )
+        .order_by(posts.c.seq)
+        .limit(limit)
+    )
+    return [_post(row) for row in conn.execute(query).mappings()]
+
+
+def with_tag(conn: Connection, tag: str, *, before: Cursor | None, limit: int) -> list[Post]:
+    """Published posts carrying ``tag`` across every feed, newest first."""
+    query = (
+        _select()
+        .join(post_tags, post_tags.c.post_id == posts.c.id)
+        .where(post_tags.c.tag == tag, posts.c.state == PostState.PUBLISHED.value)
+    )
+    return [
+        _post(row) for row in conn.execute(_newest_first(query, before).limit(limit)).mappings()
+    ]

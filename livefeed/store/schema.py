@@ -1,0 +1,170 @@
+"""The tables, as SQLAlchemy Core metadata; migrations under ``migrations/`` create them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite (no zones) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: give a zone")
+        moment = value.astimezone(UTC)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    # Only a hash of the cookie's value is kept, so a copy of the database opens no session.
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(80), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("lead", Text, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("notes_html", Text, nullable=False),
+    Column("lead_html", Text, nullable=False),
+    Column("tags", Text, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("coverage_start", UTCDateTime, nullable=True),
+    Column("coverage_end", UTCDateTime, nullable=True),
+    Column("audio_stream_url", String(2000), nullable=False),
+    # The feed's event counter: the row lock taken to bump it orders commits by seq.
+    Column("last_seq", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+feed_tags = Table(
+    "feed_tags",
+    metadata,
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(40), primary_key=True),
+    Index("ix_feed_tags_tag", "tag"),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("headline", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("quote_text", Text, nullable=False),
+    Column("quote_attribution", String(200), nullable=False),
+    Column("image_url", String(2000), nullable=False),
+    Column("image_caption", String(500), nullable=False),
+    Column("image_credit", String(200), nullable=False),
+    Column("image_alt", String(500), nullable=False),
+    Column("read_more_url", String(2000), nullable=False),
+    Column("read_more_title", String(200), nullable=False),
+    Column("read_more_summary", Text, nullable=False),
+    Column("read_more_image_url", String(2000), nullable=False),
+    Column("tags", Text, nullable=False),
+    Column("key_event", Boolean, nullable=False),
+    Column("pinned", Boolean, nullable=False),
+    Column("author_id", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    # The feed page reads newest first from a position: this index makes page 500 as cheap as 1.
+    Index("ix_posts_feed_timeline", "feed_id", "state", "published_at", "id"),
+    Index("ix_posts_feed_seq", "feed_id", "seq"),
+)
+
+post_tags = Table(
+    "post_tags",
+    metadata,
+    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(40), primary_key=True),
+    Index("ix_post_tags_tag", "tag"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("type", String(40), nullable=False),
+    Column("post_id", Integer, nullable=True),
+    Column("data", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

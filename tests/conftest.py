@@ -1,0 +1,125 @@
+"""Fixtures: a fresh database per test on SQLite and on PostgreSQL, a clock, personas.
+
+PostgreSQL tests need the server on 127.0.0.1:5432; without it they are skipped on a laptop
+and fail in CI (``CI=true``), where a missing service must never pass for a green run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from livefeed.services import Services
+from livefeed.settings import Settings
+from livefeed.store.database import Database
+from livefeed.store.migrate import upgrade
+from livefeed.store.schema import metadata
+
+PG_ADMIN_URL = os.environ.get("LIVEFEED_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI") == "true"
+
+
+class Clock:
+    """The time as the tests say: starts at a fixed moment and moves only when told."""
+
+    def __init__(self, start: datetime = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float = 60) -> datetime:
+        self.now += timedelta(seconds=seconds)
+        return self.now
+
+
+def missing_service(message: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{message} (CI must run every test)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating every time would be slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    database = Database(f"sqlite:///{path}")
+    upgrade(database)
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of its own for this test run, migrated once, dropped at the end."""
+    name = f"livefeed_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(
+        PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        admin.dispose()
+        missing_service(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {error}")
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    database = Database(url)
+    upgrade(database)
+    database.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    database = Database(url)
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with database.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    database.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test that asks for the database runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "livefeed.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_url")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings.from_env(
+        {
+            "LIVEFEED_DATABASE_URL": database_url,
+            "LIVEFEED_PUBLIC_URL": "http://livefeed.test",
+            "LIVEFEED_SEED_DEMO": "false",
+        },
+        env_file=None,
+    )
+
+
+@pytest.fixture
+def svc(settings: Settings, clock: Clock) -> Iterator[Services]:
+    services = Services.build(settings, clock=clock)
+    yield services
+    services.close()
