@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from livefeed.domain.errors import Invalid
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# posts.id is a 32-bit column: a larger id in a forged cursor would make the query itself fail.
+_MAX_POST_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class Cursor:
             if not (micros_text.isdigit() and id_text.isdigit()):
                 raise error
             moment = _EPOCH + timedelta(microseconds=int(micros_text))
-            return cls(moment, int(id_text))
+            post_id = int(id_text)
+            if post_id > _MAX_POST_ID:
+                raise error
+            return cls(moment, post_id)
         except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError, OSError):
             raise error from None
