@@ -71,7 +71,8 @@ def feed_page(svc: Services, slug: str, cursor: str | None = None) -> FeedPage:
         feed = _feed(conn, slug)
         lead_html, notes_html = feed_store.rendered_texts(conn, feed.id)
         first = before is None
-        pinned = post_store.pinned(conn, feed.id)[:1] if first else []
+        # The pinned post stands on top of the first page and nowhere else.
+        pinned = post_store.pinned(conn, feed.id)[:1]
         posts = post_store.timeline(
             conn, feed.id, before=before, limit=PAGE_SIZE + 1, skip_pinned=bool(pinned)
         )
@@ -81,7 +82,7 @@ def feed_page(svc: Services, slug: str, cursor: str | None = None) -> FeedPage:
         feed=feed,
         lead_html=lead_html,
         notes_html=notes_html,
-        pinned=pinned[0] if pinned else None,
+        pinned=pinned[0] if pinned and first else None,
         posts=page,
         key_events=key_events,
         next_cursor=_cursor_after(page) if more else None,

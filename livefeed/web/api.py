@@ -1,0 +1,214 @@
+"""The JSON API under ``/api/v1``: the same use cases as the desk, for scripts.
+
+Reads are public; writes need a bearer token. Bodies are nested JSON (``quote: {text, …}``)
+that is flattened into the field names the use cases check, so an error names
+``quote.text`` whichever face it came through.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from livefeed import publishing, reading
+from livefeed.domain.errors import Invalid
+from livefeed.domain.feeds import FeedStatus
+from livefeed.resources import feed_json, post_json
+from livefeed.web.openapi import spec
+from livefeed.web.security import bearer_user, services
+from livefeed.web.views import post_id_param
+
+_FEED_FIELDS = frozenset(
+    {"slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url"}
+)
+_NESTED = {
+    "quote": ("text", "attribution"),
+    "image": ("url", "caption", "credit", "alt"),
+    "read_more": ("url", "title", "summary", "image_url"),
+}
+_POST_FIELDS = frozenset({"headline", "body", "tags", "key_event", "pinned", *_NESTED})
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid.field("body", "the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise Invalid.field("body", "the request body must be a JSON object")
+    return body
+
+
+def _check_known(body: Mapping[str, Any], known: frozenset[str], also: frozenset[str]) -> None:
+    unknown = [key for key in body if key not in known and key not in also]
+    if unknown:
+        raise Invalid(dict.fromkeys(unknown, "is not a field this resource has"))
+
+
+def _flatten_post(body: Mapping[str, Any], base: Mapping[str, object]) -> dict[str, object]:
+    """A JSON post body as flat form names, over ``base`` (the current post for a PATCH)."""
+    fields = dict(base)
+    for key, value in body.items():
+        if key in _NESTED:
+            if value is None:
+                fields.update({f"{key}.{part}": "" for part in _NESTED[key]})
+                continue
+            if not isinstance(value, dict):
+                raise Invalid.field(key, "must be an object or null")
+            for part, inner in value.items():
+                if part not in _NESTED[key]:
+                    raise Invalid.field(f"{key}.{part}", "is not a field this resource has")
+                fields[f"{key}.{part}"] = inner
+        elif key in _POST_FIELDS:
+            fields[key] = value
+    return fields
+
+
+def _created(data: dict[str, Any], location: str) -> JSONResponse:
+    return JSONResponse(data, status_code=201, headers={"Location": location})
+
+
+async def list_feeds(request: Request) -> Response:
+    svc = services(request)
+    feeds = await run_in_threadpool(reading.all_feeds, svc)
+    return JSONResponse({"feeds": [feed_json(feed, svc.urls) for feed in feeds]})
+
+
+async def create_feed(request: Request) -> Response:
+    user = await bearer_user(request)
+    svc = services(request)
+    body = await _json_body(request)
+    _check_known(body, _FEED_FIELDS, frozenset({"status"}))
+    live = body.get("status", "live") != "scheduled"
+    feed = await run_in_threadpool(lambda: publishing.create_feed(svc, user, body, live=live))
+    return _created(feed_json(feed, svc.urls), f"/api/v1/feeds/{feed.slug}")
+
+
+async def get_feed(request: Request) -> Response:
+    svc = services(request)
+    feed = await run_in_threadpool(reading.get_feed, svc, request.path_params["slug"])
+    return JSONResponse(feed_json(feed, svc.urls))
+
+
+async def update_feed(request: Request) -> Response:
+    """Change a feed's fields and, with ``status``, start, end or reopen it."""
+    user = await bearer_user(request)
+    svc = services(request)
+    slug = request.path_params["slug"]
+    body = await _json_body(request)
+    _check_known(body, _FEED_FIELDS, frozenset({"status"}))
+    feed = await run_in_threadpool(reading.get_feed, svc, slug)
+    changes = {key: value for key, value in body.items() if key in _FEED_FIELDS}
+    if changes:
+        feed = await run_in_threadpool(
+            publishing.update_feed, svc, user, slug, feed.as_input() | changes
+        )
+    if "status" in body:
+        wanted = body["status"]
+        if wanted not in {s.value for s in FeedStatus}:
+            raise Invalid.field("status", "must be scheduled, live or ended")
+        feed = await run_in_threadpool(
+            publishing.set_feed_status, svc, user, feed.slug, FeedStatus(wanted)
+        )
+    return JSONResponse(feed_json(feed, svc.urls))
+
+
+async def list_posts(request: Request) -> Response:
+    """Newest first by cursor; or, with ``since``, every change after that event in order."""
+    svc = services(request)
+    slug = request.path_params["slug"]
+    params = request.query_params
+    limit = reading.parse_limit(params.get("limit"))
+    since = params.get("since")
+    if since is not None:
+        if params.get("cursor"):
+            raise Invalid.field("cursor", "give either since or cursor, not both")
+        seq = reading.parse_seq(since)
+        feed, changed = await run_in_threadpool(
+            lambda: reading.changes_since(svc, slug, seq, limit=limit)
+        )
+        return JSONResponse(
+            {
+                "posts": [post_json(post, slug, svc.urls) for post in changed],
+                "last_seq": feed.last_seq,
+            }
+        )
+    feed, posts, next_cursor = await run_in_threadpool(
+        lambda: reading.list_posts(svc, slug, limit=limit, cursor=params.get("cursor"))
+    )
+    return JSONResponse(
+        {
+            "posts": [post_json(post, slug, svc.urls) for post in posts],
+            "next_cursor": next_cursor,
+            "last_seq": feed.last_seq,
+        }
+    )
+
+
+async def create_post(request: Request) -> Response:
+    user = await bearer_user(request)
+    svc = services(request)
+    slug = request.path_params["slug"]
+    body = await _json_body(request)
+    _check_known(body, _POST_FIELDS, frozenset())
+    fields = _flatten_post(body, {})
+    post = await run_in_threadpool(publishing.publish_post, svc, user, slug, fields)
+    return _created(post_json(post, slug, svc.urls), f"/api/v1/feeds/{slug}/posts/{post.id}")
+
+
+async def get_post(request: Request) -> Response:
+    svc = services(request)
+    slug = request.path_params["slug"]
+    _, post = await run_in_threadpool(reading.get_post, svc, slug, post_id_param(request))
+    return JSONResponse(post_json(post, slug, svc.urls))
+
+
+async def update_post(request: Request) -> Response:
+    """A partial update; ``version`` (optional) refuses the edit if someone changed it since."""
+    user = await bearer_user(request)
+    svc = services(request)
+    slug, post_id = request.path_params["slug"], post_id_param(request)
+    body = await _json_body(request)
+    _check_known(body, _POST_FIELDS, frozenset({"version"}))
+    seen = body.get("version")
+    if seen is not None and (not isinstance(seen, int) or isinstance(seen, bool)):
+        raise Invalid.field("version", "must be the post's version number")
+    _, current = await run_in_threadpool(reading.get_post, svc, slug, post_id)
+    fields = _flatten_post(body, current.as_fields())
+    post = await run_in_threadpool(
+        lambda: publishing.edit_post(svc, user, slug, post_id, fields, seen_version=seen)
+    )
+    return JSONResponse(post_json(post, slug, svc.urls))
+
+
+async def delete_post(request: Request) -> Response:
+    user = await bearer_user(request)
+    svc = services(request)
+    slug, post_id = request.path_params["slug"], post_id_param(request)
+    await run_in_threadpool(lambda: publishing.delete_post(svc, user, slug, post_id))
+    return Response(status_code=204)
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(spec(services(request).settings.public_url))
+
+
+routes = [
+    Route("/openapi.json", openapi, methods=["GET"]),
+    Route("/v1/feeds", list_feeds, methods=["GET"]),
+    Route("/v1/feeds", create_feed, methods=["POST"]),
+    Route("/v1/feeds/{slug}", get_feed, methods=["GET"]),
+    Route("/v1/feeds/{slug}", update_feed, methods=["PATCH"]),
+    Route("/v1/feeds/{slug}/posts", list_posts, methods=["GET"]),
+    Route("/v1/feeds/{slug}/posts", create_post, methods=["POST"]),
+    Route("/v1/feeds/{slug}/posts/{post_id}", get_post, methods=["GET"]),
+    Route("/v1/feeds/{slug}/posts/{post_id}", update_post, methods=["PATCH"]),
+    Route("/v1/feeds/{slug}/posts/{post_id}", delete_post, methods=["DELETE"]),
+]

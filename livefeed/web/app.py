@@ -1,0 +1,47 @@
+"""The application factory: everything the web face needs is built here, nothing at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from livefeed.services import Services
+from livefeed.settings import Settings
+from livefeed.web import api, desk, pages
+from livefeed.web.errors import EXCEPTION_HANDLERS
+from livefeed.web.middleware import BodyLimit, SecurityHeaders
+from livefeed.web.rendering import make_templates
+
+HERE = Path(__file__).parent
+
+
+def create_app(settings: Settings, services: Services | None = None) -> Starlette:
+    """The ASGI app; ``services`` lets tests share the clock and database with the app."""
+    svc = services or Services.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if services is None:
+            svc.close()
+
+    app = Starlette(
+        routes=[
+            *pages.routes,
+            *desk.routes,
+            Mount("/api", routes=api.routes),
+            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+    )
+    app.state.services = svc
+    app.state.templates = make_templates(svc)
+    return app

@@ -1,0 +1,274 @@
+"""The editor's desk: logging in, running feeds, and composing, editing and deleting posts.
+
+Each handler parses the form, calls a use case and either redirects (so a reload never
+resubmits) or re-renders the same form with what was typed and what is wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from livefeed import accounts, publishing, reading
+from livefeed.domain.errors import Conflict, Invalid
+from livefeed.domain.feeds import FeedStatus
+from livefeed.domain.users import User
+from livefeed.web import compose, security
+from livefeed.web.security import services
+from livefeed.web.views import post_id_param, render
+
+FEED_FIELDS = ("slug", "title", "lead", "notes", "tags", "timezone", "coverage_start")
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+async def _form(request: Request) -> FormData:
+    form = await request.form()
+    await security.check_csrf(request, form)
+    return form
+
+
+async def _desk_user(request: Request) -> User | RedirectResponse:
+    """The signed-in editor, or a redirect to the login page that comes back here."""
+    user = await security.viewer(request)
+    if user is None:
+        target = security.safe_next(request.url.path)
+        return _see_other(f"/login?next={target}")
+    return user
+
+
+def _errors_of(error: Invalid | Conflict) -> dict[str, str]:
+    if isinstance(error, Invalid):
+        return error.errors
+    return {error.field or "form": str(error)}
+
+
+async def login_page(request: Request) -> Response:
+    next_url = security.safe_next(request.query_params.get("next"))
+    return await render(request, "login.html", {"email": "", "errors": {}, "next": next_url})
+
+
+async def login(request: Request) -> Response:
+    form = await _form(request)
+    email = str(form.get("email", ""))
+    next_url = security.safe_next(str(form.get("next", "")))
+    try:
+        session = await run_in_threadpool(
+            accounts.log_in,
+            services(request),
+            email,
+            str(form.get("password", "")),
+            address=security.client_address(request),
+        )
+    except Invalid as error:
+        values = {"email": email, "errors": error.errors, "next": next_url}
+        return await render(request, "login.html", values, status=422)
+    response = _see_other(next_url)
+    old = request.cookies.get(security.SESSION_COOKIE)
+    if old:
+        await run_in_threadpool(accounts.log_out, services(request), old)
+    security.set_session_cookie(request, response, session.token)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    await _form(request)
+    token = request.cookies.get(security.SESSION_COOKIE)
+    if token:
+        await run_in_threadpool(accounts.log_out, services(request), token)
+    response = _see_other("/")
+    security.clear_session_cookie(response)
+    return response
+
+
+async def desk(request: Request) -> Response:
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    feeds = await run_in_threadpool(reading.all_feeds, services(request))
+    return await render(request, "desk.html", {"feeds": feeds})
+
+
+async def new_feed_page(request: Request) -> Response:
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    values = {"timezone": "UTC"}
+    return await render(request, "feed_form.html", {"values": values, "errors": {}, "feed": None})
+
+
+async def create_feed(request: Request) -> Response:
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    form = await _form(request)
+    fields = {name: str(form.get(name, "")) for name in FEED_FIELDS}
+    try:
+        feed = await run_in_threadpool(publishing.create_feed, services(request), user, fields)
+    except (Invalid, Conflict) as error:
+        values = {"values": fields, "errors": _errors_of(error), "feed": None}
+        return await render(request, "feed_form.html", values, status=422)
+    return _see_other(services(request).urls.feed_path(feed.slug))
+
+
+async def edit_feed_page(request: Request) -> Response:
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    feed = await run_in_threadpool(reading.get_feed, services(request), request.path_params["slug"])
+    values: dict[str, Any] = feed.as_input()
+    values["tags"] = ", ".join(feed.tags)
+    return await render(request, "feed_form.html", {"values": values, "errors": {}, "feed": feed})
+
+
+async def update_feed(request: Request) -> Response:
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    form = await _form(request)
+    slug = request.path_params["slug"]
+    fields = {name: str(form.get(name, "")) for name in FEED_FIELDS}
+    try:
+        feed = await run_in_threadpool(
+            publishing.update_feed, services(request), user, slug, fields
+        )
+    except (Invalid, Conflict) as error:
+        current = await run_in_threadpool(reading.get_feed, services(request), slug)
+        values = {"values": fields, "errors": _errors_of(error), "feed": current}
+        return await render(request, "feed_form.html", values, status=422)
+    return _see_other(services(request).urls.feed_path(feed.slug))
+
+
+async def feed_status(request: Request) -> Response:
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    form = await _form(request)
+    wanted = str(form.get("status", ""))
+    if wanted not in {s.value for s in FeedStatus}:
+        raise Invalid.field("status", "must be scheduled, live or ended")
+    feed = await run_in_threadpool(
+        publishing.set_feed_status,
+        services(request),
+        user,
+        request.path_params["slug"],
+        FeedStatus(wanted),
+    )
+    return _see_other(services(request).urls.feed_path(feed.slug))
+
+
+async def publish(request: Request) -> Response:
+    """The compose form on the feed page: publish, or show a preview and keep the form."""
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    svc = services(request)
+    slug = request.path_params["slug"]
+    form = await _form(request)
+    fields = compose.from_form(form)
+    post_form = compose.PostForm(values=fields)
+    try:
+        if form.get("intent") == "preview":
+            preview = await run_in_threadpool(publishing.preview_post, svc, user, fields)
+            post_form.preview_html = preview.body_html
+            status = 200
+        else:
+            post = await run_in_threadpool(publishing.publish_post, svc, user, slug, fields)
+            return _see_other(f"{svc.urls.feed_path(slug)}#post-{post.id}")
+    except (Invalid, Conflict) as error:
+        post_form.errors = _errors_of(error)
+        status = 422
+    page = await run_in_threadpool(reading.feed_page, svc, slug)
+    values = {"page": page, "feed": page.feed, "compose": post_form}
+    return await render(request, "feed.html", values, status=status)
+
+
+async def edit_post_page(request: Request) -> Response:
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    svc = services(request)
+    page = await run_in_threadpool(
+        reading.post_page, svc, request.path_params["slug"], post_id_param(request)
+    )
+    values = {"feed": page.feed, "post": page.post, "compose": compose.from_post(page.post)}
+    return await render(request, "post_form.html", values)
+
+
+async def edit_post(request: Request) -> Response:
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    svc = services(request)
+    slug, post_id = request.path_params["slug"], post_id_param(request)
+    form = await _form(request)
+    fields = compose.from_form(form)
+    seen = str(form.get("version", ""))
+    post_form = compose.PostForm(values=fields, version=int(seen) if seen.isdigit() else None)
+    try:
+        if form.get("intent") == "preview":
+            preview = await run_in_threadpool(publishing.preview_post, svc, user, fields)
+            post_form.preview_html = preview.body_html
+            status = 200
+        else:
+            post = await run_in_threadpool(
+                publishing.edit_post, svc, user, slug, post_id, fields,
+                seen_version=post_form.version,
+            )  # fmt: skip
+            return _see_other(f"{svc.urls.feed_path(slug)}#post-{post.id}")
+    except (Invalid, Conflict) as error:
+        post_form.errors = _errors_of(error)
+        status = 409 if isinstance(error, Conflict) else 422
+    feed, post = await run_in_threadpool(reading.get_post, svc, slug, post_id)
+    values = {"feed": feed, "post": post, "compose": post_form}
+    return await render(request, "post_form.html", values, status=status)
+
+
+async def delete_post_page(request: Request) -> Response:
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    page = await run_in_threadpool(
+        reading.post_page, services(request), request.path_params["slug"], post_id_param(request)
+    )
+    return await render(request, "post_delete.html", {"feed": page.feed, "post": page.post})
+
+
+async def delete_post(request: Request) -> Response:
+    user = await _desk_user(request)
+    if isinstance(user, Response):
+        return user
+    svc = services(request)
+    slug, post_id = request.path_params["slug"], post_id_param(request)
+    form = await _form(request)
+    seen = str(form.get("version", ""))
+    await run_in_threadpool(
+        publishing.delete_post, svc, user, slug, post_id,
+        seen_version=int(seen) if seen.isdigit() else None,
+    )  # fmt: skip
+    return _see_other(svc.urls.feed_path(slug))
+
+
+routes = [
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/desk", desk, methods=["GET"]),
+    Route("/desk/feeds/new", new_feed_page, methods=["GET"]),
+    Route("/desk/feeds/new", create_feed, methods=["POST"]),
+    Route("/desk/feeds/{slug}/edit", edit_feed_page, methods=["GET"]),
+    Route("/desk/feeds/{slug}/edit", update_feed, methods=["POST"]),
+    Route("/desk/feeds/{slug}/status", feed_status, methods=["POST"]),
+    Route("/feeds/{slug}/posts", publish, methods=["POST"]),
+    Route("/feeds/{slug}/posts/{post_id}/edit", edit_post_page, methods=["GET"]),
+    Route("/feeds/{slug}/posts/{post_id}/edit", edit_post, methods=["POST"]),
+    Route("/feeds/{slug}/posts/{post_id}/delete", delete_post_page, methods=["GET"]),
+    Route("/feeds/{slug}/posts/{post_id}/delete", delete_post, methods=["POST"]),
+]

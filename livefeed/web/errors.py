@@ -1,0 +1,94 @@
+"""One place that turns an error into a response: problem+json for the API, a page otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from livefeed.domain.errors import Conflict, Invalid, LivefeedError, TooManyRequests
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> JSONResponse:
+    """An RFC 9457 problem document; ``errors`` lists each field at fault and why."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = [{"field": field, "message": message} for field, message in errors.items()]
+        body["field"] = next(iter(errors))
+    if extra:
+        body.update(extra)
+    return JSONResponse(
+        body, status_code=status, headers=dict(headers or {}), media_type="application/problem+json"
+    )
+
+
+def _fields_of(error: LivefeedError) -> dict[str, str] | None:
+    if isinstance(error, Invalid):
+        return error.errors
+    if isinstance(error, Conflict) and error.field:
+        return {error.field: str(error)}
+    return None
+
+
+def _headers_of(error: LivefeedError) -> dict[str, str]:
+    if isinstance(error, TooManyRequests):
+        return {"Retry-After": str(error.retry_after)}
+    return {}
+
+
+async def livefeed_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LivefeedError)
+    if wants_json(request):
+        return problem(
+            exc.status, exc.title, str(exc), errors=_fields_of(exc), headers=_headers_of(exc)
+        )
+    return _page(request, exc.status, exc.title, str(exc), _headers_of(exc))
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+    detail = exc.detail if exc.detail and exc.detail != title else "that page does not exist"
+    if wants_json(request):
+        return problem(exc.status_code, title, detail)
+    return _page(request, exc.status_code, title, detail, {})
+
+
+def _page(
+    request: Request, status: int, title: str, detail: str, headers: Mapping[str, str]
+) -> Response:
+    templates = request.app.state.templates
+    response: Response = templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "title": title, "detail": detail, "viewer": None, "csrf_token": ""},
+        status_code=status,
+        headers=dict(headers),
+    )
+    return response
+
+
+EXCEPTION_HANDLERS: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+    LivefeedError: livefeed_error,
+    HTTPException: http_error,
+}

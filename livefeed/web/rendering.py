@@ -1,0 +1,42 @@
+"""The Jinja environment: autoescaping on, and the filters that show times in a feed's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.templating import Jinja2Templates
+
+from livefeed.domain import times
+from livefeed.domain.feeds import Feed
+from livefeed.services import Services
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def make_templates(svc: Services) -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    env.filters["clock"] = lambda moment, feed: times.clock(moment, feed.zone)
+    env.filters["zone_label"] = lambda moment, feed: times.zone_label(moment, feed.zone)
+    env.filters["stamp"] = lambda moment, feed: times.stamp(moment, feed.zone)
+    env.filters["iso"] = times.iso_utc
+    env.filters["date_line"] = _date_line
+    env.globals["urls"] = svc.urls
+    env.globals["site_name"] = "Livefeed"
+    env.globals["query"] = lambda **params: (
+        "?" + urlencode({k: v for k, v in params.items() if v is not None})
+    )
+    return Jinja2Templates(env=env)
+
+
+def _date_line(moment: datetime, feed: Feed) -> str:
+    here = times.local(moment, feed.zone)
+    return f"{here.day} {here:%B %Y}"

@@ -1,0 +1,122 @@
+"""Who is asking, and whether a form really came from our own page.
+
+Desk sessions live in a cookie holding a random token (HttpOnly, SameSite=Lax, Secure behind
+HTTPS); the database keeps only its hash. Every unsafe request made with a cookie must carry
+the CSRF token of its session, or, before login, the token of the ``lf_csrf`` cookie
+(double submit), so a login form cannot be posted from another site either.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from livefeed import accounts
+from livefeed.accounts import Session
+from livefeed.domain.errors import Forbidden, Unauthorized
+from livefeed.domain.users import User
+from livefeed.services import Services
+
+SESSION_COOKIE = "lf_session"
+CSRF_COOKIE = "lf_csrf"
+CSRF_FIELD = "csrf_token"
+
+
+def services(request: Request) -> Services:
+    svc: Services = request.app.state.services
+    return svc
+
+
+async def session(request: Request) -> Session | None:
+    """The signed-in session of this request, looked up once."""
+    if not hasattr(request.state, "session"):
+        token = request.cookies.get(SESSION_COOKIE, "")
+        found = await run_in_threadpool(accounts.session_user, services(request), token)
+        request.state.session = found
+    found_session: Session | None = request.state.session
+    return found_session
+
+
+async def viewer(request: Request) -> User | None:
+    found = await session(request)
+    return found.user if found else None
+
+
+async def csrf_token(request: Request) -> str:
+    """The token forms on this page must carry (see :func:`check_csrf`)."""
+    found = await session(request)
+    if found:
+        return found.csrf_token
+    if not hasattr(request.state, "csrf"):
+        request.state.csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    token: str = request.state.csrf
+    return token
+
+
+def remember_csrf(request: Request, response: Response) -> None:
+    """Set the pre-login CSRF cookie if this request had to make one."""
+    token = getattr(request.state, "csrf", None)
+    if token and request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=services(request).settings.secure_cookies,
+        )
+
+
+async def check_csrf(request: Request, form: FormData) -> None:
+    sent = form.get(CSRF_FIELD)
+    found = await session(request)
+    expected = found.csrf_token if found else request.cookies.get(CSRF_COOKIE)
+    if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
+        raise Forbidden(
+            "this form has expired or did not come from this site: reload the page and try again"
+        )
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    svc = services(request)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=svc.settings.session_days * 86_400,
+        httponly=True,
+        samesite="lax",
+        secure=svc.settings.secure_cookies,
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def bearer_user(request: Request) -> User:
+    """The API's caller, from ``Authorization: Bearer <token>``; 401 without a valid one."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
+    user = await run_in_threadpool(accounts.token_user, services(request), token.strip())
+    if user is None:
+        raise Unauthorized("that API token is unknown or has been revoked")
+    return user
+
+
+def safe_next(target: str | None, default: str = "/desk") -> str:
+    """Only a path on this site: no scheme, no host, no ``//`` or ``/\\`` tricks."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    if any(ch in target for ch in "\\\r\n\t\x00") or ":" in target.split("?", 1)[0]:
+        return default
+    return target

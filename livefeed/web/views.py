@@ -1,0 +1,39 @@
+"""Rendering a page with what every page needs: who is signed in and the form token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from livefeed.domain.errors import NotFound
+from livefeed.web import security
+
+
+async def render(
+    request: Request,
+    template: str,
+    values: dict[str, Any],
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    context = {
+        "viewer": await security.viewer(request),
+        "csrf_token": await security.csrf_token(request),
+        **values,
+    }
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status, headers=headers
+    )
+    security.remember_csrf(request, response)
+    return response
+
+
+def post_id_param(request: Request) -> int:
+    """The ``{post_id}`` of the path; anything but a plain number is a page that does not exist."""
+    raw = request.path_params["post_id"]
+    if not raw.isdigit() or len(raw) > 18:
+        raise NotFound("there is no such post")
+    return int(raw)
