@@ -1,0 +1,377 @@
+"""The ``livefeed`` command: run the site and do desk chores from a terminal or a script.
+
+A thin face over the same use cases as the pages and the API. Every failure a user can cause is
+reported in one place (:class:`LivefeedGroup`) as one line on stderr with exit status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+import click
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from livefeed import __version__, accounts, publishing
+from livefeed.demo import seed_demo
+from livefeed.domain.errors import Conflict, Invalid, LivefeedError, NotFound
+from livefeed.domain.users import Role, User
+from livefeed.services import Services
+from livefeed.settings import Settings, SettingsError
+from livefeed.store import accounts as account_store
+from livefeed.store import migrate
+from livefeed.store.database import Database
+from livefeed.store.schema import users
+
+
+class Failure(click.ClickException):
+    """A user error: one line on stderr, exit status 1, no traceback."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        line = " ".join(part.strip() for part in self.message.splitlines() if part.strip())
+        click.echo(f"livefeed: error: {line}", err=True)
+
+
+def describe(error: LivefeedError | SettingsError) -> str:
+    """The message for one error, naming the field at fault when there is one."""
+    if isinstance(error, Invalid):
+        return "; ".join(f"{field}: {message}" for field, message in error.errors.items())
+    if isinstance(error, Conflict) and error.field:
+        return f"{error.field}: {error}"
+    return str(error)
+
+
+class LivefeedGroup(click.Group):
+    """Turns the errors a user can cause into :class:`Failure`, for every command below it."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (LivefeedError, SettingsError) as error:
+            raise Failure(describe(error)) from None
+        except OperationalError as error:
+            raise Failure(f"cannot reach the database: {error.orig or error}") from None
+
+
+@contextmanager
+def services(settings: Settings | None = None, *, needs_schema: bool = True) -> Iterator[Services]:
+    """Services for one command, closed at its end; refuses a database not yet migrated."""
+    if settings is None:
+        settings = Settings.from_env()
+    try:
+        svc = Services.build(settings)
+    except OSError as error:
+        raise Failure(f"cannot open the database: {error}") from None
+    try:
+        if needs_schema and current_revision(svc.db) != head_revision():
+            raise Failure("the database is not up to date: run `livefeed db upgrade` first")
+        yield svc
+    finally:
+        svc.close()
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory(str(migrate.MIGRATIONS)).get_current_head()
+
+
+def upgrade(db: Database) -> str:
+    """Apply the migrations; say what happened."""
+    before = current_revision(db)
+    migrate.upgrade(db)
+    after = current_revision(db)
+    if before == after:
+        return f"Database is up to date (revision {after})"
+    return f"Database upgraded to revision {after}"
+
+
+def prepare(svc: Services) -> list[str]:
+    """Make the site ready to serve: migrations, a first admin, the demo feed if wanted."""
+    messages = [upgrade(svc.db), *first_admin(svc)]
+    if svc.settings.seed_demo:
+        feed = seed_demo(svc)
+        if feed is not None:
+            messages.append(f"Demo feed: {svc.urls.feed(feed.slug)}")
+    return messages
+
+
+def first_admin(svc: Services) -> list[str]:
+    """On a site without users, make an admin and say its password, this once only."""
+    admin = accounts.ensure_first_admin(svc)
+    if admin is None:
+        return []
+    email, password = admin
+    return [f"First admin: {email} / password: {password} (shown once; change it after logging in)"]
+
+
+def acting_user(svc: Services, email: str | None) -> User:
+    """The user named by ``--as``, or else the earliest enabled admin."""
+    with svc.db.read() as conn:
+        if email is None:
+            email = conn.execute(
+                select(users.c.email)
+                .where(users.c.role == Role.ADMIN.value, users.c.disabled.is_(False))
+                .order_by(users.c.id)
+                .limit(1)
+            ).scalar()
+            if email is None:
+                raise Failure("there is no admin yet: name the author with --as EMAIL")
+        found = account_store.get_with_hash(conn, email.strip().lower())
+    if found is None:
+        raise NotFound(f"there is no account for {email}")
+    return found[0]
+
+
+def read_password() -> str:
+    """Asked twice at a terminal; otherwise the first line of standard input."""
+    if sys.stdin.isatty():
+        password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return password
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def read_text(text: str | None, file: IO[str] | None, name: str) -> str:
+    if text is not None and file is not None:
+        raise Failure(f"{name}: give --{name} or --{name}-file, not both")
+    return file.read() if file is not None else text or ""
+
+
+@click.group(cls=LivefeedGroup)
+@click.version_option(__version__, prog_name="livefeed")
+def cli() -> None:
+    """Livefeed: live news feeds for newsrooms.
+
+    Settings come from LIVEFEED_* environment variables and a .env file.
+    """
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on (default: LIVEFEED_HOST).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: LIVEFEED_PORT).")
+def serve(host: str | None, port: int | None) -> None:
+    """Prepare the site and serve it.
+
+    Applies migrations, creates a first admin on an empty site (its password is shown once)
+    and seeds the demo feed if LIVEFEED_SEED_DEMO is on and there is no feed yet.
+    """
+    settings = Settings.from_env()
+    settings = settings.replace(
+        host=settings.host if host is None else host,
+        port=settings.port if port is None else port,
+    )
+    with services(settings, needs_schema=False) as svc:
+        for message in prepare(svc):
+            click.echo(message)
+
+    import uvicorn
+
+    from livefeed.web.app import create_app
+
+    app = create_app(settings)
+    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    click.echo(f"Livefeed on http://{shown_host}:{settings.port}/")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=False,
+        log_level="info",
+    )
+
+
+@cli.command()
+def demo() -> None:
+    """Seed the demo feed into an empty site.
+
+    Applies migrations first, and makes the first admin if there is no user yet (the demo's own
+    byline account would otherwise leave the site without anyone able to log in). Prints the
+    feed's address last.
+    """
+    with services(needs_schema=False) as svc:
+        upgrade(svc.db)
+        for message in first_admin(svc):
+            click.echo(message)
+        click.echo("Seeding the demo feed…", err=True)
+        feed = seed_demo(svc)
+        if feed is None:
+            click.echo("There is already a feed; the demo is only seeded into an empty site.")
+        else:
+            click.echo(svc.urls.feed(feed.slug))
+
+
+@cli.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply any migrations not yet applied."""
+    with services(needs_schema=False) as svc:
+        click.echo(upgrade(svc.db))
+
+
+@cli.group()
+def user() -> None:
+    """Desk accounts."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=Role.EDITOR.value,
+    show_default=True,
+)
+@click.option("--name", default="", help="Display name (default: the part before the @).")
+def user_add(email: str, role: str, name: str) -> None:
+    """Add a desk account.
+
+    The password is asked for at a terminal, or else read from the first line of standard input.
+    """
+    password = read_password()
+    with services() as svc:
+        added = accounts.add_user(svc, email, password, role=Role(role), display_name=name)
+    click.echo(f"Added {added.role} {added.email} ({added.display_name})")
+
+
+@cli.group()
+def token() -> None:
+    """API bearer tokens."""
+
+
+@token.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for (default: token).")
+def token_create(email: str, name: str) -> None:
+    """Print a new bearer token for the account (shown once; only its hash is kept)."""
+    with services() as svc:
+        click.echo(accounts.create_token(svc, email, name))
+
+
+@cli.group()
+def feed() -> None:
+    """Live feeds."""
+
+
+@feed.command("create")
+@click.argument("slug")
+@click.option("--title", required=True)
+@click.option("--lead", help="Summary under the title (Markdown).")
+@click.option(
+    "--lead-file",
+    type=click.File(encoding="utf-8"),
+    metavar="FILE|-",
+    help="Read the lead from a file.",
+)
+@click.option("--notes", default="", help="Editorial notes under the lead (Markdown).")
+@click.option("--tags", default="", help="Comma-separated, e.g. politics,world.")
+@click.option("--timezone", default="", help="For readers' times, e.g. Europe/London [UTC].")
+@click.option("--as", "as_email", metavar="EMAIL", help="Acting editor (default: first admin).")
+def feed_create(
+    slug: str,
+    title: str,
+    lead: str | None,
+    lead_file: IO[str] | None,
+    notes: str,
+    tags: str,
+    timezone: str,
+    as_email: str | None,
+) -> None:
+    """Start a live feed and print its address."""
+    fields = {
+        "slug": slug,
+        "title": title,
+        "lead": read_text(lead, lead_file, "lead"),
+        "notes": notes,
+        "tags": tags,
+        "timezone": timezone,
+    }
+    with services() as svc:
+        created = publishing.create_feed(svc, acting_user(svc, as_email), fields)
+        click.echo(svc.urls.feed(created.slug))
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--headline", required=True, help="At most 200 characters.")
+@click.option("--body", help="The update (Markdown).")
+@click.option(
+    "--body-file",
+    type=click.File(encoding="utf-8"),
+    metavar="FILE|-",
+    help="Read the body from a file.",
+)
+@click.option("--quote", default="", help="A quotation shown with the post.")
+@click.option("--attribution", default="", help="Who said the quotation.")
+@click.option("--image-url", default="", help="An image shown with the post.")
+@click.option("--caption", default="", help="The image's caption.")
+@click.option("--credit", default="", help="The image's credit.")
+@click.option("--alt", default="", help="The image described for readers who cannot see it.")
+@click.option("--read-more-url", default="", help="A full article to link as a card.")
+@click.option("--read-more-title", default="", help="The article's title.")
+@click.option("--read-more-summary", default="", help="A line or two about the article.")
+@click.option("--read-more-image", default="", help="The card's image address.")
+@click.option("--tags", default="", help="Comma-separated, e.g. politics,world.")
+@click.option("--key-event", is_flag=True, help="List the post among the key events.")
+@click.option("--pinned", is_flag=True, help="Pin it above the others (unpins any other).")
+@click.option("--as", "as_email", metavar="EMAIL", help="Author (default: first admin).")
+def post(
+    slug: str,
+    headline: str,
+    body: str | None,
+    body_file: IO[str] | None,
+    quote: str,
+    attribution: str,
+    image_url: str,
+    caption: str,
+    credit: str,
+    alt: str,
+    read_more_url: str,
+    read_more_title: str,
+    read_more_summary: str,
+    read_more_image: str,
+    tags: str,
+    key_event: bool,
+    pinned: bool,
+    as_email: str | None,
+) -> None:
+    """Publish a post to a feed now and print its address."""
+    fields: dict[str, object] = {
+        "headline": headline,
+        "body": read_text(body, body_file, "body"),
+        "quote.text": quote,
+        "quote.attribution": attribution,
+        "image.url": image_url,
+        "image.caption": caption,
+        "image.credit": credit,
+        "image.alt": alt,
+        "read_more.url": read_more_url,
+        "read_more.title": read_more_title,
+        "read_more.summary": read_more_summary,
+        "read_more.image_url": read_more_image,
+        "tags": tags,
+        "key_event": key_event,
+        "pinned": pinned,
+    }
+    with services() as svc:
+        published = publishing.publish_post(svc, acting_user(svc, as_email), slug, fields)
+        click.echo(svc.urls.post(slug, published.id))
+
+
+def main() -> None:
+    cli(prog_name="livefeed")
+
+
+if __name__ == "__main__":
+    main()
