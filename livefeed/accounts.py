@@ -80,9 +80,9 @@ def add_user(
 def ensure_first_admin(
     svc: Services, email: str = "admin@livefeed.local"
 ) -> tuple[str, str] | None:
-    """On an empty site, make an admin with a random password; the caller shows it once."""
+    """On a site without an admin, make one with a random password; the caller shows it once."""
     with svc.db.read() as conn:
-        if store.count_users(conn):
+        if store.count_admins(conn):
             return None
     password = secrets.token_urlsafe(12)
     add_user(svc, email, password, role=Role.ADMIN, display_name="Admin")

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 import click
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
@@ -68,27 +66,18 @@ def services(settings: Settings | None = None, *, needs_schema: bool = True) -> 
     except OSError as error:
         raise Failure(f"cannot open the database: {error}") from None
     try:
-        if needs_schema and current_revision(svc.db) != head_revision():
+        if needs_schema and migrate.current_revision(svc.db) != migrate.head_revision():
             raise Failure("the database is not up to date: run `livefeed db upgrade` first")
         yield svc
     finally:
         svc.close()
 
 
-def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def head_revision() -> str | None:
-    return ScriptDirectory(str(migrate.MIGRATIONS)).get_current_head()
-
-
 def upgrade(db: Database) -> str:
     """Apply the migrations; say what happened."""
-    before = current_revision(db)
+    before = migrate.current_revision(db)
     migrate.upgrade(db)
-    after = current_revision(db)
+    after = migrate.current_revision(db)
     if before == after:
         return f"Database is up to date (revision {after})"
     return f"Database upgraded to revision {after}"

@@ -46,15 +46,22 @@ def _public_url(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _whole_number(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"must be a whole number, not {value!r}") from None
+
+
 def _port(value: str) -> int:
-    port = int(value)
+    port = _whole_number(value)
     if not 0 < port < 65536:
         raise ValueError("must be between 1 and 65535")
     return port
 
 
 def _positive_int(value: str) -> int:
-    number = int(value)
+    number = _whole_number(value)
     if number < 1:
         raise ValueError("must be a whole number of at least 1")
     return number

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
-import types
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -260,33 +260,39 @@ def test_demo_seeds_an_empty_site_only(run: Run, svc: Services) -> None:
     )
 
 
-def test_serve_prepares_the_site_then_runs_uvicorn(
-    run: Run, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The wiring only: the app and uvicorn are stand-ins (the real server has its own tests)."""
-    import uvicorn
-
-    app = object()
-    built: list[Settings] = []
-    served: list[tuple[object, dict[str, Any]]] = []
-
-    def create_app(settings: Settings) -> object:
-        built.append(settings)
-        return app
-
-    web_app = types.ModuleType("livefeed.web.app")
-    web_app.create_app = create_app  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "livefeed.web.app", web_app)
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append((app, options)))
-
-    out = ok(run("serve", "--host", "::1", "--port", "8123"))
-    assert out.startswith("Database upgraded to revision 0001\nFirst admin: admin@livefeed.local")
-    assert out.endswith("Livefeed on http://[::1]:8123/\n")
-    assert [(s.host, s.port) for s in built] == [("::1", 8123)]
-    assert served == [
-        (app, {"host": "::1", "port": 8123, "proxy_headers": False, "log_level": "info"})
-    ]
-    assert "First admin" not in ok(run("serve"))
+def test_serve_prepares_the_site_and_serves_it(env: dict[str, str], tmp_path: Path) -> None:
+    """The real command on a free port: migrate, first admin, demo feed, then pages answer."""
+    found = shutil.which("livefeed") or str(Path(sys.executable).with_name("livefeed"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [found, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"} | env | {"LIVEFEED_SEED_DEMO": "true"},
+        cwd=tmp_path,
+    )
+    try:
+        assert server.stdout is not None
+        lines: list[str] = []
+        for line in server.stdout:
+            lines.append(line)
+            if "Uvicorn running on" in line:
+                break
+        output = "".join(lines)
+        assert "First admin: admin@livefeed.local" in output, output
+        assert "Demo feed: http://livefeed.test/feeds/" in output, output
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+            home = response.read().decode()
+        assert response.status == 200
+        assert "Live" in home
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stdout:
+            server.stdout.close()
 
 
 def test_the_installed_command(env: dict[str, str], tmp_path: Path) -> None:

@@ -63,8 +63,9 @@ def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> Non
     conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
 
 
-def count_users(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+def count_admins(conn: Connection) -> int:
+    query = select(func.count()).select_from(users).where(users.c.role == Role.ADMIN.value)
+    return int(conn.execute(query).scalar_one())
 
 
 def insert_session(

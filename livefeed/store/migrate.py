@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from livefeed.store.database import Database
 
@@ -22,3 +24,14 @@ def _config(database: Database) -> Config:
 def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema up to ``revision``; already there means nothing happens."""
     command.upgrade(_config(database), revision)
+
+
+def current_revision(database: Database) -> str | None:
+    """The revision the database is at; ``None`` before the first migration."""
+    with database.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision this code knows."""
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
