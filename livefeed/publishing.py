@@ -79,6 +79,7 @@ def update_feed(
             _log(svc, conn, feed, seq, EventType.FEED_UPDATED, None, feed_json(feed, svc.urls))
     except IntegrityError:
         raise Conflict(f"a feed called “{data.slug}” already exists", field="slug") from None
+    svc.committed(feed.id)
     return feed
 
 
@@ -97,6 +98,7 @@ def set_feed_status(svc: Services, actor: User | None, slug: str, status: FeedSt
         feed = _feed(conn, feed.id)
         kind = EventType.FEED_ENDED if status is FeedStatus.ENDED else EventType.FEED_UPDATED
         _log(svc, conn, feed, seq, kind, None, feed_json(feed, svc.urls))
+    svc.committed(feed.id)
     return feed
 
 
@@ -140,6 +142,7 @@ def publish_post(
             svc, conn, feed, seq, EventType.POST_PUBLISHED, post_id, post_json(post, slug, svc.urls)
         )
         feed_store.touch(conn, feed.id, now)
+    svc.committed(feed.id)
     return post
 
 
@@ -177,6 +180,7 @@ def edit_post(
         post = _post(conn, post.id)
         _log(svc, conn, feed, seq, EventType.POST_UPDATED, post.id, post_json(post, slug, svc.urls))
         feed_store.touch(conn, feed.id, now)
+    svc.committed(feed.id)
     return post
 
 
@@ -195,6 +199,7 @@ def delete_post(
         post = _post(conn, post.id)
         _log(svc, conn, feed, seq, EventType.POST_DELETED, post.id, post_json(post, slug, svc.urls))
         feed_store.touch(conn, feed.id, now)
+    svc.committed(feed.id)
     return post
 
 
@@ -242,7 +247,8 @@ def _log(
 
 
 def _feed_by_slug(conn: Connection, slug: str) -> Feed:
-    feed = feed_store.get_by_slug(conn, slug)
+    # Locked: two editors pinning at once would otherwise each see no other pinned post.
+    feed = feed_store.get_by_slug(conn, slug, lock=True)
     if feed is None:
         raise NotFound(f"there is no feed called “{slug}”")
     return feed

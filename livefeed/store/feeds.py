@@ -123,8 +123,14 @@ def slug_taken(conn: Connection, slug: str, *, other_than: int | None = None) ->
     return conn.execute(query).first() is not None
 
 
-def get_by_slug(conn: Connection, slug: str) -> Feed | None:
-    row = conn.execute(select(feeds).where(feeds.c.slug == slug)).mappings().first()
+def get_by_slug(conn: Connection, slug: str, *, lock: bool = False) -> Feed | None:
+    """The feed called ``slug``; ``lock`` holds its row until the transaction ends.
+
+    A writer that decides from what it reads (is the feed ended? which post is pinned?) locks
+    first, so a concurrent writer of the same feed cannot change that under it.
+    """
+    query = select(feeds).where(feeds.c.slug == slug)
+    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     return _feed(row) if row else None
 
 
