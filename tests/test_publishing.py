@@ -17,8 +17,8 @@ from livefeed.domain.posts import PostState
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.store import events
-from livefeed.store.schema import events as events_table
 from livefeed.store.accounts import get_user
+from livefeed.store.schema import events as events_table
 from livefeed.store.schema import feed_tags, feeds, post_tags, posts, users
 from tests.conftest import Clock
 from tests.factories import make_contributor, make_editor, make_feed, make_post
