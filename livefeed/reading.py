@@ -59,7 +59,8 @@ def parse_cursor(text: str | None) -> Cursor | None:
 def parse_limit(text: str | None) -> int:
     if not text:
         return PAGE_SIZE
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE_SIZE:
+    # ASCII only: str.isdigit() also passes "²", which int() then refuses.
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAGE_SIZE:
         raise Invalid.field("limit", f"must be a whole number from 1 to {MAX_PAGE_SIZE}")
     return int(text)
 
@@ -127,7 +128,7 @@ def changes_since(svc: Services, slug: str, seq: int, *, limit: int) -> tuple[Fe
 
 
 def parse_seq(text: str, field: str = "since") -> int:
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise Invalid.field(field, "must be an event number (a whole number, 0 or more)")
     return int(text)
 
