@@ -77,7 +77,7 @@ def _at(svc: Services, moment: datetime) -> Services:
 # ---------------------------------------------------------------------------------------------
 # The story. Minutes count from the start of coverage; the last post is the newest.
 
-_PLACEHOLDER_CREDIT = "Placeholder photo: picsum.photos"
+_PLACEHOLDER_CREDIT = "picsum.photos (placeholder)"
 
 
 def _photo(seed: str) -> str:

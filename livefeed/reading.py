@@ -8,10 +8,12 @@ from sqlalchemy import Connection
 
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.errors import Invalid, NotFound
+from livefeed.domain.events import Event
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post, PostState
 from livefeed.domain.text import clean_tags
 from livefeed.services import Services
+from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
 from livefeed.store import posts as post_store
 
@@ -72,18 +74,20 @@ def feed_page(svc: Services, slug: str, cursor: str | None = None) -> FeedPage:
         feed = _feed(conn, slug)
         lead_html, notes_html = feed_store.rendered_texts(conn, feed.id)
         first = before is None
-        # The pinned post stands on top of the first page and nowhere else.
-        pinned = post_store.pinned(conn, feed.id)[:1]
+        # The pinned post and the key events stand on top of the first page and nowhere else,
+        # so a page further down does not look for them: both searches grow with the feed.
+        # Leaving pinned posts out of the timeline changes nothing when there are none.
+        pinned = post_store.pinned(conn, feed.id)[:1] if first else []
         posts = post_store.timeline(
-            conn, feed.id, before=before, limit=PAGE_SIZE + 1, skip_pinned=bool(pinned)
+            conn, feed.id, before=before, limit=PAGE_SIZE + 1, skip_pinned=True
         )
-        key_events = post_store.key_events(conn, feed.id)
+        key_events = post_store.key_events(conn, feed.id) if first else []
     page, more = posts[:PAGE_SIZE], len(posts) > PAGE_SIZE
     return FeedPage(
         feed=feed,
         lead_html=lead_html,
         notes_html=notes_html,
-        pinned=pinned[0] if pinned and first else None,
+        pinned=pinned[0] if pinned else None,
         posts=page,
         key_events=key_events,
         next_cursor=_cursor_after(page) if more else None,
@@ -125,6 +129,22 @@ def changes_since(svc: Services, slug: str, seq: int, *, limit: int) -> tuple[Fe
     with svc.db.read() as conn:
         feed = _feed(conn, slug)
         return feed, post_store.changed_since(conn, feed.id, seq, limit=limit)
+
+
+def events_after(
+    svc: Services, feed_id: int, seq: int, *, limit: int = 500
+) -> tuple[Feed, list[tuple[Event, Post | None]]]:
+    """The feed's log after ``seq``, each post event with its post as it is now (to render)."""
+    with svc.db.read() as conn:
+        feed = feed_store.get_by_id(conn, feed_id)
+        if feed is None:
+            raise NotFound("that feed no longer exists")
+        logged = event_log.after(conn, feed_id, seq, limit=limit)
+        found: list[tuple[Event, Post | None]] = []
+        for event in logged:
+            post = post_store.get_post(conn, event.post_id) if event.post_id else None
+            found.append((event, post if post and post.is_published else None))
+    return feed, found
 
 
 def parse_seq(text: str, field: str = "since") -> int:

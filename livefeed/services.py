@@ -25,6 +25,7 @@ class Services:
     urls: Urls
     login_throttle: Throttle
     clock: Callable[[], datetime] = field(default=utc_now)
+    listeners: list[Callable[[int], None]] = field(default_factory=list)
 
     @classmethod
     def build(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
@@ -38,6 +39,11 @@ class Services:
             ),
             clock=clock,
         )
+
+    def committed(self, feed_id: int) -> None:
+        """A transaction that logged events for ``feed_id`` has committed: tell who listens."""
+        for listener in self.listeners:
+            listener(feed_id)
 
     def close(self) -> None:
         self.db.dispose()

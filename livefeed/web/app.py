@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import api, desk, pages
+from livefeed.web import api, desk, pages, stream
 from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, SecurityHeaders
 from livefeed.web.rendering import make_templates
@@ -27,12 +27,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await stream.start(app)
         yield
+        await stream.stop(app)
         if services is None:
             svc.close()
 
     app = Starlette(
         routes=[
+            *stream.routes,
             *pages.routes,
             *desk.routes,
             Mount("/api", routes=api.routes),
@@ -44,4 +47,5 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     )
     app.state.services = svc
     app.state.templates = make_templates(svc)
+    stream.install(app, svc)
     return app
