@@ -19,10 +19,13 @@ from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
 from livefeed.web import compose, security
+from livefeed.web.middleware import MAX_BODY_BYTES
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param, render
 
-FEED_FIELDS = ("slug", "title", "lead", "notes", "tags", "timezone", "coverage_start")
+FEED_FIELDS = (
+    "slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url",
+)  # fmt: skip
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -30,7 +33,9 @@ def _see_other(url: str) -> RedirectResponse:
 
 
 async def _form(request: Request) -> FormData:
-    form = await request.form()
+    # Starlette's own 1 MB cap per field would turn an over-long post into a bare 400 page;
+    # BodyLimit already caps the whole request, and the rules name the field that is too long.
+    form = await request.form(max_part_size=MAX_BODY_BYTES)
     await security.check_csrf(request, form)
     return form
 
