@@ -150,12 +150,15 @@ class Settings:
         cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
     ) -> Settings:
         """Parse settings from ``environ`` (default: the process), over values in ``env_file``."""
-        values = dict(read_env_file(env_file)) if env_file else {}
-        values.update(os.environ if environ is None else environ)
+        from_file = read_env_file(env_file) if env_file else {}
+        process = os.environ if environ is None else environ
         parsed: dict[str, Any] = {}
         for setting in SETTINGS:
             variable = env_name(setting)
-            raw = _read_secret(variable, values)
+            # Source by source, so that NAME_FILE set in the process beats NAME in .env.
+            raw = _read_secret(variable, process)
+            if raw is None:
+                raw = _read_secret(variable, from_file)
             try:
                 parsed[setting.name] = setting.parse(setting.default if raw is None else raw)
             except ValueError as error:
