@@ -1,0 +1,210 @@
+"""Settings: one frozen object from LIVEFEED_* variables, a .env file and *_FILE secrets."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from livefeed.settings import SETTINGS, Settings, SettingsError, env_name, read_env_file
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({}, env_file=None)
+    assert settings == Settings(
+        database_url="sqlite:///./livefeed.db",
+        redis_url=None,
+        public_url="http://127.0.0.1:8000",
+        host="127.0.0.1",
+        port=8000,
+        session_days=14,
+        login_attempts=5,
+        seed_demo=True,
+    )
+    assert settings.secure_cookies is False
+
+
+def test_every_setting_is_read_from_its_variable() -> None:
+    settings = Settings.from_env(
+        {
+            "LIVEFEED_DATABASE_URL": "postgresql://livefeed@db.internal/livefeed",
+            "LIVEFEED_REDIS_URL": "rediss://cache.internal:6380/0",
+            "LIVEFEED_PUBLIC_URL": "https://live.example.org/",
+            "LIVEFEED_HOST": "10.1.2.3",
+            "LIVEFEED_PORT": "8080",
+            "LIVEFEED_SESSION_DAYS": "30",
+            "LIVEFEED_LOGIN_ATTEMPTS": " 10 ",
+            "LIVEFEED_SEED_DEMO": "Off",
+            "OTHER_APP_PORT": "not ours",
+        },
+        env_file=None,
+    )
+    assert settings == Settings(
+        database_url="postgresql://livefeed@db.internal/livefeed",
+        redis_url="rediss://cache.internal:6380/0",
+        public_url="https://live.example.org",
+        host="10.1.2.3",
+        port=8080,
+        session_days=30,
+        login_attempts=10,
+        seed_demo=False,
+    )
+    assert settings.secure_cookies is True
+
+
+def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
+    settings = Settings.from_env({}, env_file=None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.port = 9000  # type: ignore[misc]
+    changed = settings.replace(port=9000)
+    assert (changed.port, settings.port) == (9000, 8000)
+    assert changed.database_url == settings.database_url
+
+
+def test_every_setting_has_a_field_and_help() -> None:
+    assert [s.name for s in SETTINGS] == [f.name for f in dataclasses.fields(Settings)]
+    assert all(s.help.strip() for s in SETTINGS)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "words"),
+    [
+        ("LIVEFEED_DATABASE_URL", "mysql://db/livefeed", "sqlite:// or postgresql://"),
+        ("LIVEFEED_DATABASE_URL", "", "sqlite:// or postgresql://"),
+        ("LIVEFEED_DATABASE_URL", "livefeed.db", "sqlite:// or postgresql://"),
+        ("LIVEFEED_REDIS_URL", "http://cache.internal", "redis:// or rediss://"),
+        ("LIVEFEED_PUBLIC_URL", "live.example.org", "absolute"),
+        ("LIVEFEED_PUBLIC_URL", "ftp://live.example.org", "absolute"),
+        ("LIVEFEED_PUBLIC_URL", "https://live.example.org/news", "origin only"),
+        ("LIVEFEED_PUBLIC_URL", "https://live.example.org/?x=1", "origin only"),
+        ("LIVEFEED_PORT", "eighty", "whole number"),
+        ("LIVEFEED_PORT", "", "whole number"),
+        ("LIVEFEED_PORT", "0", "between 1 and 65535"),
+        ("LIVEFEED_PORT", "65536", "between 1 and 65535"),
+        ("LIVEFEED_PORT", "80.5", "whole number"),
+        ("LIVEFEED_SESSION_DAYS", "0", "at least 1"),
+        ("LIVEFEED_SESSION_DAYS", "two weeks", "whole number"),
+        ("LIVEFEED_LOGIN_ATTEMPTS", "-1", "at least 1"),
+        ("LIVEFEED_SEED_DEMO", "maybe", "true or false"),
+        ("LIVEFEED_SEED_DEMO", "", "true or false"),
+    ],
+)
+def test_a_bad_value_stops_with_the_variable_named(variable: str, value: str, words: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({variable: value}, env_file=None)
+    message = str(caught.value)
+    assert message.startswith(f"{variable}: ")
+    assert words in message
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", " on "])
+def test_true_values(value: str) -> None:
+    assert Settings.from_env({"LIVEFEED_SEED_DEMO": value}, env_file=None).seed_demo is True
+
+
+def test_a_secret_can_come_from_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "database_url"
+    secret.write_text("postgresql://livefeed:s3cret@db/livefeed\n", encoding="utf-8")
+    settings = Settings.from_env({"LIVEFEED_DATABASE_URL_FILE": str(secret)}, env_file=None)
+    assert settings.database_url == "postgresql://livefeed:s3cret@db/livefeed"
+
+
+def test_the_variable_itself_wins_over_its_file(tmp_path: Path) -> None:
+    secret = tmp_path / "port"
+    secret.write_text("9000", encoding="utf-8")
+    settings = Settings.from_env(
+        {"LIVEFEED_PORT": "8001", "LIVEFEED_PORT_FILE": str(secret)}, env_file=None
+    )
+    assert settings.port == 8001
+
+
+def test_a_missing_secret_file_names_the_file_variable(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing-here"
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"LIVEFEED_REDIS_URL_FILE": str(missing)}, env_file=None)
+    assert str(caught.value).startswith("LIVEFEED_REDIS_URL_FILE: cannot read ")
+    assert str(missing) in str(caught.value)
+
+
+def test_a_bad_value_in_a_secret_file_names_the_variable(tmp_path: Path) -> None:
+    secret = tmp_path / "port"
+    secret.write_text("http", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"^LIVEFEED_PORT: "):
+        Settings.from_env({"LIVEFEED_PORT_FILE": str(secret)}, env_file=None)
+
+
+def test_env_file_parsing(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text(
+        "\n".join(
+            [
+                "# Livefeed on the newsroom box",
+                "",
+                "LIVEFEED_PORT=8100",
+                '  LIVEFEED_PUBLIC_URL = "https://live.example.org"  ',
+                "LIVEFEED_HOST='10.0.0.5'",
+                'LIVEFEED_REDIS_URL=""',
+                "LIVEFEED_DATABASE_URL=sqlite:///./data/live=feed.db",
+                "LIVEFEED_SESSION_DAYS='7\"",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert read_env_file(env) == {
+        "LIVEFEED_PORT": "8100",
+        "LIVEFEED_PUBLIC_URL": "https://live.example.org",
+        "LIVEFEED_HOST": "10.0.0.5",
+        "LIVEFEED_REDIS_URL": "",
+        "LIVEFEED_DATABASE_URL": "sqlite:///./data/live=feed.db",
+        "LIVEFEED_SESSION_DAYS": "'7\"",  # mismatched quotes are kept as they are
+    }
+
+
+def test_the_env_file_is_read_under_the_process_environment(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("LIVEFEED_PORT=8100\nLIVEFEED_HOST=10.0.0.5\n", encoding="utf-8")
+    settings = Settings.from_env({"LIVEFEED_PORT": "8200"}, env_file=env)
+    assert (settings.port, settings.host) == (8200, "10.0.0.5")
+
+
+def test_a_file_secret_in_the_environment_beats_a_value_in_the_env_file(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("LIVEFEED_DATABASE_URL=sqlite:///./dev.db\n", encoding="utf-8")
+    secret = tmp_path / "database_url"
+    secret.write_text("postgresql://livefeed@db/livefeed", encoding="utf-8")
+    settings = Settings.from_env({"LIVEFEED_DATABASE_URL_FILE": str(secret)}, env_file=env)
+    assert settings.database_url == "postgresql://livefeed@db/livefeed"
+
+
+def test_a_missing_env_file_is_no_error(tmp_path: Path) -> None:
+    assert read_env_file(tmp_path / ".env") == {}
+    assert Settings.from_env({}, env_file=tmp_path / ".env").port == 8000
+
+
+def test_a_line_without_equals_stops_with_its_place(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("LIVEFEED_PORT=8100\nLIVEFEED_HOST\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({}, env_file=env)
+    assert str(caught.value) == f"{env}:2: expected KEY=value"
+
+
+def test_a_bad_value_in_the_env_file_names_the_variable(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("LIVEFEED_LOGIN_ATTEMPTS=0\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"^LIVEFEED_LOGIN_ATTEMPTS: "):
+        Settings.from_env({}, env_file=env)
+
+
+def test_by_default_the_process_environment_and_dot_env_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("LIVEFEED_SESSION_DAYS=3\n", encoding="utf-8")
+    for setting in SETTINGS:
+        monkeypatch.delenv(env_name(setting), raising=False)
+        monkeypatch.delenv(env_name(setting) + "_FILE", raising=False)
+    monkeypatch.setenv("LIVEFEED_PORT", "8765")
+    settings = Settings.from_env()
+    assert (settings.port, settings.session_days) == (8765, 3)
