@@ -1,0 +1,147 @@
+// Live updates for a feed page: new posts, edits and deletions arrive without a reload.
+// New posts wait behind a "N new posts" banner while the reader is scrolled into the feed,
+// so nothing moves under their eyes; at the top of the page they go in at once.
+(function () {
+  "use strict";
+  var feed = document.querySelector("[data-live-feed]");
+  if (!feed) { return; }
+  var slug = feed.getAttribute("data-live-feed");
+  var lastSeq = parseInt(feed.getAttribute("data-last-seq"), 10) || 0;
+  var list = feed.querySelector(".posts");
+  var banner = feed.querySelector(".new-posts");
+  var announcer = feed.querySelector(".live-announcer");
+  var status = feed.querySelector(".live-status");
+  var waiting = [];
+  var unread = 0;
+  var title = document.title;
+  var source = null;
+  var pollTimer = null;
+  var pollDelay = 10000;
+
+  function setStatus(text, state) {
+    if (!status) { return; }
+    status.textContent = text;
+    status.setAttribute("data-state", state);
+  }
+
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function atTop() {
+    return list.getBoundingClientRect().top >= 0;
+  }
+
+  function insert(article) {
+    var item = document.createElement("li");
+    item.appendChild(article);
+    var pinned = list.querySelector(":scope > li > .post.is-pinned");
+    var anchor = pinned ? pinned.parentElement.nextElementSibling : list.firstElementChild;
+    list.insertBefore(item, anchor);
+    article.classList.add("is-new");
+    window.setTimeout(function () { article.classList.remove("is-new"); }, 4000);
+    var empty = feed.querySelector(".empty");
+    if (empty) { empty.remove(); }
+  }
+
+  function showWaiting() {
+    waiting.forEach(insert);
+    waiting = [];
+    banner.hidden = true;
+  }
+
+  function updateBanner() {
+    var count = waiting.length;
+    banner.hidden = count === 0;
+    banner.textContent = count === 1 ? "1 new post" : count + " new posts";
+  }
+
+  function announce(text) {
+    if (announcer) { announcer.textContent = text; }
+    if (document.hidden) {
+      unread += 1;
+      document.title = "(" + unread + ") " + title;
+    }
+  }
+
+  function existing(id) {
+    return document.getElementById("post-" + id);
+  }
+
+  function apply(message) {
+    if (message.seq <= lastSeq) { return; }
+    lastSeq = message.seq;
+    var data = message.data || {};
+    if (message.type === "post.published" && message.html) {
+      if (existing(data.id)) { return; }
+      var article = fragment(message.html);
+      if (atTop()) { insert(article); } else { waiting.push(article); updateBanner(); }
+      announce("New post: " + data.headline);
+    } else if (message.type === "post.updated") {
+      var current = existing(data.id);
+      if (current && message.html) { current.replaceWith(fragment(message.html)); }
+      waiting = waiting.map(function (w) { return w.id === "post-" + data.id && message.html ? fragment(message.html) : w; });
+    } else if (message.type === "post.deleted") {
+      var gone = existing(data.id);
+      if (gone && gone.parentElement) { gone.parentElement.remove(); }
+      waiting = waiting.filter(function (w) { return w.id !== "post-" + data.id; });
+      updateBanner();
+    } else if (message.type === "feed.ended") {
+      stop();
+      setStatus("This live feed has ended", "ended");
+      var badge = document.querySelector(".badge-live");
+      if (badge) { badge.className = "badge badge-ended"; badge.textContent = "Ended"; }
+    }
+  }
+
+  function stop() {
+    if (source) { source.close(); source = null; }
+    if (pollTimer) { window.clearTimeout(pollTimer); pollTimer = null; }
+  }
+
+  function listen() {
+    source = new EventSource("/feeds/" + encodeURIComponent(slug) + "/events?last_event_id=" + lastSeq);
+    ["post.published", "post.updated", "post.deleted", "feed.updated", "feed.ended"].forEach(function (type) {
+      source.addEventListener(type, function (event) { apply(JSON.parse(event.data)); });
+    });
+    source.addEventListener("reset", function () { stop(); window.location.reload(); });
+    source.onopen = function () { setStatus("Live", "live"); };
+    source.onerror = function () {
+      if (source && source.readyState === EventSource.CLOSED) {
+        source = null;
+        setStatus("Checking for updates every few seconds", "polling");
+        poll();
+      } else {
+        setStatus("Reconnecting…", "reconnecting");
+      }
+    };
+  }
+
+  function poll() {
+    var url = "/feeds/" + encodeURIComponent(slug) + "/updates?since=" + lastSeq;
+    fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+      if (response.status === 304) { return null; }
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    }).then(function (body) {
+      pollDelay = document.hidden ? 30000 : 10000;
+      if (body) {
+        body.events.forEach(apply);
+        if (body.status === "ended") { return; }
+      }
+      pollTimer = window.setTimeout(poll, pollDelay);
+    }).catch(function () {
+      pollDelay = Math.min(pollDelay * 2, 120000);
+      pollTimer = window.setTimeout(poll, pollDelay);
+    });
+  }
+
+  banner.addEventListener("click", showWaiting);
+  window.addEventListener("scroll", function () { if (atTop() && waiting.length) { showWaiting(); } }, { passive: true });
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { unread = 0; document.title = title; }
+  });
+  if (typeof window.EventSource === "function") { listen(); } else { poll(); }
+})();

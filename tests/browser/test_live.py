@@ -1,0 +1,71 @@
+"""A reader's open page follows the feed without a reload."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from livefeed import publishing
+from tests.browser.conftest import LiveServer, NewContext
+from tests.factories import make_feed, make_post
+
+pytestmark = pytest.mark.browser
+
+
+def open_reader(new_context: NewContext, server: LiveServer) -> Page:
+    page = new_context().new_page()
+    page.goto(server.at("/feeds/summit"))
+    expect(page.locator(".live-status")).to_have_attribute("data-state", "live")
+    return page
+
+
+def test_a_new_post_appears_at_the_top_and_edits_and_deletes_follow(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor)
+    make_post(svc, editor, headline="Delegates arrive")
+    page = open_reader(new_context, live_server)
+
+    post = make_post(svc, editor, headline="Ceasefire announced", body="Both sides **agree**.")
+    arrived = page.locator(f"#post-{post.id}")
+    expect(arrived).to_be_visible()
+    expect(arrived.locator("strong")).to_have_text("agree")
+    expect(page.locator(".posts > li").first.locator(".post-headline")).to_have_text(
+        "Ceasefire announced"
+    )
+    expect(page.locator(".live-announcer")).to_have_text("New post: Ceasefire announced")
+
+    publishing.edit_post(
+        svc, editor, "summit", post.id, post.as_fields() | {"headline": "Ceasefire holds"},
+        seen_version=post.version,
+    )  # fmt: skip
+    expect(arrived.locator(".post-headline")).to_have_text("Ceasefire holds")
+
+    publishing.delete_post(svc, editor, "summit", post.id)
+    expect(page.locator(f"#post-{post.id}")).to_have_count(0)
+    expect(page.locator(".post")).to_have_count(1)
+
+
+def test_a_reader_scrolled_into_the_feed_gets_a_banner_instead(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor)
+    for number in range(12):
+        make_post(svc, editor, headline=f"Update {number}", body="Text. " * 80)
+    page = open_reader(new_context, live_server)
+    page.locator(".post").last.scroll_into_view_if_needed()
+
+    first = make_post(svc, editor, headline="Breaking one")
+    second = make_post(svc, editor, headline="Breaking two")
+    banner = page.locator(".new-posts")
+    expect(banner).to_have_text("2 new posts")
+    expect(page.locator(f"#post-{first.id}")).to_have_count(0)
+
+    banner.click()
+    expect(banner).to_be_hidden()
+    headlines = page.locator(".posts > li .post-headline")
+    expect(headlines.nth(0)).to_have_text("Breaking two")
+    expect(headlines.nth(1)).to_have_text("Breaking one")
+    expect(page.locator(f"#post-{second.id}")).to_be_visible()
