@@ -105,6 +105,11 @@ def post_page(svc: Services, slug: str, post_id: int) -> PostPage:
     return PostPage(feed, post, lead_html)
 
 
+def find_feed(svc: Services, slug: str) -> Feed | None:
+    with svc.db.read() as conn:
+        return feed_store.get_by_slug(conn, slug)
+
+
 def get_feed(svc: Services, slug: str) -> Feed:
     with svc.db.read() as conn:
         return _feed(conn, slug)

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from livefeed.realtime import sse
-from livefeed.realtime.hub import Frame, Hub, Reader
+from livefeed.realtime.hub import Batch, Frame, Hub
+from livefeed.realtime.readers import MAX_PENDING_BYTES, BufferedReader
 from tests.test_stream import parse_sse
 
 
@@ -38,11 +39,15 @@ def test_an_event_type_is_one_line() -> None:
         sse.encode("x", event="post\nevil")
 
 
-def test_a_reader_that_falls_behind_is_dropped_and_let_go() -> None:
-    async def scenario() -> Reader:
-        reader = Reader(last_seq=0, max_bytes=100)
-        for seq in range(1, 20):
-            reader.push(Frame(seq, b"x" * 30))
+def _batch(*seqs: int, size: int = 3) -> Batch:
+    return Batch([Frame.of(seq, f"[{seq}]".encode().ljust(size, b".")) for seq in seqs])
+
+
+def test_a_buffered_reader_that_falls_behind_is_dropped_and_let_go() -> None:
+    async def scenario() -> BufferedReader:
+        reader = BufferedReader(last_seq=0)
+        for seq in range(1, 100):
+            reader.deliver(_batch(seq, size=MAX_PENDING_BYTES // 50))
         return reader
 
     reader = asyncio.run(scenario())
@@ -53,30 +58,69 @@ def test_a_reader_that_falls_behind_is_dropped_and_let_go() -> None:
 
 def test_a_reader_takes_only_what_is_newer_and_coalesces_it() -> None:
     async def scenario() -> bytes:
-        reader = Reader(last_seq=2)
-        for seq in (1, 2, 3, 3, 4):
-            reader.push(Frame(seq, f"[{seq}]".encode()))
+        reader = BufferedReader(last_seq=2)
+        reader.deliver(_batch(1, 2, 3))
+        reader.deliver(_batch(4, 5))
         return reader.take()
 
-    assert asyncio.run(scenario()) == b"[3][4]"
+    assert asyncio.run(scenario()) == b"[3][4][5]"
 
 
-def test_one_read_of_the_log_serves_every_reader() -> None:
+def test_a_batch_is_framed_as_http_chunks_once() -> None:
+    batch = _batch(1, 2)
+    assert batch.chunks_after(0) == b"3\r\n[1]\r\n3\r\n[2]\r\n"
+    assert batch.chunks_after(0) is batch.chunks_after(0)
+    assert batch.chunks_after(1) == b"3\r\n[2]\r\n"
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.last_seq = 0
+        self.received: list[bytes] = []
+        self.beats = 0
+        self.dropped = False
+
+    def deliver(self, batch: Batch) -> None:
+        self.received.append(batch.data_after(self.last_seq))
+        self.last_seq = batch.last_seq
+
+    def heartbeat(self) -> None:
+        self.beats += 1
+
+    def stalled(self, now: float) -> bool:
+        return False
+
+    def drop(self) -> None:
+        self.dropped = True
+
+
+def test_one_read_of_the_log_serves_every_reader_and_one_timer_beats_for_all() -> None:
     reads: list[int] = []
 
     async def fetch(feed_id: int, seq: int) -> list[Frame]:
         reads.append(seq)
-        return [Frame(s, f"{s}".encode()) for s in range(seq + 1, 4)]
+        return [Frame.of(s, f"{s}".encode()) for s in range(seq + 1, 4)]
 
-    async def scenario() -> list[bytes]:
-        hub = Hub(fetch, poll_seconds=60)
-        readers = [hub.join(7, 0) for _ in range(3)]
+    async def lookup(slug: str) -> None:
+        return None
+
+    async def scenario() -> list[Recorder]:
+        hub = Hub(fetch, lookup, tick_seconds=0.01, heartbeat_seconds=0.01)
+        readers = [Recorder() for _ in range(3)]
+        for reader in readers:
+            hub.join(7, 0, reader)
+        hub.start()
         hub.notify(7)
-        await asyncio.wait_for(readers[0].wake.wait(), 5)
-        await asyncio.sleep(0)
-        taken = [reader.take() for reader in readers]
+        for _ in range(500):
+            if all(r.received and r.beats for r in readers):
+                break
+            await asyncio.sleep(0.01)
         await hub.close()
-        return taken
+        return readers
 
-    assert asyncio.run(scenario()) == [b"123"] * 3
+    readers = asyncio.run(scenario())
+    assert [r.received[0] for r in readers] == [b"123"] * 3
+    assert all(len(r.received) == 1 for r in readers)
+    assert all(r.beats >= 1 for r in readers)
+    assert all(r.dropped for r in readers), "closing the hub lets every reader go"
     assert reads[0] == 0

@@ -1,11 +1,13 @@
 """Fan-out of a feed's committed events to the readers connected to this process.
 
 The event log is the only source: a feed's channel reads what was committed after the last
-``seq`` it delivered, encodes each event once, and appends the same bytes to every reader's
-buffer, in ``seq`` order. It reads when told that something was committed here, and at least
-once a second anyway, so changes committed by another process (the CLI, another instance)
-arrive too. A reader's buffer is bounded; one that falls too far behind is dropped and resumes
-from the log when it reconnects, so the publisher never waits for anybody.
+``seq`` it delivered, encodes each event once, and hands the same bytes to every reader of the
+feed, in ``seq`` order, as one write per reader per batch. It reads when told that something
+was committed (here, or elsewhere through the broker), and at least once a second anyway.
+
+One timer serves every reader of the process: it wakes the channels for that read, sends the
+heartbeats and lets go of readers whose socket has stalled. Nothing here runs per reader unless
+there is something to send, and the publisher never waits for any reader.
 """
 
 from __future__ import annotations
@@ -13,67 +15,93 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
+
+from livefeed.domain.feeds import Feed
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 1.0
+HEARTBEAT_SECONDS = 15.0
+RECENT_FRAMES = 1024
+FEED_CACHE_SECONDS = 1.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Frame:
-    """One encoded event, ready for the wire."""
+    """One event, encoded once: ``data`` for a response body, ``chunk`` for a raw socket."""
 
     seq: int
     data: bytes
+    chunk: bytes
     ends_stream: bool = False
+
+    @classmethod
+    def of(cls, seq: int, data: bytes, *, ends_stream: bool = False) -> Frame:
+        return cls(seq, data, b"%x\r\n%b\r\n" % (len(data), data), ends_stream)
+
+
+class Batch:
+    """Frames read together; joined once, so each reader gets a single write."""
+
+    __slots__ = ("_chunks", "_data", "ends_stream", "first_seq", "frames", "last_seq")
+
+    def __init__(self, frames: Sequence[Frame]) -> None:
+        self.frames = frames
+        self.first_seq = frames[0].seq
+        self.last_seq = frames[-1].seq
+        self.ends_stream = any(frame.ends_stream for frame in frames)
+        self._data: bytes | None = None
+        self._chunks: bytes | None = None
+
+    def data_after(self, seq: int) -> bytes:
+        if seq < self.first_seq:
+            if self._data is None:
+                self._data = b"".join(frame.data for frame in self.frames)
+            return self._data
+        return b"".join(frame.data for frame in self.frames if frame.seq > seq)
+
+    def chunks_after(self, seq: int) -> bytes:
+        if seq < self.first_seq:
+            if self._chunks is None:
+                self._chunks = b"".join(frame.chunk for frame in self.frames)
+            return self._chunks
+        return b"".join(frame.chunk for frame in self.frames if frame.seq > seq)
+
+
+class Subscriber(Protocol):
+    """A reader as the hub sees it: something to hand frames and heartbeats to."""
+
+    last_seq: int
+
+    def deliver(self, batch: Batch) -> None: ...
+
+    def heartbeat(self) -> None: ...
+
+    def stalled(self, now: float) -> bool:
+        """Whether it has not taken what it was sent for too long (and should be let go)."""
+        ...
+
+    def drop(self) -> None: ...
 
 
 Fetch = Callable[[int, int], Awaitable[list[Frame]]]
 """Committed events of feed ``feed_id`` after ``seq``, encoded, oldest first."""
 
-MAX_READER_BYTES = 1024 * 1024
-log = logging.getLogger(__name__)
-
-
-@dataclass(eq=False)
-class Reader:
-    """One open stream's pending bytes; the stream writes them out when woken."""
-
-    last_seq: int
-    max_bytes: int = MAX_READER_BYTES
-    chunks: list[bytes] = field(default_factory=list)
-    size: int = 0
-    dropped: bool = False
-    ended: bool = False
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def push(self, frame: Frame) -> None:
-        if self.dropped or frame.seq <= self.last_seq:
-            return
-        if self.size + len(frame.data) > self.max_bytes:
-            # Too far behind: let go of everything; it resumes from the log on reconnect.
-            self.dropped = True
-            self.chunks.clear()
-            self.size = 0
-        else:
-            self.chunks.append(frame.data)
-            self.size += len(frame.data)
-            self.last_seq = frame.seq
-            self.ended = self.ended or frame.ends_stream
-        self.wake.set()
-
-    def take(self) -> bytes:
-        """Everything pending, as one write."""
-        data = b"".join(self.chunks)
-        self.chunks.clear()
-        self.size = 0
-        self.wake.clear()
-        return data
+Lookup = Callable[[str], Awaitable[Feed | None]]
+"""The feed called ``slug``, from the database."""
 
 
 @dataclass(eq=False)
 class Channel:
     feed_id: int
     delivered_seq: int
-    readers: set[Reader] = field(default_factory=set)
+    readers: set[Subscriber] = field(default_factory=set)
+    recent: deque[Frame] = field(default_factory=lambda: deque(maxlen=RECENT_FRAMES))
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
 
@@ -81,27 +109,68 @@ class Channel:
 class Hub:
     """Every feed channel of this process; all of it runs on the event loop."""
 
-    def __init__(self, fetch: Fetch, *, poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        fetch: Fetch,
+        lookup: Lookup,
+        *,
+        tick_seconds: float = TICK_SECONDS,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    ) -> None:
         self._fetch = fetch
-        self._poll_seconds = poll_seconds
+        self._lookup = lookup
+        self._tick_seconds = tick_seconds
+        self._heartbeat_seconds = heartbeat_seconds
         self._channels: dict[int, Channel] = {}
+        self._feeds: dict[str, tuple[float, Feed | None]] = {}
+        self._timer: asyncio.Task[None] | None = None
 
-    def join(self, feed_id: int, current_seq: int, *, max_bytes: int = MAX_READER_BYTES) -> Reader:
-        """A new reader that will be sent every event after the channel's delivered ``seq``.
+    def start(self) -> None:
+        if self._timer is None:
+            self._timer = asyncio.get_running_loop().create_task(self._tick())
 
-        ``current_seq`` starts a channel that does not exist yet; the caller replays what the
-        reader missed up to ``reader.last_seq`` from the log itself.
+    async def feed(self, slug: str) -> Feed | None:
+        """The feed by slug, cached for a moment: a burst of reconnects costs one query."""
+        now = time.monotonic()
+        cached = self._feeds.get(slug)
+        if cached is not None and now - cached[0] < FEED_CACHE_SECONDS:
+            return cached[1]
+        found = await self._lookup(slug)
+        self._feeds[slug] = (now, found)
+        if len(self._feeds) > 10_000:
+            self._feeds.clear()
+        return found
+
+    def join(self, feed_id: int, current_seq: int, reader: Subscriber) -> int:
+        """Add a reader; it gets every event after the returned ``seq``, live.
+
+        What came before that the reader missed, the caller replays (see :meth:`replay`).
         """
         channel = self._channels.get(feed_id)
         if channel is None:
             channel = Channel(feed_id, current_seq)
             self._channels[feed_id] = channel
             channel.task = asyncio.get_running_loop().create_task(self._pump(channel))
-        reader = Reader(last_seq=channel.delivered_seq, max_bytes=max_bytes)
         channel.readers.add(reader)
-        return reader
+        reader.last_seq = max(reader.last_seq, channel.delivered_seq)
+        return channel.delivered_seq
 
-    def leave(self, feed_id: int, reader: Reader) -> None:
+    async def replay(self, feed_id: int, after: int, upto: int) -> list[Frame]:
+        """The frames after ``after`` up to ``upto``: from memory if recent, else from the log."""
+        channel = self._channels.get(feed_id)
+        if channel is not None and channel.recent and channel.recent[0].seq <= after + 1:
+            return [f for f in channel.recent if after < f.seq <= upto]
+        frames: list[Frame] = []
+        seq = after
+        while seq < upto:
+            batch = [f for f in await self._fetch(feed_id, seq) if f.seq <= upto]
+            if not batch:
+                break
+            frames.extend(batch)
+            seq = batch[-1].seq
+        return frames
+
+    def leave(self, feed_id: int, reader: Subscriber) -> None:
         channel = self._channels.get(feed_id)
         if channel is not None:
             channel.readers.discard(reader)
@@ -114,12 +183,17 @@ class Hub:
         if channel is not None:
             channel.wake.set()
 
-    def reader_count(self, feed_id: int) -> int:
-        channel = self._channels.get(feed_id)
-        return len(channel.readers) if channel else 0
+    def reader_counts(self) -> dict[int, int]:
+        return {feed_id: len(c.readers) for feed_id, c in self._channels.items()}
 
     async def close(self) -> None:
         tasks = [c.task for c in self._channels.values() if c.task]
+        if self._timer is not None:
+            tasks.append(self._timer)
+            self._timer = None
+        for channel in self._channels.values():
+            for reader in list(channel.readers):
+                reader.drop()
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -129,8 +203,7 @@ class Hub:
 
     async def _pump(self, channel: Channel) -> None:
         while channel.readers:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(channel.wake.wait(), self._poll_seconds)
+            await channel.wake.wait()
             channel.wake.clear()
             if not channel.readers:
                 break
@@ -140,8 +213,36 @@ class Hub:
                 # The database may be restarting: say so, and read again at the next tick.
                 log.exception("reading the event log of feed %s failed", channel.feed_id)
                 continue
-            for frame in frames:
-                for reader in list(channel.readers):
-                    reader.push(frame)
-                channel.delivered_seq = frame.seq
+            if frames:
+                self._send(channel, frames)
         self._channels.pop(channel.feed_id, None)
+
+    def _send(self, channel: Channel, frames: Sequence[Frame]) -> None:
+        batch = Batch(frames)
+        channel.recent.extend(frames)
+        channel.delivered_seq = batch.last_seq
+        for reader in list(channel.readers):
+            if reader.last_seq < batch.last_seq:
+                reader.deliver(batch)
+        if batch.ends_stream:
+            self._feeds.clear()
+
+    async def _tick(self) -> None:
+        """The one timer: poll the log, heartbeats, and stalled readers let go."""
+        last_heartbeat = time.monotonic()
+        while True:
+            await asyncio.sleep(self._tick_seconds)
+            now = time.monotonic()
+            beat = now - last_heartbeat >= self._heartbeat_seconds
+            if beat:
+                last_heartbeat = now
+            for channel in list(self._channels.values()):
+                channel.wake.set()
+                self._sweep(channel.readers, now, beat)
+
+    def _sweep(self, readers: Iterable[Subscriber], now: float, beat: bool) -> None:
+        for reader in list(readers):
+            if reader.stalled(now):
+                reader.drop()
+            elif beat:
+                reader.heartbeat()

@@ -1,8 +1,10 @@
 """Live updates over HTTP: the Server-Sent Events stream and the polling fallback.
 
-Both read the feed's event log, the one source of truth: a stream replays what the reader
-missed (``Last-Event-ID``), then goes on with what the hub fans out, and nothing is skipped or
-sent twice because every frame carries its ``seq`` and readers only move forward.
+Both read the feed's event log, the one source of truth. A stream first replays what the
+reader missed (``Last-Event-ID``, or ``?last_event_id=`` on a first connect), then goes on
+with what the hub fans out; every frame carries its ``seq`` and readers only move forward, so
+nothing is skipped or sent twice. Streams are normally answered by :mod:`livefeed.web.front`
+straight on the socket; the ASGI endpoint here serves the same bytes under any ASGI server.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -20,17 +23,23 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from livefeed import reading
+from livefeed.domain.errors import NotFound
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.realtime import sse
-from livefeed.realtime.hub import Frame, Hub
+from livefeed.realtime.hub import Frame, Hub, Subscriber
+from livefeed.realtime.readers import BufferedReader
 from livefeed.services import Services
 from livefeed.web.security import services
 
-HEARTBEAT_SECONDS = 15.0
 RETRY_MS = 3000
 POLL_LIMIT = 500
+STREAM_HEADERS = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Accel-Buffering": "no",
+}
 
 
 class Encoder:
@@ -52,9 +61,9 @@ class Encoder:
         text = json.dumps(
             self.payload(feed, event, post), ensure_ascii=False, separators=(",", ":")
         )
-        return Frame(
-            seq=event.seq,
-            data=sse.encode(text, event=event.type.value, event_id=event.seq),
+        return Frame.of(
+            event.seq,
+            sse.encode(text, event=event.type.value, event_id=event.seq),
             ends_stream=event.type is EventType.FEED_ENDED,
         )
 
@@ -62,11 +71,14 @@ class Encoder:
         feed, logged = await run_in_threadpool(reading.events_after, self.svc, feed_id, seq)
         return [self.frame(feed, event, post) for event, post in logged]
 
+    async def lookup(self, slug: str) -> Feed | None:
+        return await run_in_threadpool(reading.find_feed, self.svc, slug)
+
 
 def install(app: Starlette, svc: Services) -> None:
     """Give the app its hub, and have every commit in this process wake it at once."""
     encoder = Encoder(svc, app.state.templates)
-    hub = Hub(encoder.fetch)
+    hub = Hub(encoder.fetch, encoder.lookup)
     app.state.encoder = encoder
     app.state.hub = hub
     app.state.loop = None
@@ -82,14 +94,23 @@ def install(app: Starlette, svc: Services) -> None:
 
 async def start(app: Starlette) -> None:
     app.state.loop = asyncio.get_running_loop()
+    app.state.hub.start()
 
 
 async def stop(app: Starlette) -> None:
     await app.state.hub.close()
 
 
-def _resume_point(raw: str | None, feed: Feed, delivered: int) -> int | None:
-    """Where to replay from: ``None`` means the reader must be told to reset."""
+@dataclass(frozen=True)
+class Opening:
+    """What a new stream starts with, and whether it already ends there."""
+
+    data: bytes
+    finished: bool
+
+
+def resume_point(raw: str | None, feed: Feed, delivered: int) -> int | None:
+    """Where to replay from; ``None`` means the reader must be told to reset."""
     if raw is None:
         return delivered
     text = raw.strip()
@@ -99,57 +120,57 @@ def _resume_point(raw: str | None, feed: Feed, delivered: int) -> int | None:
     return seq if seq <= max(feed.last_seq, delivered) else None
 
 
+async def open_stream(hub: Hub, feed: Feed, raw: str | None, reader: Subscriber) -> Opening:
+    """Join the feed's channel first, then replay up to where the channel was: no gap."""
+    upto = hub.join(feed.id, feed.last_seq, reader)
+    start = resume_point(raw, feed, upto)
+    parts = [sse.retry(RETRY_MS)]
+    if start is None:
+        parts.append(sse.encode(json.dumps({"seq": upto, "type": "reset"}), event="reset"))
+        return Opening(b"".join(parts), finished=False)
+    if start > upto:
+        reader.last_seq = start
+    replayed = await hub.replay(feed.id, start, upto)
+    parts.extend(frame.data for frame in replayed)
+    return Opening(b"".join(parts), finished=any(f.ends_stream for f in replayed))
+
+
+def last_event_id(header: str | None, query: str | None) -> str | None:
+    """The header wins; the query serves a first connect, where a browser cannot set it."""
+    return header if header is not None else query
+
+
 async def events(request: Request) -> Response:
-    svc = services(request)
     hub: Hub = request.app.state.hub
-    encoder: Encoder = request.app.state.encoder
-    feed = await run_in_threadpool(reading.get_feed, svc, request.path_params["slug"])
+    slug = request.path_params["slug"]
+    feed = await hub.feed(slug)
+    if feed is None:
+        raise NotFound(f"there is no feed called “{slug}”")
     if feed.status is FeedStatus.ENDED:
         return Response(status_code=204)
-    raw = request.headers.get("last-event-id")
-    if raw is None:
-        raw = request.query_params.get("last_event_id")
-    reader = hub.join(feed.id, feed.last_seq)
-    upto = reader.last_seq
-    start = _resume_point(raw, feed, upto)
-    if start is not None and start > upto:
-        reader.last_seq = start
+    reader = BufferedReader(last_seq=0)
+    raw = last_event_id(
+        request.headers.get("last-event-id"), request.query_params.get("last_event_id")
+    )
+    opening = await open_stream(hub, feed, raw, reader)
 
-    async def stream() -> AsyncIterator[bytes]:
+    async def body() -> AsyncIterator[bytes]:
         try:
-            yield sse.retry(RETRY_MS)
-            if start is None:
-                reset = json.dumps({"seq": upto, "type": "reset"})
-                yield sse.encode(reset, event="reset")
-            else:
-                seq = start
-                while seq < upto:
-                    frames = [f for f in await encoder.fetch(feed.id, seq) if f.seq <= upto]
-                    if not frames:
-                        break
-                    yield b"".join(f.data for f in frames)
-                    if any(f.ends_stream for f in frames):
-                        return
-                    seq = frames[-1].seq
+            yield opening.data
+            if opening.finished:
+                return
             while not reader.dropped:
-                if reader.chunks:
-                    ended = reader.ended
-                    yield reader.take()
-                    if ended:
-                        return
-                    continue
-                try:
-                    await asyncio.wait_for(reader.wake.wait(), HEARTBEAT_SECONDS)
-                except TimeoutError:
-                    yield sse.HEARTBEAT
+                await reader.wake.wait()
+                ended = reader.ended
+                data = reader.take()
+                if data:
+                    yield data
+                if ended:
+                    return
         finally:
             hub.leave(feed.id, reader)
 
-    return StreamingResponse(
-        stream(),
-        media_type="text/event-stream; charset=utf-8",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
+    return StreamingResponse(body(), headers=STREAM_HEADERS)
 
 
 async def updates(request: Request) -> Response:
