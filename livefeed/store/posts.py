@@ -190,10 +190,13 @@ def _newest_first(
 ) -> Select[tuple[object, ...]]:
     if before is not None:
         query = query.where(
+            # Implied by the condition below, but SQLite plans an index range only from a plain
+            # bound like this one: without it, a page deep in a feed walks every newer post.
+            posts.c.published_at <= before.published_at,
             or_(
                 posts.c.published_at < before.published_at,
                 and_(posts.c.published_at == before.published_at, posts.c.id < before.post_id),
-            )
+            ),
         )
     return query.order_by(posts.c.published_at.desc(), posts.c.id.desc())
 
