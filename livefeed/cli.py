@@ -164,6 +164,7 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     from livefeed.web.app import create_app
+    from livefeed.web.front import StreamFront
 
     app = create_app(settings)
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
@@ -174,6 +175,8 @@ def serve(host: str | None, port: int | None) -> None:
         port=settings.port,
         proxy_headers=False,
         log_level="info",
+        http=StreamFront.serving(app),
+        timeout_graceful_shutdown=5,
     )
 
 

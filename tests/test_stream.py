@@ -21,6 +21,7 @@ from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
+from livefeed.web.front import StreamFront
 from tests.factories import make_editor, make_feed, make_post
 
 WAIT = 10.0  # how long a test waits for something that should come at once, before failing
@@ -60,13 +61,16 @@ def parse_sse(lines: Iterator[str]) -> Iterator[Message]:
             event_id = value
 
 
-@pytest.fixture
-def server(settings: Settings, svc: Services) -> Iterator[str]:
+@pytest.fixture(params=["front", "asgi"])
+def server(request: pytest.FixtureRequest, settings: Settings, svc: Services) -> Iterator[str]:
+    """The server as ``livefeed serve`` runs it (streams on the socket), and plain ASGI."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    app = create_app(settings, svc)
+    http: Any = StreamFront.serving(app) if request.param == "front" else "auto"
     config = uvicorn.Config(
-        create_app(settings, svc), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", http=http
     )
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)

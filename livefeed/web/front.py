@@ -1,0 +1,194 @@
+"""The connection handler ``livefeed serve`` gives uvicorn: event streams on the socket itself.
+
+A reader's stream is a long-lived response that only ever receives the same bytes as every
+other reader of the feed. Served through ASGI, each one would cost a task, a send coroutine
+and a wake-up per event; here the first request on a connection is looked at, and a
+``GET /feeds/{slug}/events`` is answered directly: headers, the replay, then the hub writes to
+the transport itself. Any other request, and everything after it on the connection, is handed
+to uvicorn's own HTTP protocol untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from starlette.applications import Starlette
+from uvicorn.config import Config
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
+from uvicorn.server import ServerState
+
+from livefeed.domain.feeds import FeedStatus
+from livefeed.realtime.hub import Hub
+from livefeed.realtime.readers import SocketReader
+from livefeed.web.stream import STREAM_HEADERS, last_event_id, open_stream
+
+MAX_HEAD_BYTES = 16 * 1024
+_STREAM_PATH = re.compile(r"^/feeds/([^/]+)/events$")
+_HEAD = (
+    "HTTP/1.1 200 OK\r\n"
+    + "".join(f"{name}: {value}\r\n" for name, value in STREAM_HEADERS.items())
+    + "Transfer-Encoding: chunked\r\n\r\n"
+).encode("ascii")
+
+
+def _answer(status: str) -> bytes:
+    return f"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode("ascii")
+
+
+def _chunk(data: bytes) -> bytes:
+    return b"%x\r\n%b\r\n" % (len(data), data) if data else b""
+
+
+class StreamFront(asyncio.Protocol):
+    """Answers event streams itself and hands every other connection to uvicorn."""
+
+    app: Starlette
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self._config, self._server_state, self._app_state = config, server_state, app_state
+        self._inner: asyncio.Protocol | None = None
+        self._transport: asyncio.Transport | None = None
+        self._head = b""
+        self._reader: SocketReader | None = None
+        self._feed_id: int | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def serving(cls, app: Starlette) -> type[StreamFront]:
+        """The handler class for one app (uvicorn instantiates it per connection)."""
+        return type("LivefeedStreamFront", (cls,), {"app": app})
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self._connections().add(self)
+
+    def data_received(self, data: bytes) -> None:
+        if self._inner is not None:
+            self._inner.data_received(data)
+            return
+        if self._reader is not None or self._task is not None:
+            return  # a stream's client has nothing more to say; ignore it
+        self._head += data
+        end = self._head.find(b"\r\n\r\n")
+        if end < 0:
+            if len(self._head) > MAX_HEAD_BYTES:
+                self._hand_over()
+            return
+        request = self._stream_request(self._head[:end])
+        if request is None:
+            self._hand_over()
+            return
+        slug, raw = request
+        self._task = asyncio.get_running_loop().create_task(self._serve(slug, raw))
+
+    def _stream_request(self, head: bytes) -> tuple[str, str | None] | None:
+        """``(slug, Last-Event-ID)`` for a plain stream request; ``None`` for anything else."""
+        lines = head.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ")
+        if len(parts) != 3 or parts[0] != "GET" or parts[2] != "HTTP/1.1":
+            return None
+        target = urlsplit(parts[1])
+        match = _STREAM_PATH.match(target.path)
+        if match is None:
+            return None
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "upgrade" in headers or "content-length" in headers or "transfer-encoding" in headers:
+            return None
+        query = parse_qs(target.query).get("last_event_id", [None])[0]
+        return unquote(match.group(1)), last_event_id(headers.get("last-event-id"), query)
+
+    async def _serve(self, slug: str, raw: str | None) -> None:
+        transport = self._transport
+        assert transport is not None
+        hub: Hub = self.app.state.hub
+        try:
+            feed = await hub.feed(slug)
+        except Exception:
+            transport.write(_answer("503 Service Unavailable"))
+            transport.close()
+            raise
+        if transport.is_closing():
+            return
+        if feed is None:
+            transport.write(_answer("404 Not Found"))
+            transport.close()
+            return
+        if feed.status is FeedStatus.ENDED:
+            transport.write(_answer("204 No Content"))
+            transport.close()
+            return
+        reader = SocketReader(transport, last_seq=0)
+        self._reader, self._feed_id = reader, feed.id
+        opening = await open_stream(hub, feed, raw, reader)
+        if transport.is_closing():
+            hub.leave(feed.id, reader)
+            return
+        transport.write(_HEAD + _chunk(opening.data))
+        if opening.finished:
+            reader.finish()
+        else:
+            reader.release()
+
+    def _hand_over(self) -> None:
+        """From here on this connection is uvicorn's, as if it had accepted it itself."""
+        assert self._transport is not None
+        self._connections().discard(self)
+        inner = AutoHTTPProtocol(  # type: ignore[call-arg]
+            config=self._config, server_state=self._server_state, app_state=self._app_state
+        )
+        self._inner = inner
+        inner.connection_made(self._transport)
+        head, self._head = self._head, b""
+        inner.data_received(head)
+
+    def _connections(self) -> set[Any]:
+        connections: set[Any] = self._server_state.connections
+        return connections
+
+    def eof_received(self) -> bool | None:
+        if self._inner is not None:
+            return self._inner.eof_received()
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._inner is not None:
+            self._inner.connection_lost(exc)
+            return
+        self._connections().discard(self)
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        if self._reader is not None and self._feed_id is not None:
+            self._reader.closed = True
+            self.app.state.hub.leave(self._feed_id, self._reader)
+
+    def pause_writing(self) -> None:
+        if self._inner is not None:
+            self._inner.pause_writing()
+        elif self._reader is not None:
+            self._reader.pause()
+
+    def resume_writing(self) -> None:
+        if self._inner is not None:
+            self._inner.resume_writing()
+        elif self._reader is not None:
+            self._reader.resume()
+
+    def shutdown(self) -> None:
+        """uvicorn is stopping: a stream ends at once (its reader reconnects elsewhere)."""
+        if self._reader is not None:
+            self._reader.drop()
+        elif self._transport is not None:
+            self._transport.close()
