@@ -85,7 +85,11 @@ def ensure_first_admin(
         if store.count_admins(conn):
             return None
     password = secrets.token_urlsafe(12)
-    add_user(svc, email, password, role=Role.ADMIN, display_name="Admin")
+    try:
+        add_user(svc, email, password, role=Role.ADMIN, display_name="Admin")
+    except Conflict:
+        # Another instance starting at the same moment made it first.
+        return None
     return email, password
 
 

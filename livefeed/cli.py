@@ -6,6 +6,8 @@ reported in one place (:class:`LivefeedGroup`) as one line on stderr with exit s
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ from livefeed import __version__, accounts, publishing
 from livefeed.demo import seed_demo
 from livefeed.domain.errors import Conflict, Invalid, LivefeedError, NotFound
 from livefeed.domain.users import Role, User
+from livefeed.realtime.broker import broker_from_url
 from livefeed.services import Services
 from livefeed.settings import Settings, SettingsError
 from livefeed.store import accounts as account_store
@@ -65,11 +68,15 @@ def services(settings: Settings | None = None, *, needs_schema: bool = True) -> 
         svc = Services.build(settings)
     except OSError as error:
         raise Failure(f"cannot open the database: {error}") from None
+    # With Redis, what a command publishes wakes every serving instance at once.
+    broker = broker_from_url(settings.redis_url, instance_id=f"cli-{os.getpid()}")
+    svc.listeners.append(broker.announce)
     try:
         if needs_schema and migrate.current_revision(svc.db) != migrate.head_revision():
             raise Failure("the database is not up to date: run `livefeed db upgrade` first")
         yield svc
     finally:
+        asyncio.run(broker.close())
         svc.close()
 
 

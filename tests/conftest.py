@@ -21,6 +21,7 @@ from livefeed.settings import Settings
 from livefeed.store.database import Database
 from livefeed.store.migrate import upgrade
 from livefeed.store.schema import metadata
+from tests.redis_server import RedisServer
 
 PG_ADMIN_URL = os.environ.get("LIVEFEED_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI") == "true"
@@ -123,3 +124,14 @@ def svc(settings: Settings, clock: Clock) -> Iterator[Services]:
     services = Services.build(settings, clock=clock)
     yield services
     services.close()
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A Redis of the test's own, not started yet, that it may stop to play an outage."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        missing_service("redis-server is not installed")
+    server = RedisServer(binary, tmp_path)
+    yield server
+    server.stop()

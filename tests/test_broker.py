@@ -10,15 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 import redis
@@ -30,71 +26,15 @@ from livefeed.realtime.broker import (
     RedisBroker,
     broker_from_url,
 )
-from tests.conftest import missing_service
+from tests.redis_server import RedisServer
 
 DEADLINE = 5.0
 
 
-class RedisServer:
-    """A private redis-server that a test may stop and start again on the same port."""
-
-    def __init__(self, binary: str, directory: Path) -> None:
-        self.binary = binary
-        self.directory = directory
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        assert self.process is None
-        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
-        command += ["--dir", str(self.directory), "--logfile", "redis.log"]
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        try:
-            deadline = time.monotonic() + DEADLINE
-            while True:
-                try:
-                    client.ping()
-                    return
-                except redis.ConnectionError:
-                    if self.process.poll() is not None or time.monotonic() > deadline:
-                        log = (self.directory / "redis.log").read_text(errors="replace")
-                        raise RuntimeError(f"redis-server did not start:\n{log}") from None
-                    time.sleep(0.02)
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=DEADLINE)
-            self.process = None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[RedisServer]:
-    """A private Redis, not started yet: each test says when it runs."""
-    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not Path(binary).exists():
-        missing_service("redis-server is not installed")
-    server = RedisServer(binary, tmp_path)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def redis_url(server: RedisServer) -> str:
-    server.start()
-    return server.url
+def redis_url(private_redis: RedisServer) -> str:
+    private_redis.start()
+    return private_redis.url
 
 
 class Notices:
@@ -280,9 +220,9 @@ def test_a_message_that_is_not_a_feed_id_is_ignored(redis_url: str) -> None:
 
 
 def test_announce_neither_raises_nor_waits_while_redis_is_down(
-    server: RedisServer, caplog: pytest.LogCaptureFixture
+    private_redis: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    broker = redis_broker(server.url, "a", announce_pause=0)  # try Redis on every announce
+    broker = redis_broker(private_redis.url, "a", announce_pause=0)  # try Redis on every announce
     with caplog.at_level(logging.WARNING, "livefeed.realtime.broker"):
         started = time.monotonic()
         for feed_id in range(100):
@@ -293,15 +233,17 @@ def test_announce_neither_raises_nor_waits_while_redis_is_down(
     assert len(caplog.records) == 1, "one line per outage, not one per announce"
 
 
-def test_a_broker_started_without_redis_recovers_once_redis_starts(server: RedisServer) -> None:
+def test_a_broker_started_without_redis_recovers_once_redis_starts(
+    private_redis: RedisServer,
+) -> None:
     async def main() -> None:
-        broker = redis_broker(server.url, "a")
+        broker = redis_broker(private_redis.url, "a")
         async with running(broker) as notices:
             await asyncio.sleep(0.3)
             assert not broker.healthy
-            await asyncio.to_thread(server.start)
+            await asyncio.to_thread(private_redis.start)
             await eventually(lambda: broker.healthy, "subscribed once Redis is up")
-            other = redis_broker(server.url, "b")
+            other = redis_broker(private_redis.url, "b")
             await announce_from_a_thread(other, 5)
             await eventually(lambda: 5 in notices.feeds, "a notice after the start")
             await other.close()
@@ -309,19 +251,21 @@ def test_a_broker_started_without_redis_recovers_once_redis_starts(server: Redis
     asyncio.run(main())
 
 
-def test_notices_flow_again_after_redis_restarts(redis_url: str, server: RedisServer) -> None:
+def test_notices_flow_again_after_redis_restarts(
+    redis_url: str, private_redis: RedisServer
+) -> None:
     async def main() -> None:
         a, b = redis_broker(redis_url, "a"), redis_broker(redis_url, "b")
         async with running(a) as at_a, running(b):
             a.report_readers({11: 2, 12: 1})
             await eventually(lambda: a.healthy and b.healthy, "both subscribed")
 
-            await asyncio.to_thread(server.stop)
+            await asyncio.to_thread(private_redis.stop)
             await eventually(lambda: not a.healthy and not b.healthy, "the outage noticed")
             await announce_from_a_thread(b, 11)  # lost for a; must not raise in b
             at_a.feeds.clear()
 
-            await asyncio.to_thread(server.start)
+            await asyncio.to_thread(private_redis.start)
             await eventually(lambda: a.healthy and b.healthy, "both subscribed again")
             # What a missed during the outage: every feed with readers here is woken once.
             await eventually(lambda: {11, 12} <= set(at_a.feeds), "a catch-up for each feed")
@@ -335,19 +279,21 @@ def test_notices_flow_again_after_redis_restarts(redis_url: str, server: RedisSe
     asyncio.run(main())
 
 
-def test_a_redis_that_stops_answering_counts_as_lost(redis_url: str, server: RedisServer) -> None:
+def test_a_redis_that_stops_answering_counts_as_lost(
+    redis_url: str, private_redis: RedisServer
+) -> None:
     """A connection dropped silently (a NAT timeout, a frozen host) must not look quiet."""
 
     async def main() -> None:
         broker = redis_broker(redis_url, "a", ping_seconds=0.2)
         async with running(broker) as notices:
             await eventually(lambda: broker.healthy, "subscribed")
-            assert server.process is not None
-            server.process.send_signal(signal.SIGSTOP)
+            assert private_redis.process is not None
+            private_redis.process.send_signal(signal.SIGSTOP)
             try:
                 await eventually(lambda: not broker.healthy, "the silence noticed")
             finally:
-                server.process.send_signal(signal.SIGCONT)
+                private_redis.process.send_signal(signal.SIGCONT)
             await eventually(lambda: broker.healthy, "subscribed again")
             other = redis_broker(redis_url, "b")
             await announce_from_a_thread(other, 8)
@@ -407,9 +353,9 @@ def test_reader_totals_sum_over_instances_and_expire(redis_url: str) -> None:
     asyncio.run(main())
 
 
-def test_reader_total_is_the_local_count_while_redis_is_down(server: RedisServer) -> None:
+def test_reader_total_is_the_local_count_while_redis_is_down(private_redis: RedisServer) -> None:
     async def main() -> None:
-        broker = redis_broker(server.url, "a")
+        broker = redis_broker(private_redis.url, "a")
         broker.report_readers({1: 3})
         assert await broker.reader_total(1) == 3
         assert await broker.reader_total(2) == 0

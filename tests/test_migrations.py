@@ -8,16 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, inspect, text
 
 from livefeed import reading
 from livefeed.services import Services
 from livefeed.store.database import Database, engine_url
-from livefeed.store.migrate import MIGRATIONS, current_revision, head_revision, upgrade
+from livefeed.store.migrate import current_revision, downgrade, head_revision, upgrade
 from livefeed.store.schema import metadata
 from tests.conftest import PG_ADMIN_URL
 from tests.factories import make_editor, make_feed, make_post
@@ -85,10 +83,7 @@ def test_downgrade_removes_everything_and_upgrade_brings_it_back(
     empty_database: Database,
 ) -> None:
     upgrade(empty_database)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["engine"] = empty_database.engine
-    command.downgrade(config, "base")
+    downgrade(empty_database, "base")
     assert current_revision(empty_database) is None
     assert set(inspect(empty_database.engine).get_table_names()) <= {"alembic_version"}
     upgrade(empty_database)

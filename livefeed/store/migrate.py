@@ -2,28 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from livefeed.store.database import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def _config(database: Database) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["engine"] = database.engine
-    return config
+# Any number, the same in every instance: instances starting together migrate one at a time.
+_MIGRATION_LOCK = 0x6C6976656665
 
 
 def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema up to ``revision``; already there means nothing happens."""
-    command.upgrade(_config(database), revision)
+    _migrate(database, command.upgrade, revision)
+
+
+def downgrade(database: Database, revision: str) -> None:
+    """Take the schema back to ``revision`` (``base``: nothing of ours left)."""
+    _migrate(database, command.downgrade, revision)
+
+
+def _migrate(database: Database, action: Callable[[Config, str], None], revision: str) -> None:
+    """Run ``action`` on one connection.
+
+    On PostgreSQL an advisory lock makes instances that start together wait for each other,
+    so a migration never runs twice at once. (SQLite's own write lock does that there.)
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.connect() as conn:
+        if not database.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
+            conn.commit()
+        try:
+            config.attributes["connection"] = conn
+            action(config, revision)
+        finally:
+            if not database.is_sqlite:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK})
+                conn.commit()
 
 
 def current_revision(database: Database) -> str | None:

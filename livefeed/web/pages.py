@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from livefeed import reading
-from livefeed.web import compose
+from livefeed import __version__, reading
+from livefeed.domain.feeds import Feed, FeedStatus
+from livefeed.web import compose, stream
 from livefeed.web.security import services, viewer
 from livefeed.web.views import post_id_param, render
 
@@ -19,13 +22,43 @@ async def home(request: Request) -> Response:
 
 
 async def feed(request: Request) -> Response:
+    """The live page; for readers it is cacheable, its validator the feed's last event."""
     svc = services(request)
     slug = request.path_params["slug"]
-    page = await run_in_threadpool(reading.feed_page, svc, slug, request.query_params.get("cursor"))
+    cursor = request.query_params.get("cursor")
     user = await viewer(request)
+    if user is None:
+        current = await run_in_threadpool(reading.get_feed, svc, slug)
+        validator = page_validator(current, cursor)
+        if validator in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=reader_cache_headers(current, validator))
+    page = await run_in_threadpool(reading.feed_page, svc, slug, cursor)
     can_compose = user is not None and user.can_publish and page.is_first_page
-    values = {"page": page, "feed": page.feed, "compose": compose.blank() if can_compose else None}
-    return await render(request, "feed.html", values)
+    values = {
+        "page": page,
+        "feed": page.feed,
+        "compose": compose.blank() if can_compose else None,
+        "readers": await stream.reader_total(request.app, page.feed.id) if can_compose else None,
+    }
+    if user is not None:
+        return await render(
+            request, "feed.html", values, headers={"Cache-Control": "private, no-store"}
+        )
+    validator = page_validator(page.feed, cursor)
+    return await render(
+        request, "feed.html", values, headers=reader_cache_headers(page.feed, validator)
+    )
+
+
+def page_validator(feed: Feed, cursor: str | None) -> str:
+    """Changes whenever the page can: a new event, another page of posts, a new release."""
+    digest = hashlib.sha256(f"{__version__}|{feed.last_seq}|{cursor}".encode()).hexdigest()
+    return f'W/"{feed.id}-{feed.last_seq}-{digest[:12]}"'
+
+
+def reader_cache_headers(feed: Feed, validator: str) -> dict[str, str]:
+    lifetime = 3600 if feed.status is FeedStatus.ENDED else 5
+    return {"ETag": validator, "Cache-Control": f"public, max-age={lifetime}"}
 
 
 async def post(request: Request) -> Response:

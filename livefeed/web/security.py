@@ -47,15 +47,25 @@ async def viewer(request: Request) -> User | None:
     return found.user if found else None
 
 
-async def csrf_token(request: Request) -> str:
-    """The token forms on this page must carry (see :func:`check_csrf`)."""
-    found = await session(request)
-    if found:
-        return found.csrf_token
-    if not hasattr(request.state, "csrf"):
-        request.state.csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    token: str = request.state.csrf
-    return token
+class FormToken:
+    """The token a form on this page must carry (see :func:`check_csrf`), made when printed.
+
+    Before login it lives in a cookie; only a page that prints a form sets that cookie, so a
+    reader's page carries no ``Set-Cookie`` and stays cacheable by a CDN.
+    """
+
+    def __init__(self, request: Request, found: Session | None) -> None:
+        self._request = request
+        self._session = found
+
+    def __str__(self) -> str:
+        if self._session is not None:
+            return self._session.csrf_token
+        state = self._request.state
+        if not hasattr(state, "csrf"):
+            state.csrf = self._request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        token: str = state.csrf
+        return token
 
 
 def remember_csrf(request: Request, response: Response) -> None:

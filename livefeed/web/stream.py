@@ -10,7 +10,11 @@ straight on the socket; the ASGI endpoint here serves the same bytes under any A
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
+import secrets
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,12 +32,14 @@ from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.realtime import sse
+from livefeed.realtime.broker import Broker, broker_from_url
 from livefeed.realtime.hub import Frame, Hub, Subscriber
 from livefeed.realtime.readers import BufferedReader
 from livefeed.services import Services
 from livefeed.web.security import services
 
 RETRY_MS = 3000
+READER_REPORT_SECONDS = 5.0
 POLL_LIMIT = 500
 STREAM_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
@@ -76,29 +82,55 @@ class Encoder:
 
 
 def install(app: Starlette, svc: Services) -> None:
-    """Give the app its hub, and have every commit in this process wake it at once."""
+    """Give the app its hub and broker; every commit announces itself through the broker.
+
+    The broker wakes this process's hub at once and, with Redis, every other instance's.
+    """
     encoder = Encoder(svc, app.state.templates)
-    hub = Hub(encoder.fetch, encoder.lookup)
     app.state.encoder = encoder
-    app.state.hub = hub
-    app.state.loop = None
+    app.state.hub = Hub(encoder.fetch, encoder.lookup)
+    broker = broker_from_url(svc.settings.redis_url, instance_id=instance_id())
+    app.state.broker = broker
+    app.state.background = []
+    svc.listeners.append(broker.announce)
 
-    def committed(feed_id: int) -> None:
-        # Called from the worker thread that ran the use case; the hub lives on the loop.
-        loop: asyncio.AbstractEventLoop | None = app.state.loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(hub.notify, feed_id)
 
-    svc.listeners.append(committed)
+def instance_id() -> str:
+    """Unique among the instances running at once: host, process and a random part."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
 async def start(app: Starlette) -> None:
-    app.state.loop = asyncio.get_running_loop()
-    app.state.hub.start()
+    hub: Hub = app.state.hub
+    broker: Broker = app.state.broker
+    hub.start()
+    loop = asyncio.get_running_loop()
+    app.state.background = [
+        loop.create_task(broker.run(hub.notify)),
+        loop.create_task(_report_readers(hub, broker)),
+    ]
+
+
+async def _report_readers(hub: Hub, broker: Broker) -> None:
+    while True:
+        broker.report_readers(hub.reader_counts())
+        await asyncio.sleep(READER_REPORT_SECONDS)
 
 
 async def stop(app: Starlette) -> None:
+    for task in app.state.background:
+        task.cancel()
+    for task in app.state.background:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await app.state.broker.close()
     await app.state.hub.close()
+
+
+async def reader_total(app: Starlette, feed_id: int) -> int:
+    """Readers of the feed right now, over every instance."""
+    broker: Broker = app.state.broker
+    return await broker.reader_total(feed_id)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from starlette.responses import Response
 from livefeed.domain.errors import NotFound
 from livefeed.web import security
 
+_MAX_POST_ID = 2**31 - 1
+
 
 async def render(
     request: Request,
@@ -21,7 +23,7 @@ async def render(
 ) -> Response:
     context = {
         "viewer": await security.viewer(request),
-        "csrf_token": await security.csrf_token(request),
+        "csrf_token": security.FormToken(request, await security.session(request)),
         **values,
     }
     response: Response = request.app.state.templates.TemplateResponse(
@@ -34,6 +36,7 @@ async def render(
 def post_id_param(request: Request) -> int:
     """The ``{post_id}`` of the path; anything but a plain number is a page that does not exist."""
     raw = request.path_params["post_id"]
-    if not raw.isdigit() or len(raw) > 18:
+    # posts.id is a 32-bit column: PostgreSQL refuses to even compare it with a larger number.
+    if not raw.isdigit() or len(raw) > 10 or int(raw) > _MAX_POST_ID:
         raise NotFound("there is no such post")
     return int(raw)

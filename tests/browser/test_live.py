@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -69,3 +71,29 @@ def test_a_reader_scrolled_into_the_feed_gets_a_banner_instead(
     expect(headlines.nth(0)).to_have_text("Breaking two")
     expect(headlines.nth(1)).to_have_text("Breaking one")
     expect(page.locator(f"#post-{second.id}")).to_be_visible()
+
+
+def test_the_key_events_box_and_the_pinned_post_follow(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor)
+    first = make_post(svc, editor, headline="Opening statements", pinned=True)
+    make_post(svc, editor, headline="Coffee break")
+    page = open_reader(new_context, live_server)
+    box = page.locator("nav.key-events")
+    expect(box).to_be_hidden()
+
+    key = make_post(svc, editor, headline="Deal reached", key_event=True, pinned=True)
+    expect(box).to_be_visible()
+    expect(box.locator("li")).to_have_count(1)
+    expect(box.locator(".key-event-headline")).to_have_text("Deal reached")
+    expect(page.locator(".posts > li").first.locator(".post")).to_have_id(f"post-{key.id}")
+    expect(page.locator(f"#post-{first.id}")).not_to_have_class(re.compile(r"\bis-pinned\b"))
+    expect(page.locator(".posts > li").last.locator(".post")).to_have_id(f"post-{first.id}")
+
+    publishing.edit_post(
+        svc, editor, "summit", key.id, key.as_fields() | {"key_event": False},
+        seen_version=key.version,
+    )  # fmt: skip
+    expect(box).to_be_hidden()

@@ -38,7 +38,9 @@
     var item = document.createElement("li");
     item.appendChild(article);
     var pinned = list.querySelector(":scope > li > .post.is-pinned");
-    var anchor = pinned ? pinned.parentElement.nextElementSibling : list.firstElementChild;
+    var anchor = pinned && !article.classList.contains("is-pinned")
+      ? pinned.parentElement.nextElementSibling
+      : list.firstElementChild;
     list.insertBefore(item, anchor);
     article.classList.add("is-new");
     window.setTimeout(function () { article.classList.remove("is-new"); }, 4000);
@@ -70,6 +72,58 @@
     return document.getElementById("post-" + id);
   }
 
+  // Where a post that is not pinned belongs: above the first older post.
+  function place(item) {
+    var time = item.querySelector("time");
+    var moment = time ? time.getAttribute("datetime") : "";
+    var children = Array.prototype.slice.call(list.children);
+    for (var i = 0; i < children.length; i += 1) {
+      var other = children[i];
+      if (other === item || other.querySelector(".post.is-pinned")) { continue; }
+      var otherTime = other.querySelector("time");
+      if (otherTime && otherTime.getAttribute("datetime") < moment) {
+        list.insertBefore(item, other);
+        return;
+      }
+    }
+    list.appendChild(item);
+  }
+
+  function arrange(article) {
+    var item = article.parentElement;
+    if (!item) { return; }
+    if (article.classList.contains("is-pinned")) {
+      list.insertBefore(item, list.firstElementChild);
+    } else {
+      place(item);
+    }
+  }
+
+  function followKeyEvents(data, article) {
+    var box = feed.querySelector(".key-events");
+    if (!box) { return; }
+    var entries = box.querySelector("ol");
+    var entry = entries.querySelector('li[data-post-id="' + data.id + '"]');
+    if (!data.key_event || data.state === "deleted") {
+      if (entry) { entry.remove(); }
+    } else {
+      if (!entry) {
+        entry = document.createElement("li");
+        entry.setAttribute("data-post-id", data.id);
+        entry.innerHTML = '<a><time></time> <span class="key-event-headline"></span></a>';
+        entries.insertBefore(entry, entries.firstElementChild);
+      }
+      var time = article ? article.querySelector(".post-time time") : null;
+      entry.querySelector("a").setAttribute("href", "#post-" + data.id);
+      if (time) {
+        entry.querySelector("time").setAttribute("datetime", time.getAttribute("datetime"));
+        entry.querySelector("time").textContent = time.firstChild.textContent;
+      }
+      entry.querySelector(".key-event-headline").textContent = data.headline;
+    }
+    box.hidden = entries.children.length === 0;
+  }
+
   function apply(message) {
     if (message.seq <= lastSeq) { return; }
     lastSeq = message.seq;
@@ -78,14 +132,18 @@
       if (existing(data.id)) { return; }
       var article = fragment(message.html);
       if (atTop()) { insert(article); } else { waiting.push(article); updateBanner(); }
+      followKeyEvents(data, article);
       announce("New post: " + data.headline);
     } else if (message.type === "post.updated") {
       var current = existing(data.id);
-      if (current && message.html) { current.replaceWith(fragment(message.html)); }
+      var replacement = message.html ? fragment(message.html) : null;
+      if (current && replacement) { current.replaceWith(replacement); arrange(replacement); }
+      followKeyEvents(data, replacement);
       waiting = waiting.map(function (w) { return w.id === "post-" + data.id && message.html ? fragment(message.html) : w; });
     } else if (message.type === "post.deleted") {
       var gone = existing(data.id);
       if (gone && gone.parentElement) { gone.parentElement.remove(); }
+      followKeyEvents(data, null);
       waiting = waiting.filter(function (w) { return w.id !== "post-" + data.id; });
       updateBanner();
     } else if (message.type === "feed.ended") {

@@ -1,0 +1,57 @@
+"""A reader's feed page is cacheable by a CDN, validated by the feed's last event."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from livefeed import publishing
+from livefeed.domain.feeds import FeedStatus
+from livefeed.domain.users import User
+from livefeed.services import Services
+from tests.factories import make_feed, make_post
+
+
+def test_a_readers_page_has_a_validator_and_sets_no_cookie(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    make_post(svc, editor)
+    first = client.get("/feeds/summit")
+    assert first.status_code == 200
+    assert first.headers["cache-control"] == "public, max-age=5"
+    assert "set-cookie" not in first.headers
+    etag = first.headers["etag"]
+
+    again = client.get("/feeds/summit", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["etag"] == etag
+    assert again.content == b""
+
+    make_post(svc, editor, headline="Something new")
+    changed = client.get("/feeds/summit", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+    assert "Something new" in changed.text
+
+
+def test_each_page_of_older_posts_has_its_own_validator(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    for _ in range(25):
+        make_post(svc, editor)
+    first = client.get("/feeds/summit")
+    older_link = first.text.split('rel="next" href="', 1)[1].split('"', 1)[0]
+    older = client.get(older_link.replace("&amp;", "&"))
+    assert older.headers["etag"] != first.headers["etag"]
+
+
+def test_an_ended_feed_is_kept_longer(client: TestClient, svc: Services, editor: User) -> None:
+    make_feed(svc, editor)
+    publishing.set_feed_status(svc, editor, "summit", FeedStatus.ENDED)
+    assert client.get("/feeds/summit").headers["cache-control"] == "public, max-age=3600"
+
+
+def test_the_login_page_sets_its_form_cookie(client: TestClient) -> None:
+    response = client.get("/login")
+    assert "lf_csrf=" in response.headers["set-cookie"]
