@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ def editor(svc: Services) -> User:
 
 
 def publish_many(
-    svc: Services, editor: User, clock: Clock, count: int, **fields: object
+    svc: Services, editor: User, clock: Clock, count: int, **fields: Any
 ) -> list[Post]:
     """``count`` posts, oldest first; every three share a publish time, as on a busy night."""
     posts = []
