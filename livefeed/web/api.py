@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from livefeed import publishing, reading
 from livefeed.domain.errors import Invalid
-from livefeed.domain.feeds import FeedStatus
+from livefeed.domain.feeds import FeedStatus, check_transition
 from livefeed.resources import feed_json, post_json
 from livefeed.web.openapi import spec
 from livefeed.web.security import bearer_user, services
@@ -39,7 +39,9 @@ async def _json_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        # JSON can spell a lone surrogate (\ud800) that no UTF-8 text column can store.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except ValueError:
         raise Invalid.field("body", "the request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise Invalid.field("body", "the request body must be a JSON object")
@@ -50,6 +52,17 @@ def _check_known(body: Mapping[str, Any], known: frozenset[str], also: frozenset
     unknown = [key for key in body if key not in known and key not in also]
     if unknown:
         raise Invalid(dict.fromkeys(unknown, "is not a field this resource has"))
+
+
+def _status(body: Mapping[str, Any], allowed: tuple[FeedStatus, ...]) -> FeedStatus | None:
+    """The ``status`` asked for, if any, checked before anything is written."""
+    if "status" not in body:
+        return None
+    wanted = body["status"]
+    names = [status.value for status in allowed]
+    if not isinstance(wanted, str) or wanted not in names:
+        raise Invalid.field("status", f"must be {', '.join(names[:-1])} or {names[-1]}")
+    return FeedStatus(wanted)
 
 
 def _flatten_post(body: Mapping[str, Any], base: Mapping[str, object]) -> dict[str, object]:
@@ -86,7 +99,7 @@ async def create_feed(request: Request) -> Response:
     svc = services(request)
     body = await _json_body(request)
     _check_known(body, _FEED_FIELDS, frozenset({"status"}))
-    live = body.get("status", "live") != "scheduled"
+    live = _status(body, (FeedStatus.SCHEDULED, FeedStatus.LIVE)) is not FeedStatus.SCHEDULED
     feed = await run_in_threadpool(lambda: publishing.create_feed(svc, user, body, live=live))
     return _created(feed_json(feed, svc.urls), f"/api/v1/feeds/{feed.slug}")
 
@@ -104,19 +117,18 @@ async def update_feed(request: Request) -> Response:
     slug = request.path_params["slug"]
     body = await _json_body(request)
     _check_known(body, _FEED_FIELDS, frozenset({"status"}))
+    wanted = _status(body, tuple(FeedStatus))
     feed = await run_in_threadpool(reading.get_feed, svc, slug)
+    if wanted is not None:
+        # Refuse an impossible status before the other changes are written, not after.
+        check_transition(feed.status, wanted)
     changes = {key: value for key, value in body.items() if key in _FEED_FIELDS}
     if changes:
         feed = await run_in_threadpool(
             publishing.update_feed, svc, user, slug, feed.as_input() | changes
         )
-    if "status" in body:
-        wanted = body["status"]
-        if wanted not in {s.value for s in FeedStatus}:
-            raise Invalid.field("status", "must be scheduled, live or ended")
-        feed = await run_in_threadpool(
-            publishing.set_feed_status, svc, user, feed.slug, FeedStatus(wanted)
-        )
+    if wanted is not None:
+        feed = await run_in_threadpool(publishing.set_feed_status, svc, user, feed.slug, wanted)
     return JSONResponse(feed_json(feed, svc.urls))
 
 
