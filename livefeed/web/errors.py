@@ -9,7 +9,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from livefeed.domain.errors import Conflict, Invalid, LivefeedError, TooManyRequests
+from livefeed.domain.errors import (
+    Conflict,
+    Invalid,
+    LivefeedError,
+    TooManyRequests,
+    Unauthorized,
+)
 
 
 def wants_json(request: Request) -> bool:
@@ -53,6 +59,9 @@ def _fields_of(error: LivefeedError) -> dict[str, str] | None:
 def _headers_of(error: LivefeedError) -> dict[str, str]:
     if isinstance(error, TooManyRequests):
         return {"Retry-After": str(error.retry_after)}
+    if isinstance(error, Unauthorized):
+        # A 401 must say which scheme would be accepted (RFC 9110, RFC 6750).
+        return {"WWW-Authenticate": 'Bearer realm="livefeed"'}
     return {}
 
 
