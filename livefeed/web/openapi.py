@@ -455,7 +455,7 @@ def paths() -> dict[str, Schema]:
                 "List a feed's posts, or the changes since an event",
                 {
                     "200": ok(
-                        {"oneOf": [ref("PostPage"), ref("PostChangeList")]},
+                        {"anyOf": [ref("PostPage"), ref("PostChangeList")]},
                         "A page of posts; with since=, the changed posts in event order.",
                     )
                 },
