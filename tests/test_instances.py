@@ -21,6 +21,7 @@ from livefeed import accounts
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
+from tests.conftest import _empty_postgres
 from tests.factories import PASSWORD, make_editor, make_feed
 from tests.redis_server import RedisServer, free_port
 from tests.test_stream import Stream
@@ -35,14 +36,31 @@ class Instance:
     process: subprocess.Popen[bytes]
 
 
-@pytest.fixture
-def cluster(
-    postgres_url: str, private_redis: RedisServer, tmp_path: Path
-) -> Iterator[tuple[Instance, Instance, Services, str]]:
-    from tests.conftest import _empty_postgres
+def start_instance(postgres_url: str, redis_url: str, directory: Path, name: str) -> Instance:
+    port = free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "LIVEFEED_DATABASE_URL": postgres_url,
+        "LIVEFEED_REDIS_URL": redis_url,
+        "LIVEFEED_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "LIVEFEED_SEED_DEMO": "false",
+    }
+    command = str(Path(sys.executable).with_name("livefeed"))
+    with (directory / f"{name}.log").open("wb") as log:
+        process = subprocess.Popen(
+            [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=directory,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return Instance(f"http://127.0.0.1:{port}", process)
 
+
+@pytest.fixture
+def site(postgres_url: str) -> Iterator[tuple[Services, str]]:
+    """A migrated PostgreSQL database with an editor, a feed and the editor's API token."""
     _empty_postgres(postgres_url)
-    private_redis.start()
     settings = Settings.from_env(
         {"LIVEFEED_DATABASE_URL": postgres_url, "LIVEFEED_SEED_DEMO": "false"}, env_file=None
     )
@@ -50,37 +68,36 @@ def cluster(
     upgrade(svc.db)
     editor = make_editor(svc)
     make_feed(svc, editor)
-    token = accounts.create_token(svc, editor.email)
-    command = str(Path(sys.executable).with_name("livefeed"))
-    instances = []
+    yield svc, accounts.create_token(svc, editor.email)
+    svc.close()
+
+
+@pytest.fixture
+def instances(
+    postgres_url: str, private_redis: RedisServer, tmp_path: Path
+) -> Iterator[list[Instance]]:
+    """Instances are started by the test; each is stopped at its end."""
+    started: list[Instance] = []
+    yield started
+    for instance in started:
+        instance.process.terminate()
+        instance.process.wait(WAIT)
+
+
+@pytest.fixture
+def cluster(
+    postgres_url: str,
+    private_redis: RedisServer,
+    tmp_path: Path,
+    site: tuple[Services, str],
+    instances: list[Instance],
+) -> tuple[Instance, Instance, str]:
+    private_redis.start()
     for name in ("a", "b"):
-        port = free_port()
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "LIVEFEED_DATABASE_URL": postgres_url,
-            "LIVEFEED_REDIS_URL": private_redis.url,
-            "LIVEFEED_PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "LIVEFEED_SEED_DEMO": "false",
-        }
-        log = (tmp_path / f"{name}.log").open("wb")
-        process = subprocess.Popen(
-            [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        instances.append(Instance(f"http://127.0.0.1:{port}", process))
-    try:
-        for instance in instances:
-            _wait_until_up(instance)
-        yield instances[0], instances[1], svc, token
-    finally:
-        for instance in instances:
-            instance.process.terminate()
-            instance.process.wait(WAIT)
-        svc.close()
+        instances.append(start_instance(postgres_url, private_redis.url, tmp_path, name))
+    for instance in instances:
+        _wait_until_up(instance)
+    return instances[0], instances[1], site[1]
 
 
 def _wait_until_up(instance: Instance) -> None:
@@ -128,9 +145,9 @@ def readers_shown_to_editors(instance: Instance) -> int:
 
 
 def test_published_on_one_instance_read_on_the_other_through_a_redis_outage(
-    cluster: tuple[Instance, Instance, Services, str], private_redis: RedisServer
+    cluster: tuple[Instance, Instance, str], private_redis: RedisServer
 ) -> None:
-    a, b, _svc, token = cluster
+    a, b, token = cluster
     reader = Stream(f"{b.url}/feeds/summit/events")
     try:
         assert reader.connected() == 200
@@ -150,5 +167,27 @@ def test_published_on_one_instance_read_on_the_other_through_a_redis_outage(
         messages = reader.wait_for(101)
         assert [int(m.id or 0) for m in messages] == [first, *seqs]
         assert seqs == list(range(first + 1, first + 101))
+    finally:
+        reader.close()
+
+
+def test_an_instance_starts_while_redis_is_down_and_serves_from_the_log(
+    postgres_url: str,
+    private_redis: RedisServer,
+    tmp_path: Path,
+    site: tuple[Services, str],
+    instances: list[Instance],
+) -> None:
+    _svc, token = site
+    instance = start_instance(postgres_url, private_redis.url, tmp_path, "alone")
+    instances.append(instance)
+    _wait_until_up(instance)
+    reader = Stream(f"{instance.url}/feeds/summit/events")
+    try:
+        assert reader.connected() == 200
+        before = publish(instance, token, "Before Redis")
+        private_redis.start()
+        after = publish(instance, token, "After Redis")
+        assert [int(m.id or 0) for m in reader.wait_for(2)] == [before, after]
     finally:
         reader.close()

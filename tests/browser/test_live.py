@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from livefeed import publishing
+from livefeed.domain.feeds import FeedStatus
 from tests.browser.conftest import LiveServer, NewContext
 from tests.factories import make_feed, make_post
 
@@ -97,3 +98,37 @@ def test_the_key_events_box_and_the_pinned_post_follow(
         seen_version=key.version,
     )  # fmt: skip
     expect(box).to_be_hidden()
+
+
+def test_without_event_streams_the_page_polls(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    """A browser or network where EventSource does not work still gets every update."""
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor)
+    context = new_context()
+    context.add_init_script("delete window.EventSource;")
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(live_server.at("/feeds/summit"))
+
+    post = make_post(svc, editor, headline="Heard by polling")
+    expect(page.locator(f"#post-{post.id}")).to_be_visible(timeout=25_000)
+    assert not any("/events" in url for url in requests)
+    assert any("/updates?since=" in url for url in requests)
+
+
+def test_a_change_of_title_and_the_end_of_the_feed_reach_the_page(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    feed = make_feed(svc, editor)
+    page = open_reader(new_context, live_server)
+
+    publishing.update_feed(svc, editor, "summit", feed.as_input() | {"title": "Summit: day two"})
+    expect(page.locator("#feed-title")).to_have_text("Summit: day two")
+
+    publishing.set_feed_status(svc, editor, "summit", FeedStatus.ENDED)
+    expect(page.locator(".live-status")).to_have_attribute("data-state", "ended")
+    expect(page.locator(".badge").first).to_have_text("Ended")

@@ -146,6 +146,13 @@
       followKeyEvents(data, null);
       waiting = waiting.filter(function (w) { return w.id !== "post-" + data.id; });
       updateBanner();
+    } else if (message.type === "feed.updated") {
+      var heading = document.getElementById("feed-title");
+      if (heading && data.title && heading.textContent !== data.title) {
+        heading.textContent = data.title;
+        title = data.title + " – Livefeed";
+        document.title = unread ? "(" + unread + ") " + title : title;
+      }
     } else if (message.type === "feed.ended") {
       stop();
       setStatus("This live feed has ended", "ended");
