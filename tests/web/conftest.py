@@ -7,13 +7,14 @@ factories and then look at it through the pages or the API.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from html import unescape
 from html.parser import HTMLParser
 
 import httpx2 as httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.testclient import TestClient
 
 from livefeed import accounts
@@ -162,3 +163,26 @@ def post_ids(html: str) -> list[int]:
 def squeeze(html: str) -> str:
     """The markup without the layout whitespace between tags, so a test can quote a fragment."""
     return re.sub(r">\s+<", "><", html)
+
+
+def routes_of(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(method, full path) of every route, looking inside mounts."""
+    for route in routes:
+        if isinstance(route, Mount):
+            yield from routes_of(route.routes, prefix + route.path)
+        elif isinstance(route, Route):
+            for method in sorted((route.methods or set()) - {"HEAD"}):
+                yield method, prefix + route.path
+
+
+def api_routes(app: Starlette) -> list[tuple[str, str]]:
+    """(method, path) of every route under /api/v1, read from the app's router."""
+    return [(m, path) for m, path in routes_of(app.routes) if path.startswith("/api/v1/")]
+
+
+LIVE_SCRIPT = '<script src="/static/live.js" defer></script>'
+
+
+def without_our_script(html: str) -> str:
+    """The page less the one script of our own that live pages load; any other is a bug."""
+    return html.replace(LIVE_SCRIPT, "", 1)

@@ -1,0 +1,137 @@
+"""Headers every response carries: a strict content policy, no framing, no type sniffing."""
+
+from __future__ import annotations
+
+import httpx2 as httpx
+import pytest
+from starlette.testclient import TestClient
+
+from livefeed.domain.users import User
+from livefeed.services import Services
+from livefeed.settings import Settings
+from livefeed.web.app import create_app
+from livefeed.web.middleware import MAX_BODY_BYTES
+from livefeed.web.security import CSRF_COOKIE, SESSION_COOKIE
+from tests.conftest import Clock
+from tests.factories import make_feed, make_post
+from tests.web.conftest import Page, log_in
+
+
+def policy(response: httpx.Response) -> dict[str, list[str]]:
+    directives: dict[str, list[str]] = {}
+    for part in response.headers["content-security-policy"].split(";"):
+        name, *values = part.split()
+        assert name not in directives, f"{name} given twice"
+        directives[name] = values
+    return directives
+
+
+def assert_guarded(response: httpx.Response) -> None:
+    directives = policy(response)
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["style-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["base-uri"] == ["'self'"]
+    assert directives["form-action"] == ["'self'"]
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    # Each header once: a second, weaker copy would leave the browser to pick.
+    for name in ("content-security-policy", "x-frame-options", "x-content-type-options"):
+        assert len(response.headers.get_list(name)) == 1, name
+
+
+PAGES = [
+    "/",
+    "/feeds/summit",
+    "/feeds/summit/posts/1",
+    "/tags/geneva",
+    "/login",
+    "/feeds/nowhere",
+    "/static/livefeed.css",
+    "/api/v1/feeds",
+    "/api/v1/feeds/nowhere",
+    "/api/openapi.json",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_response_carries_the_policy(
+    client: TestClient, svc: Services, editor: User, url: str
+) -> None:
+    make_feed(svc, editor)
+    make_post(svc, editor, tags="geneva")
+
+    assert_guarded(client.get(url))
+
+
+@pytest.mark.parametrize("url", ["/desk", "/desk/feeds/new", "/desk/feeds/summit/edit"])
+def test_desk_pages_carry_the_policy(
+    desk: TestClient, svc: Services, editor: User, url: str
+) -> None:
+    make_feed(svc, editor)
+
+    assert_guarded(desk.get(url))
+
+
+def test_refusals_carry_the_policy_too(client: TestClient) -> None:
+    assert_guarded(client.post("/login", data={"email": "x"}))  # 403, no form token
+    assert_guarded(client.post("/api/v1/feeds", json={}))  # 401
+    assert_guarded(
+        client.post(
+            "/api/v1/feeds",
+            content=b"x" * (MAX_BODY_BYTES + 1),
+            headers={"Content-Type": "application/json"},
+        )
+    )  # 413, answered before the app is reached
+
+
+@pytest.mark.parametrize("url", ["/", "/feeds/summit", "/feeds/summit/posts/1", "/login"])
+def test_pages_need_nothing_the_policy_blocks(
+    client: TestClient, svc: Services, editor: User, url: str
+) -> None:
+    make_feed(svc, editor)
+    make_post(svc, editor)
+
+    page = Page(client.get(url).text)
+
+    for tag, attrs in page.elements:
+        assert "style" not in attrs, f"<{tag} style=…> is blocked by style-src 'self'"
+        assert not any(name.startswith("on") for name in attrs), f"<{tag} on…=> is blocked"
+        if tag == "script":
+            assert attrs.get("src", "").startswith("/static/"), "inline scripts are blocked"
+    assert "style" not in page.names()
+
+
+def test_cookies_are_http_only_and_same_site(client: TestClient, editor: User) -> None:
+    first = client.get("/login")
+    login = log_in(client, editor.email)
+
+    for response, name in ((first, CSRF_COOKIE), (login, SESSION_COOKIE)):
+        (cookie,) = [
+            value
+            for key, value in response.headers.multi_items()
+            if key == "set-cookie" and value.startswith(f"{name}=")
+        ]
+        assert "HttpOnly" in cookie
+        assert "SameSite=lax" in cookie
+        assert "Secure" not in cookie  # the test site is plain http
+
+
+def test_cookies_are_secure_behind_https(
+    settings: Settings, svc: Services, editor: User, clock: Clock
+) -> None:
+    secure = settings.replace(public_url="https://livefeed.test")
+    behind_https = Services.build(secure, clock=clock)  # the same database, another origin
+    app = create_app(secure, behind_https)
+    try:
+        with TestClient(app, base_url="https://livefeed.test", follow_redirects=False) as client:
+            login = log_in(client, editor.email)
+    finally:
+        behind_https.close()
+
+    cookies = [value for key, value in login.headers.multi_items() if key == "set-cookie"]
+    assert cookies
+    assert all("Secure" in cookie for cookie in cookies)
