@@ -90,7 +90,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "database_url",
         "sqlite:///./livefeed.db",
-        _url(("sqlite", "postgresql")),
+        _url(("sqlite", "postgresql", "postgres")),
         "Where posts live: `sqlite:///path.db` (embedded) or `postgresql://user@host/db`.",
     ),
     Setting(
@@ -152,6 +152,7 @@ class Settings:
         """Parse settings from ``environ`` (default: the process), over values in ``env_file``."""
         from_file = read_env_file(env_file) if env_file else {}
         process = os.environ if environ is None else environ
+        _refuse_unknown([*from_file, *process])
         parsed: dict[str, Any] = {}
         for setting in SETTINGS:
             variable = env_name(setting)
@@ -170,6 +171,19 @@ class Settings:
         current = {f.name: getattr(self, f.name) for f in fields(self)}
         current.update(changes)
         return Settings(**current)
+
+
+def _refuse_unknown(names: list[str]) -> None:
+    """A misspelt variable would otherwise leave its setting at the default without a word."""
+    known = {env_name(s) for s in SETTINGS} | {f"{env_name(s)}_FILE" for s in SETTINGS}
+    for name in names:
+        # LIVEFEED_TEST_* belong to the test suite, not to the application.
+        if (
+            name.startswith("LIVEFEED_")
+            and name not in known
+            and not name.startswith("LIVEFEED_TEST_")
+        ):
+            raise SettingsError(f"{name}: there is no such setting (see the README's table)")
 
 
 def env_name(setting: Setting) -> str:

@@ -208,3 +208,14 @@ def test_by_default_the_process_environment_and_dot_env_are_read(
     monkeypatch.setenv("LIVEFEED_PORT", "8765")
     settings = Settings.from_env()
     assert (settings.port, settings.session_days) == (8765, 3)
+
+
+def test_a_misspelt_variable_stops_start_up() -> None:
+    with pytest.raises(SettingsError, match=r"^LIVEFEED_DATABASE_ULR: there is no such setting"):
+        Settings.from_env({"LIVEFEED_DATABASE_ULR": "sqlite:///x.db"}, env_file=None)
+
+
+def test_postgres_urls_of_either_spelling_are_taken() -> None:
+    for url in ("postgres://u@h/db", "postgresql://u@h/db"):
+        settings = Settings.from_env({"LIVEFEED_DATABASE_URL": url}, env_file=None)
+        assert settings.database_url == url
