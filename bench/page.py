@@ -489,6 +489,7 @@ def main(argv: list[str] | None = None) -> None:
 
     results: dict[str, list[Measured]] = {}
     builds: dict[str, float] = {}
+    loads: dict[str, float] = {}
     for backend, database in backends:
         with database() as url:
             print(f"{backend}: publishing {SMALL} + {args.posts:,} posts…")
@@ -498,7 +499,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  published in {site.publish_seconds:.1f} s ({rate:.0f} posts/s)")
             print(f"{backend}: timing {args.requests} requests per page after {WARMUP} warm-up…")
             results[backend] = run_backend(site, args.requests, pinned)
-        print(f"\n{backend}\n{table(results[backend])}\n")
+            # Other work on the machine slows complex pages more than the minimal handler.
+            loads[backend] = os.getloadavg()[0]
+        print(f"\n{backend} (load average {loads[backend]:.1f})\n{table(results[backend])}\n")
 
     report = {
         "command": " ".join(["bench/page.py", *(argv if argv is not None else sys.argv[1:])]),
@@ -509,6 +512,7 @@ def main(argv: list[str] | None = None) -> None:
         "warmup": WARMUP,
         "cpu_pinning": pinned is not None,
         "publish_seconds": builds,
+        "load_average": loads,
         "results": {name: [asdict(row) for row in rows] for name, rows in results.items()},
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
