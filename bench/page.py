@@ -475,6 +475,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.posts < 2 * PAGE_SIZE:
         parser.error(f"--posts must be at least {2 * PAGE_SIZE}, for a page deep in the feed")
 
+    info = machine()
     cpus = sorted(os.sched_getaffinity(0))
     pinned = (cpus[0], cpus[1]) if len(cpus) >= 2 else None
     if pinned:
@@ -506,7 +507,7 @@ def main(argv: list[str] | None = None) -> None:
     report = {
         "command": " ".join(["bench/page.py", *(argv if argv is not None else sys.argv[1:])]),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        "machine": info,
         "posts": args.posts,
         "requests": args.requests,
         "warmup": WARMUP,
