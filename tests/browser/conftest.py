@@ -155,7 +155,9 @@ def only_loopback(route: Route) -> None:
         route.abort()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's driver keeps an event loop running in this thread
+# while it lives, and tests after these ones call asyncio.run.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         missing_service(f"Chromium is not installed at {CHROMIUM}")
@@ -163,7 +165,7 @@ def playwright() -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield chromium
