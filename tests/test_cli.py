@@ -19,9 +19,12 @@ from livefeed.domain.users import Role
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import accounts as account_store
+from livefeed.store import migrate
 from tests.factories import PASSWORD
 
 Run = Callable[..., Result]
+
+HEAD = migrate.head_revision()
 
 
 @pytest.fixture
@@ -86,8 +89,8 @@ def user_error(result: Result, *words: str) -> str:
 
 
 def test_db_upgrade_migrates_then_has_nothing_to_do(run: Run) -> None:
-    assert ok(run("db", "upgrade")) == "Database upgraded to revision 0001\n"
-    assert ok(run("db", "upgrade")) == "Database is up to date (revision 0001)\n"
+    assert ok(run("db", "upgrade")) == f"Database upgraded to revision {HEAD}\n"
+    assert ok(run("db", "upgrade")) == f"Database is up to date (revision {HEAD})\n"
 
 
 def test_commands_refuse_a_database_not_yet_migrated(run: Run) -> None:
@@ -227,14 +230,14 @@ def test_post_takes_one_body_only(summit: str, editor: str, run: Run) -> None:
 
 def test_prepare_makes_the_first_admin_once(env: dict[str, str], svc: Services) -> None:
     first = cli.prepare(svc)
-    assert first[0] == "Database upgraded to revision 0001"
+    assert first[0] == f"Database upgraded to revision {HEAD}"
     admin = [line for line in first if line.startswith("First admin: admin@livefeed.local")]
     assert len(admin) == 1
     password = admin[0].split("password: ")[1].split(" ")[0]
     session = accounts.log_in(svc, "admin@livefeed.local", password, address="127.0.0.1")
     assert session.user.role is Role.ADMIN
     second = cli.prepare(svc)
-    assert second == ["Database is up to date (revision 0001)"]
+    assert second == [f"Database is up to date (revision {HEAD})"]
     assert password not in " ".join(second)
 
 
@@ -311,7 +314,7 @@ def test_the_installed_command(env: dict[str, str], tmp_path: Path) -> None:
 
     upgraded = livefeed("db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
-    assert upgraded.stdout == "Database upgraded to revision 0001\n"
+    assert upgraded.stdout == f"Database upgraded to revision {HEAD}\n"
     failed = livefeed("post", "nowhere", "--headline", "H")
     assert failed.returncode == 1
     assert failed.stderr.splitlines() == [

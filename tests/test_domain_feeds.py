@@ -115,4 +115,4 @@ def test_allowed_transitions(current: FeedStatus, wanted: FeedStatus) -> None:
 def test_nothing_goes_back_to_scheduled(current: FeedStatus, wanted: FeedStatus) -> None:
     with pytest.raises(Invalid) as caught:
         check_transition(current, wanted)
-    assert caught.value.errors == {"status": f"a {current} feed cannot become {wanted}"}
+    assert caught.value.errors == {"status": f"a feed that is {current} cannot become {wanted}"}

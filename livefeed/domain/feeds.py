@@ -155,4 +155,4 @@ def check_transition(current: FeedStatus, wanted: FeedStatus) -> None:
     if wanted is current:
         return
     if wanted not in _TRANSITIONS[current]:
-        raise Invalid.field("status", f"a {current} feed cannot become {wanted}")
+        raise Invalid.field("status", f"a feed that is {current} cannot become {wanted}")

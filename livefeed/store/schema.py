@@ -148,6 +148,10 @@ posts = Table(
     # The feed page reads newest first from a position: this index makes page 500 as cheap as 1.
     Index("ix_posts_feed_timeline", "feed_id", "state", "published_at", "id"),
     Index("ix_posts_feed_seq", "feed_id", "seq"),
+    # The first page asks for the pinned post and the key events: without these, a feed of
+    # 10,000 posts would be read whole to find a handful.
+    Index("ix_posts_feed_pinned", "feed_id", "pinned"),
+    Index("ix_posts_feed_key_events", "feed_id", "state", "key_event", "published_at", "id"),
 )
 
 post_tags = Table(
