@@ -16,6 +16,7 @@ from livefeed.settings import Settings
 from livefeed.web import api, desk, pages, stream
 from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, SecurityHeaders
+from livefeed.web.page_cache import PageCache
 from livefeed.web.rendering import make_templates
 
 HERE = Path(__file__).parent
@@ -47,5 +48,6 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     )
     app.state.services = svc
     app.state.templates = make_templates(svc)
+    app.state.page_cache = PageCache()
     stream.install(app, svc)
     return app

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from livefeed import __version__, reading
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.web import compose, stream
+from livefeed.web.page_cache import PageCache
 from livefeed.web.security import services, viewer
 from livefeed.web.views import post_id_param, render
 
@@ -27,11 +28,16 @@ async def feed(request: Request) -> Response:
     slug = request.path_params["slug"]
     cursor = request.query_params.get("cursor")
     user = await viewer(request)
+    cache: PageCache = request.app.state.page_cache
     if user is None:
         current = await run_in_threadpool(reading.get_feed, svc, slug)
         validator = page_validator(current, cursor)
+        headers = reader_cache_headers(current, validator)
         if validator in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers=reader_cache_headers(current, validator))
+            return Response(status_code=304, headers=headers)
+        body = cache.get(validator)
+        if body is not None:
+            return Response(body, media_type="text/html; charset=utf-8", headers=headers)
     page = await run_in_threadpool(reading.feed_page, svc, slug, cursor)
     can_compose = user is not None and user.can_publish and page.is_first_page
     values = {
@@ -45,9 +51,12 @@ async def feed(request: Request) -> Response:
             request, "feed.html", values, headers={"Cache-Control": "private, no-store"}
         )
     validator = page_validator(page.feed, cursor)
-    return await render(
+    response = await render(
         request, "feed.html", values, headers=reader_cache_headers(page.feed, validator)
     )
+    if response.status_code == 200 and "set-cookie" not in response.headers:
+        cache.put(validator, bytes(response.body))
+    return response
 
 
 def page_validator(feed: Feed, cursor: str | None) -> str:

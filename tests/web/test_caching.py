@@ -8,6 +8,7 @@ from livefeed import publishing
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
 from livefeed.services import Services
+from livefeed.web.page_cache import PageCache
 from tests.factories import make_feed, make_post
 
 
@@ -55,3 +56,30 @@ def test_an_ended_feed_is_kept_longer(client: TestClient, svc: Services, editor:
 def test_the_login_page_sets_its_form_cookie(client: TestClient) -> None:
     response = client.get("/login")
     assert "lf_csrf=" in response.headers["set-cookie"]
+
+
+def test_the_page_cache_is_bounded_in_entries_and_bytes() -> None:
+    cache = PageCache(max_entries=2, max_bytes=10)
+    cache.put("a", b"1234")
+    cache.put("b", b"1234")
+    assert cache.get("a") == b"1234"  # now the most recently used
+    cache.put("c", b"1234")
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"1234", None, b"1234")
+    cache.put("d", b"12345678")
+    assert cache.get("a") is None
+    assert cache.get("d") == b"12345678"
+    cache.put("huge", b"x" * 11)
+    assert cache.get("huge") is None
+
+
+def test_a_cached_readers_page_is_never_shown_to_an_editor(
+    client: TestClient, desk: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    make_post(svc, editor)
+    anonymous = TestClient(client.app)
+    assert "New post" not in anonymous.get("/feeds/summit").text
+    editors_page = desk.get("/feeds/summit")
+    assert editors_page.headers["cache-control"] == "private, no-store"
+    assert "New post" in editors_page.text
+    assert "New post" not in anonymous.get("/feeds/summit").text
