@@ -63,9 +63,35 @@ class LiveServer:
     svc: Services
     editor: User
     password: str
+    settings: Settings
+    directory: Path
+    process: subprocess.Popen[bytes] | None = None
 
     def at(self, path: str) -> str:
         return self.url + path
+
+    def start(self) -> None:
+        """Start (or start again, on the same port and database) and wait until it answers."""
+        assert self.process is None
+        port = self.url.rsplit(":", 1)[1]
+        log = self.directory / "serve.log"
+        with log.open("ab") as output:
+            self.process = subprocess.Popen(
+                [str(COMMAND), "serve", "--host", "127.0.0.1", "--port", port],
+                env=server_env(self.settings),
+                cwd=self.directory,  # no stray .env from the checkout
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        wait_until_up(self.process, self.url + "/", log)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+COMMAND = Path(sys.executable).with_name("livefeed")
 
 
 def free_port() -> int:
@@ -130,21 +156,12 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     svc = Services.build(settings)
     upgrade(svc.db)
     editor = make_editor(svc)
-    command = Path(sys.executable).with_name("livefeed")
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(command), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=server_env(settings),
-            cwd=tmp_path,  # no stray .env from the checkout
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    server = LiveServer(url, svc, editor, PASSWORD, settings, tmp_path)
     try:
-        wait_until_up(process, url + "/", log)
-        yield LiveServer(url=url, svc=svc, editor=editor, password=PASSWORD)
+        server.start()
+        yield server
     finally:
-        stop(process)
+        server.stop()
         svc.close()
 
 

@@ -132,3 +132,23 @@ def test_a_change_of_title_and_the_end_of_the_feed_reach_the_page(
     publishing.set_feed_status(svc, editor, "summit", FeedStatus.ENDED)
     expect(page.locator(".live-status")).to_have_attribute("data-state", "ended")
     expect(page.locator(".badge").first).to_have_text("Ended")
+
+
+def test_posts_published_while_the_server_was_down_arrive_once(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor)
+    before = make_post(svc, editor, headline="Before the outage")
+    page = open_reader(new_context, live_server)
+
+    live_server.stop()
+    expect(page.locator(".live-status")).not_to_have_attribute("data-state", "live")
+    missed = [make_post(svc, editor, headline=f"Missed {n}") for n in range(3)]
+    live_server.start()
+
+    for post in missed:
+        expect(page.locator(f"#post-{post.id}")).to_have_count(1, timeout=20_000)
+    expect(page.locator(".post")).to_have_count(4)
+    headlines = page.locator(".posts > li .post-headline")
+    expect(headlines).to_have_text(["Missed 2", "Missed 1", "Missed 0", before.headline])
