@@ -7,6 +7,7 @@ that is flattened into the field names the use cases check, so an error names
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -16,11 +17,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from livefeed import publishing, reading
+from livefeed import __version__, publishing, reading
 from livefeed.domain.errors import Invalid
-from livefeed.domain.feeds import FeedStatus, check_transition
+from livefeed.domain.feeds import Feed, FeedStatus, check_transition
 from livefeed.resources import feed_json, post_json
 from livefeed.web.openapi import spec
+from livefeed.web.page_cache import PageCache
 from livefeed.web.security import bearer_user, services
 from livefeed.web.views import post_id_param
 
@@ -133,35 +135,55 @@ async def update_feed(request: Request) -> Response:
 
 
 async def list_posts(request: Request) -> Response:
-    """Newest first by cursor; or, with ``since``, every change after that event in order."""
+    """Newest first by cursor; or, with ``since``, every change after that event in order.
+
+    A listing depends only on the feed's state, so it is validated, and kept in the page
+    cache, by the feed's last event number.
+    """
     svc = services(request)
     slug = request.path_params["slug"]
     params = request.query_params
     limit = reading.parse_limit(params.get("limit"))
-    since = params.get("since")
-    if since is not None:
-        if params.get("cursor"):
-            raise Invalid.field("cursor", "give either since or cursor, not both")
-        seq = reading.parse_seq(since)
+    since, cursor = params.get("since"), params.get("cursor")
+    if since is not None and cursor:
+        raise Invalid.field("cursor", "give either since or cursor, not both")
+    seq = reading.parse_seq(since) if since is not None else None
+    cache: PageCache = request.app.state.page_cache
+    current = await run_in_threadpool(reading.get_feed, svc, slug)
+    validator = _listing_validator(current, limit, cursor, seq)
+    if validator in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=_listing_headers(validator))
+    cached = cache.get(validator)
+    if cached is not None:
+        return Response(cached, media_type="application/json", headers=_listing_headers(validator))
+    body: dict[str, Any]
+    if seq is not None:
         feed, changed = await run_in_threadpool(
             lambda: reading.changes_since(svc, slug, seq, limit=limit)
         )
-        return JSONResponse(
-            {
-                "posts": [post_json(post, slug, svc.urls) for post in changed],
-                "last_seq": feed.last_seq,
-            }
+        body = {"posts": [post_json(p, slug, svc.urls) for p in changed], "last_seq": feed.last_seq}
+    else:
+        feed, posts, next_cursor = await run_in_threadpool(
+            lambda: reading.list_posts(svc, slug, limit=limit, cursor=cursor)
         )
-    feed, posts, next_cursor = await run_in_threadpool(
-        lambda: reading.list_posts(svc, slug, limit=limit, cursor=params.get("cursor"))
-    )
-    return JSONResponse(
-        {
-            "posts": [post_json(post, slug, svc.urls) for post in posts],
+        body = {
+            "posts": [post_json(p, slug, svc.urls) for p in posts],
             "next_cursor": next_cursor,
             "last_seq": feed.last_seq,
         }
-    )
+    validator = _listing_validator(feed, limit, cursor, seq)
+    response = JSONResponse(body, headers=_listing_headers(validator))
+    cache.put(validator, bytes(response.body))
+    return response
+
+
+def _listing_validator(feed: Feed, limit: int, cursor: str | None, since: int | None) -> str:
+    key = f"api|{__version__}|{feed.id}|{feed.last_seq}|{limit}|{cursor}|{since}"
+    return f'W/"{feed.id}-{feed.last_seq}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"'
+
+
+def _listing_headers(validator: str) -> dict[str, str]:
+    return {"ETag": validator, "Cache-Control": "public, max-age=2"}
 
 
 async def create_post(request: Request) -> Response:

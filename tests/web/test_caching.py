@@ -83,3 +83,21 @@ def test_a_cached_readers_page_is_never_shown_to_an_editor(
     assert editors_page.headers["cache-control"] == "private, no-store"
     assert "New post" in editors_page.text
     assert "New post" not in anonymous.get("/feeds/summit").text
+
+
+def test_an_api_listing_has_a_validator_too(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    make_post(svc, editor)
+    for query in ("", "?limit=5", "?since=0"):
+        first = client.get(f"/api/v1/feeds/summit/posts{query}")
+        etag = first.headers["etag"]
+        again = client.get(f"/api/v1/feeds/summit/posts{query}", headers={"If-None-Match": etag})
+        assert again.status_code == 304, query
+        assert client.get(f"/api/v1/feeds/summit/posts{query}").json() == first.json()
+    etags = {client.get(f"/api/v1/feeds/summit/posts{q}").headers["etag"] for q in ("", "?limit=5")}
+    assert len(etags) == 2
+    make_post(svc, editor, headline="Newer")
+    changed = client.get("/api/v1/feeds/summit/posts")
+    assert changed.json()["posts"][0]["headline"] == "Newer"
