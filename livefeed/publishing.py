@@ -137,11 +137,7 @@ def publish_post(
             now=now,
             seq=seq,
         )
-        post = _post(conn, post_id)
-        _log(
-            svc, conn, feed, seq, EventType.POST_PUBLISHED, post_id, post_json(post, slug, svc.urls)
-        )
-        feed_store.touch(conn, feed.id, now)
+        post = _log_post(svc, conn, feed, seq, EventType.POST_PUBLISHED, post_id, now)
     svc.committed(feed.id)
     return post
 
@@ -177,9 +173,7 @@ def edit_post(
         )
         if not written:
             raise Conflict("this post was changed by someone else meanwhile", field="version")
-        post = _post(conn, post.id)
-        _log(svc, conn, feed, seq, EventType.POST_UPDATED, post.id, post_json(post, slug, svc.urls))
-        feed_store.touch(conn, feed.id, now)
+        post = _log_post(svc, conn, feed, seq, EventType.POST_UPDATED, post.id, now)
     svc.committed(feed.id)
     return post
 
@@ -196,9 +190,7 @@ def delete_post(
         seq = event_log.next_seq(conn, feed.id)
         if not post_store.mark_deleted(conn, post.id, seen_version=post.version, now=now, seq=seq):
             raise Conflict("this post was changed by someone else meanwhile", field="version")
-        post = _post(conn, post.id)
-        _log(svc, conn, feed, seq, EventType.POST_DELETED, post.id, post_json(post, slug, svc.urls))
-        feed_store.touch(conn, feed.id, now)
+        post = _log_post(svc, conn, feed, seq, EventType.POST_DELETED, post.id, now)
     svc.committed(feed.id)
     return post
 
@@ -225,11 +217,23 @@ def _unpin_others(
             continue
         seq = event_log.next_seq(conn, feed.id)
         post_store.set_pinned(conn, other.id, pinned=False, now=now, seq=seq)
-        other = _post(conn, other.id)
-        _log(
-            svc, conn, feed, seq, EventType.POST_UPDATED, other.id,
-            post_json(other, feed.slug, svc.urls),
-        )  # fmt: skip
+        _log_post(svc, conn, feed, seq, EventType.POST_UPDATED, other.id, now)
+
+
+def _log_post(
+    svc: Services,
+    conn: Connection,
+    feed: Feed,
+    seq: int,
+    kind: EventType,
+    post_id: int,
+    now: datetime,
+) -> Post:
+    """Log a post's change with the post as it now is; the feed's "Last updated" moves."""
+    post = _post(conn, post_id)
+    _log(svc, conn, feed, seq, kind, post_id, post_json(post, feed.slug, svc.urls))
+    feed_store.touch(conn, feed.id, now)
+    return post
 
 
 def _log(

@@ -6,6 +6,8 @@ resubmits) or re-renders the same form with what was typed and what is wrong.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -40,13 +42,21 @@ async def _form(request: Request) -> FormData:
     return form
 
 
-async def _desk_user(request: Request) -> User | RedirectResponse:
-    """The signed-in editor, or a redirect to the login page that comes back here."""
-    user = await security.viewer(request)
-    if user is None:
-        target = security.safe_next(request.url.path)
-        return _see_other(f"/login?next={target}")
-    return user
+DeskHandler = Callable[[Request, User], Awaitable[Response]]
+
+
+def signed_in(handler: DeskHandler) -> Callable[[Request], Awaitable[Response]]:
+    """Give ``handler`` the signed-in user; send anyone else to log in and come back."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        user = await security.viewer(request)
+        if user is None:
+            target = security.safe_next(request.url.path)
+            return _see_other(f"/login?next={target}")
+        return await handler(request, user)
+
+    return endpoint
 
 
 def _errors_of(error: Invalid | Conflict) -> dict[str, str]:
@@ -93,26 +103,20 @@ async def logout(request: Request) -> Response:
     return response
 
 
-async def desk(request: Request) -> Response:
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
+@signed_in
+async def desk(request: Request, user: User) -> Response:
     feeds = await run_in_threadpool(reading.all_feeds, services(request))
     return await render(request, "desk.html", {"feeds": feeds})
 
 
-async def new_feed_page(request: Request) -> Response:
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
+@signed_in
+async def new_feed_page(request: Request, user: User) -> Response:
     values = {"timezone": "UTC"}
     return await render(request, "feed_form.html", {"values": values, "errors": {}, "feed": None})
 
 
-async def create_feed(request: Request) -> Response:
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
+@signed_in
+async def create_feed(request: Request, user: User) -> Response:
     form = await _form(request)
     fields = {name: str(form.get(name, "")) for name in FEED_FIELDS}
     try:
@@ -123,20 +127,16 @@ async def create_feed(request: Request) -> Response:
     return _see_other(services(request).urls.feed_path(feed.slug))
 
 
-async def edit_feed_page(request: Request) -> Response:
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
+@signed_in
+async def edit_feed_page(request: Request, user: User) -> Response:
     feed = await run_in_threadpool(reading.get_feed, services(request), request.path_params["slug"])
     values: dict[str, Any] = feed.as_input()
     values["tags"] = ", ".join(feed.tags)
     return await render(request, "feed_form.html", {"values": values, "errors": {}, "feed": feed})
 
 
-async def update_feed(request: Request) -> Response:
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
+@signed_in
+async def update_feed(request: Request, user: User) -> Response:
     form = await _form(request)
     slug = request.path_params["slug"]
     fields = {name: str(form.get(name, "")) for name in FEED_FIELDS}
@@ -151,10 +151,8 @@ async def update_feed(request: Request) -> Response:
     return _see_other(services(request).urls.feed_path(feed.slug))
 
 
-async def feed_status(request: Request) -> Response:
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
+@signed_in
+async def feed_status(request: Request, user: User) -> Response:
     form = await _form(request)
     wanted = str(form.get("status", ""))
     if wanted not in {s.value for s in FeedStatus}:
@@ -169,11 +167,9 @@ async def feed_status(request: Request) -> Response:
     return _see_other(services(request).urls.feed_path(feed.slug))
 
 
-async def publish(request: Request) -> Response:
+@signed_in
+async def publish(request: Request, user: User) -> Response:
     """The compose form on the feed page: publish, or show a preview and keep the form."""
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
     svc = services(request)
     slug = request.path_params["slug"]
     form = await _form(request)
@@ -195,10 +191,8 @@ async def publish(request: Request) -> Response:
     return await render(request, "feed.html", values, status=status)
 
 
-async def edit_post_page(request: Request) -> Response:
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
+@signed_in
+async def edit_post_page(request: Request, user: User) -> Response:
     svc = services(request)
     page = await run_in_threadpool(
         reading.post_page, svc, request.path_params["slug"], post_id_param(request)
@@ -207,10 +201,8 @@ async def edit_post_page(request: Request) -> Response:
     return await render(request, "post_form.html", values)
 
 
-async def edit_post(request: Request) -> Response:
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
+@signed_in
+async def edit_post(request: Request, user: User) -> Response:
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
     form = await _form(request)
@@ -236,20 +228,16 @@ async def edit_post(request: Request) -> Response:
     return await render(request, "post_form.html", values, status=status)
 
 
-async def delete_post_page(request: Request) -> Response:
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
+@signed_in
+async def delete_post_page(request: Request, user: User) -> Response:
     page = await run_in_threadpool(
         reading.post_page, services(request), request.path_params["slug"], post_id_param(request)
     )
     return await render(request, "post_delete.html", {"feed": page.feed, "post": page.post})
 
 
-async def delete_post(request: Request) -> Response:
-    user = await _desk_user(request)
-    if isinstance(user, Response):
-        return user
+@signed_in
+async def delete_post(request: Request, user: User) -> Response:
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
     form = await _form(request)
