@@ -78,7 +78,7 @@ def scaling(results: dict[str, Any], path: Path) -> Path:
         ax.set_xticklabels([f"{n // 1000}k" for n in sizes])
         ax.set_ylim(bottom=0)
         ax.grid(True, alpha=0.3)
-    rate.legend(fontsize=9)
+    rate.legend(loc="lower right", fontsize=9)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
