@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from hypothesis import given
@@ -124,3 +125,29 @@ def test_one_read_of_the_log_serves_every_reader_and_one_timer_beats_for_all() -
     assert all(r.beats >= 1 for r in readers)
     assert all(r.dropped for r in readers), "closing the hub lets every reader go"
     assert reads[0] == 0
+
+
+def test_while_a_broker_hears_every_commit_the_log_is_read_once_a_heartbeat() -> None:
+    reads: list[float] = []
+
+    async def fetch(feed_id: int, seq: int) -> list[Frame]:
+        reads.append(time.monotonic())
+        return []
+
+    async def lookup(slug: str) -> None:
+        return None
+
+    async def scenario(must_poll: bool) -> int:
+        reads.clear()
+        hub = Hub(
+            fetch, lookup, tick_seconds=0.01, heartbeat_seconds=0.2, must_poll=lambda: must_poll
+        )
+        hub.join(7, 0, Recorder())
+        hub.start()
+        await asyncio.sleep(0.45)
+        await hub.close()
+        return len(reads)
+
+    polled = asyncio.run(scenario(must_poll=True))
+    quiet = asyncio.run(scenario(must_poll=False))
+    assert quiet <= 3 < polled

@@ -116,9 +116,14 @@ class Hub:
         *,
         tick_seconds: float = TICK_SECONDS,
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        must_poll: Callable[[], bool] = lambda: True,
     ) -> None:
+        """``must_poll`` says whether the log must be read every tick: not while a broker that
+        hears every commit (Redis, connected) wakes the channels; then once a heartbeat will do.
+        """
         self._fetch = fetch
         self._lookup = lookup
+        self._must_poll = must_poll
         self._tick_seconds = tick_seconds
         self._heartbeat_seconds = heartbeat_seconds
         self._channels: dict[int, Channel] = {}
@@ -236,8 +241,10 @@ class Hub:
             beat = now - last_heartbeat >= self._heartbeat_seconds
             if beat:
                 last_heartbeat = now
+            poll = beat or self._must_poll()
             for channel in list(self._channels.values()):
-                channel.wake.set()
+                if poll:
+                    channel.wake.set()
                 self._sweep(channel.readers, now, beat)
 
     def _sweep(self, readers: Iterable[Subscriber], now: float, beat: bool) -> None:
