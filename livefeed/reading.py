@@ -216,3 +216,46 @@ def _feed(conn: Connection, slug: str) -> Feed:
     if feed is None:
         raise NotFound(f"there is no feed called “{slug}”")
     return feed
+
+
+# Embeds: the newest few posts of a feed, maybe of one tag only, for a frame on another site.
+
+EMBED_SIZE = 10
+
+
+@dataclass(frozen=True)
+class Embed:
+    feed: Feed
+    posts: list[Post]  # the pinned post first (if it is shown), then the newest
+    tag: str | None
+    limit: int
+
+
+def parse_embed_tag(text: str | None) -> str | None:
+    if not text:
+        return None
+    tags = clean_tags(text, "tag")
+    if len(tags) > 1:
+        raise Invalid.field("tag", "must be one tag")
+    return tags[0] if tags else None
+
+
+def embed(svc: Services, slug: str, *, tag: str | None = None, limit: str | None = None) -> Embed:
+    """What an embed shows: at most ``limit`` posts (the pinned one included), of ``tag`` if given.
+
+    ``tag`` and ``limit`` are as the query string gives them; either, if unusable, is refused
+    with the field named.
+    """
+    count = parse_limit(limit) if limit else EMBED_SIZE
+    only = parse_embed_tag(tag)
+    with svc.db.read() as conn:
+        feed = _feed(conn, slug)
+        pinned = [p for p in post_store.pinned(conn, feed.id)[:1] if only is None or only in p.tags]
+        rest = count - len(pinned)
+        if rest == 0:
+            posts: list[Post] = []
+        elif only is None:
+            posts = post_store.timeline(conn, feed.id, before=None, limit=rest, skip_pinned=True)
+        else:
+            posts = post_store.feed_tagged(conn, feed.id, only, limit=rest, skip_pinned=True)
+    return Embed(feed, pinned + posts, only, count)

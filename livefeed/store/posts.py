@@ -247,3 +247,17 @@ def with_tag(conn: Connection, tag: str, *, before: Cursor | None, limit: int) -
     return [
         _post(row) for row in conn.execute(_newest_first(query, before).limit(limit)).mappings()
     ]
+
+
+def feed_tagged(
+    conn: Connection, feed_id: int, tag: str, *, limit: int, skip_pinned: bool
+) -> list[Post]:
+    """One feed's published posts carrying ``tag``, newest first (an embed that shows a tag)."""
+    query = (
+        _published(feed_id)
+        .join(post_tags, post_tags.c.post_id == posts.c.id)
+        .where(post_tags.c.tag == tag)
+    )
+    if skip_pinned:
+        query = query.where(posts.c.pinned.is_(False))
+    return [_post(row) for row in conn.execute(_newest_first(query, None).limit(limit)).mappings()]

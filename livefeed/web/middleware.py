@@ -3,35 +3,48 @@
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
-_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "img-src 'self' https: data:",
-        "media-src 'self' https:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
 
-_HEADERS = [
-    (b"content-security-policy", _POLICY.encode()),
+def _policy(frame_ancestors: str) -> str:
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "img-src 'self' https: data:",
+            "media-src 'self' https:",
+            "style-src 'self'",
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors}",
+        )
+    )
+
+
+_COMMON = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
+]
+_HEADERS = [
+    (b"content-security-policy", _policy("'none'").encode()),
+    *_COMMON,
     (b"x-frame-options", b"DENY"),
 ]
+# The embed is made to be framed by partners' pages, whichever they are; nothing else is.
+_EMBED_HEADERS = [(b"content-security-policy", _policy("*").encode()), *_COMMON]
+_FRAMEABLE = re.compile(r"/feeds/[^/]+/embed")
 
 
 class SecurityHeaders:
-    """A strict content policy: pages load only our own scripts and styles, and are not framed."""
+    """A strict content policy: pages load only our own scripts and styles, and are not framed.
+
+    The one exception is the embed (``/feeds/{slug}/embed``), which any site may frame.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -41,10 +54,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        headers = _EMBED_HEADERS if _FRAMEABLE.fullmatch(scope["path"]) else _HEADERS
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in _HEADERS if k not in present]
+                extra = [(k, v) for k, v in headers if k not in present]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

@@ -181,8 +181,12 @@ def api_routes(app: Starlette) -> list[tuple[str, str]]:
 
 
 LIVE_SCRIPT = '<script src="/static/live.js" defer></script>'
+# Loaded only with their part of a feed page: an editor's embed code.
+PART_SCRIPTS = ('<script src="/static/embed-snippet.js" defer></script>',)
 
 
 def without_our_script(html: str) -> str:
-    """The page less the one script of our own that live pages load; any other is a bug."""
-    return html.replace(LIVE_SCRIPT, "", 1)
+    """The page less the scripts of our own that feed pages load; any other is a bug."""
+    for script in (LIVE_SCRIPT, *PART_SCRIPTS):
+        html = html.replace(script, "", 1)
+    return html

@@ -135,3 +135,43 @@ def test_cookies_are_secure_behind_https(
     cookies = [value for key, value in login.headers.multi_items() if key == "set-cookie"]
     assert cookies
     assert all("Secure" in cookie for cookie in cookies)
+
+
+def test_the_embed_alone_may_be_framed_by_any_site(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    make_post(svc, editor)
+    guarded = policy(client.get("/feeds/summit"))
+
+    for url in ("/feeds/summit/embed", "/feeds/summit/embed?theme=dark&limit=3"):
+        response = client.get(url)
+        assert response.status_code == 200
+        directives = policy(response)
+        assert directives.pop("frame-ancestors") == ["*"]
+        assert directives == {k: v for k, v in guarded.items() if k != "frame-ancestors"}
+        assert "x-frame-options" not in response.headers
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert len(response.headers.get_list("content-security-policy")) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/summit/embed/",
+        "/feeds/summit/embedded",
+        "/feeds/summit/posts/1/embed",
+        "/feeds/embed",
+        "/embed",
+        "/static/embed.js",
+        "/static/embed-frame.js",
+        "/api/v1/feeds/summit/embed",
+    ],
+)
+def test_addresses_like_the_embeds_still_refuse_to_be_framed(
+    client: TestClient, svc: Services, editor: User, url: str
+) -> None:
+    make_feed(svc, editor)
+    make_post(svc, editor)
+
+    assert_guarded(client.get(url))

@@ -1,6 +1,7 @@
 // Live updates for a feed page: new posts, edits and deletions arrive without a reload.
 // New posts wait behind a "N new posts" banner while the reader is scrolled into the feed,
 // so nothing moves under their eyes; at the top of the page they go in at once.
+// An embed may show one tag only (data-tag) and at most so many posts (data-limit).
 (function () {
   "use strict";
   var feed = document.querySelector("[data-live-feed]");
@@ -11,6 +12,8 @@
   var banner = feed.querySelector(".new-posts");
   var announcer = feed.querySelector(".live-announcer");
   var status = feed.querySelector(".live-status");
+  var onlyTag = feed.getAttribute("data-tag") || "";
+  var limit = parseInt(feed.getAttribute("data-limit"), 10) || 0;
   var waiting = [];
   var unread = 0;
   var title = document.title;
@@ -46,6 +49,23 @@
     window.setTimeout(function () { article.classList.remove("is-new"); }, 4000);
     var empty = feed.querySelector(".empty");
     if (empty) { empty.remove(); }
+    trim();
+  }
+
+  function wanted(data) {
+    return !onlyTag || (data.tags || []).indexOf(onlyTag) !== -1;
+  }
+
+  // The oldest posts go once there are more than the limit.
+  function trim() {
+    while (limit && list.children.length > limit) { list.lastElementChild.remove(); }
+  }
+
+  function drop(id) {
+    var gone = existing(id);
+    if (gone && gone.parentElement) { gone.parentElement.remove(); }
+    waiting = waiting.filter(function (w) { return w.id !== "post-" + id; });
+    updateBanner();
   }
 
   function showWaiting() {
@@ -129,7 +149,7 @@
     lastSeq = message.seq;
     var data = message.data || {};
     if (message.type === "post.published" && message.html) {
-      if (existing(data.id)) { return; }
+      if (existing(data.id) || !wanted(data)) { return; }
       var article = fragment(message.html);
       if (atTop()) { insert(article); } else { waiting.push(article); updateBanner(); }
       followKeyEvents(data, article);
@@ -137,15 +157,22 @@
     } else if (message.type === "post.updated") {
       var current = existing(data.id);
       var replacement = message.html ? fragment(message.html) : null;
-      if (current && replacement) { current.replaceWith(replacement); arrange(replacement); }
+      if (!wanted(data)) { drop(data.id); return; }
+      if (current && replacement) {
+        current.replaceWith(replacement); arrange(replacement);
+      } else if (onlyTag && replacement && !waiting.some(function (w) { return w.id === replacement.id; })) {
+        // It has just been given the tag this embed shows: in it goes, where it belongs.
+        var item = document.createElement("li");
+        item.appendChild(replacement);
+        list.appendChild(item);
+        arrange(replacement);
+        trim();
+      }
       followKeyEvents(data, replacement);
       waiting = waiting.map(function (w) { return w.id === "post-" + data.id && message.html ? fragment(message.html) : w; });
     } else if (message.type === "post.deleted") {
-      var gone = existing(data.id);
-      if (gone && gone.parentElement) { gone.parentElement.remove(); }
+      drop(data.id);
       followKeyEvents(data, null);
-      waiting = waiting.filter(function (w) { return w.id !== "post-" + data.id; });
-      updateBanner();
     } else if (message.type === "feed.updated") {
       var heading = document.getElementById("feed-title");
       if (heading && data.title && heading.textContent !== data.title) {
