@@ -15,7 +15,9 @@ def _policy(frame_ancestors: str) -> str:
         (
             "default-src 'self'",
             "img-src 'self' https: data:",
-            "media-src 'self' https:",
+            # Live radio streams are often plain HTTP (Icecast, Shoutcast); media runs no script,
+            # and on an HTTPS page the browser upgrades or blocks a plain-HTTP stream anyway.
+            "media-src 'self' https: http:",
             "style-src 'self'",
             "script-src 'self'",
             "object-src 'none'",

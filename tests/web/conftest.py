@@ -181,8 +181,11 @@ def api_routes(app: Starlette) -> list[tuple[str, str]]:
 
 
 LIVE_SCRIPT = '<script src="/static/live.js" defer></script>'
-# Loaded only with their part of a feed page: an editor's embed code.
-PART_SCRIPTS = ('<script src="/static/embed-snippet.js" defer></script>',)
+# Loaded only with their part of a feed page: the audio player, an editor's embed code.
+PART_SCRIPTS = (
+    '<script src="/static/listen.js" defer></script>',
+    '<script src="/static/embed-snippet.js" defer></script>',
+)
 
 
 def without_our_script(html: str) -> str:
