@@ -171,3 +171,23 @@ def with_tag(conn: Connection, tag: str, *, limit: int = 50) -> list[Feed]:
 
 def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(feeds)).scalar_one())
+
+
+def links(
+    conn: Connection, *, after_id: int, limit: int, below_id: int | None = None
+) -> list[tuple[int, str, datetime]]:
+    """(id, slug, last change) of feeds with ids after ``after_id``, in id order: for sitemaps."""
+    query = select(feeds.c.id, feeds.c.slug, feeds.c.updated_at).where(feeds.c.id > after_id)
+    if below_id is not None:
+        query = query.where(feeds.c.id < below_id)
+    rows = conn.execute(query.order_by(feeds.c.id).limit(limit))
+    return [(row.id, row.slug, row.updated_at) for row in rows]
+
+
+def blocks(conn: Connection, size: int) -> list[tuple[int, datetime]]:
+    """Feeds grouped by ``id // size``: each non-empty block and its latest change."""
+    block = (feeds.c.id // size).label("block")
+    query = (
+        select(block, func.max(feeds.c.updated_at).label("lastmod")).group_by(block).order_by(block)
+    )
+    return [(int(row.block), row.lastmod) for row in conn.execute(query)]

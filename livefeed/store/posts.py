@@ -5,11 +5,22 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, Select, and_, delete, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
-from livefeed.store.schema import post_tags, posts, users
+from livefeed.store.schema import feeds, post_tags, posts, users
 
 
 def _post(row: RowMapping) -> Post:
@@ -261,3 +272,55 @@ def feed_tagged(
     if skip_pinned:
         query = query.where(posts.c.pinned.is_(False))
     return [_post(row) for row in conn.execute(_newest_first(query, None).limit(limit)).mappings()]
+
+
+# What sitemaps list: light rows (no bodies), read in id order so a long list goes in batches.
+
+
+def published_links(
+    conn: Connection, *, after_id: int, limit: int, below_id: int | None = None
+) -> list[tuple[int, str, datetime]]:
+    """(post id, its feed's slug, last change) of published posts with ids after ``after_id``."""
+    query = (
+        select(posts.c.id, feeds.c.slug, posts.c.updated_at)
+        .join(feeds, feeds.c.id == posts.c.feed_id)
+        .where(posts.c.state == PostState.PUBLISHED.value, posts.c.id > after_id)
+    )
+    if below_id is not None:
+        query = query.where(posts.c.id < below_id)
+    rows = conn.execute(query.order_by(posts.c.id).limit(limit))
+    return [(row.id, row.slug, row.updated_at) for row in rows]
+
+
+def count_published(conn: Connection) -> int:
+    query = select(func.count()).where(posts.c.state == PostState.PUBLISHED.value)
+    return int(conn.execute(query).scalar_one())
+
+
+def published_blocks(conn: Connection, size: int) -> list[tuple[int, datetime]]:
+    """Published posts grouped by ``id // size``: each non-empty block and its latest change."""
+    block = (posts.c.id // size).label("block")
+    query = (
+        select(block, func.max(posts.c.updated_at).label("lastmod"))
+        .where(posts.c.state == PostState.PUBLISHED.value)
+        .group_by(block)
+        .order_by(block)
+    )
+    return [(int(row.block), row.lastmod) for row in conn.execute(query)]
+
+
+def published_since(
+    conn: Connection, since: datetime, *, limit: int
+) -> list[tuple[int, str, str, datetime, datetime]]:
+    """(id, feed slug, headline, published, last change) of posts published from ``since``."""
+    query = (
+        select(posts.c.id, feeds.c.slug, posts.c.headline, posts.c.published_at, posts.c.updated_at)
+        .join(feeds, feeds.c.id == posts.c.feed_id)
+        .where(posts.c.state == PostState.PUBLISHED.value, posts.c.published_at >= since)
+        .order_by(posts.c.published_at.desc(), posts.c.id.desc())
+        .limit(limit)
+    )
+    return [
+        (row.id, row.slug, row.headline, row.published_at, row.updated_at)
+        for row in conn.execute(query)
+    ]

@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import api, desk, embed, pages, stream
+from livefeed.web import api, desk, embed, pages, seo, stream
 from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, SecurityHeaders
 from livefeed.web.page_cache import PageCache
@@ -37,6 +37,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     app = Starlette(
         routes=[
             *stream.routes,
+            *seo.routes,
             *embed.routes,
             *pages.routes,
             *desk.routes,

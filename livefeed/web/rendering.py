@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
+from livefeed import structured
 from livefeed.domain import times
 from livefeed.domain.feeds import Feed
 from livefeed.services import Services
@@ -34,6 +37,12 @@ def make_templates(svc: Services) -> Jinja2Templates:
     env.globals["query"] = lambda **params: (
         "?" + urlencode({k: v for k, v in params.items() if v is not None})
     )
+    # Structured data and link previews (_feed_meta.html, _post_meta.html), built in Python.
+    env.globals["live_blog_posting"] = partial(structured.live_blog_posting, urls=svc.urls)
+    env.globals["feed_card"] = partial(structured.feed_card, urls=svc.urls)
+    env.globals["post_card"] = partial(structured.post_card, urls=svc.urls)
+    # script_json escapes "<", ">" and "&", so the JSON cannot end its <script> early.
+    env.filters["json_ld"] = lambda data: Markup(structured.script_json(data))  # noqa: S704
     return Jinja2Templates(env=env)
 
 

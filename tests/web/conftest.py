@@ -6,6 +6,7 @@ factories and then look at it through the pages or the API.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Sequence
 from html import unescape
@@ -187,9 +188,19 @@ PART_SCRIPTS = (
     '<script src="/static/embed-snippet.js" defer></script>',
 )
 
+_DATA_BLOCK = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')
+
 
 def without_our_script(html: str) -> str:
-    """The page less the scripts of our own that feed pages load; any other is a bug."""
+    """The page less the scripts of our own that feed pages load; any other is a bug.
+
+    The structured-data block goes too: it is JSON, never run, and holds no "<" of its own,
+    so text that broke out of it would be left behind as a script of its own.
+    """
     for script in (LIVE_SCRIPT, *PART_SCRIPTS):
         html = html.replace(script, "", 1)
+    found = _DATA_BLOCK.search(html)
+    if found:
+        json.loads(found.group(1))
+        html = html[: found.start()] + html[found.end() :]
     return html
