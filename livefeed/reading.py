@@ -348,3 +348,74 @@ def recent_news(svc: Services) -> list[NewsItem]:
         NewsItem(svc.urls.post(slug, id_), headline, published, lastmod)
         for id_, slug, headline, published, lastmod in rows
     ]
+
+
+# Syndication: what the Atom, RSS and JSON Feed documents list. Each reads what its validator
+# is made of first, then the posts: a change landing in between makes the validator older
+# than the posts (one needless download later), never newer (a stale copy kept as fresh).
+
+
+@dataclass(frozen=True)
+class SiteStamp:
+    """Changes whenever anything on the site does: the validator of documents across feeds."""
+
+    feeds: int
+    events: int
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Posts from several feeds, newest first, each with its feed, and the stamp read before."""
+
+    stamp: SiteStamp
+    posts: list[tuple[Post, Feed]]
+
+
+def site_stamp(svc: Services) -> SiteStamp:
+    with svc.db.read() as conn:
+        return SiteStamp(*feed_store.stamp(conn))
+
+
+def feed_newest(
+    svc: Services, slug: str, *, key_events: bool, limit: int
+) -> tuple[Feed, str, list[Post]]:
+    """The feed, its lead as HTML and its newest published posts (or key events only)."""
+    with svc.db.read() as conn:
+        feed = _feed(conn, slug)
+        lead_html, _ = feed_store.rendered_texts(conn, feed.id)
+        if key_events:
+            posts = post_store.key_events(conn, feed.id, limit=limit)
+        else:
+            posts = post_store.timeline(conn, feed.id, before=None, limit=limit, skip_pinned=False)
+    return feed, lead_html, posts
+
+
+def tag_newest(svc: Services, tag: str, *, limit: int) -> tuple[str, Gathered]:
+    """The newest posts carrying ``tag`` in any feed; a tag no feed or post has is not found."""
+    try:
+        (clean,) = clean_tags(tag, "tag")
+    except (Invalid, ValueError):
+        raise NotFound(f"“{tag}” is not a tag") from None
+    with svc.db.read() as conn:
+        stamp = SiteStamp(*feed_store.stamp(conn))
+        posts = post_store.with_tag(conn, clean, before=None, limit=limit)
+        if not posts and not feed_store.with_tag(conn, clean, limit=1):
+            raise NotFound(f"nothing is tagged “{clean}”")
+        feeds = {feed_id: _feed_by_id(conn, feed_id) for feed_id in {p.feed_id for p in posts}}
+    return clean, Gathered(stamp, [(post, feeds[post.feed_id]) for post in posts])
+
+
+def live_newest(svc: Services, *, limit: int) -> Gathered:
+    """The newest posts of every live feed."""
+    with svc.db.read() as conn:
+        stamp = SiteStamp(*feed_store.stamp(conn))
+        live = {f.id: f for f in feed_store.list_feeds(conn, [FeedStatus.LIVE], limit=1_000)}
+        posts = post_store.newest_in(conn, list(live), limit=limit)
+    return Gathered(stamp, [(post, live[post.feed_id]) for post in posts])
+
+
+def _feed_by_id(conn: Connection, feed_id: int) -> Feed:
+    feed = feed_store.get_by_id(conn, feed_id)
+    assert feed is not None, "a post's feed exists (posts go with their feed)"
+    return feed

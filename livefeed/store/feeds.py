@@ -191,3 +191,17 @@ def blocks(conn: Connection, size: int) -> list[tuple[int, datetime]]:
         select(block, func.max(feeds.c.updated_at).label("lastmod")).group_by(block).order_by(block)
     )
     return [(int(row.block), row.lastmod) for row in conn.execute(query)]
+
+
+def stamp(conn: Connection) -> tuple[int, int, datetime | None]:
+    """How many feeds, their events in all, and the latest change to any of them.
+
+    Each only grows (feeds are not deleted, counters only count up), and every change readers
+    see logs an event, so the three together change whenever anything on the site does.
+    """
+    row = conn.execute(
+        select(
+            func.count(), func.coalesce(func.sum(feeds.c.last_seq), 0), func.max(feeds.c.updated_at)
+        )
+    ).one()
+    return int(row[0]), int(row[1]), row[2]

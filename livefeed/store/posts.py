@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -324,3 +325,13 @@ def published_since(
         (row.id, row.slug, row.headline, row.published_at, row.updated_at)
         for row in conn.execute(query)
     ]
+
+
+def newest_in(conn: Connection, feed_ids: Sequence[int], *, limit: int) -> list[Post]:
+    """The newest published posts of any of these feeds (for a document gathering them)."""
+    if not feed_ids:
+        return []
+    query = _select().where(
+        posts.c.feed_id.in_(feed_ids), posts.c.state == PostState.PUBLISHED.value
+    )
+    return [_post(row) for row in conn.execute(_newest_first(query, None).limit(limit)).mappings()]
