@@ -21,6 +21,7 @@ from livefeed import __version__, publishing, reading
 from livefeed.domain.errors import Invalid
 from livefeed.domain.feeds import Feed, FeedStatus, check_transition
 from livefeed.resources import feed_json, post_json
+from livefeed.web.caching import ARCHIVE, cache_control
 from livefeed.web.openapi import spec
 from livefeed.web.page_cache import PageCache
 from livefeed.web.security import bearer_user, services
@@ -109,7 +110,7 @@ async def create_feed(request: Request) -> Response:
 async def get_feed(request: Request) -> Response:
     svc = services(request)
     feed = await run_in_threadpool(reading.get_feed, svc, request.path_params["slug"])
-    return JSONResponse(feed_json(feed, svc.urls))
+    return _about(request, feed, "feed", feed_json(feed, svc.urls))
 
 
 async def update_feed(request: Request) -> Response:
@@ -152,10 +153,11 @@ async def list_posts(request: Request) -> Response:
     current = await run_in_threadpool(reading.get_feed, svc, slug)
     validator = _listing_validator(current, limit, cursor, seq)
     if validator in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=_listing_headers(validator))
+        return Response(status_code=304, headers=_listing_headers(current, validator))
     cached = cache.get(validator)
     if cached is not None:
-        return Response(cached, media_type="application/json", headers=_listing_headers(validator))
+        headers = _listing_headers(current, validator)
+        return Response(cached, media_type="application/json", headers=headers)
     body: dict[str, Any]
     if seq is not None:
         feed, changed = await run_in_threadpool(
@@ -172,7 +174,7 @@ async def list_posts(request: Request) -> Response:
             "last_seq": feed.last_seq,
         }
     validator = _listing_validator(feed, limit, cursor, seq)
-    response = JSONResponse(body, headers=_listing_headers(validator))
+    response = JSONResponse(body, headers=_listing_headers(feed, validator))
     cache.put(validator, bytes(response.body))
     return response
 
@@ -182,8 +184,20 @@ def _listing_validator(feed: Feed, limit: int, cursor: str | None, since: int | 
     return f'W/"{feed.id}-{feed.last_seq}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"'
 
 
-def _listing_headers(validator: str) -> dict[str, str]:
-    return {"ETag": validator, "Cache-Control": "public, max-age=2"}
+def _listing_headers(feed: Feed, validator: str) -> dict[str, str]:
+    return {"ETag": validator, "Cache-Control": cache_control(feed, 2)}
+
+
+def _about(request: Request, feed: Feed, what: str, data: dict[str, Any]) -> Response:
+    """JSON about ``feed``; once it has ended, cacheable and validated by its last event."""
+    if feed.status is not FeedStatus.ENDED:
+        return JSONResponse(data)
+    key = f"api|{__version__}|{feed.id}|{feed.last_seq}|{what}"
+    validator = f'W/"{feed.id}-{feed.last_seq}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"'
+    headers = {"ETag": validator, "Cache-Control": ARCHIVE}
+    if validator in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return JSONResponse(data, headers=headers)
 
 
 async def create_post(request: Request) -> Response:
@@ -200,8 +214,8 @@ async def create_post(request: Request) -> Response:
 async def get_post(request: Request) -> Response:
     svc = services(request)
     slug = request.path_params["slug"]
-    _, post = await run_in_threadpool(reading.get_post, svc, slug, post_id_param(request))
-    return JSONResponse(post_json(post, slug, svc.urls))
+    feed, post = await run_in_threadpool(reading.get_post, svc, slug, post_id_param(request))
+    return _about(request, feed, f"post-{post.id}", post_json(post, slug, svc.urls))
 
 
 async def update_post(request: Request) -> Response:

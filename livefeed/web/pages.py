@@ -10,11 +10,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from livefeed import __version__, reading
-from livefeed.domain.feeds import Feed, FeedStatus
+from livefeed.domain.feeds import Feed
 from livefeed.web import compose, stream
+from livefeed.web.caching import cache_control
 from livefeed.web.page_cache import PageCache
 from livefeed.web.security import services, viewer
 from livefeed.web.views import post_id_param, render
+
+# What a signed-in editor sees (tools, the compose form) is theirs alone.
+PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 async def home(request: Request) -> Response:
@@ -47,9 +51,7 @@ async def feed(request: Request) -> Response:
         "readers": await stream.reader_total(request.app, page.feed.id) if can_compose else None,
     }
     if user is not None:
-        return await render(
-            request, "feed.html", values, headers={"Cache-Control": "private, no-store"}
-        )
+        return await render(request, "feed.html", values, headers=PRIVATE)
     validator = page_validator(page.feed, cursor)
     response = await render(
         request, "feed.html", values, headers=reader_cache_headers(page.feed, validator)
@@ -66,15 +68,21 @@ def page_validator(feed: Feed, cursor: str | None) -> str:
 
 
 def reader_cache_headers(feed: Feed, validator: str) -> dict[str, str]:
-    lifetime = 3600 if feed.status is FeedStatus.ENDED else 5
-    return {"ETag": validator, "Cache-Control": f"public, max-age={lifetime}"}
+    return {"ETag": validator, "Cache-Control": cache_control(feed, 5)}
 
 
 async def post(request: Request) -> Response:
+    """One post; for readers it is cacheable like the feed page, by the feed's last event."""
     slug = request.path_params["slug"]
     post_id = post_id_param(request)
     page = await run_in_threadpool(reading.post_page, services(request), slug, post_id)
-    return await render(request, "post.html", {"page": page, "feed": page.feed})
+    values = {"page": page, "feed": page.feed}
+    if await viewer(request) is not None:
+        return await render(request, "post.html", values, headers=PRIVATE)
+    headers = reader_cache_headers(page.feed, page_validator(page.feed, f"post-{post_id}"))
+    if headers["ETag"] in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return await render(request, "post.html", values, headers=headers)
 
 
 async def tag(request: Request) -> Response:

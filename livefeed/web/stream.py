@@ -36,6 +36,7 @@ from livefeed.realtime.broker import Broker, broker_from_url
 from livefeed.realtime.hub import Frame, Hub, Subscriber
 from livefeed.realtime.readers import BufferedReader
 from livefeed.services import Services
+from livefeed.web.caching import cache_control
 from livefeed.web.security import services
 
 RETRY_MS = 3000
@@ -212,8 +213,7 @@ async def updates(request: Request) -> Response:
     since = reading.parse_seq(request.query_params.get("since", "0"))
     feed = await run_in_threadpool(reading.get_feed, svc, request.path_params["slug"])
     etag = f'"{feed.last_seq}"'
-    lifetime = 86_400 if feed.status is FeedStatus.ENDED else 2
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={lifetime}"}
+    headers = {"ETag": etag, "Cache-Control": cache_control(feed, 2)}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     feed, logged = await run_in_threadpool(

@@ -8,6 +8,7 @@ from livefeed import publishing
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
 from livefeed.services import Services
+from livefeed.web.caching import ARCHIVE
 from livefeed.web.page_cache import PageCache
 from tests.factories import make_feed, make_post
 
@@ -50,7 +51,77 @@ def test_each_page_of_older_posts_has_its_own_validator(
 def test_an_ended_feed_is_kept_longer(client: TestClient, svc: Services, editor: User) -> None:
     make_feed(svc, editor)
     publishing.set_feed_status(svc, editor, "summit", FeedStatus.ENDED)
-    assert client.get("/feeds/summit").headers["cache-control"] == "public, max-age=3600"
+    assert client.get("/feeds/summit").headers["cache-control"] == ARCHIVE
+
+
+def test_everything_public_about_an_ended_feed_is_kept_as_long_and_revalidated(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    post = make_post(svc, editor)
+    publishing.set_feed_status(svc, editor, "summit", FeedStatus.ENDED)
+    paths = [
+        "/feeds/summit",
+        "/feeds/summit?cursor=" + "x",  # not a cursor: an error, not cached
+        f"/feeds/summit/posts/{post.id}",
+        "/feeds/summit/updates?since=0",
+        "/api/v1/feeds/summit",
+        "/api/v1/feeds/summit/posts",
+        f"/api/v1/feeds/summit/posts/{post.id}",
+    ]
+    etags = {}
+    for path in paths:
+        response = client.get(path)
+        if response.status_code != 200:
+            assert "public" not in response.headers.get("cache-control", ""), path
+            continue
+        assert response.headers["cache-control"] == ARCHIVE, path
+        etags[path] = response.headers["etag"]
+        again = client.get(path, headers={"If-None-Match": etags[path]})
+        assert again.status_code == 304, path
+        assert again.headers["cache-control"] == ARCHIVE, path
+    assert len(etags) == len(paths) - 1
+    # A correction after the end changes every validator, so caches fetch the new copy.
+    fields = post.as_fields() | {"headline": "Talks ended"}
+    publishing.edit_post(svc, editor, "summit", post.id, fields, seen_version=None)
+    for path, etag in etags.items():
+        changed = client.get(path, headers={"If-None-Match": etag})
+        assert changed.status_code == 200, path
+
+
+def test_a_live_feeds_post_page_is_cached_briefly_and_revalidated(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    post = make_post(svc, editor)
+    first = client.get(f"/feeds/summit/posts/{post.id}")
+    assert first.headers["cache-control"] == "public, max-age=5"
+    assert "set-cookie" not in first.headers
+    etag = first.headers["etag"]
+    assert etag != client.get("/feeds/summit").headers["etag"]
+    other = make_post(svc, editor, headline="Another")
+    assert etag != client.get(f"/feeds/summit/posts/{other.id}").headers["etag"]
+    again = client.get(f"/feeds/summit/posts/{post.id}", headers={"If-None-Match": etag})
+    assert again.status_code == 200  # another post was published: the feed moved on
+    assert again.headers["etag"] != etag
+    latest = again.headers["etag"]
+    unchanged = client.get(f"/feeds/summit/posts/{post.id}", headers={"If-None-Match": latest})
+    assert unchanged.status_code == 304
+    # The API of a live feed keeps its short lifetimes.
+    assert "max-age=3600" not in client.get("/api/v1/feeds/summit").headers.get("cache-control", "")
+    assert client.get("/api/v1/feeds/summit/posts").headers["cache-control"] == "public, max-age=2"
+
+
+def test_an_editors_post_page_is_never_cached(
+    client: TestClient, desk: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    post = make_post(svc, editor)
+    publishing.set_feed_status(svc, editor, "summit", FeedStatus.ENDED)
+    response = desk.get(f"/feeds/summit/posts/{post.id}")
+    assert response.headers["cache-control"] == "private, no-store"
+    assert "etag" not in response.headers
+    assert "/edit" in response.text
 
 
 def test_the_login_page_sets_its_form_cookie(client: TestClient) -> None:
