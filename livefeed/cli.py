@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -366,6 +367,31 @@ def post(
     with services() as svc:
         published = publishing.publish_post(svc, acting_user(svc, as_email), slug, fields)
         click.echo(svc.urls.post(slug, published.id))
+
+
+@cli.command("export-static")
+@click.argument("slug")
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Write into DIR even if it is not empty.")
+def export_static(slug: str, directory: Path, force: bool) -> None:
+    """Write a static copy of a feed into DIR: pages, our stylesheet and images, feed.json.
+
+    Every link in the copy is relative, so it works from any static host and from the disk.
+    Progress goes to standard error, a line per 100 posts.
+    """
+    from livefeed.web.export import ExportError, export_feed, summary
+
+    with services() as svc:
+        try:
+            exported = export_feed(
+                svc, slug, directory, force=force, say=lambda line: click.echo(line, err=True)
+            )
+        except ExportError as error:
+            raise Failure(str(error)) from None
+        except OSError as error:
+            where = error.filename or directory
+            raise Failure(f"cannot write {where}: {error.strerror or error}") from None
+    click.echo(summary(exported, directory))
 
 
 def main() -> None:
