@@ -184,6 +184,9 @@ class Hub:
 
     def notify(self, feed_id: int) -> None:
         """Something was committed for this feed: read the log now rather than at the tick."""
+        stale = [slug for slug, (_, f) in self._feeds.items() if f is None or f.id == feed_id]
+        for slug in stale:
+            del self._feeds[slug]
         channel = self._channels.get(feed_id)
         if channel is not None:
             channel.wake.set()

@@ -32,7 +32,7 @@ from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.realtime import sse
-from livefeed.realtime.broker import Broker, broker_from_url
+from livefeed.realtime.broker import Broker, RedisBroker, broker_from_url
 from livefeed.realtime.hub import Frame, Hub, Subscriber
 from livefeed.realtime.readers import BufferedReader
 from livefeed.services import Services
@@ -62,7 +62,11 @@ class Encoder:
             html = self.template.render(
                 feed=feed, post=post, viewer=None, csrf_token="", urls=self.svc.urls
             )
-        return {"seq": event.seq, "type": event.type.value, "data": event.data, "html": html}
+        data = event.data
+        if html is not None:
+            # The fragment shows the body; its Markdown and HTML again would triple the frame.
+            data = {k: v for k, v in data.items() if k not in ("body", "body_html")}
+        return {"seq": event.seq, "type": event.type.value, "data": data, "html": html}
 
     def frame(self, feed: Feed, event: Event, post: Post | None) -> Frame:
         text = json.dumps(
@@ -89,8 +93,13 @@ def install(app: Starlette, svc: Services) -> None:
     """
     encoder = Encoder(svc, app.state.templates)
     app.state.encoder = encoder
-    app.state.hub = Hub(encoder.fetch, encoder.lookup)
     broker = broker_from_url(svc.settings.redis_url, instance_id=instance_id())
+    hears_every_instance = isinstance(broker, RedisBroker)
+    app.state.hub = Hub(
+        encoder.fetch,
+        encoder.lookup,
+        must_poll=lambda: not (hears_every_instance and broker.healthy),
+    )
     app.state.broker = broker
     app.state.background = []
     svc.listeners.append(broker.announce)
@@ -211,7 +220,12 @@ async def updates(request: Request) -> Response:
     svc = services(request)
     encoder: Encoder = request.app.state.encoder
     since = reading.parse_seq(request.query_params.get("since", "0"))
-    feed = await run_in_threadpool(reading.get_feed, svc, request.path_params["slug"])
+    slug = request.path_params["slug"]
+    # The hub's look-up, cached for a second: a crowd of pollers asking "anything new?" costs
+    # one query a second, not one each.
+    feed = await request.app.state.hub.feed(slug)
+    if feed is None:
+        raise NotFound(f"there is no feed called “{slug}”")
     etag = f'"{feed.last_seq}"'
     headers = {"ETag": etag, "Cache-Control": cache_control(feed, 2)}
     if etag in request.headers.get("if-none-match", ""):
