@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from livefeed.fetching import FetchPolicy
 from livefeed.markup import Markup
 from livefeed.resources import Urls
 from livefeed.settings import Settings
@@ -26,6 +27,8 @@ class Services:
     login_throttle: Throttle
     clock: Callable[[], datetime] = field(default=utc_now)
     listeners: list[Callable[[int], None]] = field(default_factory=list)
+    # What fetching a page for an editor may reach; tests admit their own local servers.
+    fetch_policy: FetchPolicy = field(default_factory=FetchPolicy)
 
     @classmethod
     def build(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:

@@ -22,6 +22,7 @@ from livefeed.domain.errors import Invalid
 from livefeed.domain.feeds import Feed, FeedStatus, check_transition
 from livefeed.resources import feed_json, post_json
 from livefeed.web.caching import ARCHIVE, cache_control
+from livefeed.web.linkcards import api_link_card
 from livefeed.web.openapi import spec
 from livefeed.web.page_cache import PageCache
 from livefeed.web.security import bearer_user, services
@@ -259,4 +260,5 @@ routes = [
     Route("/v1/feeds/{slug}/posts/{post_id}", get_post, methods=["GET"]),
     Route("/v1/feeds/{slug}/posts/{post_id}", update_post, methods=["PATCH"]),
     Route("/v1/feeds/{slug}/posts/{post_id}", delete_post, methods=["DELETE"]),
+    Route("/v1/link-cards", api_link_card, methods=["POST"]),
 ]

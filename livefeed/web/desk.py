@@ -20,7 +20,7 @@ from livefeed import accounts, publishing, reading
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
-from livefeed.web import compose, security
+from livefeed.web import compose, linkcards, security
 from livefeed.web.middleware import MAX_BODY_BYTES
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param, render
@@ -264,4 +264,5 @@ routes = [
     Route("/feeds/{slug}/posts/{post_id}/edit", edit_post, methods=["POST"]),
     Route("/feeds/{slug}/posts/{post_id}/delete", delete_post_page, methods=["GET"]),
     Route("/feeds/{slug}/posts/{post_id}/delete", delete_post, methods=["POST"]),
+    Route("/desk/link-card", linkcards.desk_link_card, methods=["POST"]),
 ]

@@ -288,6 +288,29 @@ def post_schemas() -> dict[str, Schema]:
     }
 
 
+def link_card_schemas() -> dict[str, Schema]:
+    card = PARTS["ReadMore"][1]
+    return {
+        "LinkCardRequest": obj(
+            "An article to make a Read more card for.",
+            {"url": web_url("The article. A feed or post of this site is read without a fetch.")},
+            ["url"],
+        ),
+        "LinkCard": obj(
+            "A Read more card filled from the article's page (Open Graph, then its title and "
+            "description), for the editor to check before publishing it as read_more.",
+            {
+                "url": text("Where the article was found, after redirects.", format="uri"),
+                "title": card["title"] | {"description": "The article's title; may be empty."},
+                "summary": card["summary"],
+                "image_url": text("The article's image; empty when it names none.", 2000),
+            },
+            ["url", "title", "summary", "image_url"],
+            closed=False,
+        ),
+    }
+
+
 def problem_schemas() -> dict[str, Schema]:
     return {
         "Problem": obj(
@@ -498,12 +521,31 @@ def paths() -> dict[str, Schema]:
                 problems=("404", "409"),
             ),
         },
+        "/api/v1/link-cards": {
+            "post": posts(
+                "makeLinkCard",
+                "Fill a Read more card from an article's page (editors only)",
+                {"200": ok("LinkCard", "The card, to check and send as a post's read_more.")},
+                body=json_body(
+                    "LinkCardRequest",
+                    "The article's address. Only public http(s) sites on ports 80 and 443 are "
+                    "fetched, within 5 seconds and 2 MB, following at most 3 redirects; each "
+                    "refusal is a 422 naming url.",
+                ),
+                write=True,
+                problems=("422",),
+            ),
+        },
     }
 
 
 def components() -> Schema:
     return {
-        "schemas": part_schemas() | feed_schemas() | post_schemas() | problem_schemas(),
+        "schemas": part_schemas()
+        | feed_schemas()
+        | post_schemas()
+        | link_card_schemas()
+        | problem_schemas(),
         "parameters": PARAMETERS,
         "responses": {
             f"Problem{status}": {

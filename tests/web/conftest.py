@@ -186,6 +186,7 @@ LIVE_SCRIPT = '<script src="/static/live.js" defer></script>'
 PART_SCRIPTS = (
     '<script src="/static/listen.js" defer></script>',
     '<script src="/static/embed-snippet.js" defer></script>',
+    '<script src="/static/linkcard.js" defer></script>',  # the compose form's card filler
 )
 
 _DATA_BLOCK = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')

@@ -1,0 +1,363 @@
+"""Fetching a web page for an editor without letting anyone aim the server at itself (SSRF).
+
+The rules, each one a :class:`Refused` with a message for the editor when broken:
+
+- only ``http`` and ``https``, only ports 80 and 443, no user name or password in the URL;
+- the host is resolved once, and **every** address it resolves to must be public
+  (:func:`livefeed.domain.addresses.is_public_address`); a numeric host is read the way a
+  browser reads it (``2130706433``, ``0x7f.1``, ``127.1``…), never handed to a resolver;
+- the socket is connected to one of those checked addresses, by number, and the request then
+  carries the original ``Host`` header (and, for https, the original name for SNI and for the
+  certificate check), so a resolver that answers differently the second time (DNS rebinding)
+  is never asked a second time;
+- each redirect is a new URL that goes through every check again, at most 3 of them;
+- 5 seconds in all, from the first lookup to the last byte: every read and write is given only
+  the time that is left, so a server that trickles a byte at a time cannot stretch it;
+- at most 2 MB of body, refused beyond; only ``text/html`` (or XHTML) is returned;
+- no cookies are sent or kept, no proxy from the environment is used, nothing is cached.
+
+Why the standard library rather than an HTTP client library: the one thing this needs that
+clients do not offer plainly is connecting to an address we chose while speaking to a host
+name; ``http.client`` over a socket we connect ourselves does exactly that, in view, while a
+library needs a custom transport or network backend, its cookie jar, connection pool and
+environment proxies (``HTTP_PROXY`` would route around every check here) switched off, and
+still has no overall deadline, only per-operation timeouts.
+
+Tests use local HTTP servers on random ports under names like ``news.test``. They pass a
+:class:`FetchPolicy` with their own ``resolve`` (a dictionary), and either keep the production
+``admits`` (to prove an address is refused) or pass one that admits only their server's
+address (to fetch a page at all). The checks themselves are the same code either way.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import ipaddress
+import re
+import socket
+import ssl
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
+from urllib.parse import quote, urljoin, urlsplit
+
+from livefeed import __version__
+from livefeed.domain.addresses import (
+    IPAddress,
+    NotAnAddress,
+    host_address,
+    is_local_name,
+    is_public_address,
+    unwrap,
+)
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+Resolver = Callable[[str, int], Sequence[str]]
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+USER_AGENT = f"Mozilla/5.0 (compatible; Livefeed/{__version__}; +link preview)"
+
+INSIDE = "that address points inside our network: give the article's public address"
+TOO_SLOW = "the page took too long to load (more than {seconds:g} seconds)"
+
+_LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+_NAME = re.compile(rf"(?=.{{1,253}}\Z){_LABEL}(?:\.{_LABEL})*")
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~?"
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address the system resolver gives for ``host`` (IPv4 and IPv6)."""
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    return [str(info[4][0]) for info in found]
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """What a fetch may reach and how much it may take; the defaults are the production rules.
+
+    ``admits`` decides whether a resolved address may be connected to, ``resolve`` turns a
+    host name into addresses; tests replace them, never the checks that use them.
+    """
+
+    admits: Callable[[IPAddress], bool] = is_public_address
+    resolve: Resolver = system_resolver
+    ports: frozenset[int] = frozenset(DEFAULT_PORTS.values())
+    timeout: float = 5.0
+    max_bytes: int = 2 * 1024 * 1024
+    max_redirects: int = 3
+    # None: the system's trust store, certificates checked against the host name.
+    tls: ssl.SSLContext | None = field(default=None, compare=False)
+
+
+class Refused(Exception):
+    """A page that may not, or could not, be fetched; the message tells the editor why."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """An HTML page as fetched: the URL it was finally found at, its bytes and declared charset."""
+
+    url: str
+    body: bytes
+    charset: str | None
+
+
+@dataclass(frozen=True)
+class _Target:
+    url: str
+    scheme: str
+    host: str  # ASCII: for the Host header, SNI and the certificate check
+    port: int
+    path: str
+    addresses: tuple[IPAddress, ...]
+
+    @property
+    def host_header(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return host if self.port == DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
+
+
+def fetch_html(url: str, policy: FetchPolicy) -> Page:
+    """GET ``url`` under ``policy``, following checked redirects; :class:`Refused` otherwise."""
+    deadline = _Deadline(time.monotonic() + policy.timeout)
+    try:
+        for _ in range(policy.max_redirects + 1):
+            target = _check(url, policy, deadline)
+            found = _get(target, policy, deadline)
+            if isinstance(found, Page):
+                return found
+            url = found
+    except TimeoutError:
+        raise Refused(TOO_SLOW.format(seconds=policy.timeout)) from None
+    raise Refused(f"the page redirects too many times (more than {policy.max_redirects})")
+
+
+def _check(url: str, policy: FetchPolicy, deadline: _Deadline) -> _Target:
+    """Every rule about where ``url`` leads, down to each address its host resolves to."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise Refused("that is not a valid web address") from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise Refused("only http:// and https:// addresses can be fetched")
+    if parts.username is not None or parts.password is not None:
+        raise Refused("an address to fetch cannot hold a user name or password")
+    host = parts.hostname or ""
+    if not host:
+        raise Refused("that address has no host name")
+    port = DEFAULT_PORTS[scheme] if port is None else port
+    if port not in policy.ports:
+        *most, last = (str(p) for p in sorted(policy.ports))
+        ports = f"{', '.join(most)} and {last}" if most else last
+        raise Refused(f"only the standard web ports ({ports}) can be fetched, not {port}")
+    try:
+        literal = host_address(host)
+    except NotAnAddress:
+        raise Refused(f"“{host}” is not a valid address") from None
+    if literal is not None:
+        name, found = str(literal), [literal]
+    else:
+        name = _ascii_name(host)
+        found = _resolve(name, port, policy, deadline)
+    for address in found:
+        if not policy.admits(address):
+            raise Refused(INSIDE)
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    if parts.query:
+        path += "?" + quote(parts.query, safe=_PATH_SAFE)
+    return _Target(url, scheme, name, port, path, tuple(unwrap(a) for a in found))
+
+
+def _ascii_name(host: str) -> str:
+    try:
+        name = host.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise Refused(f"“{host}” is not a valid host name") from None
+    if not _NAME.fullmatch(name):
+        raise Refused(f"“{host}” is not a valid host name")
+    if is_local_name(name):
+        raise Refused(INSIDE)
+    return name
+
+
+def _resolve(name: str, port: int, policy: FetchPolicy, deadline: _Deadline) -> list[IPAddress]:
+    try:
+        answers = policy.resolve(name, port)
+    except (OSError, UnicodeError):
+        raise Refused(f"there is no site at “{name}”") from None
+    deadline.remaining()
+    if not answers:
+        raise Refused(f"there is no site at “{name}”")
+    found: list[IPAddress] = []
+    for answer in answers:
+        try:
+            found.append(ipaddress.ip_address(answer))
+        except ValueError:
+            raise Refused(INSIDE) from None
+    return found
+
+
+def _get(target: _Target, policy: FetchPolicy, deadline: _Deadline) -> Page | str:
+    """One request: the page, or the next URL to check when the answer is a redirect."""
+    connection = _PinnedConnection(target, policy, deadline)
+    try:
+        connection.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
+        for name, value in (
+            ("Host", target.host_header),
+            ("User-Agent", USER_AGENT),
+            ("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"),
+            ("Accept-Encoding", "identity"),
+            ("Connection", "close"),
+        ):
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        if response.status in REDIRECTS:
+            location = (response.getheader("Location") or "").strip()
+            if not location:
+                raise Refused("the site sent a redirect without saying where to")
+            return urljoin(target.url, location)
+        if not 200 <= response.status < 300:
+            raise Refused(f"the site answered “{response.status} {response.reason}”")
+        return _read_page(target, response, policy)
+    except http.client.HTTPException:
+        raise Refused("the site did not answer like a web server") from None
+    except TimeoutError:
+        raise
+    except OSError:
+        raise Refused(f"the connection to “{target.host}” failed") from None
+    finally:
+        connection.close()
+        connection.release()
+
+
+def _read_page(target: _Target, response: http.client.HTTPResponse, policy: FetchPolicy) -> Page:
+    headers = response.headers
+    if headers.get_content_type() not in HTML_TYPES:
+        raise Refused(f"that address is not an HTML page (it is {headers.get_content_type()})")
+    if (headers.get("Content-Encoding") or "identity").strip().lower() != "identity":
+        raise Refused("the site sent the page compressed, though asked not to")
+    limit = f"the page is larger than {policy.max_bytes / (1024 * 1024):g} MB"
+    declared = headers.get("Content-Length", "")
+    if declared.strip().isdigit() and int(declared) > policy.max_bytes:
+        raise Refused(limit)
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read(64 * 1024):
+        size += len(chunk)
+        if size > policy.max_bytes:
+            raise Refused(limit)
+        chunks.append(chunk)
+    return Page(target.url, b"".join(chunks), headers.get_content_charset())
+
+
+class _Deadline:
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def remaining(self) -> float:
+        """The seconds left; :class:`TimeoutError` once there are none."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return left
+
+
+class _PinnedConnection(http.client.HTTPConnection):
+    """HTTP/1.1 to ``target.host``, over a socket connected to one of its checked addresses."""
+
+    def __init__(self, target: _Target, policy: FetchPolicy, deadline: _Deadline) -> None:
+        super().__init__(target.host, target.port)
+        self._target = target
+        self._tls = policy.tls
+        self._deadline = deadline
+        self._socket: socket.socket | None = None
+
+    def connect(self) -> None:
+        self._socket = self._open()
+        # http.client only sends, makes a reader and closes: the stand-in does those three.
+        self.sock = cast(socket.socket, _DeadlineSocket(self._socket, self._deadline))
+
+    def release(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+
+    def _open(self) -> socket.socket:
+        target = self._target
+        for address in target.addresses:
+            family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            try:
+                sock.settimeout(self._deadline.remaining())
+                sock.connect((str(address), target.port))
+            except TimeoutError:
+                sock.close()
+                raise
+            except OSError:
+                sock.close()
+                continue
+            if target.scheme == "https":
+                return self._secure(sock)
+            return sock
+        raise Refused(f"could not connect to “{target.host}”")
+
+    def _secure(self, sock: socket.socket) -> socket.socket:
+        context = self._tls or ssl.create_default_context()
+        try:
+            sock.settimeout(self._deadline.remaining())
+            return context.wrap_socket(sock, server_hostname=self._target.host)
+        except ssl.SSLCertVerificationError:
+            sock.close()
+            raise Refused(f"the certificate of “{self._target.host}” is not valid") from None
+        except TimeoutError:
+            sock.close()
+            raise
+        except (ssl.SSLError, OSError):
+            sock.close()
+            raise Refused(f"could not open a secure connection to “{self._target.host}”") from None
+
+
+class _DeadlineSocket:
+    """What ``http.client`` uses of a socket, each read and write given only the time left.
+
+    Closing is left to :meth:`_PinnedConnection.release`: ``http.client`` closes its socket as
+    soon as a ``Connection: close`` response has begun, while the body is still to be read.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def sendall(self, data: bytes) -> None:
+        self._sock.settimeout(self._deadline.remaining())
+        self._sock.sendall(data)
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        assert mode == "rb", mode
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
+
+    def close(self) -> None:
+        pass
+
+
+class _DeadlineReader(io.RawIOBase):
+    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+        super().__init__()
+        self._sock = sock
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        self._sock.settimeout(self._deadline.remaining())
+        return self._sock.recv_into(buffer)
