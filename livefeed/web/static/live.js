@@ -92,16 +92,27 @@
     return document.getElementById("post-" + id);
   }
 
-  // Where a post that is not pinned belongs: above the first older post.
+  // Where a post that is not pinned belongs: above the first older post. Times on the page
+  // are to the second, so posts of the same second are ordered by id, as the server does.
+  function olderThan(other, moment, id) {
+    var otherTime = other.querySelector("time");
+    if (!otherTime) { return false; }
+    var otherMoment = otherTime.getAttribute("datetime");
+    if (otherMoment !== moment) { return otherMoment < moment; }
+    var article = other.querySelector(".post");
+    return article !== null && parseInt(article.getAttribute("data-post-id"), 10) < id;
+  }
+
   function place(item) {
     var time = item.querySelector("time");
     var moment = time ? time.getAttribute("datetime") : "";
+    var article = item.querySelector(".post");
+    var id = article ? parseInt(article.getAttribute("data-post-id"), 10) : 0;
     var children = Array.prototype.slice.call(list.children);
     for (var i = 0; i < children.length; i += 1) {
       var other = children[i];
       if (other === item || other.querySelector(".post.is-pinned")) { continue; }
-      var otherTime = other.querySelector("time");
-      if (otherTime && otherTime.getAttribute("datetime") < moment) {
+      if (olderThan(other, moment, id)) {
         list.insertBefore(item, other);
         return;
       }
