@@ -27,6 +27,7 @@ machine yields to them); how long they still waited for their core is reported w
     .venv/bin/python bench/fanout.py                       # N = 10,000
     .venv/bin/python bench/fanout.py --quick               # N = 1,000, shorter phases, no plots
     .venv/bin/python bench/fanout.py --sizes 1000,5000,10000,18000
+    .venv/bin/python bench/fanout.py --instances 2 --readers 36000   # see fanout_cluster.py
 
 Results go to ``bench/results/fanout.json``; plots to ``docs/bench/fanout-latency.png`` and,
 with two sizes or more, ``docs/bench/fanout-scaling.png``.
@@ -426,13 +427,30 @@ def code_revision() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readers", type=int, default=10_000, help="N (default 10,000)")
+    parser.add_argument("--readers", type=int, help="N (default 10,000; 36,000 with --instances 2)")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="2: two livefeed serve processes on PostgreSQL and Redis (fanout_cluster.py)",
+    )
     parser.add_argument("--sizes", help="several N, comma-separated, e.g. 1000,5000,10000,18000")
     parser.add_argument("--quick", action="store_true", help="N = 1,000 and shorter phases")
     parser.add_argument("--idle", type=float, help="seconds of the idle phase (default 30)")
     parser.add_argument("--no-polling", action="store_true", help="skip the polling comparison")
     parser.add_argument("--no-plots", action="store_true", help="write no plots")
+    parser.add_argument(
+        "--rate", type=float, default=4.0, help="with --instances 2: steady posts a second (4)"
+    )
     args = parser.parse_args()
+    if args.instances == 2:
+        from fanout_cluster import main_cluster
+
+        command = " ".join([".venv/bin/python", "bench/fanout.py", *sys.argv[1:]])
+        main_cluster(args.readers or 36_000, args.rate, command, code_revision())
+        return
+    args.readers = args.readers or 10_000
     options = Options()
     if args.quick:
         args.readers, args.no_plots = 1000, True

@@ -54,6 +54,20 @@ class Arrivals:
         return max((max(self.times[key]) for key in keys if self.times.get(key)), default=0.0)
 
 
+class Trail:
+    """One reader's frames in the order they came, also counted in the crowd's ``Arrivals``."""
+
+    def __init__(self, shared: Arrivals) -> None:
+        self.shared = shared
+        self.keys: list[bytes] = []
+        self.times = array("d")
+
+    def add(self, key: bytes, when: float) -> None:
+        self.keys.append(key)
+        self.times.append(when)
+        self.shared.add(key, when)
+
+
 def arrival_time(ancillary: list[tuple[int, int, bytes]]) -> float:
     """When the kernel received what was just read; now, if it did not say."""
     for level, kind, data in ancillary:
@@ -69,7 +83,7 @@ class Reader:
     def __init__(
         self,
         sock: socket.socket,
-        arrivals: Arrivals,
+        arrivals: Arrivals | Trail,
         ready: asyncio.Future[bool],
         loop: asyncio.AbstractEventLoop,
     ) -> None:
@@ -138,9 +152,18 @@ class Reader:
 
 
 class Crowd:
-    """N readers of one stream URL."""
+    """N readers of one stream URL; with ``trails``, each also keeps its own frames in order."""
 
-    def __init__(self, host: str, port: int, path: str, arrivals: Arrivals) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        path: str,
+        arrivals: Arrivals,
+        *,
+        sources: tuple[str, ...] = SOURCES,
+        trails: bool = False,
+    ) -> None:
         self.host = host
         self.port = port
         self.request = (
@@ -148,6 +171,8 @@ class Crowd:
             "Accept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
         ).encode()
         self.arrivals = arrivals
+        self.sources = sources
+        self.trails = trails
         self.readers: list[Reader] = []
 
     async def connect(self, n: int, *, concurrency: int = 200, timeout: float = 30.0) -> int:
@@ -162,7 +187,7 @@ class Crowd:
                 try:
                     sock.setsockopt(socket.SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1)
                     sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-                    sock.bind((SOURCES[index % len(SOURCES)], 0))
+                    sock.bind((self.sources[index % len(self.sources)], 0))
                     sock.setblocking(False)
                     await asyncio.wait_for(loop.sock_connect(sock, (self.host, self.port)), timeout)
                     sock.send(self.request)
@@ -170,7 +195,8 @@ class Crowd:
                     sock.close()
                     return False
                 ready: asyncio.Future[bool] = loop.create_future()
-                self.readers.append(Reader(sock, self.arrivals, ready, loop))
+                arrivals = Trail(self.arrivals) if self.trails else self.arrivals
+                self.readers.append(Reader(sock, arrivals, ready, loop))
                 try:
                     return await asyncio.wait_for(ready, timeout)
                 except TimeoutError:

@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from fanout_load import Publisher
@@ -73,7 +74,12 @@ def restore_priority(before: str | None) -> None:
 
 def pin_to_server_core() -> None:
     """In the server's process before it starts: core 0, priority, and an end with ours."""
-    os.sched_setaffinity(0, {SERVER_CORE})
+    pin_to_core(SERVER_CORE)
+
+
+def pin_to_core(core: int) -> None:
+    """In a child process before it starts: one core, priority, and an end with ours."""
+    os.sched_setaffinity(0, {core})
     raise_priority()
     # Should this process be killed outright, the server goes too.
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -200,7 +206,7 @@ def children(pid: int) -> list[int]:
 
 
 def launch(
-    command: list[str], workdir: Path, name: str, env: dict[str, str]
+    command: list[str], workdir: Path, name: str, env: dict[str, str], core: int = SERVER_CORE
 ) -> tuple[subprocess.Popen[bytes], Path]:
     log = workdir / f"{name}.log"
     with log.open("wb") as out:
@@ -212,7 +218,7 @@ def launch(
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=pin_to_server_core,
+            preexec_fn=partial(pin_to_core, core),
         )
     return process, log
 
@@ -308,10 +314,13 @@ def start_nchan(workdir: Path, files: int) -> Server:
     return server
 
 
-def prepare_site(workdir: Path, port: int) -> tuple[dict[str, str], str]:
-    """A migrated SQLite site with an editor, an API token and the live feed ``bench``."""
+def prepare_site(
+    workdir: Path, port: int, database_url: str | None = None
+) -> tuple[dict[str, str], str]:
+    """A migrated site with an editor, an API token and the live feed ``bench``: a fresh SQLite
+    file in ``workdir`` unless ``database_url`` names an (empty) database."""
     env = {
-        "LIVEFEED_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+        "LIVEFEED_DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.db'}",
         "LIVEFEED_PUBLIC_URL": f"http://{HOST}:{port}",
         "LIVEFEED_SEED_DEMO": "false",
     }
