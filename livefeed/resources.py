@@ -15,10 +15,11 @@ from livefeed.domain.times import iso_utc
 
 
 class Urls:
-    """Absolute addresses under the site's canonical origin."""
+    """Absolute addresses under the site's canonical origin (short URLs: maybe another one)."""
 
-    def __init__(self, public_url: str) -> None:
+    def __init__(self, public_url: str, short_url: str | None = None) -> None:
         self.origin = public_url.rstrip("/")
+        self.short_origin = (short_url or public_url).rstrip("/")
 
     def feed_path(self, slug: str) -> str:
         return f"/feeds/{quote(slug)}"
@@ -32,11 +33,15 @@ class Urls:
     def post(self, slug: str, post_id: int) -> str:
         return self.origin + self.post_path(slug, post_id)
 
+    def short(self, code: str) -> str:
+        return f"{self.short_origin}/s/{quote(code)}"
+
 
 def feed_json(feed: Feed, urls: Urls) -> dict[str, Any]:
     return {
         "slug": feed.slug,
         "url": urls.feed(feed.slug),
+        "short_url": urls.short(feed.short_code) if feed.short_code else None,
         "title": feed.title,
         "lead": feed.lead,
         "notes": feed.notes,
@@ -64,6 +69,7 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
     if post.state is PostState.DELETED:
         return base
     return base | {
+        "short_url": urls.short(post.short_code) if post.short_code else None,
         "published_at": iso_utc(post.published_at),
         "updated_at": iso_utc(post.updated_at),
         "headline": post.headline,

@@ -36,7 +36,7 @@ class Services:
             settings=settings,
             db=Database(settings.database_url),
             markup=Markup(settings.public_url),
-            urls=Urls(settings.public_url),
+            urls=Urls(settings.public_url, settings.short_url),
             login_throttle=Throttle(
                 limit=settings.login_attempts, window_seconds=15 * 60, clock=clock
             ),

@@ -46,6 +46,10 @@ def _public_url(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _optional_public_url(value: str) -> str | None:
+    return _public_url(value) if value else None
+
+
 def _whole_number(value: str) -> int:
     try:
         return int(value)
@@ -125,6 +129,13 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
         "Whether `livefeed serve` seeds the demo feed into an empty database.",
     ),
+    Setting(
+        "short_url",
+        "",
+        _optional_public_url,
+        "Origin of short URLs (`https://lf.example` gives `https://lf.example/s/aB3xY9k`); "
+        "empty means the public URL. It must send `/s/…` on to this app.",
+    ),
 )
 
 
@@ -140,6 +151,7 @@ class Settings:
     session_days: int
     login_attempts: int
     seed_demo: bool
+    short_url: str | None = None
 
     @property
     def secure_cookies(self) -> bool:

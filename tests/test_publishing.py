@@ -228,6 +228,7 @@ def test_publish_a_post(svc: Services, editor: User, clock: Clock) -> None:
         "seq": 1,
         "url": f"http://livefeed.test/feeds/summit/posts/{post.id}",
         "state": "published",
+        "short_url": f"http://livefeed.test/s/{post.short_code}",
         "published_at": "2026-11-25T18:01:30Z",
         "updated_at": "2026-11-25T18:01:30Z",
         "headline": "Talks resume",

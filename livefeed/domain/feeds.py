@@ -65,6 +65,9 @@ class Feed:
     version: int
     created_at: datetime
     updated_at: datetime
+    # Its short URL's code (see domain/shortcodes.py); "" only for a feed made by an older
+    # release while this one was being rolled out.
+    short_code: str = ""
 
     @property
     def zone(self) -> ZoneInfo:

@@ -88,6 +88,9 @@ class Post:
     updated_at: datetime
     version: int
     seq: int
+    # Its short URL's code (see domain/shortcodes.py); "" only for a post made by an older
+    # release while this one was being rolled out.
+    short_code: str = ""
 
     @property
     def is_published(self) -> bool:

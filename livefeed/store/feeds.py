@@ -6,10 +6,11 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, Select, delete, func, insert, select, update
 
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus
-from livefeed.store.schema import feed_tags, feeds
+from livefeed.store import shorturls
+from livefeed.store.schema import feed_tags, feeds, short_codes
 
 
 def _feed(row: RowMapping) -> Feed:
@@ -29,6 +30,13 @@ def _feed(row: RowMapping) -> Feed:
         version=row["version"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        short_code=row["short_code"] or "",
+    )
+
+
+def _select() -> Select[tuple[object, ...]]:
+    return select(feeds, short_codes.c.code.label("short_code")).outerjoin(
+        short_codes, short_codes.c.feed_id == feeds.c.id
     )
 
 
@@ -66,6 +74,7 @@ def insert_feed(
     }
     feed_id: int = conn.execute(insert(feeds).values(values).returning(feeds.c.id)).scalar_one()
     _set_tags(conn, feed_id, data.tags)
+    shorturls.assign(conn, feed_id=feed_id, now=now)
     return feed_id
 
 
@@ -129,13 +138,13 @@ def get_by_slug(conn: Connection, slug: str, *, lock: bool = False) -> Feed | No
     A writer that decides from what it reads (is the feed ended? which post is pinned?) locks
     first, so a concurrent writer of the same feed cannot change that under it.
     """
-    query = select(feeds).where(feeds.c.slug == slug)
-    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
+    query = _select().where(feeds.c.slug == slug)
+    row = conn.execute(query.with_for_update(of=feeds) if lock else query).mappings().first()
     return _feed(row) if row else None
 
 
 def get_by_id(conn: Connection, feed_id: int) -> Feed | None:
-    row = conn.execute(select(feeds).where(feeds.c.id == feed_id)).mappings().first()
+    row = conn.execute(_select().where(feeds.c.id == feed_id)).mappings().first()
     return _feed(row) if row else None
 
 
@@ -150,7 +159,7 @@ def rendered_texts(conn: Connection, feed_id: int) -> tuple[str, str]:
 def list_feeds(conn: Connection, statuses: Sequence[FeedStatus], *, limit: int = 50) -> list[Feed]:
     """Feeds in the given states, most recently updated first."""
     query = (
-        select(feeds)
+        _select()
         .where(feeds.c.status.in_([s.value for s in statuses]))
         .order_by(feeds.c.updated_at.desc(), feeds.c.id.desc())
         .limit(limit)
@@ -160,7 +169,7 @@ def list_feeds(conn: Connection, statuses: Sequence[FeedStatus], *, limit: int =
 
 def with_tag(conn: Connection, tag: str, *, limit: int = 50) -> list[Feed]:
     query = (
-        select(feeds)
+        _select()
         .join(feed_tags, feed_tags.c.feed_id == feeds.c.id)
         .where(feed_tags.c.tag == tag)
         .order_by(feeds.c.updated_at.desc())

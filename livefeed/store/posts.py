@@ -21,7 +21,8 @@ from sqlalchemy import (
 
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
-from livefeed.store.schema import feeds, post_tags, posts, users
+from livefeed.store import shorturls
+from livefeed.store.schema import feeds, post_tags, posts, short_codes, users
 
 
 def _post(row: RowMapping) -> Post:
@@ -61,12 +62,19 @@ def _post(row: RowMapping) -> Post:
         updated_at=row["updated_at"],
         version=row["version"],
         seq=row["seq"],
+        short_code=row["short_code"] or "",
     )
 
 
 def _select() -> Select[tuple[object, ...]]:
-    return select(posts, users.c.display_name.label("author_name")).outerjoin(
-        users, users.c.id == posts.c.author_id
+    return (
+        select(
+            posts,
+            users.c.display_name.label("author_name"),
+            short_codes.c.code.label("short_code"),
+        )
+        .outerjoin(users, users.c.id == posts.c.author_id)
+        .outerjoin(short_codes, short_codes.c.post_id == posts.c.id)
     )
 
 
@@ -116,6 +124,7 @@ def insert_post(
     }
     post_id: int = conn.execute(insert(posts).values(values).returning(posts.c.id)).scalar_one()
     _set_tags(conn, post_id, data.tags)
+    shorturls.assign(conn, post_id=post_id, now=now)
     return post_id
 
 

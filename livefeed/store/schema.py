@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -171,4 +172,26 @@ events = Table(
     Column("post_id", Integer, nullable=True),
     Column("data", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Every short code ever given, and what it names: one table, so a code is unique across feeds
+# and posts. A row is never deleted; if its feed or post goes, the id is cleared and the code
+# stays taken (it then answers 410 Gone), so it can never lead to anything else.
+short_codes = Table(
+    "short_codes",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("feed_id", ForeignKey("feeds.id", ondelete="SET NULL"), nullable=True, unique=True),
+    Column("post_id", ForeignKey("posts.id", ondelete="SET NULL"), nullable=True, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Clicks on a short URL per UTC day: how many, and nothing about who.
+short_clicks = Table(
+    "short_clicks",
+    metadata,
+    Column("code", ForeignKey("short_codes.code", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("count", Integer, nullable=False),
 )

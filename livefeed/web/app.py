@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import api, desk, embed, pages, seo, stream, syndication
+from livefeed.web import api, desk, embed, pages, seo, shorturls, stream, syndication
 from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, SecurityHeaders
 from livefeed.web.page_cache import PageCache
@@ -40,6 +40,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             *seo.routes,
             *embed.routes,
             *syndication.routes,
+            *shorturls.routes,
             *pages.routes,
             *desk.routes,
             Mount("/api", routes=api.routes),

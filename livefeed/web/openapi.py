@@ -81,6 +81,16 @@ def obj(
     return schema
 
 
+def short_url(what: str) -> Schema:
+    return nullable(
+        text(
+            f"A short address that redirects to the {what}'s page, for good; null only for a "
+            f"{what} written by an older release during an upgrade.",
+            format="uri",
+        )
+    )
+
+
 def tags_input() -> Schema:
     tag = ref("Tag")
     return {
@@ -169,6 +179,7 @@ def feed_schemas() -> dict[str, Schema]:
     feed = {
         "slug": fields["slug"],
         "url": text("The feed's page.", format="uri"),
+        "short_url": short_url("feed"),
         "title": text("The story's title."),
         "lead": text("Summary, in Markdown."),
         "notes": text("Editorial notes, in Markdown."),
@@ -240,6 +251,7 @@ def post_schemas() -> dict[str, Schema]:
                 "seq": integer("The feed event that last changed this post."),
                 "url": text("The post's page.", format="uri"),
                 "state": {"type": "string", "enum": states, "description": "published or deleted."},
+                "short_url": short_url("post"),
                 "published_at": text("Publish time (UTC).", format="date-time"),
                 "updated_at": text("Last edit (UTC).", format="date-time"),
                 "headline": text("The headline."),
@@ -308,6 +320,31 @@ def link_card_schemas() -> dict[str, Schema]:
             ["url", "title", "summary", "image_url"],
             closed=False,
         ),
+    }
+
+
+def short_url_schemas() -> dict[str, Schema]:
+    return {
+        "ShortUrlClicks": obj(
+            "A short URL and how often it was followed, per UTC day (only days with clicks).",
+            {
+                "short_url": short_url("feed or post"),
+                "clicks": array(
+                    obj(
+                        "Clicks on one day.",
+                        {
+                            "day": text("The day (UTC).", format="date"),
+                            "count": integer("Redirects answered that day.", 1),
+                        },
+                        ["day", "count"],
+                        closed=False,
+                    ),
+                    "Oldest day first.",
+                ),
+            },
+            ["short_url", "clicks"],
+            closed=False,
+        )
     }
 
 
@@ -416,17 +453,23 @@ def operation(
     params: tuple[str, ...] = (),
     body: Schema | None = None,
     write: bool = False,
+    private: bool = False,
     problems: tuple[str, ...] = (),
 ) -> Schema:
-    """One operation; a write needs a bearer token and can also fail with 401, 403 and 413."""
+    """One operation; a write needs a bearer token and can also fail with 401, 403 and 413.
+
+    A ``private`` read (what only editors see) needs the token too, and can fail with 401, 403.
+    """
     found = list(problems)
     if write:
         found = ["401", "403", *found, "413"]
+    elif private:
+        found = ["401", "403", *found]
     op: Schema = {
         "operationId": operation_id,
         "summary": summary,
         "tags": [tag],
-        "security": [{BEARER: []}] if write else [],
+        "security": [{BEARER: []}] if write or private else [],
         "responses": responses | {status: problem(status) for status in sorted(found)},
     }
     if params:
@@ -521,6 +564,26 @@ def paths() -> dict[str, Schema]:
                 problems=("404", "409"),
             ),
         },
+        "/api/v1/feeds/{slug}/short-url": {
+            "get": feeds(
+                "getFeedShortUrl",
+                "The feed's short URL and its clicks per day (editors only)",
+                {"200": ok("ShortUrlClicks", "The short URL and its clicks.")},
+                params=feed,
+                private=True,
+                problems=("404",),
+            ),
+        },
+        "/api/v1/feeds/{slug}/posts/{post_id}/short-url": {
+            "get": posts(
+                "getPostShortUrl",
+                "A post's short URL and its clicks per day (editors only)",
+                {"200": ok("ShortUrlClicks", "The short URL and its clicks.")},
+                params=post,
+                private=True,
+                problems=("404",),
+            ),
+        },
         "/api/v1/link-cards": {
             "post": posts(
                 "makeLinkCard",
@@ -545,6 +608,7 @@ def components() -> Schema:
         | feed_schemas()
         | post_schemas()
         | link_card_schemas()
+        | short_url_schemas()
         | problem_schemas(),
         "parameters": PARAMETERS,
         "responses": {

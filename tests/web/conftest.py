@@ -182,6 +182,8 @@ def api_routes(app: Starlette) -> list[tuple[str, str]]:
 
 
 LIVE_SCRIPT = '<script src="/static/live.js" defer></script>'
+# Every page loads this one ("Get short URL").
+SHARE_SCRIPT = '<script src="/static/share.js" defer></script>'
 # Loaded only with their part of a feed page: the audio player, an editor's embed code.
 PART_SCRIPTS = (
     '<script src="/static/listen.js" defer></script>',
@@ -198,7 +200,7 @@ def without_our_script(html: str) -> str:
     The structured-data block goes too: it is JSON, never run, and holds no "<" of its own,
     so text that broke out of it would be left behind as a script of its own.
     """
-    for script in (LIVE_SCRIPT, *PART_SCRIPTS):
+    for script in (LIVE_SCRIPT, SHARE_SCRIPT, *PART_SCRIPTS):
         html = html.replace(script, "", 1)
     found = _DATA_BLOCK.search(html)
     if found:

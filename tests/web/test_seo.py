@@ -209,6 +209,7 @@ def test_a_headline_cannot_break_out_of_the_data_block(
 
     assert [attrs for attrs, _ in scripts] == [
         {"type": "application/ld+json"},
+        {"src": "/static/share.js", "defer": ""},
         {"src": "/static/live.js", "defer": ""},
     ]
     data = json_ld(html)

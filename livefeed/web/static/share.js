@@ -1,0 +1,50 @@
+// "Get short URL": copy a feed's or a post's short address to the clipboard. Where there is no
+// clipboard (an old browser, a page not served over HTTPS, a refused permission) the address is
+// shown in a read-only field, selected, for the reader to copy by hand. One listener for the whole page,
+// so posts that arrive live get a working button too.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("can-share");
+
+  function say(box, text) {
+    var status = box.querySelector(".short-url-status");
+    if (!status) { return; }
+    // Emptied first, so saying "Copied" twice is announced twice.
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  function showField(box, url) {
+    var field = box.querySelector(".short-url-text");
+    if (!field) {
+      field = document.createElement("input");
+      field.type = "text";
+      field.className = "short-url-text";
+      field.readOnly = true;
+      field.setAttribute("aria-label", box.getAttribute("data-short-label") || "Short URL");
+      box.insertBefore(field, box.querySelector(".short-url-status"));
+    }
+    field.value = url;
+    field.hidden = false;
+    field.focus();
+    field.select();
+    say(box, "Copy the selected address");
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".short-url-get") : null;
+    if (!button) { return; }
+    var box = button.closest("[data-short-url]");
+    if (!box) { return; }
+    var url = box.getAttribute("data-short-url");
+    var clipboard = navigator.clipboard;
+    if (!clipboard || typeof clipboard.writeText !== "function") {
+      showField(box, url);
+      return;
+    }
+    clipboard.writeText(url).then(
+      function () { say(box, "Copied"); },
+      function () { showField(box, url); }
+    );
+  });
+})();

@@ -1,0 +1,124 @@
+""" "Get short URL" in Chromium: the clipboard where there is one, a selected field where not."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from livefeed import shorturls
+from tests.browser.conftest import LiveServer, NewContext
+from tests.factories import make_feed, make_post
+
+pytestmark = pytest.mark.browser
+
+CLIPBOARD = ["clipboard-read", "clipboard-write"]
+# What a browser without the asynchronous clipboard API looks like to a page.
+NO_CLIPBOARD = "delete Navigator.prototype.clipboard;"
+
+
+def open_feed(page: Page, server: LiveServer) -> None:
+    page.goto(server.at("/feeds/summit"))
+    expect(page.locator(".live-status")).to_have_attribute("data-state", "live")
+
+
+def box_of(page: Page, short_url: str) -> Locator:
+    return page.locator(f'.short-url[data-short-url="{short_url}"]')
+
+
+def test_the_button_copies_the_feeds_short_url(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    feed = make_feed(live_server.svc, live_server.editor)
+    short_url = live_server.svc.urls.short(feed.short_code)
+    context = new_context()
+    context.grant_permissions(CLIPBOARD, origin=live_server.url)
+    page = context.new_page()
+    open_feed(page, live_server)
+
+    page.get_by_role("button", name="Get short URL of this feed").click()
+
+    box = box_of(page, short_url)
+    expect(box.get_by_role("status")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == short_url
+    expect(box.get_by_role("textbox")).to_have_count(0)
+    # And the address copied leads back to the feed, counted.
+    page.goto(short_url)
+    expect(page).to_have_url(live_server.at("/feeds/summit"))
+    clicks = shorturls.feed_clicks(live_server.svc, live_server.editor, "summit").clicks
+    assert [count for _, count in clicks] == [1]
+
+
+def test_a_post_that_arrives_live_has_a_working_button_too(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor)
+    context = new_context()
+    context.grant_permissions(CLIPBOARD, origin=live_server.url)
+    page = context.new_page()
+    open_feed(page, live_server)
+
+    post = make_post(svc, editor, headline="Ceasefire announced")
+    arrived = page.locator(f"#post-{post.id}")
+    expect(arrived).to_be_visible()
+    arrived.get_by_role("button", name="Get short URL").click()
+
+    expect(arrived.get_by_role("status")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == svc.urls.short(post.short_code)
+
+
+def test_without_a_clipboard_the_address_is_shown_selected(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor)
+    post = make_post(svc, editor, headline="Talks resume")
+    short_url = svc.urls.short(post.short_code)
+    context = new_context()
+    context.add_init_script(NO_CLIPBOARD)
+    page = context.new_page()
+    page.goto(live_server.at(f"/feeds/summit/posts/{post.id}"))
+    assert page.evaluate("navigator.clipboard === undefined")
+
+    page.get_by_role("button", name="Get short URL").click()
+
+    field = box_of(page, short_url).get_by_role("textbox")
+    expect(field).to_be_visible()
+    expect(field).to_have_value(short_url)
+    expect(field).to_be_focused()
+    selected = page.evaluate(
+        "(() => { const f = document.activeElement;"
+        " return f.value.substring(f.selectionStart, f.selectionEnd); })()"
+    )
+    assert selected == short_url
+    expect(box_of(page, short_url).get_by_role("status")).to_have_text("Copy the selected address")
+
+
+def test_a_refused_clipboard_falls_back_to_the_field(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    feed = make_feed(live_server.svc, live_server.editor)
+    short_url = live_server.svc.urls.short(feed.short_code)
+    page = new_context().new_page()  # no permission granted: writing is refused
+    page.add_init_script(
+        "navigator.clipboard.writeText = () => Promise.reject(new Error('denied'));"
+    )
+    open_feed(page, live_server)
+
+    page.get_by_role("button", name="Get short URL of this feed").click()
+
+    field = box_of(page, short_url).get_by_role("textbox")
+    expect(field).to_be_visible()
+    expect(field).to_have_value(short_url)
+    expect(field).to_be_focused()
+
+
+def test_without_javascript_there_is_no_button_that_does_nothing(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    make_feed(live_server.svc, live_server.editor)
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(live_server.at("/feeds/summit"))
+
+    expect(page.locator(".short-url")).to_be_hidden()
+    expect(page.get_by_role("button", name="Get short URL")).to_have_count(0)
