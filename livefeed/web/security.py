@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from urllib.parse import unquote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -124,9 +125,26 @@ async def bearer_user(request: Request) -> User:
 
 
 def safe_next(target: str | None, default: str = "/desk") -> str:
-    """Only a path on this site: no scheme, no host, no ``//`` or ``/\\`` tricks."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return default
-    if any(ch in target for ch in "\\\r\n\t\x00") or ":" in target.split("?", 1)[0]:
+    """Only a path on this site: no scheme, no host, no ``//`` or ``/\\`` tricks.
+
+    The target must pass both as it is and percent-decoded once, since something between here
+    and the browser (a proxy, a framework) may decode it.
+    """
+    if not target or not all(_on_site(text) for text in (target, unquote(target))):
         return default
     return target
+
+
+def _on_site(target: str) -> bool:
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    segments = path.split("/")
+    return (
+        path.startswith("/")
+        # Browsers drop tabs and newlines anywhere in a URL and read "\\" as "/", so "/\t/x"
+        # and "/\\x" are "//x": another host. Our own paths have none of them, nor "//".
+        and not any(ch < " " or ch in "\\\x7f" for ch in target)
+        and "//" not in path
+        and ":" not in path
+        and "." not in segments
+        and ".." not in segments
+    )
