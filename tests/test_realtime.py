@@ -98,7 +98,7 @@ class Recorder:
 def test_one_read_of_the_log_serves_every_reader_and_one_timer_beats_for_all() -> None:
     reads: list[int] = []
 
-    async def fetch(feed_id: int, seq: int) -> list[Frame]:
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
         reads.append(seq)
         return [Frame.of(s, f"{s}".encode()) for s in range(seq + 1, 4)]
 
@@ -130,7 +130,7 @@ def test_one_read_of_the_log_serves_every_reader_and_one_timer_beats_for_all() -
 def test_while_a_broker_hears_every_commit_the_log_is_read_once_a_heartbeat() -> None:
     reads: list[float] = []
 
-    async def fetch(feed_id: int, seq: int) -> list[Frame]:
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
         reads.append(time.monotonic())
         return []
 

@@ -17,7 +17,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
 HEARTBEAT_SECONDS = 15.0
 RECENT_FRAMES = 1024
+RECENT_BYTES = 4 * 1024 * 1024
 FEED_CACHE_SECONDS = 1.0
 
 
@@ -89,8 +90,12 @@ class Subscriber(Protocol):
     def drop(self) -> None: ...
 
 
-Fetch = Callable[[int, int], Awaitable[list[Frame]]]
-"""Committed events of feed ``feed_id`` after ``seq``, encoded, oldest first."""
+Fetch = Callable[[int, int, int], Awaitable[list[Frame]]]
+"""At most ``limit`` committed events of feed ``feed_id`` after ``seq``, encoded, oldest first."""
+
+LIVE_BATCH = 500
+# A replay goes in smaller steps: the server holds one step per reader catching up.
+REPLAY_BATCH = 100
 
 Lookup = Callable[[str], Awaitable[Feed | None]]
 """The feed called ``slug``, from the database."""
@@ -101,7 +106,8 @@ class Channel:
     feed_id: int
     delivered_seq: int
     readers: set[Subscriber] = field(default_factory=set)
-    recent: deque[Frame] = field(default_factory=lambda: deque(maxlen=RECENT_FRAMES))
+    recent: deque[Frame] = field(default_factory=deque)
+    recent_bytes: int = 0
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
 
@@ -134,11 +140,14 @@ class Hub:
         if self._timer is None:
             self._timer = asyncio.get_running_loop().create_task(self._tick())
 
-    async def feed(self, slug: str) -> Feed | None:
-        """The feed by slug, cached for a moment: a burst of reconnects costs one query."""
+    async def feed(self, slug: str, *, fresh: bool = False) -> Feed | None:
+        """The feed by slug, cached for a moment: a burst of reconnects costs one query.
+
+        ``fresh`` reads the database whatever the cache holds (and refreshes it).
+        """
         now = time.monotonic()
         cached = self._feeds.get(slug)
-        if cached is not None and now - cached[0] < FEED_CACHE_SECONDS:
+        if not fresh and cached is not None and now - cached[0] < FEED_CACHE_SECONDS:
             return cached[1]
         found = await self._lookup(slug)
         self._feeds[slug] = (now, found)
@@ -160,20 +169,25 @@ class Hub:
         reader.last_seq = max(reader.last_seq, channel.delivered_seq)
         return channel.delivered_seq
 
-    async def replay(self, feed_id: int, after: int, upto: int) -> list[Frame]:
-        """The frames after ``after`` up to ``upto``: from memory if recent, else from the log."""
-        channel = self._channels.get(feed_id)
-        if channel is not None and channel.recent and channel.recent[0].seq <= after + 1:
-            return [f for f in channel.recent if after < f.seq <= upto]
-        frames: list[Frame] = []
+    async def replay(self, feed_id: int, after: int, upto: int) -> AsyncIterator[list[Frame]]:
+        """The frames after ``after`` up to ``upto``, batch by batch, from memory if recent, else
+        from the log: however far behind a reader is, the server holds one batch for it at once.
+        """
         seq = after
         while seq < upto:
-            batch = [f for f in await self._fetch(feed_id, seq) if f.seq <= upto]
+            channel = self._channels.get(feed_id)
+            if channel is not None and channel.recent and channel.recent[0].seq <= seq + 1:
+                batch = [f for f in channel.recent if seq < f.seq <= upto]
+            else:
+                fetched = await self._fetch(feed_id, seq, REPLAY_BATCH)
+                batch = [f for f in fetched if f.seq <= upto]
             if not batch:
-                break
-            frames.extend(batch)
+                return
+            yield batch
             seq = batch[-1].seq
-        return frames
+
+    def has_channel(self, feed_id: int) -> bool:
+        return feed_id in self._channels
 
     def leave(self, feed_id: int, reader: Subscriber) -> None:
         channel = self._channels.get(feed_id)
@@ -216,7 +230,7 @@ class Hub:
             if not channel.readers:
                 break
             try:
-                frames = await self._fetch(channel.feed_id, channel.delivered_seq)
+                frames = await self._fetch(channel.feed_id, channel.delivered_seq, LIVE_BATCH)
             except Exception:
                 # The database may be restarting: say so, and read again at the next tick.
                 log.exception("reading the event log of feed %s failed", channel.feed_id)
@@ -227,7 +241,13 @@ class Hub:
 
     def _send(self, channel: Channel, frames: Sequence[Frame]) -> None:
         batch = Batch(frames)
-        channel.recent.extend(frames)
+        for frame in frames:
+            channel.recent.append(frame)
+            channel.recent_bytes += len(frame.data)
+        while channel.recent and (
+            len(channel.recent) > RECENT_FRAMES or channel.recent_bytes > RECENT_BYTES
+        ):
+            channel.recent_bytes -= len(channel.recent.popleft().data)
         channel.delivered_seq = batch.last_seq
         for reader in list(channel.readers):
             if reader.last_seq < batch.last_seq:

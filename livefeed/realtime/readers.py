@@ -44,6 +44,10 @@ class SocketReader:
         if self.closed:
             return
         if self.held is not None:
+            # Bounded like the socket's own buffer: too much waiting means too far behind.
+            if sum(len(b.chunks_after(self.last_seq)) for b in self.held) > MAX_PENDING_BYTES:
+                self.drop()
+                return
             self.held.append(batch)
             return
         if self.transport.get_write_buffer_size() > MAX_PENDING_BYTES:

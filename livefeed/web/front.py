@@ -22,8 +22,8 @@ from uvicorn.server import ServerState
 
 from livefeed.domain.feeds import FeedStatus
 from livefeed.realtime.hub import Hub
-from livefeed.realtime.readers import SocketReader
-from livefeed.web.stream import STREAM_HEADERS, last_event_id, open_stream
+from livefeed.realtime.readers import STALL_SECONDS, SocketReader
+from livefeed.web.stream import STREAM_HEADERS, last_event_id, missed, open_stream
 
 MAX_HEAD_BYTES = 16 * 1024
 _STREAM_PATH = re.compile(r"^/feeds/([^/]+)/events$")
@@ -61,6 +61,8 @@ class StreamFront(asyncio.Protocol):
         self._reader: SocketReader | None = None
         self._feed_id: int | None = None
         self._task: asyncio.Task[None] | None = None
+        self._writable = asyncio.Event()
+        self._writable.set()
 
     @classmethod
     def serving(cls, app: Starlette) -> type[StreamFront]:
@@ -133,14 +135,21 @@ class StreamFront(asyncio.Protocol):
         reader = SocketReader(transport, last_seq=0)
         self._reader, self._feed_id = reader, feed.id
         opening = await open_stream(hub, feed, raw, reader)
-        if transport.is_closing():
-            hub.leave(feed.id, reader)
-            return
         transport.write(_HEAD + _chunk(opening.data))
-        if opening.finished:
-            reader.finish()
-        else:
-            reader.release()
+        async for batch in missed(hub, feed.id, opening):
+            if transport.is_closing():
+                return
+            transport.write(b"".join(frame.chunk for frame in batch))
+            if any(frame.ends_stream for frame in batch):
+                reader.finish()
+                return
+            # One batch in flight at a time: a reader far behind costs the server one batch.
+            try:
+                await asyncio.wait_for(self._writable.wait(), STALL_SECONDS)
+            except TimeoutError:
+                reader.drop()
+                return
+        reader.release()
 
     def _hand_over(self) -> None:
         """From here on this connection is uvicorn's, as if it had accepted it itself."""
@@ -177,13 +186,17 @@ class StreamFront(asyncio.Protocol):
     def pause_writing(self) -> None:
         if self._inner is not None:
             self._inner.pause_writing()
-        elif self._reader is not None:
+            return
+        self._writable.clear()
+        if self._reader is not None:
             self._reader.pause()
 
     def resume_writing(self) -> None:
         if self._inner is not None:
             self._inner.resume_writing()
-        elif self._reader is not None:
+            return
+        self._writable.set()
+        if self._reader is not None:
             self._reader.resume()
 
     def shutdown(self) -> None:

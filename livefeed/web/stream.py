@@ -78,8 +78,10 @@ class Encoder:
             ends_stream=event.type is EventType.FEED_ENDED,
         )
 
-    async def fetch(self, feed_id: int, seq: int) -> list[Frame]:
-        feed, logged = await run_in_threadpool(reading.events_after, self.svc, feed_id, seq)
+    async def fetch(self, feed_id: int, seq: int, limit: int) -> list[Frame]:
+        feed, logged = await run_in_threadpool(
+            lambda: reading.events_after(self.svc, feed_id, seq, limit=limit)
+        )
         return [self.frame(feed, event, post) for event, post in logged]
 
     async def lookup(self, slug: str) -> Feed | None:
@@ -143,14 +145,6 @@ async def reader_total(app: Starlette, feed_id: int) -> int:
     return await broker.reader_total(feed_id)
 
 
-@dataclass(frozen=True)
-class Opening:
-    """What a new stream starts with, and whether it already ends there."""
-
-    data: bytes
-    finished: bool
-
-
 def resume_point(raw: str | None, feed: Feed, delivered: int) -> int | None:
     """Where to replay from; ``None`` means the reader must be told to reset."""
     if raw is None:
@@ -162,19 +156,43 @@ def resume_point(raw: str | None, feed: Feed, delivered: int) -> int | None:
     return seq if seq <= max(feed.last_seq, delivered) else None
 
 
+@dataclass(frozen=True)
+class Opening:
+    """How a new stream starts: its first bytes, and what to replay (``start`` < seq ≤ ``upto``;
+    ``start`` is ``None`` when the reader is told to reset instead).
+    """
+
+    data: bytes
+    start: int | None
+    upto: int
+
+
 async def open_stream(hub: Hub, feed: Feed, raw: str | None, reader: Subscriber) -> Opening:
     """Join the feed's channel first, then replay up to where the channel was: no gap."""
+    if not hub.has_channel(feed.id):
+        # A new channel starts where the log is now, not where a cached look-up last saw it.
+        feed = await hub.feed(feed.slug, fresh=True) or feed
     upto = hub.join(feed.id, feed.last_seq, reader)
     start = resume_point(raw, feed, upto)
-    parts = [sse.retry(RETRY_MS)]
+    if start is None and raw is not None and raw.strip().isdigit():
+        # Beyond what this process has seen may still be real: committed a moment ago by
+        # another process. Ask the database before calling the position unknown.
+        current = await hub.feed(feed.slug, fresh=True)
+        if current is not None:
+            start = resume_point(raw, current, upto)
     if start is None:
-        parts.append(sse.encode(json.dumps({"seq": upto, "type": "reset"}), event="reset"))
-        return Opening(b"".join(parts), finished=False)
+        reset = sse.encode(json.dumps({"seq": upto, "type": "reset"}), event="reset")
+        return Opening(sse.retry(RETRY_MS) + reset, None, upto)
     if start > upto:
         reader.last_seq = start
-    replayed = await hub.replay(feed.id, start, upto)
-    parts.extend(frame.data for frame in replayed)
-    return Opening(b"".join(parts), finished=any(f.ends_stream for f in replayed))
+    return Opening(sse.retry(RETRY_MS), start, upto)
+
+
+async def missed(hub: Hub, feed_id: int, opening: Opening) -> AsyncIterator[list[Frame]]:
+    """The replay of what the reader missed, in bounded batches."""
+    if opening.start is not None:
+        async for batch in hub.replay(feed_id, opening.start, opening.upto):
+            yield batch
 
 
 def last_event_id(header: str | None, query: str | None) -> str | None:
@@ -199,8 +217,10 @@ async def events(request: Request) -> Response:
     async def body() -> AsyncIterator[bytes]:
         try:
             yield opening.data
-            if opening.finished:
-                return
+            async for batch in missed(hub, feed.id, opening):
+                yield b"".join(frame.data for frame in batch)
+                if any(frame.ends_stream for frame in batch):
+                    return
             while not reader.dropped:
                 await reader.wake.wait()
                 ended = reader.ended
