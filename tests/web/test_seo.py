@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from typing import Any
@@ -447,3 +448,15 @@ def test_robots_txt_keeps_crawlers_out_of_the_desk_and_the_streams(client: TestC
         f"Sitemap: {ORIGIN}/sitemap.xml\n"
         f"Sitemap: {ORIGIN}/sitemap-news.xml\n"
     )
+
+
+def test_the_page_description_is_plain_text_not_markdown(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(
+        svc, editor, lead="Leaders meet for a **second** day in [Geneva](https://example.org)."
+    )
+    html = client.get("/feeds/summit").text
+    found = re.search(r'<meta name="description" content="([^"]*)">', html)
+    assert found
+    assert found.group(1) == "Leaders meet for a second day in Geneva."
