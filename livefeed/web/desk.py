@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -52,7 +53,7 @@ def signed_in(handler: DeskHandler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         user = await security.viewer(request)
         if user is None:
-            target = security.safe_next(request.url.path)
+            target = quote(security.safe_next(request.url.path), safe="/%")
             return _see_other(f"/login?next={target}")
         return await handler(request, user)
 
