@@ -152,3 +152,25 @@ def test_posts_published_while_the_server_was_down_arrive_once(
     expect(page.locator(".post")).to_have_count(4)
     headlines = page.locator(".posts > li .post-headline")
     expect(headlines).to_have_text(["Missed 2", "Missed 1", "Missed 0", before.headline])
+
+
+def test_a_hidden_tab_counts_unread_posts_in_its_title(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor)
+    page = open_reader(new_context, live_server)
+    title = page.title()
+    page.evaluate(
+        "Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'));"
+    )
+    make_post(svc, editor, headline="First while away")
+    make_post(svc, editor, headline="Second while away")
+    expect(page).to_have_title(f"(2) {title}")
+
+    page.evaluate(
+        "Object.defineProperty(document, 'hidden', {value: false, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'));"
+    )
+    expect(page).to_have_title(title)
