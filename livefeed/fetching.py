@@ -361,3 +361,47 @@ class _DeadlineReader(io.RawIOBase):
     def readinto(self, buffer: WriteableBuffer) -> int:
         self._sock.settimeout(self._deadline.remaining())
         return self._sock.recv_into(buffer)
+
+
+def post_json(url: str, body: bytes, headers: dict[str, str], policy: FetchPolicy) -> int:
+    """POST ``body`` (JSON) to ``url`` under ``policy``'s checks; the response status.
+
+    Redirects are not followed (a webhook receiver answers where it was registered); the
+    response body is not read. :class:`Refused` when the address may not or could not be reached.
+    """
+    deadline = _Deadline(time.monotonic() + policy.timeout)
+    try:
+        target = _check(url, policy, deadline)
+        connection = _PinnedConnection(target, policy, deadline)
+        try:
+            connection.putrequest("POST", target.path, skip_host=True, skip_accept_encoding=True)
+            for name, value in (
+                ("Host", target.host_header),
+                ("User-Agent", USER_AGENT),
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("Connection", "close"),
+                *headers.items(),
+            ):
+                connection.putheader(name, value)
+            connection.endheaders(body)
+            return connection.getresponse().status
+        except http.client.HTTPException:
+            raise Refused("the site did not answer like a web server") from None
+        except TimeoutError:
+            raise
+        except OSError:
+            raise Refused(f"the connection to “{target.host}” failed") from None
+        finally:
+            connection.close()
+            connection.release()
+    except TimeoutError:
+        raise Refused(TOO_SLOW.format(seconds=policy.timeout)) from None
+
+
+def check_url(url: str, policy: FetchPolicy) -> None:
+    """Every check a fetch of ``url`` makes, without fetching; :class:`Refused` if one fails."""
+    try:
+        _check(url, policy, _Deadline(time.monotonic() + policy.timeout))
+    except TimeoutError:
+        raise Refused(TOO_SLOW.format(seconds=policy.timeout)) from None

@@ -24,6 +24,7 @@ from livefeed.services import Services
 from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
 from livefeed.store import posts as post_store
+from livefeed.store import webhooks as webhook_store
 
 
 @dataclass(frozen=True)
@@ -245,9 +246,11 @@ def _log(
     post_id: int | None,
     data: dict[str, object],
 ) -> Event:
-    return event_log.append(
+    event = event_log.append(
         conn, feed_id=feed.id, seq=seq, type=kind, post_id=post_id, data=data, now=svc.clock()
     )
+    webhook_store.enqueue(conn, event)  # the webhooks' outbox, in the event's transaction
+    return event
 
 
 def _feed_by_slug(conn: Connection, slug: str) -> Feed:

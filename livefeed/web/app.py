@@ -13,7 +13,17 @@ from starlette.staticfiles import StaticFiles
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import api, desk, embed, pages, seo, shorturls, stream, syndication
+from livefeed.web import (
+    api,
+    desk,
+    embed,
+    pages,
+    seo,
+    shorturls,
+    stream,
+    syndication,
+    webhook_sender,
+)
 from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, SecurityHeaders
 from livefeed.web.page_cache import PageCache
@@ -29,7 +39,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await stream.start(app)
+        sender = webhook_sender.start(svc)
         yield
+        await webhook_sender.stop(sender)
         await stream.stop(app)
         if services is None:
             svc.close()

@@ -1,0 +1,35 @@
+"""The webhook sender: every few seconds, in a thread, send the deliveries that are due."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from livefeed import webhooks
+from livefeed.services import Services
+
+SEND_EVERY_SECONDS = 5.0
+
+log = logging.getLogger(__name__)
+
+
+async def run(svc: Services, every: float = SEND_EVERY_SECONDS) -> None:
+    send = webhooks.sender(svc.fetch_policy)
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(webhooks.deliver_due, svc, svc.clock(), send)
+        except Exception:
+            # A database hiccup: the outbox keeps every delivery, the next round tries again.
+            log.exception("sending webhooks failed")
+
+
+def start(svc: Services) -> asyncio.Task[None]:
+    return asyncio.get_running_loop().create_task(run(svc))
+
+
+async def stop(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
