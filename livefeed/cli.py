@@ -18,7 +18,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from livefeed import __version__, accounts, publishing
+from livefeed import __version__, accounts, publishing, webhooks
 from livefeed.demo import seed_demo
 from livefeed.domain.errors import Conflict, Invalid, LivefeedError, NotFound
 from livefeed.domain.users import Role, User
@@ -257,6 +257,38 @@ def token_create(email: str, name: str) -> None:
     """Print a new bearer token for the account (shown once; only its hash is kept)."""
     with services() as svc:
         click.echo(accounts.create_token(svc, email, name))
+
+
+@cli.group()
+def webhook() -> None:
+    """Webhooks: signed POSTs to other systems when posts change or a feed ends."""
+
+
+@webhook.command("add")
+@click.argument("url")
+@click.option("--feed", "feed_slug", metavar="SLUG", help="One feed only (default: every feed).")
+@click.option("--as", "as_email", metavar="EMAIL", help="Acting admin (default: first admin).")
+def webhook_add(url: str, feed_slug: str | None, as_email: str | None) -> None:
+    """Register URL; prints the webhook's number and its signing secret (shown once)."""
+    with services() as svc:
+        made = webhooks.register(svc, acting_user(svc, as_email), url, feed_slug)
+    click.echo(f"webhook {made.webhook.id}: {made.webhook.url}")
+    click.echo(f"secret: {made.secret}")
+
+
+@webhook.command("log")
+@click.argument("webhook_id", type=int)
+@click.option("--as", "as_email", metavar="EMAIL", help="Acting admin (default: first admin).")
+def webhook_log(webhook_id: int, as_email: str | None) -> None:
+    """The webhook's deliveries, newest first: state, attempts, last answer."""
+    with services() as svc:
+        log = webhooks.deliveries(svc, acting_user(svc, as_email), webhook_id)
+    for item in log:
+        answer = item.last_status if item.last_status is not None else item.last_error or "-"
+        click.echo(
+            f"{item.created_at:%Y-%m-%d %H:%M:%S} {item.event_type} seq {item.seq}: "
+            f"{item.state}, {item.attempts} attempt(s), last answer {answer}"
+        )
 
 
 @cli.group()
