@@ -38,7 +38,8 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 from urllib.parse import quote, urljoin, urlsplit
@@ -205,10 +206,28 @@ def _resolve(name: str, port: int, policy: FetchPolicy, deadline: _Deadline) -> 
     return found
 
 
-def _get(target: _Target, policy: FetchPolicy, deadline: _Deadline) -> Page | str:
-    """One request: the page, or the next URL to check when the answer is a redirect."""
+@contextmanager
+def _exchange(
+    target: _Target, policy: FetchPolicy, deadline: _Deadline
+) -> Iterator[_PinnedConnection]:
+    """A connection to the checked address for one request; its failures said in words."""
     connection = _PinnedConnection(target, policy, deadline)
     try:
+        yield connection
+    except http.client.HTTPException:
+        raise Refused("the site did not answer like a web server") from None
+    except TimeoutError:
+        raise
+    except OSError:
+        raise Refused(f"the connection to “{target.host}” failed") from None
+    finally:
+        connection.close()
+        connection.release()
+
+
+def _get(target: _Target, policy: FetchPolicy, deadline: _Deadline) -> Page | str:
+    """One request: the page, or the next URL to check when the answer is a redirect."""
+    with _exchange(target, policy, deadline) as connection:
         connection.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
         for name, value in (
             ("Host", target.host_header),
@@ -228,15 +247,6 @@ def _get(target: _Target, policy: FetchPolicy, deadline: _Deadline) -> Page | st
         if not 200 <= response.status < 300:
             raise Refused(f"the site answered “{response.status} {response.reason}”")
         return _read_page(target, response, policy)
-    except http.client.HTTPException:
-        raise Refused("the site did not answer like a web server") from None
-    except TimeoutError:
-        raise
-    except OSError:
-        raise Refused(f"the connection to “{target.host}” failed") from None
-    finally:
-        connection.close()
-        connection.release()
 
 
 def _read_page(target: _Target, response: http.client.HTTPResponse, policy: FetchPolicy) -> Page:
@@ -372,8 +382,7 @@ def post_json(url: str, body: bytes, headers: dict[str, str], policy: FetchPolic
     deadline = _Deadline(time.monotonic() + policy.timeout)
     try:
         target = _check(url, policy, deadline)
-        connection = _PinnedConnection(target, policy, deadline)
-        try:
+        with _exchange(target, policy, deadline) as connection:
             connection.putrequest("POST", target.path, skip_host=True, skip_accept_encoding=True)
             for name, value in (
                 ("Host", target.host_header),
@@ -386,15 +395,6 @@ def post_json(url: str, body: bytes, headers: dict[str, str], policy: FetchPolic
                 connection.putheader(name, value)
             connection.endheaders(body)
             return connection.getresponse().status
-        except http.client.HTTPException:
-            raise Refused("the site did not answer like a web server") from None
-        except TimeoutError:
-            raise
-        except OSError:
-            raise Refused(f"the connection to “{target.host}” failed") from None
-        finally:
-            connection.close()
-            connection.release()
     except TimeoutError:
         raise Refused(TOO_SLOW.format(seconds=policy.timeout)) from None
 
