@@ -259,6 +259,11 @@ def token_create(email: str, name: str) -> None:
         click.echo(accounts.create_token(svc, email, name))
 
 
+acting_admin = click.option(
+    "--as", "as_email", metavar="EMAIL", help="Acting admin (default: first admin)."
+)
+
+
 @cli.group()
 def webhook() -> None:
     """Webhooks: signed POSTs to other systems when posts change or a feed ends."""
@@ -267,7 +272,7 @@ def webhook() -> None:
 @webhook.command("add")
 @click.argument("url")
 @click.option("--feed", "feed_slug", metavar="SLUG", help="One feed only (default: every feed).")
-@click.option("--as", "as_email", metavar="EMAIL", help="Acting admin (default: first admin).")
+@acting_admin
 def webhook_add(url: str, feed_slug: str | None, as_email: str | None) -> None:
     """Register URL; prints the webhook's number and its signing secret (shown once)."""
     with services() as svc:
@@ -278,7 +283,7 @@ def webhook_add(url: str, feed_slug: str | None, as_email: str | None) -> None:
 
 @webhook.command("log")
 @click.argument("webhook_id", type=int)
-@click.option("--as", "as_email", metavar="EMAIL", help="Acting admin (default: first admin).")
+@acting_admin
 def webhook_log(webhook_id: int, as_email: str | None) -> None:
     """The webhook's deliveries, newest first: state, attempts, last answer."""
     with services() as svc:
