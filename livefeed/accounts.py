@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
-from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound, TooManyRequests
+from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound
 from livefeed.domain.text import clean_line
 from livefeed.domain.users import Role, User, check_password, clean_email
 from livefeed.services import Services
@@ -95,19 +95,15 @@ def ensure_first_admin(
 
 def log_in(svc: Services, email: str, password: str, *, address: str) -> Session:
     """Check a password and open a new session (never reuse one: the id rotates at login)."""
-    account_key, address_key = f"account:{email.strip().lower()}", f"address:{address}"
-    wait = svc.login_throttle.retry_after(account_key, address_key)
-    if wait:
-        raise TooManyRequests(
-            f"too many failed logins: try again in {_minutes(wait)}", retry_after=wait
-        )
+    account = email.strip().lower()
+    svc.limits.check("login", account=account, address=address)
     with svc.db.read() as conn:
-        found = store.get_with_hash(conn, email.strip().lower())
+        found = store.get_with_hash(conn, account)
     user, password_hash = found if found else (None, _DUMMY_HASH)
     if not _verify(password_hash, password) or user is None or user.disabled:
-        svc.login_throttle.fail(account_key, address_key)
+        svc.limits.record("login", account=account, address=address)
         raise Invalid.field("password", LOGIN_FAILED)
-    svc.login_throttle.clear(account_key)
+    svc.limits.clear("login", account=account)
     if _hasher.check_needs_rehash(password_hash):
         with svc.db.write() as conn:
             store.set_password_hash(conn, user.id, _hasher.hash(password))
@@ -187,8 +183,3 @@ def _verify(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _minutes(seconds: int) -> str:
-    minutes = -(-seconds // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"

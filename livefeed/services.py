@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from livefeed.fetching import FetchPolicy
 from livefeed.markup import Markup
+from livefeed.ratelimit.limiter import RateLimiter, limiter_for
 from livefeed.resources import Urls
 from livefeed.settings import Settings
 from livefeed.store.database import Database
-from livefeed.throttle import Throttle
 
 
 def utc_now() -> datetime:
@@ -24,7 +24,7 @@ class Services:
     db: Database
     markup: Markup
     urls: Urls
-    login_throttle: Throttle
+    limits: RateLimiter
     clock: Callable[[], datetime] = field(default=utc_now)
     listeners: list[Callable[[int], None]] = field(default_factory=list)
     # What fetching a page for an editor may reach; tests admit their own local servers.
@@ -37,9 +37,7 @@ class Services:
             db=Database(settings.database_url),
             markup=Markup(settings.public_url),
             urls=Urls(settings.public_url, settings.short_url),
-            login_throttle=Throttle(
-                limit=settings.login_attempts, window_seconds=15 * 60, clock=clock
-            ),
+            limits=limiter_for(settings, clock),
             clock=clock,
         )
 
@@ -50,3 +48,4 @@ class Services:
 
     def close(self) -> None:
         self.db.dispose()
+        self.limits.close()

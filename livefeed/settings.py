@@ -121,7 +121,8 @@ SETTINGS: tuple[Setting, ...] = (
         "login_attempts",
         "5",
         _positive_int,
-        "Failed logins allowed per account and per address in 15 minutes.",
+        "Failed logins allowed per account in 15 minutes, and ten times as many per client "
+        "address (many people may share one).",
     ),
     Setting(
         "seed_demo",
