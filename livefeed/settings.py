@@ -8,12 +8,15 @@ turns into a silent default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(Exception):
@@ -69,6 +72,28 @@ def _positive_int(value: str) -> int:
     if number < 1:
         raise ValueError("must be a whole number of at least 1")
     return number
+
+
+def _networks(value: str) -> tuple[Network, ...]:
+    """Comma-separated addresses and CIDR blocks, IPv4 or IPv6 (``10.0.0.0/8, ::1``)."""
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError:
+            raise ValueError(_not_a_network(item)) from None
+    return tuple(networks)
+
+
+def _not_a_network(item: str) -> str:
+    try:
+        # Host bits after the prefix are most likely a typo for the block's own address.
+        block = ipaddress.ip_network(item, strict=False)
+    except ValueError:
+        return f"{item!r} is not an IP address or CIDR block"
+    return f"{item!r} has bits set after its prefix length: did you mean {block}?"
 
 
 def _bool(value: str) -> bool:
@@ -137,6 +162,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Origin of short URLs (`https://lf.example` gives `https://lf.example/s/aB3xY9k`); "
         "empty means the public URL. It must send `/s/…` on to this app.",
     ),
+    Setting(
+        "trusted_proxies",
+        "",
+        _networks,
+        "Comma-separated addresses or CIDR blocks (IPv4 or IPv6) of the proxies in front; "
+        "only from these is `X-Forwarded-For` believed for the client's address. Empty: none.",
+    ),
 )
 
 
@@ -153,6 +185,7 @@ class Settings:
     login_attempts: int
     seed_demo: bool
     short_url: str | None = None
+    trusted_proxies: tuple[Network, ...] = ()
 
     @property
     def secure_cookies(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,35 @@ def test_postgres_urls_of_either_spelling_are_taken() -> None:
     for url in ("postgres://u@h/db", "postgresql://u@h/db"):
         settings = Settings.from_env({"LIVEFEED_DATABASE_URL": url}, env_file=None)
         assert settings.database_url == url
+
+
+def test_trusted_proxies_are_addresses_and_blocks_of_either_family() -> None:
+    assert Settings.from_env({}, env_file=None).trusted_proxies == ()
+    settings = Settings.from_env(
+        {"LIVEFEED_TRUSTED_PROXIES": " 10.0.0.7, 172.16.0.0/12,,2001:db8::/32 , ::1 "},
+        env_file=None,
+    )
+    assert settings.trusted_proxies == (
+        ipaddress.ip_network("10.0.0.7/32"),
+        ipaddress.ip_network("172.16.0.0/12"),
+        ipaddress.ip_network("2001:db8::/32"),
+        ipaddress.ip_network("::1/128"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("proxy.internal", "'proxy.internal' is not an IP address or CIDR block"),
+        ("10.0.0.300", "'10.0.0.300' is not an IP address"),
+        ("10.0.0.0/33", "'10.0.0.0/33' is not an IP address"),
+        ("10.0.0.1/8", "did you mean 10.0.0.0/8?"),
+        ("10.0.0.1; 10.0.0.2", "is not an IP address"),
+        ("2001:db8::1/32", "did you mean 2001:db8::/32?"),
+    ],
+)
+def test_a_bad_trusted_proxy_stops_start_up(value: str, words: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"LIVEFEED_TRUSTED_PROXIES": value}, env_file=None)
+    assert str(caught.value).startswith("LIVEFEED_TRUSTED_PROXIES: ")
+    assert words in str(caught.value)

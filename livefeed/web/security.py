@@ -22,6 +22,7 @@ from livefeed.accounts import Session
 from livefeed.domain.errors import Forbidden, Unauthorized
 from livefeed.domain.users import User
 from livefeed.services import Services
+from livefeed.web import client_address as forwarded
 
 SESSION_COOKIE = "lf_session"
 CSRF_COOKIE = "lf_csrf"
@@ -109,7 +110,12 @@ def clear_session_cookie(response: Response) -> None:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address, from ``X-Forwarded-For`` only behind a trusted proxy."""
+    return forwarded.client_address(
+        request.client.host if request.client else None,
+        request.headers.getlist("x-forwarded-for"),
+        services(request).settings.trusted_proxies,
+    )
 
 
 async def bearer_user(request: Request) -> User:
