@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
+from livefeed import audit
 from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound
 from livefeed.domain.text import clean_line
 from livefeed.domain.users import Role, User, check_password, clean_email
@@ -46,7 +47,7 @@ def add_user(
     email: str,
     password: str,
     *,
-    role: Role = Role.EDITOR,
+    role: Role = Role.MEMBER,
     display_name: str = "",
 ) -> User:
     checks = Checks()
@@ -104,9 +105,10 @@ def log_in(svc: Services, email: str, password: str, *, address: str) -> Session
         svc.limits.record("login", account=account, address=address)
         raise Invalid.field("password", LOGIN_FAILED)
     svc.limits.clear("login", account=account)
-    if _hasher.check_needs_rehash(password_hash):
-        with svc.db.write() as conn:
+    with svc.db.write() as conn:
+        if _hasher.check_needs_rehash(password_hash):
             store.set_password_hash(conn, user.id, _hasher.hash(password))
+        audit.record(svc, conn, user, "login", user.email, address=address)
     return open_session(svc, user)
 
 
@@ -175,7 +177,7 @@ def token_user(svc: Services, token: str) -> User | None:
     if not token or len(token) > 100:
         return None
     with svc.db.read() as conn:
-        return store.user_for_token(conn, _digest(token))
+        return store.user_for_token(conn, _digest(token), svc.clock())
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -230,8 +230,9 @@ def user() -> None:
 @click.option(
     "--role",
     type=click.Choice([role.value for role in Role]),
-    default=Role.EDITOR.value,
+    default=Role.MEMBER.value,
     show_default=True,
+    help="admin runs the site; a member does what their feed teams allow.",
 )
 @click.option("--name", default="", help="Display name (default: the part before the @).")
 def user_add(email: str, role: str, name: str) -> None:

@@ -43,7 +43,7 @@ def seed_demo(svc: Services) -> Feed | None:
         - timedelta(minutes=last_minute)
     )
     try:
-        feed = publishing.create_feed(
+        feed = publishing.seed_feed(
             _at(svc, start), desk, {**FEED, "coverage_start": start.isoformat()}
         )
     except Conflict:
@@ -60,7 +60,7 @@ def _desk_editor(svc: Services) -> User:
     so the account signs posts but opens no door."""
     try:
         return accounts.add_user(
-            svc, DESK_EMAIL, secrets.token_urlsafe(24), role=Role.EDITOR, display_name="Newsdesk"
+            svc, DESK_EMAIL, secrets.token_urlsafe(24), role=Role.MEMBER, display_name="Newsdesk"
         )
     except Conflict:
         with svc.db.read() as conn:

@@ -25,8 +25,9 @@ from livefeed.domain.addresses import NotAnAddress, host_address, is_local_name,
 from livefeed.domain.errors import Invalid, NotFound
 from livefeed.domain.posts import HEADLINE_LENGTH, SUMMARY_LENGTH, ReadMore
 from livefeed.domain.text import clean_web_url
-from livefeed.domain.users import User, require_publisher
+from livefeed.domain.users import User
 from livefeed.fetching import DEFAULT_PORTS, Page, Refused, fetch_html
+from livefeed.permissions import require_editor
 from livefeed.services import Services
 
 FIELD = "url"
@@ -50,10 +51,12 @@ _NOT_PAGE_ENCODINGS = frozenset({"unicode-escape", "raw-unicode-escape", "punyco
 def fetch_card(svc: Services, actor: User | None, url: object) -> ReadMore:
     """A card for the article at ``url``, for an editor to check; :class:`Invalid` on ``url``.
 
-    Only editors may make the server fetch a page. The card's ``url`` is where the article was
-    finally found (after redirects), or the canonical address of our own feed or post.
+    Only editors may make the server fetch a page. The card's ``url``
+    is where the article was finally found (after redirects), or the canonical address of our
+    own feed or post.
     """
-    require_publisher(actor)
+    with svc.db.read() as conn:
+        require_editor(conn, actor)
     address = clean_web_url(url, FIELD, required=True)
     own = _own_card(svc, address)
     if own is not None:

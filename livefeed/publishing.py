@@ -14,15 +14,19 @@ from datetime import datetime
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from livefeed import audit, media
+from livefeed.domain.access import FeedRole, Right
 from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus, check_transition, parse_feed_input
 from livefeed.domain.posts import Post, PostInput, check_editable, parse_post_input
-from livefeed.domain.users import User, require_publisher
+from livefeed.domain.users import User
+from livefeed.permissions import require_feed_opener, require_right
 from livefeed.resources import feed_json, post_json
 from livefeed.services import Services
 from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
+from livefeed.store import members
 from livefeed.store import posts as post_store
 from livefeed.store import webhooks as webhook_store
 
@@ -38,19 +42,34 @@ class Preview:
 def create_feed(
     svc: Services, actor: User | None, fields: Mapping[str, object], *, live: bool = True
 ) -> Feed:
-    require_publisher(actor)
+    """Open a feed; whoever opens it becomes its editor and can then bring in the team."""
+    return _open_feed(svc, actor, fields, live=live, checked=False)
+
+
+def seed_feed(svc: Services, editor: User, fields: Mapping[str, object]) -> Feed:
+    """Open a feed for ``editor`` without asking whether they may: for the demo seed, which is
+    the site setting itself up, never for a request."""
+    return _open_feed(svc, editor, fields, live=True, checked=True)
+
+
+def _open_feed(
+    svc: Services, actor: User | None, fields: Mapping[str, object], *, live: bool, checked: bool
+) -> Feed:
     data = parse_feed_input(fields)
     lead_html, notes_html = _render_feed_texts(svc, data)
     now = svc.clock()
     status = FeedStatus.LIVE if live else FeedStatus.SCHEDULED
     try:
         with svc.db.write() as conn:
+            opener = actor if checked and actor else require_feed_opener(conn, actor)
             if feed_store.slug_taken(conn, data.slug):
                 raise Conflict(f"a feed called “{data.slug}” already exists", field="slug")
             feed_id = feed_store.insert_feed(
                 conn, data, lead_html=lead_html, notes_html=notes_html, status=status, now=now
             )
+            members.put(conn, feed_id, opener.id, FeedRole.EDITOR, now)
             feed = _feed(conn, feed_id)
+            audit.record(svc, conn, opener, "feed.created", feed.title, feed_id=feed.id)
     except IntegrityError:
         # Two editors took the same slug at the same moment; the database let only one through.
         raise Conflict(f"a feed called “{data.slug}” already exists", field="slug") from None
@@ -63,13 +82,13 @@ def update_feed(
     slug: str,
     fields: Mapping[str, object],
 ) -> Feed:
-    require_publisher(actor)
     data = parse_feed_input(fields)
     lead_html, notes_html = _render_feed_texts(svc, data)
     now = svc.clock()
     try:
         with svc.db.write() as conn:
             feed = _feed_by_slug(conn, slug)
+            require_right(conn, actor, feed.id, Right.RUN_FEED)
             if feed_store.slug_taken(conn, data.slug, other_than=feed.id):
                 raise Conflict(f"a feed called “{data.slug}” already exists", field="slug")
             seq = event_log.next_seq(conn, feed.id)
@@ -78,6 +97,7 @@ def update_feed(
             )
             feed = _feed(conn, feed.id)
             _log(svc, conn, feed, seq, EventType.FEED_UPDATED, None, feed_json(feed, svc.urls))
+            audit.record(svc, conn, actor, "feed.updated", feed.title, feed_id=feed.id)
     except IntegrityError:
         raise Conflict(f"a feed called “{data.slug}” already exists", field="slug") from None
     svc.committed(feed.id)
@@ -86,10 +106,10 @@ def update_feed(
 
 def set_feed_status(svc: Services, actor: User | None, slug: str, status: FeedStatus) -> Feed:
     """Start, end or reopen a feed; ending it sets the end of coverage to now."""
-    require_publisher(actor)
     now = svc.clock()
     with svc.db.write() as conn:
         feed = _feed_by_slug(conn, slug)
+        require_right(conn, actor, feed.id, Right.RUN_FEED)
         check_transition(feed.status, status)
         if status is feed.status:
             return feed
@@ -99,12 +119,13 @@ def set_feed_status(svc: Services, actor: User | None, slug: str, status: FeedSt
         feed = _feed(conn, feed.id)
         kind = EventType.FEED_ENDED if status is FeedStatus.ENDED else EventType.FEED_UPDATED
         _log(svc, conn, feed, seq, kind, None, feed_json(feed, svc.urls))
+        audit.record(svc, conn, actor, f"feed.{status.value}", feed.title, feed_id=feed.id)
     svc.committed(feed.id)
     return feed
 
 
-def preview_post(svc: Services, actor: User | None, fields: Mapping[str, object]) -> Preview:
-    require_publisher(actor)
+def preview_post(svc: Services, fields: Mapping[str, object]) -> Preview:
+    """Check and render a post without saving it: nothing is written, so anyone may ask."""
     checks = Checks()
     data = checks.run(lambda: parse_post_input(fields), None)
     body = fields.get("body")
@@ -113,17 +134,18 @@ def preview_post(svc: Services, actor: User | None, fields: Mapping[str, object]
     )
     checks.done()
     assert data is not None
-    return Preview(data, body_html)
+    # An uploaded picture's renditions are found now, so pages show them without a look-up.
+    return Preview(media.attach(svc, data), body_html)
 
 
 def publish_post(
     svc: Services, actor: User | None, slug: str, fields: Mapping[str, object]
 ) -> Post:
-    author = require_publisher(actor)
-    preview = preview_post(svc, author, fields)
+    preview = preview_post(svc, fields)
     now = svc.clock()
     with svc.db.write() as conn:
         feed = _feed_by_slug(conn, slug)
+        author = require_right(conn, actor, feed.id, Right.PUBLISH)
         if feed.status is FeedStatus.ENDED:
             raise Conflict("this feed has ended: reopen it before posting to it")
         if preview.data.pinned:
@@ -139,6 +161,7 @@ def publish_post(
             seq=seq,
         )
         post = _log_post(svc, conn, feed, seq, EventType.POST_PUBLISHED, post_id, now)
+        _audit_post(svc, conn, author, "post.published", post)
     svc.committed(feed.id)
     return post
 
@@ -153,11 +176,11 @@ def edit_post(
     seen_version: int | None,
 ) -> Post:
     """Change a published post in place; ``seen_version`` guards against a silent overwrite."""
-    author = require_publisher(actor)
-    preview = preview_post(svc, author, fields)
+    preview = preview_post(svc, fields)
     now = svc.clock()
     with svc.db.write() as conn:
         feed = _feed_by_slug(conn, slug)
+        editor = require_right(conn, actor, feed.id, Right.PUBLISH)
         post = _post_in(conn, feed, post_id)
         check_editable(post, seen_version)
         if preview.data.pinned and not post.pinned:
@@ -175,6 +198,7 @@ def edit_post(
         if not written:
             raise Conflict("this post was changed by someone else meanwhile", field="version")
         post = _log_post(svc, conn, feed, seq, EventType.POST_UPDATED, post.id, now)
+        _audit_post(svc, conn, editor, "post.edited", post)
     svc.committed(feed.id)
     return post
 
@@ -182,18 +206,26 @@ def edit_post(
 def delete_post(
     svc: Services, actor: User | None, slug: str, post_id: int, *, seen_version: int | None = None
 ) -> Post:
-    require_publisher(actor)
     now = svc.clock()
     with svc.db.write() as conn:
         feed = _feed_by_slug(conn, slug)
+        editor = require_right(conn, actor, feed.id, Right.PUBLISH)
         post = _post_in(conn, feed, post_id)
         check_editable(post, seen_version)
         seq = event_log.next_seq(conn, feed.id)
         if not post_store.mark_deleted(conn, post.id, seen_version=post.version, now=now, seq=seq):
             raise Conflict("this post was changed by someone else meanwhile", field="version")
         post = _log_post(svc, conn, feed, seq, EventType.POST_DELETED, post.id, now)
+        _audit_post(svc, conn, editor, "post.deleted", post)
     svc.committed(feed.id)
     return post
+
+
+def _audit_post(svc: Services, conn: Connection, actor: User, action: str, post: Post) -> None:
+    audit.record(
+        svc, conn, actor, action, post.headline, feed_id=post.feed_id, post_id=post.id,
+        version=post.version,
+    )  # fmt: skip
 
 
 def _render_feed_texts(svc: Services, data: FeedInput) -> tuple[str, str]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date
 
+from livefeed.domain.access import Right
 from livefeed.domain.errors import NotFound
 from livefeed.domain.posts import PostState
 from livefeed.domain.shortcodes import Gone, ShortKind, is_code
-from livefeed.domain.users import User, require_publisher
+from livefeed.domain.users import User
+from livefeed.permissions import require_right
 from livefeed.services import Services
 from livefeed.store import feeds as feed_store
 from livefeed.store import posts as post_store
@@ -57,21 +59,21 @@ def count_click(svc: Services, code: str) -> None:
 
 
 def feed_clicks(svc: Services, actor: User | None, slug: str) -> ShortUrlClicks:
-    require_publisher(actor)
     with svc.db.read() as conn:
         feed = feed_store.get_by_slug(conn, slug)
         if feed is None:
             raise NotFound(f"there is no feed called “{slug}”")
+        require_right(conn, actor, feed.id, Right.PUBLISH)
         return _clicks(svc, short_store.clicks(conn, feed.short_code), feed.short_code)
 
 
 def post_clicks(svc: Services, actor: User | None, slug: str, post_id: int) -> ShortUrlClicks:
-    require_publisher(actor)
     with svc.db.read() as conn:
         feed = feed_store.get_by_slug(conn, slug)
         post = post_store.get_post(conn, post_id)
         if feed is None or post is None or post.feed_id != feed.id:
             raise NotFound(f"there is no post {post_id} in “{slug}”")
+        require_right(conn, actor, feed.id, Right.PUBLISH)
         return _clicks(svc, short_store.clicks(conn, post.short_code), post.short_code)
 
 

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from livefeed.domain.errors import Forbidden, Invalid, NotFound
-from livefeed.domain.users import Role, User
+from livefeed.domain.errors import Invalid, NotFound
+from livefeed.domain.users import User, require_admin
 from livefeed.fetching import FetchPolicy, Refused, check_url, post_json
 from livefeed.services import Services
 from livefeed.store import feeds as feed_store
@@ -45,17 +45,11 @@ class Registered:
     secret: str
 
 
-def _require_admin(actor: User | None) -> User:
-    if actor is None or actor.disabled or actor.role is not Role.ADMIN:
-        raise Forbidden("only admins can manage webhooks")
-    return actor
-
-
 def register(
     svc: Services, actor: User | None, url: str, feed_slug: str | None = None
 ) -> Registered:
     """A webhook for one feed, or with no ``feed_slug`` for every feed on the site."""
-    _require_admin(actor)
+    require_admin(actor)
     url = url.strip()
     try:
         check_url(url, svc.fetch_policy)
@@ -77,7 +71,7 @@ def register(
 
 def deliveries(svc: Services, actor: User | None, webhook_id: int) -> list[Delivery]:
     """The delivery log of a webhook, newest first."""
-    _require_admin(actor)
+    require_admin(actor)
     with svc.db.read() as conn:
         if webhook_store.get_webhook(conn, webhook_id) is None:
             raise NotFound(f"there is no webhook {webhook_id}")

@@ -4,27 +4,58 @@ from __future__ import annotations
 
 from typing import Any
 
-from livefeed import accounts, publishing
+from livefeed import accounts, publishing, team
+from livefeed.domain.access import FeedRole
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post
 from livefeed.domain.users import Role, User
 from livefeed.services import Services
+from livefeed.store import accounts as account_store
+from livefeed.store import feeds as feed_store
+from livefeed.store import members
 
 PASSWORD = "correct horse battery staple"
 
 
 def make_user(
-    svc: Services, email: str = "anna@newsroom.test", role: Role = Role.EDITOR, name: str = "Anna"
+    svc: Services, email: str = "anna@newsroom.test", role: Role = Role.MEMBER, name: str = "Anna"
 ) -> User:
     return accounts.add_user(svc, email, PASSWORD, role=role, display_name=name)
 
 
 def make_editor(svc: Services) -> User:
-    return make_user(svc, "anna@newsroom.test", Role.EDITOR, "Anna Editor")
+    """Anna, who becomes the editor of each feed that ``make_feed`` opens for her."""
+    return make_user(svc, "anna@newsroom.test", Role.MEMBER, "Anna Editor")
 
 
-def make_contributor(svc: Services) -> User:
-    return make_user(svc, "carl@newsroom.test", Role.CONTRIBUTOR, "Carl Contributor")
+def make_contributor(svc: Services, slug: str | None = "summit") -> User:
+    """Carl, a contributor on ``slug`` if that feed exists (on no team otherwise)."""
+    carl = make_user(svc, "carl@newsroom.test", Role.MEMBER, "Carl Contributor")
+    join(svc, carl, slug, FeedRole.CONTRIBUTOR)
+    return carl
+
+
+def make_moderator(svc: Services, slug: str | None = "summit") -> User:
+    """Mo, a moderator on ``slug`` if that feed exists (on no team otherwise)."""
+    mo = make_user(svc, "mo@newsroom.test", Role.MEMBER, "Mo Moderator")
+    join(svc, mo, slug, FeedRole.MODERATOR)
+    return mo
+
+
+def join(svc: Services, user: User, slug: str | None, role: FeedRole) -> None:
+    """Put ``user`` on the team of ``slug`` with ``role``, as its first editor would."""
+    if slug is None:
+        return
+    with svc.db.read() as conn:
+        feed = feed_store.get_by_slug(conn, slug)
+        editors = (
+            [m for m in members.team(conn, feed.id) if m.role is FeedRole.EDITOR] if feed else []
+        )
+    if feed is None or not editors:
+        return
+    with svc.db.read() as conn:
+        editor = account_store.get_user(conn, editors[0].user_id)
+    team.set_member(svc, editor, slug, user.email, role)
 
 
 def make_admin(svc: Services) -> User:
@@ -41,7 +72,10 @@ def make_feed(svc: Services, editor: User, **overrides: Any) -> Feed:
         "timezone": "Europe/London",
     }
     fields.update(overrides)
-    return publishing.create_feed(svc, editor, fields)
+    if editor.is_admin:
+        return publishing.create_feed(svc, editor, fields)
+    # Whoever first opened a feed on this site: the factory sets the newsroom up for the test.
+    return publishing.seed_feed(svc, editor, fields)
 
 
 def make_post(svc: Services, editor: User, slug: str = "summit", **overrides: Any) -> Post:

@@ -48,12 +48,12 @@ def login_error(svc: Services, email: str, password: str, address: str = ADDRESS
 
 def test_add_user_keeps_only_an_argon2id_hash(svc: Services, clock: Clock) -> None:
     user = accounts.add_user(
-        svc, "  Anna@Newsroom.TEST ", PASSWORD, role=Role.EDITOR, display_name="Anna"
+        svc, "  Anna@Newsroom.TEST ", PASSWORD, role=Role.MEMBER, display_name="Anna"
     )
     assert (user.email, user.display_name, user.role, user.disabled) == (
         "anna@newsroom.test",
         "Anna",
-        Role.EDITOR,
+        Role.MEMBER,
         False,
     )
     assert user.created_at == clock.now
@@ -65,7 +65,7 @@ def test_add_user_keeps_only_an_argon2id_hash(svc: Services, clock: Clock) -> No
 
 def test_a_user_without_a_name_is_called_by_their_address(svc: Services) -> None:
     user = accounts.add_user(svc, "carl@newsroom.test", PASSWORD)
-    assert (user.display_name, user.role) == ("carl", Role.EDITOR)
+    assert (user.display_name, user.role) == ("carl", Role.MEMBER)
 
 
 def test_two_users_with_one_password_get_different_hashes(svc: Services) -> None:

@@ -15,7 +15,7 @@ from livefeed.linkcards import card_from_page, decode, fetch_card
 from livefeed.services import Services
 from livefeed.settings import Settings
 from tests.conftest import Clock
-from tests.factories import make_contributor, make_editor, make_feed, make_post
+from tests.factories import make_contributor, make_editor, make_feed, make_moderator, make_post
 from tests.other_sites import HOST, Resolver, Site, local_policy, running_site
 
 URL = "https://news.example.org/2026/11/summit/deal.html"
@@ -153,7 +153,9 @@ def site(svc: Services) -> Iterator[Site]:
 
 @pytest.fixture
 def editor(svc: Services) -> User:
-    return make_editor(svc)
+    anna = make_editor(svc)
+    make_feed(svc, anna)
+    return anna
 
 
 def test_an_editor_gets_the_card_of_the_page_found_after_redirects(
@@ -186,7 +188,6 @@ def test_the_typed_address_is_kept_when_the_final_one_could_not_be_published(
 
 def test_the_card_can_be_published_as_it_comes(svc: Services, editor: User, site: Site) -> None:
     site.page("/deal", RICH)
-    make_feed(svc, editor)
     found = fetch_card(svc, editor, site.url("/deal"))
 
     post = publishing.publish_post(
@@ -205,9 +206,14 @@ def test_the_card_can_be_published_as_it_comes(svc: Services, editor: User, site
     assert post.read_more == found
 
 
-@pytest.mark.parametrize("who", ["contributor", "nobody"])
+@pytest.mark.parametrize("who", ["contributor", "moderator", "nobody"])
 def test_only_editors_may_make_the_server_fetch(svc: Services, site: Site, who: str) -> None:
-    actor = make_contributor(svc) if who == "contributor" else None
+    make_feed(svc, make_editor(svc))
+    actor = {
+        "contributor": lambda: make_contributor(svc),
+        "moderator": lambda: make_moderator(svc),
+        "nobody": lambda: None,
+    }[who]()
 
     with pytest.raises(Forbidden):
         fetch_card(svc, actor, site.url("/deal"))
@@ -317,6 +323,7 @@ def test_a_link_to_our_post_is_read_from_the_database(own: Services, trap: Site)
 def test_the_trap_would_see_a_fetch(own: Services, trap: Site) -> None:
     # The same server under another name is not our site: it is fetched, and the trap sees it.
     editor = make_editor(own)
+    make_feed(own, editor, slug="other")
 
     with pytest.raises(Invalid, match="404"):
         fetch_card(own, editor, f"http://elsewhere.test:{trap.port}/feeds/summit")

@@ -10,18 +10,19 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 from livefeed import publishing, reading
+from livefeed.domain.access import FeedRole
 from livefeed.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.posts import PostState
 from livefeed.domain.users import User
 from livefeed.services import Services
-from livefeed.store import events
+from livefeed.store import events, members
 from livefeed.store.accounts import get_user
 from livefeed.store.schema import events as events_table
 from livefeed.store.schema import feed_tags, feeds, post_tags, posts, users
 from tests.conftest import Clock
-from tests.factories import make_contributor, make_editor, make_feed, make_post
+from tests.factories import make_admin, make_contributor, make_editor, make_feed, make_post
 
 DEADLINE = 10.0
 
@@ -74,9 +75,10 @@ def test_create_feed(svc: Services, editor: User, clock: Clock) -> None:
 
 
 def test_a_feed_created_not_live_is_scheduled(svc: Services, editor: User) -> None:
+    make_feed(svc, editor)
     feed = publishing.create_feed(svc, editor, {"slug": "budget", "title": "Budget"}, live=False)
     assert feed.status is FeedStatus.SCHEDULED
-    assert reading.home(svc).live == [feed]
+    assert feed in reading.home(svc).live
 
 
 def test_a_taken_slug_is_a_conflict_and_nothing_is_written(svc: Services, editor: User) -> None:
@@ -111,6 +113,32 @@ def test_only_editors_create_feeds(svc: Services, who: str) -> None:
     with pytest.raises(Forbidden):
         publishing.create_feed(svc, actor, {"slug": "summit", "title": "Summit"})
     assert rows(svc)["feeds"] == 0
+
+
+def test_a_contributor_of_one_feed_cannot_open_another(svc: Services, editor: User) -> None:
+    make_feed(svc, editor)
+    carl = make_contributor(svc)
+    with pytest.raises(Forbidden, match="only administrators and feed editors"):
+        publishing.create_feed(svc, carl, {"slug": "budget", "title": "Budget"})
+    assert rows(svc)["feeds"] == 1
+
+
+def test_whoever_opens_a_feed_becomes_its_editor(svc: Services, editor: User) -> None:
+    make_feed(svc, editor)
+    ada = make_admin(svc)
+    by_admin = publishing.create_feed(svc, ada, {"slug": "budget", "title": "Budget"})
+    by_editor = publishing.create_feed(svc, editor, {"slug": "vote", "title": "Vote"})
+    with svc.db.read() as conn:
+        assert [(m.email, m.role) for m in members.team(conn, by_admin.id)] == [
+            (ada.email, FeedRole.EDITOR)
+        ]
+        assert [(m.email, m.role) for m in members.team(conn, by_editor.id)] == [
+            (editor.email, FeedRole.EDITOR)
+        ]
+    # Anna edits "vote", which she opened, but has no say over Ada's "budget".
+    publishing.publish_post(svc, editor, "vote", {"headline": "Polls open"})
+    with pytest.raises(Forbidden):
+        publishing.publish_post(svc, editor, "budget", {"headline": "Cuts"})
 
 
 def test_update_feed(svc: Services, editor: User, clock: Clock) -> None:
@@ -282,7 +310,7 @@ def test_invalid_input_reports_every_field_and_writes_nothing(svc: Services, edi
 def test_preview_renders_without_writing(svc: Services, editor: User) -> None:
     make_feed(svc, editor)
     before = snapshot(svc)
-    preview = publishing.preview_post(svc, editor, {"headline": "Draft", "body": "*soon*"})
+    preview = publishing.preview_post(svc, {"headline": "Draft", "body": "*soon*"})
     assert preview.body_html == "<p><em>soon</em></p>\n"
     assert preview.data.headline == "Draft"
     assert snapshot(svc) == before

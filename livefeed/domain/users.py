@@ -1,4 +1,4 @@
-"""Who may do what on the desk."""
+"""Accounts: who someone is, and the site role that makes them an administrator or not."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from livefeed.domain.access import TokenScope
 from livefeed.domain.errors import Forbidden, Invalid
 from livefeed.domain.text import clean_line
 
@@ -15,13 +16,10 @@ PASSWORD_LENGTH = (10, 200)
 
 
 class Role(StrEnum):
+    """A site role. Everything else a person may do is given per feed (see ``access``)."""
+
     ADMIN = "admin"
-    EDITOR = "editor"
-    CONTRIBUTOR = "contributor"
-    MODERATOR = "moderator"
-
-
-_PUBLISHERS = frozenset({Role.ADMIN, Role.EDITOR})
+    MEMBER = "member"
 
 
 @dataclass(frozen=True)
@@ -32,20 +30,22 @@ class User:
     role: Role
     disabled: bool
     created_at: datetime
+    # Set when the user acts through an API token: the token's reach, which narrows theirs.
+    scope: TokenScope | None = None
 
     @property
-    def can_publish(self) -> bool:
-        return self.role in _PUBLISHERS and not self.disabled
+    def is_admin(self) -> bool:
+        """Site administration: users, every feed, settings; never through a scoped token."""
+        return (
+            self.role is Role.ADMIN
+            and not self.disabled
+            and (self.scope is None or self.scope.unrestricted)
+        )
 
-    @property
-    def can_manage_feeds(self) -> bool:
-        return self.role in _PUBLISHERS and not self.disabled
 
-
-def require_publisher(user: User | None) -> User:
-    """Publishing, editing posts and running feeds: editors and admins."""
-    if user is None or not user.can_publish:
-        raise Forbidden("only editors can publish to a feed")
+def require_admin(user: User | None) -> User:
+    if user is None or not user.is_admin:
+        raise Forbidden("only an administrator can do this")
     return user
 
 

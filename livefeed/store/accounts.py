@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, update
 
+from livefeed.domain.access import FeedRole, TokenScope
 from livefeed.domain.users import Role, User
 from livefeed.store.schema import api_tokens, sessions, users
 
@@ -125,18 +127,29 @@ def insert_token(
     return token_id
 
 
-def user_for_token(conn: Connection, token_hash: str) -> User | None:
+def user_for_token(conn: Connection, token_hash: str, now: datetime) -> User | None:
+    """The token's user, carrying the token's scope, unless it is revoked, expired or disabled."""
     row = (
         conn.execute(
-            select(users)
+            select(users, api_tokens.c.feed_ids, api_tokens.c.role.label("token_role"))
             .join(api_tokens, api_tokens.c.user_id == users.c.id)
             .where(
                 api_tokens.c.token_hash == token_hash,
                 api_tokens.c.revoked_at.is_(None),
+                or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > now),
                 users.c.disabled.is_(False),
             )
         )
         .mappings()
         .first()
     )
-    return _user(row) if row else None
+    if row is None:
+        return None
+    feed_ids = row["feed_ids"]
+    scope = TokenScope(
+        feed_ids=frozenset(int(i) for i in feed_ids.split(",") if i)
+        if feed_ids is not None
+        else None,
+        role=FeedRole(row["token_role"]) if row["token_role"] else None,
+    )
+    return replace(_user(row), scope=None if scope.unrestricted else scope)

@@ -86,6 +86,43 @@ api_tokens = Table(
     Column("name", String(200), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
+    Column("expires_at", UTCDateTime, nullable=True),
+    # The token's scope (see domain/access.py): feed ids as "3,7", or NULL for every feed …
+    Column("feed_ids", Text, nullable=True),
+    # … and the most it may do there, or NULL for whatever its account may.
+    Column("role", String(20), nullable=True),
+)
+
+# Invitations: a one-time link, kept as a hash, that lets its bearer make an account and join.
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("email", String(254), nullable=False),
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=True),
+    Column("feed_role", String(20), nullable=True),
+    Column("invited_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("accepted_at", UTCDateTime, nullable=True),
+)
+
+# Who did what and when: publishing, edits, deletions, role changes, logins. Rows are only ever
+# added; the actor's address is copied so the record survives the account.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor_id", ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("actor_email", String(254), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("feed_id", Integer, nullable=True, index=True),
+    Column("post_id", Integer, nullable=True),
+    Column("subject", String(254), nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ix_audit_log_at", "at"),
 )
 
 feeds = Table(
@@ -109,6 +146,17 @@ feeds = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Each feed's team: who is its editor, contributor or moderator.
+feed_members = Table(
+    "feed_members",
+    metadata,
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Index("ix_feed_members_user_id", "user_id"),
 )
 
 feed_tags = Table(

@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from livefeed import accounts, publishing, reading
+from livefeed import accounts, permissions, publishing, reading
+from livefeed.domain.access import Right
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
@@ -106,8 +107,19 @@ async def logout(request: Request) -> Response:
 
 @signed_in
 async def desk(request: Request, user: User) -> Response:
-    feeds = await run_in_threadpool(reading.all_feeds, services(request))
-    return await render(request, "desk.html", {"feeds": feeds})
+    """The feeds the viewer works on (every feed, for an admin) and what they may do on each."""
+    svc = services(request)
+    feeds = await run_in_threadpool(reading.all_feeds, svc)
+    if user.is_admin:
+        rights = {feed.id: frozenset(Right) for feed in feeds}
+    else:
+        rights = await run_in_threadpool(permissions.rights_by_feed, svc, user)
+    values = {
+        "feeds": [feed for feed in feeds if feed.id in rights],
+        "feed_rights": rights,
+        "can_open_feeds": await run_in_threadpool(permissions.can_open_feeds, svc, user),
+    }
+    return await render(request, "desk.html", values)
 
 
 @signed_in
@@ -178,7 +190,7 @@ async def publish(request: Request, user: User) -> Response:
     post_form = compose.PostForm(values=fields)
     try:
         if form.get("intent") == "preview":
-            preview = await run_in_threadpool(publishing.preview_post, svc, user, fields)
+            preview = await run_in_threadpool(publishing.preview_post, svc, fields)
             post_form.preview_html = preview.body_html
             status = 200
         else:
@@ -212,7 +224,7 @@ async def edit_post(request: Request, user: User) -> Response:
     post_form = compose.PostForm(values=fields, version=int(seen) if seen.isdigit() else None)
     try:
         if form.get("intent") == "preview":
-            preview = await run_in_threadpool(publishing.preview_post, svc, user, fields)
+            preview = await run_in_threadpool(publishing.preview_post, svc, fields)
             post_form.preview_html = preview.body_html
             status = 200
         else:

@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from livefeed import __version__, reading
+from livefeed import __version__, permissions, reading
+from livefeed.domain.access import Right
 from livefeed.domain.feeds import Feed
 from livefeed.web import compose, stream
 from livefeed.web.caching import cache_control
@@ -43,10 +44,12 @@ async def feed(request: Request) -> Response:
         if body is not None:
             return Response(body, media_type="text/html; charset=utf-8", headers=headers)
     page = await run_in_threadpool(reading.feed_page, svc, slug, cursor)
-    can_compose = user is not None and user.can_publish and page.is_first_page
+    rights = await run_in_threadpool(permissions.rights_for, svc, user, page.feed.id)
+    can_compose = Right.PUBLISH in rights and page.is_first_page
     values = {
         "page": page,
         "feed": page.feed,
+        "rights": rights,
         "compose": compose.blank() if can_compose else None,
         "readers": await stream.reader_total(request.app, page.feed.id) if can_compose else None,
     }
@@ -76,8 +79,12 @@ async def post(request: Request) -> Response:
     slug = request.path_params["slug"]
     post_id = post_id_param(request)
     page = await run_in_threadpool(reading.post_page, services(request), slug, post_id)
-    values = {"page": page, "feed": page.feed}
-    if await viewer(request) is not None:
+    values: dict[str, object] = {"page": page, "feed": page.feed}
+    user = await viewer(request)
+    if user is not None:
+        values["rights"] = await run_in_threadpool(
+            permissions.rights_for, services(request), user, page.feed.id
+        )
         return await render(request, "post.html", values, headers=PRIVATE)
     headers = reader_cache_headers(page.feed, page_validator(page.feed, f"post-{post_id}"))
     if headers["ETag"] in request.headers.get("if-none-match", ""):

@@ -33,6 +33,9 @@ def make_templates(svc: Services) -> Jinja2Templates:
     env.filters["iso"] = times.iso_utc
     env.filters["date_line"] = _date_line
     env.globals["urls"] = svc.urls
+    # What the viewer may do on the page's feed (which tools to show): nothing, unless a page
+    # says otherwise; every action checks again when it is taken.
+    env.globals["rights"] = frozenset()
     env.globals["site_name"] = "Livefeed"
     env.globals["query"] = lambda **params: (
         "?" + urlencode({k: v for k, v in params.items() if v is not None})

@@ -30,6 +30,12 @@ ARTICLE = """<html><head><title>Storm | Daily</title>
 PATH = "/api/v1/link-cards"
 
 
+@pytest.fixture(autouse=True)
+def anna_edits_a_feed(svc: Services, editor: User) -> None:
+    """Editors may make the server fetch a card: Anna edits a feed of her own."""
+    make_feed(svc, editor, slug="anna-s-feed")
+
+
 @pytest.fixture
 def site(svc: Services) -> Iterator[Site]:
     with running_site() as started:

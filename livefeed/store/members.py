@@ -1,0 +1,93 @@
+"""The teams of feeds: who holds which role where."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+
+from livefeed.domain.access import FeedRole, Membership
+from livefeed.store.schema import feed_members, users
+
+
+def _membership(row: RowMapping) -> Membership:
+    return Membership(
+        feed_id=row["feed_id"],
+        user_id=row["user_id"],
+        email=row["email"],
+        display_name=row["display_name"],
+        role=FeedRole(row["role"]),
+        added_at=row["added_at"],
+    )
+
+
+def role_of(conn: Connection, feed_id: int, user_id: int) -> FeedRole | None:
+    role = conn.execute(
+        select(feed_members.c.role).where(
+            feed_members.c.feed_id == feed_id, feed_members.c.user_id == user_id
+        )
+    ).scalar_one_or_none()
+    return FeedRole(role) if role else None
+
+
+def team(conn: Connection, feed_id: int) -> list[Membership]:
+    rows = conn.execute(
+        select(feed_members, users.c.email, users.c.display_name)
+        .join(users, users.c.id == feed_members.c.user_id)
+        .where(feed_members.c.feed_id == feed_id)
+        .order_by(feed_members.c.role, users.c.display_name, users.c.id)
+    ).mappings()
+    return [_membership(row) for row in rows]
+
+
+def roles_of_user(conn: Connection, user_id: int) -> dict[int, FeedRole]:
+    """Every feed the user is on, by feed id."""
+    rows = conn.execute(
+        select(feed_members.c.feed_id, feed_members.c.role).where(feed_members.c.user_id == user_id)
+    )
+    return {feed_id: FeedRole(role) for feed_id, role in rows}
+
+
+def holds_anywhere(conn: Connection, user_id: int, roles: frozenset[FeedRole]) -> bool:
+    found = conn.execute(
+        select(feed_members.c.feed_id)
+        .where(
+            feed_members.c.user_id == user_id,
+            feed_members.c.role.in_(sorted(role.value for role in roles)),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def count_editors(conn: Connection, feed_id: int) -> int:
+    found = conn.execute(
+        select(func.count())
+        .select_from(feed_members)
+        .where(feed_members.c.feed_id == feed_id, feed_members.c.role == FeedRole.EDITOR.value)
+    ).scalar_one()
+    return int(found)
+
+
+def put(conn: Connection, feed_id: int, user_id: int, role: FeedRole, now: datetime) -> bool:
+    """Give the user this role on the feed; ``True`` when they were not on its team before."""
+    changed = conn.execute(
+        update(feed_members)
+        .where(feed_members.c.feed_id == feed_id, feed_members.c.user_id == user_id)
+        .values(role=role.value)
+    ).rowcount
+    if changed:
+        return False
+    conn.execute(
+        insert(feed_members).values(feed_id=feed_id, user_id=user_id, role=role.value, added_at=now)
+    )
+    return True
+
+
+def remove(conn: Connection, feed_id: int, user_id: int) -> bool:
+    removed = conn.execute(
+        delete(feed_members).where(
+            feed_members.c.feed_id == feed_id, feed_members.c.user_id == user_id
+        )
+    ).rowcount
+    return bool(removed)
