@@ -96,7 +96,7 @@ def test_the_comparison_would_see_a_schema_drift(svc: Services) -> None:
     for table in metadata.sorted_tables:
         table.to_metadata(drifted)
     drifted.tables["feeds"].append_column(Column("subtitle", String(200), nullable=True))
-    Table("comments", drifted, Column("id", Integer, primary_key=True))
+    Table("polls", drifted, Column("id", Integer, primary_key=True))
     found = {(diff[0], getattr(diff[-1], "name", None)) for diff in differences(svc.db, drifted)}
     assert ("add_column", "subtitle") in found
-    assert ("add_table", "comments") in found
+    assert ("add_table", "polls") in found

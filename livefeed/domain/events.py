@@ -14,6 +14,10 @@ class EventType(StrEnum):
     POST_DELETED = "post.deleted"
     FEED_UPDATED = "feed.updated"
     FEED_ENDED = "feed.ended"
+    # A comment became visible to readers (approved, or restored by a moderator) …
+    COMMENT_APPROVED = "comment.approved"
+    # … or stopped being visible (rejected, hidden, or removed by its author).
+    COMMENT_REMOVED = "comment.removed"
 
 
 @dataclass(frozen=True)

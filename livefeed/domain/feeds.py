@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from livefeed.domain.comments import Discussion, Moderation, parse_discussion, parse_moderation
 from livefeed.domain.errors import Checks, Invalid
 from livefeed.domain.text import clean_line, clean_tags, clean_text, clean_web_url
 
@@ -46,6 +47,8 @@ class FeedInput:
     timezone: str
     coverage_start: datetime | None
     audio_stream_url: str
+    discussion: Discussion = Discussion.MEMBERS
+    moderation: Moderation = Moderation.PRE
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ class Feed:
     # Its short URL's code (see domain/shortcodes.py); "" only for a feed made by an older
     # release while this one was being rolled out.
     short_code: str = ""
+    # Who may comment, and whether comments wait for a moderator (see domain/comments.py).
+    discussion: Discussion = Discussion.MEMBERS
+    moderation: Moderation = Moderation.PRE
 
     @property
     def zone(self) -> ZoneInfo:
@@ -88,6 +94,8 @@ class Feed:
             "timezone": self.timezone,
             "coverage_start": self.coverage_start.isoformat() if self.coverage_start else "",
             "audio_stream_url": self.audio_stream_url,
+            "discussion": self.discussion.value,
+            "moderation": self.moderation.value,
         }
 
 
@@ -109,8 +117,10 @@ def parse_feed_input(fields: Mapping[str, object]) -> FeedInput:
     audio = checks.run(
         lambda: clean_web_url(fields.get("audio_stream_url"), "audio_stream_url"), ""
     )
+    discussion = checks.run(lambda: parse_discussion(fields.get("discussion")), Discussion.MEMBERS)
+    moderation = checks.run(lambda: parse_moderation(fields.get("moderation")), Moderation.PRE)
     checks.done()
-    return FeedInput(slug, title, lead, notes, tags, timezone, start, audio)
+    return FeedInput(slug, title, lead, notes, tags, timezone, start, audio, discussion, moderation)
 
 
 def clean_slug(value: object) -> str:

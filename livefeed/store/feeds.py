@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, RowMapping, Select, delete, func, insert, select, update
 
+from livefeed.domain.comments import Discussion, Moderation
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus
 from livefeed.store import shorturls
 from livefeed.store.schema import feed_tags, feeds, short_codes
@@ -31,6 +32,8 @@ def _feed(row: RowMapping) -> Feed:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         short_code=row["short_code"] or "",
+        discussion=Discussion(row["discussion"]),
+        moderation=Moderation(row["moderation"]),
     )
 
 
@@ -52,6 +55,8 @@ def _values(data: FeedInput, lead_html: str, notes_html: str) -> dict[str, objec
         "timezone": data.timezone,
         "coverage_start": data.coverage_start,
         "audio_stream_url": data.audio_stream_url,
+        "discussion": data.discussion.value,
+        "moderation": data.moderation.value,
     }
 
 

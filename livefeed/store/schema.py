@@ -141,6 +141,9 @@ feeds = Table(
     Column("coverage_start", UTCDateTime, nullable=True),
     Column("coverage_end", UTCDateTime, nullable=True),
     Column("audio_stream_url", String(2000), nullable=False),
+    # Who may comment (closed, members, guests) and whether comments wait (pre) or not (post).
+    Column("discussion", String(10), nullable=False, server_default="members"),
+    Column("moderation", String(10), nullable=False, server_default="pre"),
     # The feed's event counter: the row lock taken to bump it orders commits by seq.
     Column("last_seq", BigInteger, nullable=False),
     Column("version", Integer, nullable=False),
@@ -276,4 +279,49 @@ webhook_deliveries = Table(
     Column("delivered_at", UTCDateTime, nullable=True),
     UniqueConstraint("webhook_id", "feed_id", "seq"),
     Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+)
+
+# Readers' comments under a feed, with one level of replies. Deleting a feed or the comment
+# replied to takes them along; an account going leaves its comments without an author.
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", ForeignKey("comments.id", ondelete="CASCADE"), nullable=True),
+    Column("author_id", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    # The name a guest gave; NULL for a signed-in reader, whose account's name is shown.
+    Column("guest_name", String(60), nullable=True),
+    Column("body", Text, nullable=False),
+    Column("state", String(20), nullable=False),
+    # Why it was held for review, for the moderator; "" when it was not.
+    Column("hold_reason", String(500), nullable=False),
+    # Readers' reports since a moderator last decided on it.
+    Column("reports", Integer, nullable=False),
+    # The moderator's decision: who, when and, for a rejection, why.
+    Column("decided_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("decision_reason", String(40), nullable=False),
+    # The event that last showed it to readers: when it is taken down, that event's copy of
+    # the text is blanked, so the log keeps no words that readers can no longer see.
+    Column("shown_seq", BigInteger, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    # A page of a feed's threads, newest or oldest first, from a position.
+    Index("ix_comments_feed_listing", "feed_id", "state", "parent_id", "created_at", "id"),
+    Index("ix_comments_parent", "parent_id", "created_at", "id"),
+    # The author's recent comments, for the holding rules (duplicates, bursts).
+    Index("ix_comments_author_recent", "author_id", "created_at"),
+)
+
+# One report per reader per comment; kept after a decision, as the record of what was said.
+comment_reports = Table(
+    "comment_reports",
+    metadata,
+    Column("comment_id", ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
+    Column("reporter_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("reason", String(20), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_comment_reports_reporter_id", "reporter_id"),
 )
