@@ -14,12 +14,19 @@ from datetime import datetime
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from livefeed import audit, media
+from livefeed import audit, media, revisions
 from livefeed.domain.access import FeedRole, Right
 from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus, check_transition, parse_feed_input
 from livefeed.domain.posts import Post, PostInput, check_editable, parse_post_input
+from livefeed.domain.revisions import (
+    check_correction,
+    check_retractable,
+    check_revisable,
+    parse_correction,
+    parse_retraction_reason,
+)
 from livefeed.domain.users import User
 from livefeed.permissions import require_feed_opener, require_right
 from livefeed.resources import feed_json, post_json
@@ -28,6 +35,7 @@ from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
 from livefeed.store import members
 from livefeed.store import posts as post_store
+from livefeed.store import revisions as revision_store
 from livefeed.store import webhooks as webhook_store
 
 
@@ -174,15 +182,28 @@ def edit_post(
     fields: Mapping[str, object],
     *,
     seen_version: int | None,
+    correction: bool = False,
+    correction_note: object = None,
 ) -> Post:
-    """Change a published post in place; ``seen_version`` guards against a silent overwrite."""
-    preview = preview_post(svc, fields)
+    """Change a published post in place; ``seen_version`` guards against a silent overwrite.
+
+    The post as it was is kept as a revision. With ``correction`` the edit is a public
+    correction, and ``correction_note`` (required then) is shown to readers with the post and
+    the wording it replaced; otherwise it is a minor edit readers are not told about.
+    """
+    checks = Checks()
+    preview = checks.run(lambda: preview_post(svc, fields), None)
+    note = checks.run(lambda: parse_correction(correction, correction_note), None)
+    checks.done()
+    assert preview is not None
     now = svc.clock()
     with svc.db.write() as conn:
         feed = _feed_by_slug(conn, slug)
         editor = require_right(conn, actor, feed.id, Right.PUBLISH)
         post = _post_in(conn, feed, post_id)
-        check_editable(post, seen_version)
+        check_revisable(post, seen_version)
+        if note:
+            check_correction(post, preview.data)
         if preview.data.pinned and not post.pinned:
             _unpin_others(svc, conn, feed, keep=post.id, now=now)
         seq = event_log.next_seq(conn, feed.id)
@@ -197,8 +218,12 @@ def edit_post(
         )
         if not written:
             raise Conflict("this post was changed by someone else meanwhile", field="version")
+        revisions.keep_edit(conn, post, editor, correction_note=note, now=now)
         post = _log_post(svc, conn, feed, seq, EventType.POST_UPDATED, post.id, now)
-        _audit_post(svc, conn, editor, "post.edited", post)
+        if note:
+            _audit_post(svc, conn, editor, "post.corrected", post, note=note)
+        else:
+            _audit_post(svc, conn, editor, "post.edited", post)
     svc.committed(feed.id)
     return post
 
@@ -221,10 +246,42 @@ def delete_post(
     return post
 
 
-def _audit_post(svc: Services, conn: Connection, actor: User, action: str, post: Post) -> None:
+def retract_post(
+    svc: Services,
+    actor: User | None,
+    slug: str,
+    post_id: int,
+    reason: object,
+    *,
+    seen_version: int | None = None,
+) -> Post:
+    """Withdraw a published post in the open, instead of deleting it: it stays in its place,
+    struck through, with the reason, and can no longer be edited. Open pages show it at once."""
+    text = parse_retraction_reason(reason)
+    now = svc.clock()
+    with svc.db.write() as conn:
+        feed = _feed_by_slug(conn, slug)
+        editor = require_right(conn, actor, feed.id, Right.PUBLISH)
+        post = _post_in(conn, feed, post_id)
+        check_retractable(post, seen_version)
+        seq = event_log.next_seq(conn, feed.id)
+        if not revision_store.mark_retracted(
+            conn, post.id, seen_version=post.version, reason=text, now=now, seq=seq
+        ):
+            raise Conflict("this post was changed by someone else meanwhile", field="version")
+        revisions.keep_retraction(conn, post, editor, reason=text, now=now)
+        post = _log_post(svc, conn, feed, seq, EventType.POST_UPDATED, post.id, now)
+        _audit_post(svc, conn, editor, "post.retracted", post, reason=text)
+    svc.committed(feed.id)
+    return post
+
+
+def _audit_post(
+    svc: Services, conn: Connection, actor: User, action: str, post: Post, **detail: object
+) -> None:
     audit.record(
         svc, conn, actor, action, post.headline, feed_id=post.feed_id, post_id=post.id,
-        version=post.version,
+        version=post.version, **detail,
     )  # fmt: skip
 
 

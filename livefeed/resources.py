@@ -102,4 +102,9 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
         "key_event": post.key_event,
         "pinned": post.pinned,
         "author": post.author_name or None,
+        # Edits marked as corrections, oldest first; a minor edit leaves no trace here.
+        "corrections": [{"at": iso_utc(c.at), "note": c.note} for c in post.corrections],
+        "retracted": post.is_retracted,
+        "retraction_reason": post.retraction.reason if post.retraction else None,
+        "retracted_at": iso_utc(post.retraction.at) if post.retraction else None,
     }

@@ -269,6 +269,10 @@ def test_publish_a_post(svc: Services, editor: User, clock: Clock) -> None:
         "key_event": True,
         "pinned": False,
         "author": "Anna Editor",
+        "corrections": [],
+        "retracted": False,
+        "retraction_reason": None,
+        "retracted_at": None,
     }
     # The feed's "Last updated" moves with its posts.
     assert reading.get_feed(svc, "summit").updated_at == clock.now

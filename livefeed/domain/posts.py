@@ -56,6 +56,25 @@ class ReadMore:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """An edit an editor marked as a correction: its public note, and the wording it replaced
+    (the headline and the sanitised body as readers saw them), so readers can compare."""
+
+    at: datetime
+    note: str
+    headline: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """A post withdrawn in the open: it stays where it was, struck through, with the reason."""
+
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class PostInput:
     headline: str
     body: str
@@ -91,10 +110,17 @@ class Post:
     # Its short URL's code (see domain/shortcodes.py); "" only for a post made by an older
     # release while this one was being rolled out.
     short_code: str = ""
+    # Public corrections, oldest first, and the retraction, if any (see domain/revisions.py).
+    corrections: tuple[Correction, ...] = ()
+    retraction: Retraction | None = None
 
     @property
     def is_published(self) -> bool:
         return self.state is PostState.PUBLISHED
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retraction is not None
 
     def as_fields(self) -> dict[str, object]:
         """The post's editable fields in their flat form names (the base of an edit)."""

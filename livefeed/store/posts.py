@@ -21,7 +21,7 @@ from sqlalchemy import (
 
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
-from livefeed.store import shorturls
+from livefeed.store import revisions, shorturls
 from livefeed.store.schema import feeds, post_tags, posts, short_codes, users
 
 
@@ -63,6 +63,8 @@ def _post(row: RowMapping) -> Post:
         version=row["version"],
         seq=row["seq"],
         short_code=row["short_code"] or "",
+        corrections=revisions.corrections_of(row["corrections"]),
+        retraction=revisions.retraction_of(row["retracted_at"], row["retraction_reason"]),
     )
 
 

@@ -198,6 +198,12 @@ posts = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
     Column("seq", BigInteger, nullable=False),
+    # Public corrections, oldest first, as JSON ([{"at", "note", "headline", "body_html"}], the
+    # last two being the wording each replaced), copied from post_revisions so that showing a
+    # post needs no other look-up; NULL for none. A retraction: when, and why.
+    Column("corrections", Text, nullable=True),
+    Column("retracted_at", UTCDateTime, nullable=True),
+    Column("retraction_reason", Text, nullable=True),
     # The feed page reads newest first from a position: this index makes page 500 as cheap as 1.
     Index("ix_posts_feed_timeline", "feed_id", "state", "published_at", "id"),
     Index("ix_posts_feed_seq", "feed_id", "seq"),
@@ -213,6 +219,36 @@ post_tags = Table(
     Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     Column("tag", String(40), primary_key=True),
     Index("ix_post_tags_tag", "tag"),
+)
+
+# Every change of a published post keeps the post as it was: its editable fields (flat form
+# names, as JSON), its sanitised body and the version they made up; with who changed it, when,
+# and whether it was a plain edit, a correction (with its public note) or a retraction.
+post_revisions = Table(
+    "post_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("editor_id", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("fields", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    # One revision per version: a version is replaced once.
+    UniqueConstraint("post_id", "version"),
+)
+
+# Who has a post open for editing right now ("Anna is editing"), kept in the database so every
+# instance sees it; a row not refreshed for a while no longer counts (domain/presence.py).
+post_presence = Table(
+    "post_presence",
+    metadata,
+    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("seen_at", UTCDateTime, nullable=False, index=True),
 )
 
 events = Table(

@@ -1,0 +1,29 @@
+"""Who has a post open for editing: the rules for "Anna is editing".
+
+An open edit page says so every :data:`HEARTBEAT` and again when it closes; someone not heard
+from for :data:`STALE_AFTER` (a closed laptop, a lost network) no longer counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+HEARTBEAT = timedelta(seconds=15)
+# Three heartbeats: one late request does not make an editor vanish and come back.
+STALE_AFTER = timedelta(seconds=45)
+
+
+def fresh_since(now: datetime) -> datetime:
+    """The oldest moment a heartbeat may be from and still count."""
+    return now - STALE_AFTER
+
+
+def editing_line(names: Sequence[str]) -> str:
+    """``Anna is editing this post`` / ``Anna and Ben are …`` / ``Anna, Ben and Cleo are …``;
+    "" for no one."""
+    if not names:
+        return ""
+    if len(names) == 1:
+        return f"{names[0]} is editing this post"
+    return f"{', '.join(names[:-1])} and {names[-1]} are editing this post"
