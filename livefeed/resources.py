@@ -54,6 +54,8 @@ def feed_json(feed: Feed, urls: Urls) -> dict[str, Any]:
         "last_seq": feed.last_seq,
         "version": feed.version,
         "updated_at": iso_utc(feed.updated_at),
+        "discussion": feed.discussion.value,
+        "moderation": feed.moderation.value,
     }
 
 
