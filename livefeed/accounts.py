@@ -7,7 +7,6 @@ address and a wrong password, and failures are throttled per account and per cli
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,9 +15,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
-from livefeed import audit
+from livefeed import audit, tokens
 from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound
 from livefeed.domain.text import clean_line
+from livefeed.domain.tokens import digest
 from livefeed.domain.users import Role, User, check_password, clean_email
 from livefeed.services import Services
 from livefeed.store import accounts as store
@@ -36,10 +36,6 @@ class Session:
     token: str
     user: User
     csrf_token: str
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def add_user(
@@ -119,7 +115,7 @@ def open_session(svc: Services, user: User) -> Session:
     with svc.db.write() as conn:
         store.insert_session(
             conn,
-            id_hash=_digest(token),
+            id_hash=digest(token),
             user_id=user.id,
             csrf_token=csrf,
             now=now,
@@ -133,7 +129,7 @@ def session_user(svc: Services, token: str) -> Session | None:
     if not token or len(token) > 100:
         return None
     with svc.db.read() as conn:
-        found = store.get_session(conn, _digest(token), svc.clock())
+        found = store.get_session(conn, digest(token), svc.clock())
     if found is None:
         return None
     user, csrf = found
@@ -142,7 +138,7 @@ def session_user(svc: Services, token: str) -> Session | None:
 
 def log_out(svc: Services, token: str) -> None:
     with svc.db.write() as conn:
-        store.delete_session(conn, _digest(token))
+        store.delete_session(conn, digest(token))
 
 
 def change_password(svc: Services, user: User, current: str, new: str) -> Session:
@@ -159,25 +155,22 @@ def change_password(svc: Services, user: User, current: str, new: str) -> Sessio
 
 
 def create_token(svc: Services, email: str, name: str = "") -> str:
-    """A new bearer token for the account; only its hash is kept, so it is shown once."""
+    """A new token of the account's own reach, made by its owner; see ``tokens.create``."""
     clean = clean_email(email)
-    label = clean_line(name, "name", max_length=200) or "token"
-    token = "lf_" + secrets.token_urlsafe(32)
-    with svc.db.write() as conn:
+    with svc.db.read() as conn:
         found = store.get_with_hash(conn, clean)
-        if found is None:
-            raise NotFound(f"there is no account for {clean}")
-        store.insert_token(
-            conn, token_hash=_digest(token), user_id=found[0].id, name=label, now=svc.clock()
-        )
-    return token
+    if found is None:
+        raise NotFound(f"there is no account for {clean}")
+    return tokens.create(svc, found[0], clean, name=name).secret
 
 
 def token_user(svc: Services, token: str) -> User | None:
-    if not token or len(token) > 100:
-        return None
-    with svc.db.read() as conn:
-        return store.user_for_token(conn, _digest(token), svc.clock())
+    return tokens.user_of(svc, token)
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of a password that passed :func:`check_password`."""
+    return _hasher.hash(check_password(password))
 
 
 def _verify(password_hash: str, password: str) -> bool:

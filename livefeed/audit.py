@@ -62,3 +62,9 @@ def entries(
         return store.recent(
             conn, limit=limit, before_id=before, feed_id=feed_id, action=action or None
         )
+
+
+def actions(svc: Services, actor: User | None) -> list[str]:
+    require_admin(actor)
+    with svc.db.read() as conn:
+        return store.actions(conn)

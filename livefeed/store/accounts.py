@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
-from livefeed.domain.access import FeedRole, TokenScope
 from livefeed.domain.users import Role, User
-from livefeed.store.schema import api_tokens, sessions, users
+from livefeed.store.schema import sessions, users
 
 
 def _user(row: RowMapping) -> User:
@@ -65,6 +63,31 @@ def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> Non
     conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
 
 
+def all_users(conn: Connection) -> list[User]:
+    """Enabled accounts first, then by address."""
+    rows = conn.execute(select(users).order_by(users.c.disabled, users.c.email)).mappings()
+    return [_user(row) for row in rows]
+
+
+def enabled_admin_ids(conn: Connection) -> set[int]:
+    """Locked until the transaction ends on PostgreSQL, so two admins stepping down (or
+    disabling each other) at once cannot leave the site with none; SQLite writes one at a time."""
+    query = (
+        select(users.c.id)
+        .where(users.c.role == Role.ADMIN.value, users.c.disabled.is_(False))
+        .with_for_update()
+    )
+    return set(conn.execute(query).scalars())
+
+
+def set_disabled(conn: Connection, user_id: int, disabled: bool) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(disabled=disabled))
+
+
+def set_role(conn: Connection, user_id: int, role: Role) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(role=role.value))
+
+
 def count_admins(conn: Connection) -> int:
     query = select(func.count()).select_from(users).where(users.c.role == Role.ADMIN.value)
     return int(conn.execute(query).scalar_one())
@@ -114,42 +137,3 @@ def delete_session(conn: Connection, id_hash: str) -> None:
 
 def delete_sessions_of(conn: Connection, user_id: int) -> None:
     conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
-
-
-def insert_token(
-    conn: Connection, *, token_hash: str, user_id: int, name: str, now: datetime
-) -> int:
-    token_id: int = conn.execute(
-        insert(api_tokens)
-        .values(token_hash=token_hash, user_id=user_id, name=name, created_at=now)
-        .returning(api_tokens.c.id)
-    ).scalar_one()
-    return token_id
-
-
-def user_for_token(conn: Connection, token_hash: str, now: datetime) -> User | None:
-    """The token's user, carrying the token's scope, unless it is revoked, expired or disabled."""
-    row = (
-        conn.execute(
-            select(users, api_tokens.c.feed_ids, api_tokens.c.role.label("token_role"))
-            .join(api_tokens, api_tokens.c.user_id == users.c.id)
-            .where(
-                api_tokens.c.token_hash == token_hash,
-                api_tokens.c.revoked_at.is_(None),
-                or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > now),
-                users.c.disabled.is_(False),
-            )
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        return None
-    feed_ids = row["feed_ids"]
-    scope = TokenScope(
-        feed_ids=frozenset(int(i) for i in feed_ids.split(",") if i)
-        if feed_ids is not None
-        else None,
-        role=FeedRole(row["token_role"]) if row["token_role"] else None,
-    )
-    return replace(_user(row), scope=None if scope.unrestricted else scope)

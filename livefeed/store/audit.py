@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, distinct, insert, select
 
 from livefeed.store.schema import audit_log
 
@@ -79,3 +79,9 @@ def recent(
         )
         for row in conn.execute(query).mappings()
     ]
+
+
+def actions(conn: Connection) -> list[str]:
+    """Every kind of line written so far, for the log's filter."""
+    query = select(distinct(audit_log.c.action)).order_by(audit_log.c.action)
+    return list(conn.execute(query).scalars())

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, case, delete, func, insert, select, update
 
 from livefeed.domain.access import FeedRole, Membership
-from livefeed.store.schema import feed_members, users
+from livefeed.store.schema import feed_members, feeds, users
+
+
+# Editors first, then contributors, then moderators.
+_RANK = case({role.value: rank for rank, role in enumerate(FeedRole)}, value=feed_members.c.role)
 
 
 def _membership(row: RowMapping) -> Membership:
@@ -35,7 +39,7 @@ def team(conn: Connection, feed_id: int) -> list[Membership]:
         select(feed_members, users.c.email, users.c.display_name)
         .join(users, users.c.id == feed_members.c.user_id)
         .where(feed_members.c.feed_id == feed_id)
-        .order_by(feed_members.c.role, users.c.display_name, users.c.id)
+        .order_by(_RANK, users.c.display_name, users.c.id)
     ).mappings()
     return [_membership(row) for row in rows]
 
@@ -46,6 +50,19 @@ def roles_of_user(conn: Connection, user_id: int) -> dict[int, FeedRole]:
         select(feed_members.c.feed_id, feed_members.c.role).where(feed_members.c.user_id == user_id)
     )
     return {feed_id: FeedRole(role) for feed_id, role in rows}
+
+
+def teams_by_user(conn: Connection) -> dict[int, list[tuple[str, FeedRole]]]:
+    """For the list of users: each one's feeds (by slug) and role on each."""
+    rows = conn.execute(
+        select(feed_members.c.user_id, feeds.c.slug, feed_members.c.role)
+        .join(feeds, feeds.c.id == feed_members.c.feed_id)
+        .order_by(feeds.c.slug)
+    )
+    found: dict[int, list[tuple[str, FeedRole]]] = {}
+    for user_id, slug, role in rows:
+        found.setdefault(user_id, []).append((slug, FeedRole(role)))
+    return found
 
 
 def holds_anywhere(conn: Connection, user_id: int, roles: frozenset[FeedRole]) -> bool:

@@ -91,6 +91,8 @@ api_tokens = Table(
     Column("feed_ids", Text, nullable=True),
     # … and the most it may do there, or NULL for whatever its account may.
     Column("role", String(20), nullable=True),
+    # Written at most every few minutes, so a busy script does not write on every request.
+    Column("last_used_at", UTCDateTime, nullable=True),
 )
 
 # Invitations: a one-time link, kept as a hash, that lets its bearer make an account and join.
@@ -102,6 +104,8 @@ invitations = Table(
     Column("email", String(254), nullable=False),
     Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=True),
     Column("feed_role", String(20), nullable=True),
+    # "admin" when an admin invited another admin; NULL for a plain member.
+    Column("site_role", String(20), nullable=True),
     Column("invited_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from livefeed import accounts
+from livefeed import accounts, tokens
 from livefeed.accounts import Session
 from livefeed.domain.errors import Forbidden, Unauthorized
 from livefeed.domain.users import User
@@ -124,9 +124,8 @@ async def bearer_user(request: Request) -> User:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
-    user = await run_in_threadpool(accounts.token_user, services(request), token.strip())
-    if user is None:
-        raise Unauthorized("that API token is unknown or has been revoked")
+    # Unauthorized, saying whether the token is unknown, expired, revoked or its account off.
+    user: User = await run_in_threadpool(tokens.authenticate, services(request), token.strip())
     return user
 
 

@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("feed_id", sa.Integer(), nullable=True),
         sa.Column("feed_role", sa.String(length=20), nullable=True),
+        sa.Column("site_role", sa.String(length=20), nullable=True),
         sa.Column("invited_by", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
@@ -96,6 +97,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("feed_ids", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("role", sa.String(length=20), nullable=True))
+        batch_op.add_column(
+            sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True)
+        )
 
     op.execute(
         "INSERT INTO feed_members (feed_id, user_id, role, added_at) "
@@ -117,6 +121,7 @@ def downgrade() -> None:
         )
     op.execute("UPDATE users SET role = 'contributor' WHERE role = 'member'")
     with op.batch_alter_table("api_tokens") as batch_op:
+        batch_op.drop_column("last_used_at")
         batch_op.drop_column("role")
         batch_op.drop_column("feed_ids")
         batch_op.drop_column("expires_at")
