@@ -86,8 +86,24 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
                 "caption": post.image.caption,
                 "credit": post.image.credit,
                 "alt": post.image.alt,
+                # Set for a picture uploaded here: its size and every rendition's address.
+                "width": post.image.width or None,
+                "height": post.image.height or None,
+                "renditions": [
+                    {"width": r.width, "height": r.height, "url": r.url}
+                    for r in post.image.renditions
+                ],
             }
             if post.image
+            else None
+        ),
+        "video": (
+            {
+                "url": post.video.url,
+                "kind": post.video.kind.value,
+                "embed_url": post.video.embed_url,
+            }
+            if post.video
             else None
         ),
         "read_more": (

@@ -11,6 +11,7 @@ from livefeed.markup import Markup
 from livefeed.ratelimit.limiter import RateLimiter, limiter_for
 from livefeed.resources import Urls
 from livefeed.settings import Settings
+from livefeed.storage import LocalStorage, Storage
 from livefeed.store.database import Database
 
 
@@ -24,6 +25,8 @@ class Services:
     db: Database
     markup: Markup
     urls: Urls
+    # Uploaded pictures and videos (see media.py).
+    storage: Storage
     limits: RateLimiter
     clock: Callable[[], datetime] = field(default=utc_now)
     listeners: list[Callable[[int], None]] = field(default_factory=list)
@@ -37,6 +40,7 @@ class Services:
             db=Database(settings.database_url),
             markup=Markup(settings.public_url),
             urls=Urls(settings.public_url, settings.short_url),
+            storage=LocalStorage(settings.media_path, f"{settings.public_url}/media"),
             limits=limiter_for(settings, clock),
             clock=clock,
         )

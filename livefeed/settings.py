@@ -96,6 +96,19 @@ def _not_a_network(item: str) -> str:
     return f"{item!r} has bits set after its prefix length: did you mean {block}?"
 
 
+_BYTE_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+
+
+def _byte_size(value: str) -> int:
+    """A size in bytes: ``20MB``, ``512KB``, ``1GB`` (powers of 1024) or a plain number."""
+    text = value.strip().upper().replace(" ", "")
+    number = text.rstrip("KMGB")
+    unit = text[len(number) :]
+    if not number.isdigit() or unit not in _BYTE_UNITS or int(number) < 1:
+        raise ValueError(f"must be a size such as 20MB, 512KB or 1048576, not {value!r}")
+    return int(number) * _BYTE_UNITS[unit]
+
+
 def _bool(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -163,6 +176,25 @@ SETTINGS: tuple[Setting, ...] = (
         "empty means the public URL. It must send `/s/…` on to this app.",
     ),
     Setting(
+        "media_dir",
+        "",
+        str,
+        "Folder for uploaded pictures and videos; empty means `media` beside the SQLite "
+        "database, or in the working directory with PostgreSQL.",
+    ),
+    Setting(
+        "media_max_bytes",
+        "20MB",
+        _byte_size,
+        "Largest picture upload (`KB`, `MB`, `GB` or bytes); refused as soon as it is passed.",
+    ),
+    Setting(
+        "media_max_video_bytes",
+        "200MB",
+        _byte_size,
+        "Largest video upload (MP4 or WebM), in the same units.",
+    ),
+    Setting(
         "trusted_proxies",
         "",
         _networks,
@@ -185,7 +217,22 @@ class Settings:
     login_attempts: int
     seed_demo: bool
     short_url: str | None = None
+    media_dir: str = ""
+    media_max_bytes: int = 20 * 1024 * 1024
+    media_max_video_bytes: int = 200 * 1024 * 1024
     trusted_proxies: tuple[Network, ...] = ()
+
+    @property
+    def media_path(self) -> Path:
+        """Where uploads are kept: the setting, else ``media`` beside an SQLite database file,
+        else ``media`` in the working directory."""
+        if self.media_dir:
+            return Path(self.media_dir)
+        if self.database_url.startswith("sqlite:///"):
+            database = self.database_url.removeprefix("sqlite:///").split("?", 1)[0]
+            if database and database != ":memory:":
+                return Path(database).parent / "media"
+        return Path("media")
 
     @property
     def secure_cookies(self) -> bool:

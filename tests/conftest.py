@@ -108,12 +108,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings.from_env(
         {
             "LIVEFEED_DATABASE_URL": database_url,
             "LIVEFEED_PUBLIC_URL": "http://livefeed.test",
             "LIVEFEED_SEED_DEMO": "false",
+            # Uploads stay in the test's own folder, with PostgreSQL too.
+            "LIVEFEED_MEDIA_DIR": str(tmp_path / "media"),
         },
         env_file=None,
     )

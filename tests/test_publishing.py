@@ -264,6 +264,7 @@ def test_publish_a_post(svc: Services, editor: User, clock: Clock) -> None:
         "body_html": "<p>Delegates are <strong>back</strong>.</p>\n",
         "quote": {"text": "We are close.", "attribution": "The chair"},
         "image": None,
+        "video": None,
         "read_more": None,
         "tags": ["talks"],
         "key_event": True,

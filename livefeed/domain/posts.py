@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from livefeed.domain.errors import Checks, Conflict
+from livefeed.domain.media import Rendition, Video, parse_video
 from livefeed.domain.text import clean_flag, clean_line, clean_tags, clean_text, clean_web_url
 
 HEADLINE_LENGTH = 200
@@ -43,6 +44,10 @@ class Image:
     caption: str
     credit: str
     alt: str
+    # For a picture uploaded here: its size and renditions, found when the post is written.
+    width: int = 0
+    height: int = 0
+    renditions: tuple[Rendition, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class PostInput:
     tags: tuple[str, ...]
     key_event: bool
     pinned: bool
+    video: Video | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,7 @@ class Post:
     # Its short URL's code (see domain/shortcodes.py); "" only for a post made by an older
     # release while this one was being rolled out.
     short_code: str = ""
+    video: Video | None = None
     # Public corrections, oldest first, and the retraction, if any (see domain/revisions.py).
     corrections: tuple[Correction, ...] = ()
     retraction: Retraction | None = None
@@ -140,6 +147,7 @@ class Post:
             "read_more.title": card.title,
             "read_more.summary": card.summary,
             "read_more.image_url": card.image_url,
+            "video.url": self.video.url if self.video else "",
             "tags": list(self.tags),
             "key_event": self.key_event,
             "pinned": self.pinned,
@@ -197,11 +205,14 @@ def parse_post_input(fields: Mapping[str, object]) -> PostInput:
         checks.fail("read_more.title", "a Read more card needs the article's title")
     card = ReadMore(card_url, card_title, card_summary, card_image) if card_url else None
 
+    video_url = url("video.url")
+    video = checks.run(lambda: parse_video(video_url), None) if video_url else None
+
     tags: tuple[str, ...] = checks.run(lambda: clean_tags(fields.get("tags")), ())
     key_event = checks.run(lambda: clean_flag(fields.get("key_event"), "key_event"), False)
     pinned = checks.run(lambda: clean_flag(fields.get("pinned"), "pinned"), False)
     checks.done()
-    return PostInput(headline, body, quote, image, card, tags, key_event, pinned)
+    return PostInput(headline, body, quote, image, card, tags, key_event, pinned, video=video)
 
 
 def check_editable(post: Post, seen_version: int | None) -> None:

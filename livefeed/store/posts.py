@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from livefeed.domain.cursors import Cursor
+from livefeed.domain.media import Rendition, video_of
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
 from livefeed.store import revisions, shorturls
 from livefeed.store.schema import feeds, post_tags, posts, short_codes, users
@@ -28,7 +29,15 @@ from livefeed.store.schema import feeds, post_tags, posts, short_codes, users
 def _post(row: RowMapping) -> Post:
     quote = Quote(row["quote_text"], row["quote_attribution"]) if row["quote_text"] else None
     image = (
-        Image(row["image_url"], row["image_caption"], row["image_credit"], row["image_alt"])
+        Image(
+            row["image_url"],
+            row["image_caption"],
+            row["image_credit"],
+            row["image_alt"],
+            row["image_width"] or 0,
+            row["image_height"] or 0,
+            _renditions(row["image_renditions"]),
+        )
         if row["image_url"]
         else None
     )
@@ -63,9 +72,17 @@ def _post(row: RowMapping) -> Post:
         version=row["version"],
         seq=row["seq"],
         short_code=row["short_code"] or "",
+        video=video_of(row["video_url"]) if row["video_url"] else None,
         corrections=revisions.corrections_of(row["corrections"]),
         retraction=revisions.retraction_of(row["retracted_at"], row["retraction_reason"]),
     )
+
+
+def _renditions(stored: str | None) -> tuple[Rendition, ...]:
+    """An uploaded picture's renditions, as written with the post (see ``_content``)."""
+    if not stored:
+        return ()
+    return tuple(Rendition(r["width"], r["height"], r["url"]) for r in json.loads(stored))
 
 
 def _select() -> Select[tuple[object, ...]]:
@@ -94,6 +111,14 @@ def _content(data: PostInput, body_html: str) -> dict[str, object]:
         "image_caption": image.caption,
         "image_credit": image.credit,
         "image_alt": image.alt,
+        "image_width": image.width or None,
+        "image_height": image.height or None,
+        "image_renditions": (
+            json.dumps([{"width": r.width, "height": r.height, "url": r.url} for r in renditions])
+            if (renditions := image.renditions)
+            else None
+        ),
+        "video_url": data.video.url if data.video else None,
         "read_more_url": card.url,
         "read_more_title": card.title,
         "read_more_summary": card.summary,

@@ -202,6 +202,13 @@ posts = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
     Column("seq", BigInteger, nullable=False),
+    # An uploaded picture's size and renditions ([{"width", "height", "url"}] as JSON), found
+    # when the post is written so that showing it needs no look-up; NULL for other pictures.
+    Column("image_width", Integer, nullable=True),
+    Column("image_height", Integer, nullable=True),
+    Column("image_renditions", Text, nullable=True),
+    # A YouTube or Vimeo address, or one of our uploaded videos; NULL for none.
+    Column("video_url", String(2000), nullable=True),
     # Public corrections, oldest first, as JSON ([{"at", "note", "headline", "body_html"}], the
     # last two being the wording each replaced), copied from post_revisions so that showing a
     # post needs no other look-up; NULL for none. A retraction: when, and why.
@@ -364,4 +371,23 @@ comment_reports = Table(
     Column("note", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_comment_reports_reporter_id", "reporter_id"),
+)
+
+# Uploaded pictures and videos. The files are named by the SHA-256 of the bytes sent, so the
+# same picture uploaded twice is stored once; each upload still has its row (its own alt text,
+# who sent it, when).
+media = Table(
+    "media",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hash", String(64), nullable=False, index=True),
+    Column("type", String(40), nullable=False),
+    Column("width", Integer, nullable=True),
+    Column("height", Integer, nullable=True),
+    Column("byte_size", BigInteger, nullable=False),
+    # The renditions' widths, as "480,960,1600"; empty for a video.
+    Column("renditions", String(200), nullable=False),
+    Column("alt", String(500), nullable=False),
+    Column("uploaded_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
 )

@@ -23,6 +23,7 @@ from livefeed.domain.feeds import Feed, FeedStatus, check_transition
 from livefeed.resources import feed_json, post_json
 from livefeed.web.caching import ARCHIVE, cache_control
 from livefeed.web.linkcards import api_link_card
+from livefeed.web.media import api_upload
 from livefeed.web.openapi import spec
 from livefeed.web.page_cache import PageCache
 from livefeed.web.security import bearer_user, services
@@ -35,6 +36,7 @@ _NESTED = {
     "quote": ("text", "attribution"),
     "image": ("url", "caption", "credit", "alt"),
     "read_more": ("url", "title", "summary", "image_url"),
+    "video": ("url",),
 }
 _POST_FIELDS = frozenset({"headline", "body", "tags", "key_event", "pinned", *_NESTED})
 
@@ -261,4 +263,5 @@ routes = [
     Route("/v1/feeds/{slug}/posts/{post_id}", update_post, methods=["PATCH"]),
     Route("/v1/feeds/{slug}/posts/{post_id}", delete_post, methods=["DELETE"]),
     Route("/v1/link-cards", api_link_card, methods=["POST"]),
+    Route("/v1/media", api_upload, methods=["POST"]),
 ]

@@ -24,6 +24,7 @@ POST_FIELDS = (
     "read_more.title",
     "read_more.summary",
     "read_more.image_url",
+    "video.url",
     "tags",
 )
 POST_FLAGS = ("key_event", "pinned")

@@ -37,6 +37,11 @@ def make_templates(svc: Services) -> Jinja2Templates:
     # says otherwise; every action checks again when it is taken.
     env.globals["rights"] = frozenset()
     env.globals["site_name"] = "Livefeed"
+    # The compose form's script refuses a file over these before sending it (media.py).
+    env.globals["upload_limits"] = {
+        "image": svc.settings.media_max_bytes,
+        "video": svc.settings.media_max_video_bytes,
+    }
     env.globals["query"] = lambda **params: (
         "?" + urlencode({k: v for k, v in params.items() if v is not None})
     )

@@ -189,6 +189,7 @@ PART_SCRIPTS = (
     '<script src="/static/listen.js" defer></script>',
     '<script src="/static/embed-snippet.js" defer></script>',
     '<script src="/static/linkcard.js" defer></script>',  # the compose form's card filler
+    '<script src="/static/upload.js" defer></script>',  # the compose form's uploads
 )
 
 _DATA_BLOCK = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')

@@ -162,8 +162,10 @@ def test_every_operation_is_fully_described(document: Schema) -> None:
         assert all(p["required"] for p in declared if p["in"] == "path"), where
         assert all("schema" in p for p in declared), where
         if method in ("post", "patch"):
-            body = operation["requestBody"]["content"]["application/json"]["schema"]
-            assert resolve(document, body)["type"] == "object", where
+            content = operation["requestBody"]["content"]
+            # JSON, but for uploads (multipart/form-data).
+            (media,) = set(content) & {"application/json", "multipart/form-data"}
+            assert resolve(document, content[media]["schema"])["type"] == "object", where
     assert len(ids) == len(set(ids)), "operationIds must be unique"
 
 
@@ -288,6 +290,7 @@ def test_a_request_shaped_by_the_document_is_accepted(
             "summary": "S",
             "image_url": "https://i.example.org/b.jpg",
         },
+        "video": {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"},
         "tags": "weather, coast",
         "key_event": True,
         "pinned": False,

@@ -1,0 +1,110 @@
+"""Files for upload tests, made here: real pictures from Pillow, and crafted ones that lie.
+
+Pictures are noisy rather than flat, so that a re-encoding that dropped or garbled pixels
+would not go unnoticed, and each can carry EXIF (an orientation, a GPS position) and a
+colour profile.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+from PIL import ExifTags, Image, ImageCms
+
+GPS = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}  # Paris
+PAGE = b"<html><body><script>alert(document.cookie)</script></body></html>"
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<script>alert(1)</script></svg>"
+)
+
+
+def picture(width: int, height: int, mode: str = "RGB") -> Image.Image:
+    """Noise over a gradient: left half reddish, right half bluish (to tell mirrored pictures)."""
+    noise = Image.effect_noise((width, height), 40).convert("L")
+    red = Image.new("L", (width, height), 0)
+    red.paste(220, (0, 0, width // 2, height))
+    blue = Image.new("L", (width, height), 0)
+    blue.paste(220, (width // 2, 0, width, height))
+    image = Image.merge("RGB", (red, noise, blue))
+    if mode == "RGBA":  # see-through towards the bottom
+        image.putalpha(Image.linear_gradient("L").rotate(180).resize((width, height)))
+        return image
+    return image.convert(mode) if mode != "RGB" else image
+
+
+def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def jpeg(
+    width: int = 1200,
+    height: int = 800,
+    *,
+    gps: bool = False,
+    orientation: int | None = None,
+    profile: bool = False,
+) -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Camera Maker"
+    if orientation is not None:
+        exif[ExifTags.Base.Orientation] = orientation
+    if gps:
+        exif.get_ifd(ExifTags.IFD.GPSInfo).update(GPS)
+    options: dict[str, object] = {"exif": exif, "quality": 90}
+    if profile:
+        srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+        options["icc_profile"] = srgb.tobytes()
+    return encode(picture(width, height), "JPEG", **options)
+
+
+def png(width: int = 800, height: int = 600, mode: str = "RGB") -> bytes:
+    return encode(picture(width, height, mode), "PNG")
+
+
+def gif(width: int = 300, height: int = 200, frames: int = 1) -> bytes:
+    shots = [picture(width, height).rotate(30 * i).convert("P") for i in range(frames)]
+    return encode(shots[0], "GIF", save_all=frames > 1, append_images=shots[1:], loop=0)
+
+
+def webp(width: int = 1000, height: int = 500) -> bytes:
+    return encode(picture(width, height, "RGBA"), "WEBP", quality=80)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A small, well-formed PNG whose header claims ``width`` × ``height``: its few bytes of
+    pixels would decode to gigabytes."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" * 1024)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", pixels)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def mp4(size: int = 4096) -> bytes:
+    """An MP4's ftyp box, then padding: enough for its container signature."""
+    ftyp = struct.pack(">I4s4sI4s4s", 24, b"ftyp", b"isom", 512, b"isom", b"mp41")
+    return ftyp + struct.pack(">I4s", size - 24, b"mdat") + bytes(size - 32)
+
+
+def webm(size: int = 4096) -> bytes:
+    """A WebM's EBML header (DocType "webm"), then padding."""
+    header = bytes.fromhex("1a45dfa39f4286810142f7810142f2810442f381084282847765626d42878104428581")
+    return header + b"\x02" + bytes(size - len(header) - 1)
+
+
+def stored_files(root: Path) -> set[str]:
+    """The names in the media folder, our own temporary files included."""
+    return {path.name for path in root.iterdir()} if root.exists() else set()
