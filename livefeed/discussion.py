@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from livefeed.bans import check_not_banned
 from livefeed.comment_resources import comment_json, taken_down_json
 from livefeed.domain.access import Right
 from livefeed.domain.comments import (
@@ -46,6 +47,7 @@ from livefeed.store import comments as comment_store
 from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
 from livefeed.store import webhooks as webhook_store
+from livefeed.word_list import current as blocked_words
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -153,6 +155,8 @@ def post_comment(
     assert data is not None
     with svc.db.read() as conn:
         check_can_comment(_feed(conn, slug).discussion, signed_in=not guest)
+        # A banned reader is told so, and until when, before anything is counted.
+        check_not_banned(conn, actor, _feed(conn, slug).id, svc.clock())
     svc.limits.hit("comment", account=actor.id if actor else None, address=address)
     now = svc.clock()
     with svc.db.write() as conn:
@@ -160,6 +164,7 @@ def post_comment(
         check_can_comment(feed.discussion, signed_in=not guest)
         if actor is not None and actor.disabled:
             raise Forbidden("this account has been disabled")
+        check_not_banned(conn, actor, feed.id, now)
         if data.parent_id is not None:
             parent = comment_store.get_comment(conn, data.parent_id)
             check_reply(parent, feed.id, data.parent_id)
@@ -170,7 +175,7 @@ def post_comment(
             if actor is not None
             else []
         )
-        held = hold_reasons(HoldContext(data.body, recent, now))
+        held = hold_reasons(HoldContext(data.body, recent, now, blocked_words(conn)))
         state, reason = initial_state(feed.moderation, guest=guest, held=held)
         comment_id = comment_store.insert_comment(
             conn, feed_id=feed.id, parent_id=data.parent_id,
@@ -199,12 +204,14 @@ def report_comment(
         raise Forbidden("sign in to report a comment")
     reason, note = parse_report(fields.get("reason"), fields.get("note"))
     with svc.db.read() as conn:
-        _reportable(conn, actor, comment_id)
+        reported = _reportable(conn, actor, comment_id)
+        check_not_banned(conn, actor, reported.feed_id, svc.clock())
     svc.limits.hit("report", account=actor.id, address=address)
     now = svc.clock()
     try:
         with svc.db.write() as conn:
             comment = _reportable(conn, actor, comment_id)
+            check_not_banned(conn, actor, comment.feed_id, now)
             comment_store.lock_feed(conn, comment.feed_id)
             count = comment_store.add_report(
                 conn, comment.id, reporter_id=actor.id, reason=reason.value, note=note, now=now

@@ -391,3 +391,45 @@ media = Table(
     Column("uploaded_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+# Readers barred from one feed's discussion, or from every feed's (``feed_id`` NULL), until
+# ``expires_at`` or for good (NULL). Lifting a ban keeps its row, as the record of what was done.
+bans = Table(
+    "bans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=True),
+    Column("reason", String(500), nullable=False),
+    Column("banned_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("lifted_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("lifted_at", UTCDateTime, nullable=True),
+    # Whether a reader is banned, asked before each of their comments and reports.
+    Index("ix_bans_user_feed", "user_id", "feed_id"),
+    # A feed's bans in force, for its moderators' list.
+    Index("ix_bans_feed_lifted", "feed_id", "lifted_at"),
+)
+
+# The site's blocked words: a comment holding one waits for a moderator. Kept in the form the
+# matching compares (NFKC, case folded), so "Word" and "word" are one entry.
+blocked_words = Table(
+    "blocked_words",
+    metadata,
+    Column("word", String(100), primary_key=True),
+    Column("added_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+
+# A reader's comment an editor turned into a quote post; one post per comment at most. The row
+# is written first, as a claim the database settles between two editors, and names its post
+# once that is published (``post_id`` NULL until then).
+comment_features = Table(
+    "comment_features",
+    metadata,
+    Column("comment_id", ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
+    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("featured_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("featured_at", UTCDateTime, nullable=False),
+)
