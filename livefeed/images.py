@@ -1,8 +1,8 @@
 """Decoding an uploaded picture for real and re-encoding its renditions, with Pillow.
 
-Only files that passed ``domain.media.inspect_image`` come here: their kind, declared size and
-end are known. Pillow must then agree on the format (it is told which single decoder it may
-use) and decode the pixels; anything it cannot decode is refused, however the file is named.
+Only files that passed ``domain.containers.inspect_image`` come here: their kind, declared
+size and end are known. Pillow must then agree on the format (it is told which single decoder
+it may use) and decode the pixels; anything it cannot decode is refused, however it is named.
 
 Every rendition is encoded afresh from the pixels alone, so nothing of the upload rides along:
 not its EXIF (camera, GPS position), comments, text chunks or colour profile (the pixels are
@@ -25,11 +25,11 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from livefeed.domain.containers import ImageInfo
 from livefeed.domain.errors import Invalid
 from livefeed.domain.media import (
     FILE,
     MAX_PIXELS,
-    ImageInfo,
     MediaFormat,
     check_pixels,
     rendition_widths,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import IO
 
 from livefeed import audit, images
+from livefeed.domain.containers import inspect_image, sniff
 from livefeed.domain.errors import Checks, Invalid
 from livefeed.domain.media import (
     FILE,
@@ -27,11 +28,9 @@ from livefeed.domain.media import (
     VideoKind,
     check_alt,
     check_file_name,
-    inspect_image,
     media_in_url,
     media_name,
     size_limit,
-    sniff,
     too_large,
 )
 from livefeed.domain.posts import Image, PostInput

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from livefeed.domain.containers import inspect_image, sniff
 from livefeed.domain.errors import Invalid
 from livefeed.domain.media import (
     MAX_PIXELS,
@@ -12,7 +13,6 @@ from livefeed.domain.media import (
     VideoKind,
     check_alt,
     check_file_name,
-    inspect_image,
     media_in_url,
     media_name,
     parse_media_name,
@@ -20,7 +20,6 @@ from livefeed.domain.media import (
     rendition_widths,
     scaled_height,
     size_limit,
-    sniff,
     too_large,
 )
 from tests import media_files as files

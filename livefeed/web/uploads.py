@@ -19,8 +19,9 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from livefeed.domain.containers import sniff
 from livefeed.domain.errors import Invalid
-from livefeed.domain.media import FILE, SNIFF_BYTES, sniff, too_large
+from livefeed.domain.media import FILE, SNIFF_BYTES, too_large
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks

@@ -572,7 +572,7 @@ def test_the_api_takes_and_gives_a_post_video(
     )
     cleared = client.patch(
         f"/api/v1/feeds/summit/posts/{created.json()['id']}",
-        json={"video": None},
+        json={"video": None, "version": created.json()["version"]},
         headers=bearer(token),
     )
 
