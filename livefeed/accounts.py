@@ -154,6 +154,20 @@ def change_password(svc: Services, user: User, current: str, new: str) -> Sessio
     return open_session(svc, user)
 
 
+def confirm_password(svc: Services, user: User, password: str, *, field: str = "password") -> None:
+    """Refuse with :class:`Invalid` on ``field`` unless ``password`` is the account's own.
+
+    Guesses count against the account like failed logins, so a session left open on a shared
+    computer cannot be used to try passwords without limit.
+    """
+    svc.limits.check("login", account=user.email)
+    with svc.db.read() as conn:
+        found = store.get_with_hash(conn, user.email)
+    if found is None or not _verify(found[1], password):
+        svc.limits.record("login", account=user.email)
+        raise Invalid.field(field, "that is not your password")
+
+
 def create_token(svc: Services, email: str, name: str = "") -> str:
     """A new token of the account's own reach, made by its owner; see ``tokens.create``."""
     clean = clean_email(email)

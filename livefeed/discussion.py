@@ -40,9 +40,11 @@ from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid, NotFoun
 from livefeed.domain.events import EventType
 from livefeed.domain.feeds import Feed
 from livefeed.domain.holding import LOOK_BACK, LOOK_BACK_COUNT, HoldContext, hold_reasons
+from livefeed.domain.readers import STANDARDS_FIELD
 from livefeed.domain.users import User
 from livefeed.permissions import rights
 from livefeed.services import Services
+from livefeed.standards import check_standards
 from livefeed.store import comments as comment_store
 from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
@@ -153,15 +155,19 @@ def post_comment(
     name = checks.run(lambda: clean_guest_name(fields.get("name")), None) if guest else None
     checks.done()
     assert data is not None
+    accepting = fields.get(STANDARDS_FIELD)
     with svc.db.read() as conn:
         check_can_comment(_feed(conn, slug).discussion, signed_in=not guest)
         # A banned reader is told so, and until when, before anything is counted.
         check_not_banned(conn, actor, _feed(conn, slug).id, svc.clock())
+        check_standards(conn, actor, accepting)
     svc.limits.hit("comment", account=actor.id if actor else None, address=address)
     now = svc.clock()
     with svc.db.write() as conn:
         feed = _feed(conn, slug)
         check_can_comment(feed.discussion, signed_in=not guest)
+        # A reader accepts the community standards once, before (or with) their first comment.
+        check_standards(conn, actor, accepting, now)
         if actor is not None and actor.disabled:
             raise Forbidden("this account has been disabled")
         check_not_banned(conn, actor, feed.id, now)

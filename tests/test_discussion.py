@@ -53,7 +53,9 @@ def configure(svc: Services, editor: User, who: str, moderation: str) -> Feed:
 
 
 def say(svc: Services, who: User | None, body: str, **fields: Any) -> Any:
-    return discussion.post_comment(svc, who, "summit", {"body": body, **fields}, address=ADDRESS)
+    """Comment as ``who``, ticking the community standards box as a first comment's form asks."""
+    fields = {"body": body, "accept_standards": "on", **fields}
+    return discussion.post_comment(svc, who, "summit", fields, address=ADDRESS)
 
 
 def counts(svc: Services) -> dict[str, int]:

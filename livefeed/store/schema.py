@@ -64,6 +64,8 @@ users = Table(
     Column("role", String(20), nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # When the reader accepted the community standards (needed once, before a first comment).
+    Column("standards_accepted_at", UTCDateTime, nullable=True),
 )
 
 sessions = Table(
@@ -153,6 +155,8 @@ feeds = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # The feed's own community standards (Markdown); NULL means the site's.
+    Column("community_standards", Text, nullable=True),
 )
 
 # Each feed's team: who is its editor, contributor or moderator.
@@ -432,4 +436,15 @@ comment_features = Table(
     Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), nullable=True, index=True),
     Column("featured_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     Column("featured_at", UTCDateTime, nullable=False),
+)
+
+# Texts the site's administrators write, by name ("community_standards"): Markdown, rendered
+# when shown. A name without a row shows the default shipped with the code.
+site_texts = Table(
+    "site_texts",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
 )

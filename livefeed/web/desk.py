@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from livefeed import accounts, permissions, publishing, reading
+from livefeed import accounts, permissions, publishing, reading, standards
 from livefeed.domain.access import Right
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.feeds import FeedStatus
@@ -96,11 +96,12 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    await _form(request)
+    form = await _form(request)
     token = request.cookies.get(security.SESSION_COOKIE)
     if token:
         await run_in_threadpool(accounts.log_out, services(request), token)
-    response = _see_other("/")
+    # Back to the page the reader logged out from (the header's form says which).
+    response = _see_other(security.safe_next(str(form.get("next", "")), "/"))
     security.clear_session_cookie(response)
     return response
 
@@ -145,7 +146,12 @@ async def edit_feed_page(request: Request, user: User) -> Response:
     feed = await run_in_threadpool(reading.get_feed, services(request), request.path_params["slug"])
     values: dict[str, Any] = feed.as_input()
     values["tags"] = ", ".join(feed.tags)
-    return await render(request, "feed_form.html", {"values": values, "errors": {}, "feed": feed})
+    # The form's community standards section, for those who may set them.
+    own = await run_in_threadpool(standards.feed_standards_for_form, services(request), user, feed)
+    context = {"values": values, "errors": {}, "feed": feed}
+    if own is not None:
+        context["standards_form"] = {"text": own, "errors": {}}
+    return await render(request, "feed_form.html", context)
 
 
 @signed_in

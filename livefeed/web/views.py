@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from livefeed import readers
 from livefeed.domain.errors import NotFound
 from livefeed.web import security
 
@@ -21,9 +23,13 @@ async def render(
     status: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
+    viewer = await security.viewer(request)
     context = {
-        "viewer": await security.viewer(request),
+        "viewer": viewer,
         "csrf_token": security.FormToken(request, await security.session(request)),
+        # The header offers the desk to those who work there, not to every reader.
+        "works_on_desk": viewer is not None
+        and await run_in_threadpool(readers.works_on_desk, security.services(request), viewer),
         **values,
     }
     response: Response = request.app.state.templates.TemplateResponse(
