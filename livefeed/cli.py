@@ -18,8 +18,19 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from livefeed import __version__, accounts, publishing, webhooks
+from livefeed import (
+    __version__,
+    accounts,
+    audit,
+    invitations,
+    publishing,
+    team,
+    tokens,
+    webhooks,
+)
+from livefeed import users as user_admin
 from livefeed.demo import seed_demo
+from livefeed.domain import times
 from livefeed.domain.errors import Conflict, Invalid, LivefeedError, NotFound
 from livefeed.domain.users import Role, User
 from livefeed.realtime.broker import broker_from_url
@@ -254,10 +265,21 @@ def token() -> None:
 @token.command("create")
 @click.argument("email")
 @click.option("--name", default="", help="What the token is for (default: token).")
-def token_create(email: str, name: str) -> None:
-    """Print a new bearer token for the account (shown once; only its hash is kept)."""
+@click.option("--feed", "feeds", multiple=True, metavar="SLUG", help="Only this feed (repeat).")
+@click.option("--role", default="", help="At most editor, contributor or moderator.")
+@click.option("--expires", default="never", help="A lifetime like 30d, 12h, 2w, 1y [never].")
+def token_create(email: str, name: str, feeds: tuple[str, ...], role: str, expires: str) -> None:
+    """Print a new bearer token for the account (shown once; only its hash is kept).
+
+    The token does at most what the account may, on the feeds given (default: all) and in the
+    role given (default: the account's own). Its number and reach go to standard error.
+    """
     with services() as svc:
-        click.echo(accounts.create_token(svc, email, name))
+        owner = acting_user(svc, email)
+        made = tokens.create(svc, owner, email, name=name, feeds=feeds, role=role, expires=expires)
+    until = times.iso_utc(made.token.expires_at) if made.token.expires_at else "never"
+    click.echo(f"token {made.token.id}: {tokens.describe_scope(made)}; expires {until}", err=True)
+    click.echo(made.secret)
 
 
 acting_admin = click.option(
@@ -430,6 +452,137 @@ def export_static(slug: str, directory: Path, force: bool) -> None:
             where = error.filename or directory
             raise Failure(f"cannot write {where}: {error.strerror or error}") from None
     click.echo(summary(exported, directory))
+
+
+# Access: invitations, accounts, feed teams, tokens and the audit log ------------------------------
+
+acting = click.option(
+    "--as", "as_email", metavar="EMAIL", help="Who is acting (default: first admin)."
+)
+
+
+@user.command("invite")
+@click.argument("email")
+@click.option("--feed", "feed_slug", metavar="SLUG", help="The feed whose team they join.")
+@click.option(
+    "--role", default="", help="Their role there: editor, contributor [default] or moderator."
+)
+@click.option("--admin", "make_admin", is_flag=True, help="Make them an administrator of the site.")
+@acting
+def user_invite(
+    email: str, feed_slug: str | None, role: str, make_admin: bool, as_email: str | None
+) -> None:
+    """Print a one-time link that lets EMAIL make an account (it works once, for 7 days).
+
+    Feed editors invite to their feed; admins invite to any feed, to none, or as admins.
+    """
+    with services() as svc:
+        made = invitations.invite(
+            svc, acting_user(svc, as_email), email, feed_slug=feed_slug,
+            role=role or ("contributor" if feed_slug else None), admin=make_admin,
+        )  # fmt: skip
+    click.echo(made.url)
+
+
+@user.command("disable")
+@click.argument("email")
+@acting
+def user_disable(email: str, as_email: str | None) -> None:
+    """Shut an account out at once: its sessions end and its API tokens are revoked."""
+    with services() as svc:
+        done = user_admin.disable(svc, acting_user(svc, as_email), email)
+    click.echo(f"Disabled {done.email}")
+
+
+@user.command("enable")
+@click.argument("email")
+@acting
+def user_enable(email: str, as_email: str | None) -> None:
+    """Let a disabled account log in again (its old tokens stay revoked)."""
+    with services() as svc:
+        done = user_admin.enable(svc, acting_user(svc, as_email), email)
+    click.echo(f"Enabled {done.email}")
+
+
+@user.command("role")
+@click.argument("email")
+@click.argument("role", metavar="admin|member")
+@acting
+def user_role(email: str, role: str, as_email: str | None) -> None:
+    """Change an account's site role; the site always keeps an enabled admin."""
+    with services() as svc:
+        done = user_admin.set_site_role(svc, acting_user(svc, as_email), email, role)
+    click.echo(f"{done.email} is now {done.role}")
+
+
+@feed.command("member")
+@click.argument("slug")
+@click.argument("email")
+@click.option(
+    "--role", default="", help="Put them on the team as editor, contributor or moderator."
+)
+@click.option("--remove", is_flag=True, help="Take them off the team.")
+@acting
+def feed_member(slug: str, email: str, role: str, remove: bool, as_email: str | None) -> None:
+    """Put an account on a feed's team, change its role there, or (--remove) take it off."""
+    if remove == bool(role):
+        raise Failure("give --role ROLE or --remove")
+    with services() as svc:
+        actor = acting_user(svc, as_email)
+        if remove:
+            team.remove_member(svc, actor, slug, email)
+            click.echo(f"Removed {email.strip().lower()} from the team of {slug}")
+            return
+        member = team.set_member(svc, actor, slug, email, role)
+    click.echo(f"{member.email} is {member.role} of {slug}")
+
+
+@token.command("list")
+@click.argument("email")
+def token_list(email: str) -> None:
+    """The account's tokens, newest first: number, name, reach, dates and state."""
+    with services() as svc:
+        rows = tokens.list_tokens(svc, acting_user(svc, email), email)
+        now = svc.clock()
+    for row in rows:
+        made = row.token
+        when = [
+            f"created {times.iso_utc(made.created_at)}",
+            f"expires {times.iso_utc(made.expires_at) if made.expires_at else 'never'}",
+            f"last used {times.iso_utc(made.last_used_at) if made.last_used_at else 'never'}",
+        ]
+        click.echo(f"{made.id}\t{made.name}\t{tokens.describe_scope(row)}\t"
+                   f"{', '.join(when)}\t{made.state(now)}")  # fmt: skip
+
+
+@token.command("revoke")
+@click.argument("token_id", metavar="ID")
+@acting
+def token_revoke(token_id: str, as_email: str | None) -> None:
+    """Stop a token working at once (its number is in `livefeed token list`)."""
+    with services() as svc:
+        done = tokens.revoke(svc, acting_user(svc, as_email), tokens.parse_token_id(token_id))
+    click.echo(f"Revoked token {done.id} ({done.name})")
+
+
+@cli.command("audit")
+@click.option("--feed", "feed_slug", metavar="SLUG", help="Only lines about this feed.")
+@click.option("--action", default="", help="Only this action, e.g. post.published.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@acting
+def audit_log(feed_slug: str | None, action: str, limit: int, as_email: str | None) -> None:
+    """The audit log, newest first, one line per entry (times in UTC). Admins only."""
+    with services() as svc:
+        lines = audit.entries(
+            svc, acting_user(svc, as_email), feed_slug=feed_slug, action=action, limit=limit
+        )
+    for line in lines:
+        detail = " ".join(f"{k}={v}" for k, v in sorted(line.detail.items()) if v is not None)
+        where = f" [{line.feed_slug or line.feed_id}]" if line.feed_id else ""
+        click.echo(
+            f"#{line.id} {times.iso_utc(line.at)} {line.actor_email or '-'} {line.action}"
+            f"{where} {line.subject}" + (f" {detail}" if detail else "")
+        )
 
 
 def main() -> None:

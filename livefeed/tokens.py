@@ -75,17 +75,20 @@ def create(
         wanted_role = checks.run(lambda: parse_feed_role(role), None)
     lifetime = checks.run(lambda: parse_lifetime(expires if expires is not None else ""), None)
     slugs = tuple(dict.fromkeys(slug.strip() for slug in feeds if slug.strip()))
-    checks.done()
+    if not address:
+        checks.done()
     now = svc.clock()
     with svc.db.write() as conn:
         found = account_store.get_with_hash(conn, address)
         if found is None:
             raise NotFound(f"there is no account for {address}")
         owner = found[0]
-        if actor is None or actor.disabled or (actor.id != owner.id and not actor.is_admin):
+        if actor is None or (actor.id != owner.id and not actor.is_admin):
             raise Forbidden("only the account's owner or an administrator can make its tokens")
         if owner.disabled:
             raise Conflict(f"the account of {address} is disabled", field="email")
+        if actor.disabled:
+            raise Forbidden("a disabled account cannot make tokens")
         feed_ids: set[int] = set()
         teams = members.roles_of_user(conn, owner.id)
         for slug in slugs:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from livefeed import accounts, cli, reading
+from livefeed import accounts, cli, invitations, reading, tokens
 from livefeed.domain.posts import HEADLINE_LENGTH
 from livefeed.domain.users import Role
 from livefeed.services import Services
@@ -348,3 +348,137 @@ def test_webhooks_are_added_and_their_log_read(run: Run, env: dict[str, str]) ->
     missing = run("webhook", "log", "9")
     assert missing.exit_code == 1
     assert "there is no webhook 9" in missing.output
+
+
+# Access: invitations, accounts, teams, tokens, the audit log -------------------------------------
+
+
+def add(run: Run, email: str, *extra: str) -> None:
+    ok(run("user", "add", email, *extra, input=PASSWORD + "\n"))
+
+
+def test_user_invite_prints_a_one_time_link(summit: str, run: Run, svc: Services) -> None:
+    link = ok(run("user", "invite", "nina@newsroom.test", "--feed", summit, "--role", "moderator"))
+    assert link.startswith("http://livefeed.test/invitations/")
+    assert link.count("\n") == 1
+    session = invitations.accept_new(
+        svc, link.strip().rsplit("/", 1)[1], display_name="Nina", password=PASSWORD
+    )
+    assert session.user.email == "nina@newsroom.test"
+
+
+def test_user_invite_by_a_contributor_is_refused(summit: str, run: Run) -> None:
+    add(run, "carl@newsroom.test")
+    ok(run("feed", "member", summit, "carl@newsroom.test", "--role", "contributor"))
+    result = run(
+        "user", "invite", "x@newsroom.test", "--feed", summit, "--as", "carl@newsroom.test"
+    )
+    user_error(result, "only the feed’s editors can change its team")
+
+
+def test_user_invite_names_a_bad_role(summit: str, run: Run) -> None:
+    user_error(run("user", "invite", "x@newsroom.test", "--feed", summit, "--role", "boss"),
+               "role: must be editor, contributor or moderator")  # fmt: skip
+
+
+def test_disable_and_enable_a_user(editor: str, run: Run, svc: Services) -> None:
+    add(run, "carl@newsroom.test")
+    secret = ok(run("token", "create", "carl@newsroom.test")).strip()
+    assert ok(run("user", "disable", "carl@newsroom.test")) == "Disabled carl@newsroom.test\n"
+    assert tokens.user_of(svc, secret) is None
+    assert ok(run("user", "enable", "Carl@newsroom.test")) == "Enabled carl@newsroom.test\n"
+    user_error(run("user", "disable", editor), "you cannot disable your own account")
+    user_error(run("user", "role", editor, "member"), "needs an enabled administrator")
+    assert ok(run("user", "role", "carl@newsroom.test", "admin")) == (
+        "carl@newsroom.test is now admin\n"
+    )
+
+
+def test_only_an_admin_disables(editor: str, run: Run) -> None:
+    add(run, "carl@newsroom.test")
+    result = run("user", "disable", editor, "--as", "carl@newsroom.test")
+    user_error(result, "only an administrator can do this")
+
+
+def test_feed_member_adds_changes_and_removes(summit: str, run: Run, svc: Services) -> None:
+    add(run, "carl@newsroom.test")
+    out = ok(run("feed", "member", summit, "carl@newsroom.test", "--role", "contributor"))
+    assert out == "carl@newsroom.test is contributor of summit\n"
+    ok(run("feed", "member", summit, "carl@newsroom.test", "--role", "editor"))
+    removed = ok(run("feed", "member", summit, "carl@newsroom.test", "--remove"))
+    assert removed == "Removed carl@newsroom.test from the team of summit\n"
+    user_error(run("feed", "member", summit, "carl@newsroom.test"), "--role ROLE or --remove")
+    user_error(run("feed", "member", summit, "nobody@newsroom.test", "--role", "editor"),
+               "invite them first")  # fmt: skip
+
+
+def test_token_create_list_and_revoke(summit: str, editor: str, run: Run, svc: Services) -> None:
+    result = run("token", "create", editor, "--name", "wire", "--feed", summit,
+                 "--role", "contributor", "--expires", "30d")  # fmt: skip
+    secret = ok(result).strip()
+    assert result.stderr.startswith("token 1: summit; as contributor; expires ")
+    user = tokens.authenticate(svc, secret)
+    assert user.scope is not None
+    listed = ok(run("token", "list", editor)).splitlines()
+    assert len(listed) == 1
+    assert listed[0].startswith("1\twire\tsummit; as contributor\tcreated ")
+    assert listed[0].endswith("\tactive")
+    assert ok(run("token", "revoke", "1")) == "Revoked token 1 (wire)\n"
+    assert ok(run("token", "list", editor)).splitlines()[0].endswith("\trevoked")
+    user_error(run("token", "revoke", "1"), "already revoked")
+    user_error(run("token", "revoke", "one"), "id: must be a token's number")
+
+
+def test_token_create_names_every_bad_choice(editor: str, run: Run) -> None:
+    result = run("token", "create", editor, "--feed", "nowhere", "--expires", "soon")
+    message = user_error(result, "expires: ", "feeds: there is no feed called")
+    assert "; " in message
+
+
+def test_audit_prints_one_line_per_entry_newest_first(
+    summit: str, editor: str, run: Run, svc: Services
+) -> None:
+    add(run, "carl@newsroom.test")
+    ok(run("feed", "member", summit, "carl@newsroom.test", "--role", "contributor"))
+    lines = ok(run("audit", "--feed", summit)).splitlines()
+    assert lines[0].startswith("#")
+    assert " anna@newsroom.test member.added [summit] carl@newsroom.test " in lines[0]
+    assert "role=contributor" in lines[0]
+    assert "feed.created [summit]" in lines[-1]
+    assert len(ok(run("audit", "--limit", "1")).splitlines()) == 1
+    user_error(run("audit", "--as", "carl@newsroom.test"), "only an administrator")
+    user_error(run("audit", "--feed", "nowhere"), "there is no feed called")
+
+
+def test_post_keeps_a_draft_or_schedules_it(
+    summit: str, editor: str, run: Run, svc: Services
+) -> None:
+    with svc.db.read() as conn:
+        found = account_store.get_with_hash(conn, editor)
+    assert found is not None
+    anna = found[0]
+    drafted = ok(run("post", summit, "--headline", "Not yet", "--draft", "--as", editor))
+    soon = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)
+    scheduled = ok(
+        run("post", summit, "--headline", "Later", "--at", soon.isoformat(), "--as", editor)
+    )
+
+    [draft] = workflow.list_in_state(svc, anna, summit, PostState.DRAFT, limit=5)[1]
+    [later] = workflow.queue(svc, anna, summit).scheduled
+    assert drafted == f"http://livefeed.test/desk/feeds/summit/posts/{draft.id}\n"
+    assert scheduled == f"http://livefeed.test/desk/feeds/summit/posts/{later.id}\n"
+    assert later.publish_at == soon
+    assert reading.feed_page(svc, summit).posts == []
+
+
+def test_post_refuses_a_time_gone_by(summit: str, editor: str, run: Run, svc: Services) -> None:
+    user_error(
+        run("post", summit, "--headline", "H", "--at", "2020-01-01T18:00+01:00", "--as", editor),
+        "publish_at",
+        "in the future",
+    )
+    user_error(run("post", summit, "--headline", "H", "--at", "6pm", "--as", editor), "publish_at")
+    user_error(
+        run("post", summit, "--headline", "H", "--draft", "--at", "2030-01-01T18:00Z"), "--draft"
+    )
+    assert reading.get_feed(svc, summit).last_seq == 0

@@ -85,7 +85,7 @@ def test_bad_scopes_are_refused_each_named_and_nothing_is_stored(svc: Services, 
         tokens.create(
             svc, anna, anna.email, name="x\ny", role="owner", expires="soon", feeds=["nowhere"]
         )
-    assert set(caught.value.errors) == {"name", "role", "expires"}
+    assert set(caught.value.errors) == {"name", "role", "expires", "feeds"}
     with pytest.raises(Invalid) as caught:
         tokens.create(svc, anna, anna.email, feeds=["nowhere"])
     assert caught.value.errors == {"feeds": "there is no feed called “nowhere”"}

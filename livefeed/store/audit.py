@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, distinct, insert, select
+from sqlalchemy import Connection, insert, select
 
-from livefeed.store.schema import audit_log
+from livefeed.store.schema import audit_log, feeds
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class AuditEntry:
     post_id: int | None
     subject: str
     detail: dict[str, object]
+    # The feed's slug as it is now; None for a line about no feed, or a feed since deleted.
+    feed_slug: str | None = None
 
 
 def record(
@@ -58,7 +60,12 @@ def recent(
     feed_id: int | None = None,
     action: str | None = None,
 ) -> list[AuditEntry]:
-    query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+    query = (
+        select(audit_log, feeds.c.slug.label("feed_slug"))
+        .outerjoin(feeds, feeds.c.id == audit_log.c.feed_id)
+        .order_by(audit_log.c.id.desc())
+        .limit(limit)
+    )
     if before_id is not None:
         query = query.where(audit_log.c.id < before_id)
     if feed_id is not None:
@@ -76,6 +83,7 @@ def recent(
             post_id=row["post_id"],
             subject=row["subject"],
             detail=json.loads(row["detail"]),
+            feed_slug=row["feed_slug"],
         )
         for row in conn.execute(query).mappings()
     ]
@@ -83,5 +91,5 @@ def recent(
 
 def actions(conn: Connection) -> list[str]:
     """Every kind of line written so far, for the log's filter."""
-    query = select(distinct(audit_log.c.action)).order_by(audit_log.c.action)
+    query = select(audit_log.c.action).distinct().order_by(audit_log.c.action)
     return list(conn.execute(query).scalars())

@@ -9,7 +9,6 @@ from sqlalchemy import Connection, RowMapping, case, delete, func, insert, selec
 from livefeed.domain.access import FeedRole, Membership
 from livefeed.store.schema import feed_members, feeds, users
 
-
 # Editors first, then contributors, then moderators.
 _RANK = case({role.value: rank for rank, role in enumerate(FeedRole)}, value=feed_members.c.role)
 

@@ -14,9 +14,11 @@ from starlette.staticfiles import StaticFiles
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web import (
+    admin,
     api,
     desk,
     embed,
+    invitations,
     media,
     pages,
     readers,
@@ -25,6 +27,8 @@ from livefeed.web import (
     standards,
     stream,
     syndication,
+    team,
+    tokens,
     webhook_sender,
 )
 from livefeed.web.errors import EXCEPTION_HANDLERS
@@ -58,6 +62,10 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             *shorturls.routes,
             *pages.routes,
             *desk.routes,
+            *team.routes,
+            *invitations.routes,
+            *tokens.routes,
+            *admin.routes,
             *readers.routes,
             *standards.routes,
             *media.routes,

@@ -18,8 +18,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from livefeed import accounts, permissions, publishing, reading, standards
-from livefeed.domain.access import Right
-from livefeed.domain.errors import Conflict, Invalid
+from livefeed.domain.access import Right, require
+from livefeed.domain.errors import Conflict, Forbidden, Invalid
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
 from livefeed.web import compose, linkcards, security
@@ -59,6 +59,12 @@ def signed_in(handler: DeskHandler) -> Callable[[Request], Awaitable[Response]]:
         return await handler(request, user)
 
     return endpoint
+
+
+async def _require(request: Request, user: User, feed_id: int, right: Right) -> None:
+    """A form page is for those who may send it: the others get a 403, not a form to fail."""
+    rights = await run_in_threadpool(permissions.rights_for, services(request), user, feed_id)
+    require(rights, right)
 
 
 def _errors_of(error: Invalid | Conflict) -> dict[str, str]:
@@ -125,6 +131,8 @@ async def desk(request: Request, user: User) -> Response:
 
 @signed_in
 async def new_feed_page(request: Request, user: User) -> Response:
+    if not await run_in_threadpool(permissions.can_open_feeds, services(request), user):
+        raise Forbidden("only administrators and feed editors can open a new feed")
     values = {"timezone": "UTC"}
     return await render(request, "feed_form.html", {"values": values, "errors": {}, "feed": None})
 
@@ -144,6 +152,7 @@ async def create_feed(request: Request, user: User) -> Response:
 @signed_in
 async def edit_feed_page(request: Request, user: User) -> Response:
     feed = await run_in_threadpool(reading.get_feed, services(request), request.path_params["slug"])
+    await _require(request, user, feed.id, Right.RUN_FEED)
     values: dict[str, Any] = feed.as_input()
     values["tags"] = ", ".join(feed.tags)
     # The form's community standards section, for those who may set them.
@@ -252,6 +261,7 @@ async def delete_post_page(request: Request, user: User) -> Response:
     page = await run_in_threadpool(
         reading.post_page, services(request), request.path_params["slug"], post_id_param(request)
     )
+    await _require(request, user, page.feed.id, Right.PUBLISH)
     return await render(request, "post_delete.html", {"feed": page.feed, "post": page.post})
 
 

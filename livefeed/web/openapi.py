@@ -745,6 +745,13 @@ def components() -> Schema:
 
 def spec(public_url: str) -> dict[str, Any]:
     """The whole document; ``public_url`` is the server scripts should call."""
+    # The teams' part is described beside it, with the helpers here (so imported late).
+    from livefeed.web import openapi_team
+
+    return openapi_team.extend(_document(public_url))
+
+
+def _document(public_url: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {

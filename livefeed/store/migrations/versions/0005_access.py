@@ -97,9 +97,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("feed_ids", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("role", sa.String(length=20), nullable=True))
-        batch_op.add_column(
-            sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True))
 
     op.execute(
         "INSERT INTO feed_members (feed_id, user_id, role, added_at) "
