@@ -184,12 +184,16 @@ def api_routes(app: Starlette) -> list[tuple[str, str]]:
 LIVE_SCRIPT = '<script src="/static/live.js" defer></script>'
 # Every page loads this one ("Get short URL").
 SHARE_SCRIPT = '<script src="/static/share.js" defer></script>'
+# Every page a signed-in user sees loads this one: the compose form's autosave, counters and
+# shortcut, and, on the page a sent form lands on, letting go of the copy kept on the device.
+COMPOSE_SCRIPT = '<script src="/static/compose.js" defer></script>'
 # Loaded only with their part of a feed page: the audio player, an editor's embed code.
 PART_SCRIPTS = (
     '<script src="/static/listen.js" defer></script>',
     '<script src="/static/embed-snippet.js" defer></script>',
     '<script src="/static/linkcard.js" defer></script>',  # the compose form's card filler
     '<script src="/static/upload.js" defer></script>',  # the compose form's uploads
+    '<script src="/static/charcount.js" defer></script>',  # the compose form's counts
 )
 
 _DATA_BLOCK = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')
@@ -201,7 +205,7 @@ def without_our_script(html: str) -> str:
     The structured-data block goes too: it is JSON, never run, and holds no "<" of its own,
     so text that broke out of it would be left behind as a script of its own.
     """
-    for script in (LIVE_SCRIPT, SHARE_SCRIPT, *PART_SCRIPTS):
+    for script in (LIVE_SCRIPT, SHARE_SCRIPT, COMPOSE_SCRIPT, *PART_SCRIPTS):
         html = html.replace(script, "", 1)
     found = _DATA_BLOCK.search(html)
     if found:

@@ -1,0 +1,276 @@
+"""The compose form under pressure, in Chromium: nothing typed is lost, Ctrl+Enter publishes,
+fields count their characters, and a dead network keeps the form.
+
+The copy kept on the device lives in the browser's localStorage; the tests read it there to
+check that it goes exactly when the server has confirmed the post, and not before.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+from livefeed import publishing
+from tests.browser.conftest import LiveServer, NewContext, log_in
+from tests.factories import make_feed, make_post
+
+pytestmark = pytest.mark.browser
+
+HEADLINE = "Ceasefire talks resume in Geneva"
+BODY = "Delegations returned **after midnight**.\n\nA statement is expected at dawn."
+COPIES = "Object.keys(localStorage).filter(key => key.startsWith('livefeed.compose:'))"
+
+
+def field(scope: Page | Locator, label: str) -> Locator:
+    return scope.get_by_label(label, exact=True)
+
+
+def signed_in(server: LiveServer, new_context: NewContext, **options: object) -> Page:
+    page = new_context(**options).new_page()
+    log_in(page, server)
+    return page
+
+
+def open_compose(page: Page, server: LiveServer) -> Locator:
+    page.goto(server.at("/feeds/summit"))
+    compose = page.get_by_role("region", name="New post")
+    # The script has run once the publish button carries its shortcut.
+    expect(compose.get_by_role("button", name="Publish")).to_have_attribute(
+        "aria-keyshortcuts", "Control+Enter Meta+Enter"
+    )
+    return compose
+
+
+def kept_copies(page: Page) -> list[str]:
+    page.wait_for_load_state()  # the page's scripts have run
+    copies: list[str] = page.evaluate(COPIES)
+    return copies
+
+
+def test_what_was_typed_survives_a_reload_and_goes_once_published(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    make_feed(live_server.svc, live_server.editor)
+    page = signed_in(live_server, new_context)
+    compose = open_compose(page, live_server)
+
+    field(compose, "Headline (required)").fill(HEADLINE)
+    field(compose, "Text").fill(BODY)
+    expect(compose.locator(".compose-saved")).to_contain_text("Saved on this device")
+    assert len(kept_copies(page)) == 1
+
+    page.reload()
+    compose = page.get_by_role("region", name="New post")
+    expect(field(compose, "Headline (required)")).to_have_value(HEADLINE)
+    expect(field(compose, "Text")).to_have_value(BODY)
+    expect(compose.locator(".compose-restore")).to_contain_text("Restored the post you were")
+
+    # Ctrl+Enter from the body publishes; the copy goes only on the page the server sends.
+    field(compose, "Text").press("Control+Enter")
+    expect(page).to_have_url(re.compile(r"/feeds/summit#post-\d+$"))
+    expect(page.get_by_role("heading", name=HEADLINE)).to_be_visible()
+    assert kept_copies(page) == []
+
+    page.reload()
+    compose = page.get_by_role("region", name="New post")
+    expect(compose.get_by_role("button", name="Publish")).to_have_attribute(
+        "aria-keyshortcuts", "Control+Enter Meta+Enter"
+    )
+    expect(field(compose, "Headline (required)")).to_have_value("")
+    expect(field(compose, "Text")).to_have_value("")
+    expect(compose.locator(".compose-restore")).to_have_count(0)
+
+
+def test_a_form_sent_back_with_errors_keeps_its_copy(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    make_feed(live_server.svc, live_server.editor)
+    page = signed_in(live_server, new_context)
+    compose = open_compose(page, live_server)
+
+    field(compose, "Text").fill(BODY)  # no headline: the server refuses it
+    field(compose, "Text").press("Control+Enter")
+
+    expect(page.locator(".form-error")).to_contain_text("Please correct")
+    assert len(kept_copies(page)) == 1
+    page.goto(live_server.at("/feeds/summit"))
+    expect(field(page, "Text")).to_have_value(BODY)
+
+
+def test_fields_count_their_characters_and_warn_near_the_limit(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    make_feed(live_server.svc, live_server.editor)
+    page = signed_in(live_server, new_context)
+    compose = open_compose(page, live_server)
+    headline = field(compose, "Headline (required)")
+    counter = compose.locator("#f-headline-count")
+
+    expect(counter).to_have_text("0 / 200")
+    described = headline.get_attribute("aria-describedby") or ""
+    assert "f-headline-count" in described.split()
+    expect(counter).not_to_have_attribute("aria-live", re.compile(".*"))
+
+    headline.fill("x" * 153)
+    expect(counter).to_have_text("153 / 200")
+    expect(counter).to_have_attribute("data-state", "")
+
+    headline.fill("x" * 185)
+    expect(counter).to_have_text("185 / 200 (15 left)")
+    expect(counter).to_have_attribute("data-state", "near")
+    # Crossing into the warning is said once, politely, in the form's own announcer.
+    expect(compose.locator("[aria-live=polite]")).to_have_text("Headline: 15 characters left")
+
+    # The body is not cut short by the browser: the count says how much is over instead.
+    body = field(compose, "Text")
+    body.fill("é" * 20_003)
+    body_counter = compose.locator("#f-body-count")
+    expect(body_counter).to_have_text("20,003 / 20,000 (3 too many)")
+    expect(body_counter).to_have_attribute("data-state", "over")
+    expect(body).to_have_value("é" * 20_003)
+
+
+def test_a_submit_while_offline_keeps_the_form_and_says_so(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    make_feed(live_server.svc, live_server.editor)
+    context: BrowserContext = new_context()
+    page = context.new_page()
+    log_in(page, live_server)
+    compose = open_compose(page, live_server)
+    field(compose, "Headline (required)").fill(HEADLINE)
+    field(compose, "Text").fill(BODY)
+
+    context.set_offline(True)
+    compose.get_by_role("button", name="Publish").click()
+
+    expect(compose.get_by_role("alert")).to_have_text(
+        "You are offline: your post is kept here; it will be sent when you try again."
+    )
+    expect(page).to_have_url(live_server.at("/feeds/summit"))
+    expect(field(compose, "Headline (required)")).to_have_value(HEADLINE)
+    expect(field(compose, "Text")).to_have_value(BODY)
+    assert len(kept_copies(page)) == 1
+
+    context.set_offline(False)
+    expect(compose.get_by_role("alert")).to_have_text(
+        "You are back online: press Publish to send your post."
+    )
+    compose.get_by_role("button", name="Publish").click()
+    expect(page).to_have_url(re.compile(r"/feeds/summit#post-\d+$"))
+    expect(page.get_by_role("heading", name=HEADLINE)).to_be_visible()
+    assert kept_copies(page) == []
+
+
+def test_a_submit_the_server_cannot_answer_keeps_the_form(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    make_feed(live_server.svc, live_server.editor)
+    page = signed_in(live_server, new_context)
+    compose = open_compose(page, live_server)
+    field(compose, "Headline (required)").fill(HEADLINE)
+
+    live_server.stop()  # the network is up, the server is not there
+    try:
+        field(compose, "Headline (required)").press("Control+Enter")
+        expect(compose.get_by_role("alert")).to_have_text(
+            "The server cannot be reached: your post is kept here; "
+            "it will be sent when you try again."
+        )
+        expect(field(compose, "Headline (required)")).to_have_value(HEADLINE)
+    finally:
+        live_server.start()
+
+    field(compose, "Headline (required)").press("Control+Enter")
+    expect(page).to_have_url(re.compile(r"/feeds/summit#post-\d+$"))
+    assert kept_copies(page) == []
+
+
+def test_an_edit_is_offered_back_with_the_version_it_was_based_on(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor)
+    post = make_post(svc, editor, headline="Talks resume", body="Delegates are back.")
+    page = signed_in(live_server, new_context)
+    edit_page = live_server.at(f"/feeds/summit/posts/{post.id}/edit")
+    page.goto(edit_page)
+    field(page, "Text").fill("Delegates are back, and the chair has spoken.")
+    expect(page.locator(".compose-saved")).to_contain_text("Saved on this device")
+
+    # Meanwhile a colleague saves the post.
+    changed = {"headline": "Talks resume at last", "body": "Delegates are back."}
+    publishing.edit_post(svc, editor, "summit", post.id, changed, seen_version=None)
+    page.goto(edit_page)
+    expect(field(page, "Headline (required)")).to_have_value("Talks resume at last")
+    expect(field(page, "Text")).to_have_value("Delegates are back.")
+    offer = page.locator(".compose-restore")
+    expect(offer).to_contain_text("The post has changed since")
+    version = page.locator('input[name="version"]')
+    assert version.get_attribute("value") == str(post.version + 1)
+
+    offer.get_by_role("button", name=re.compile(r"^Restore your unsaved changes from \d")).click()
+    expect(field(page, "Text")).to_have_value("Delegates are back, and the chair has spoken.")
+    expect(field(page, "Headline (required)")).to_have_value("Talks resume")
+    expect(version).to_have_value(str(post.version))
+    # The focus goes to the first field the restore changed.
+    expect(field(page, "Headline (required)")).to_be_focused()
+
+    # Saving on top of the colleague's version is refused, and nothing typed is lost.
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".form-error")).to_contain_text("changed by someone else")
+    expect(field(page, "Text")).to_have_value("Delegates are back, and the chair has spoken.")
+    assert len(kept_copies(page)) == 1
+
+
+def test_an_edit_saved_lets_its_copy_go_and_one_discarded_is_gone(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor)
+    post = make_post(svc, editor, headline="Talks resume", body="Delegates are back.")
+    page = signed_in(live_server, new_context)
+    edit_page = live_server.at(f"/feeds/summit/posts/{post.id}/edit")
+
+    page.goto(edit_page)
+    field(page, "Text").fill("A first draft of the change.")
+    expect(page.locator(".compose-saved")).to_contain_text("Saved on this device")
+    page.reload()
+    page.locator(".compose-restore").get_by_role("button", name="Discard").click()
+    expect(page.locator(".compose-restore")).to_have_count(0)
+    expect(field(page, "Text")).to_have_value("Delegates are back.")
+    assert kept_copies(page) == []
+
+    field(page, "Text").fill("The chair has spoken.")
+    field(page, "Text").press("Meta+Enter")
+    expect(page).to_have_url(live_server.at(f"/feeds/summit#post-{post.id}"))
+    expect(page.locator(f"#post-{post.id}")).to_contain_text("The chair has spoken.")
+    assert kept_copies(page) == []
+    page.goto(edit_page)
+    expect(field(page, "Text")).to_have_value("The chair has spoken.")
+    expect(page.locator(".compose-restore")).to_have_count(0)
+
+
+def test_a_preview_comes_back_where_the_editor_was(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    make_feed(live_server.svc, live_server.editor)
+    page = signed_in(live_server, new_context)
+    compose = open_compose(page, live_server)
+    field(compose, "Headline (required)").fill(HEADLINE)
+    field(compose, "Text").fill(BODY)
+    preview = compose.get_by_role("button", name="Preview")
+    preview.scroll_into_view_if_needed()
+    before = page.evaluate("window.scrollY")
+    assert before > 0
+
+    preview.click()
+
+    expect(page.get_by_role("region", name="Preview").locator("strong")).to_have_text(
+        "after midnight"
+    )
+    expect(page.get_by_role("button", name="Preview")).to_be_focused()
+    assert page.evaluate("window.scrollY") == before
+    assert len(kept_copies(page)) == 1
