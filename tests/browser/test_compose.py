@@ -1,5 +1,5 @@
 """The compose form under pressure, in Chromium: nothing typed is lost, Ctrl+Enter publishes,
-fields count their characters, and a dead network keeps the form.
+fields count their characters, a dead network keeps the form, and a phone can use it all.
 
 The copy kept on the device lives in the browser's localStorage; the tests read it there to
 check that it goes exactly when the server has confirmed the post, and not before.
@@ -21,6 +21,12 @@ pytestmark = pytest.mark.browser
 HEADLINE = "Ceasefire talks resume in Geneva"
 BODY = "Delegations returned **after midnight**.\n\nA statement is expected at dawn."
 COPIES = "Object.keys(localStorage).filter(key => key.startsWith('livefeed.compose:'))"
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
+PHONE = {
+    "viewport": {"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def field(scope: Page | Locator, label: str) -> Locator:
@@ -274,3 +280,44 @@ def test_a_preview_comes_back_where_the_editor_was(
     expect(page.get_by_role("button", name="Preview")).to_be_focused()
     assert page.evaluate("window.scrollY") == before
     assert len(kept_copies(page)) == 1
+
+
+def no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{page.url} is {width} px wide on a {PHONE_WIDTH} px phone"
+
+
+def test_on_a_phone_the_desk_pages_fit_and_the_buttons_are_at_hand(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor = live_server.svc, live_server.editor
+    make_feed(svc, editor, title="Ceasefire talks in Geneva: the night the delegations came back")
+    post = make_post(svc, editor, headline="Talks resume", body="https://example.org/" + "a" * 120)
+    page = signed_in(live_server, new_context, **PHONE)
+    no_sideways_scroll(page)  # the desk
+
+    compose = open_compose(page, live_server)
+    no_sideways_scroll(page)
+    headline = field(compose, "Headline (required)")
+    font_size = headline.evaluate("field => parseFloat(getComputedStyle(field).fontSize)")
+    assert font_size >= 16, "iOS zooms into a text field under 16 px"
+    publish = compose.get_by_role("button", name="Publish")
+    box = publish.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44
+    # Typing the headline at the top of the form, the publish button is still on screen.
+    headline.fill(HEADLINE)
+    box = publish.bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= PHONE_HEIGHT
+    assert field(compose, "Text").evaluate("f => f.getBoundingClientRect().width") >= 300
+
+    page.goto(live_server.at(f"/feeds/summit/posts/{post.id}/edit"))
+    no_sideways_scroll(page)
+    save = page.get_by_role("button", name="Save changes")
+    box = save.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44
+
+    page.goto(live_server.at("/desk/feeds/summit/edit"))
+    no_sideways_scroll(page)
