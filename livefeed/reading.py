@@ -162,11 +162,13 @@ def parse_seq(text: str, field: str = "since") -> int:
 
 
 def get_post(svc: Services, slug: str, post_id: int) -> tuple[Feed, Post]:
-    """Any post of the feed, a deleted one as its tombstone (scripts need to see deletions)."""
+    """Any post of the feed readers were told of, a deleted one as its tombstone (scripts need
+    to see deletions). One never out (a draft, even a deleted one) is not there for readers:
+    workflow.visible_post is what shows it to its author and the editors."""
     with svc.db.read() as conn:
         feed = _feed(conn, slug)
         post = post_store.get_post(conn, post_id)
-    if post is None or post.feed_id != feed.id:
+    if post is None or post.feed_id != feed.id or not (post.is_published or post.reached_readers):
         raise NotFound(f"there is no post {post_id} in “{slug}”")
     return feed, post
 

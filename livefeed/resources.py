@@ -72,7 +72,7 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
         return base
     return base | {
         "short_url": urls.short(post.short_code) if post.short_code else None,
-        "published_at": iso_utc(post.published_at),
+        "published_at": iso_utc(post.published_at) if post.is_published else None,
         "updated_at": iso_utc(post.updated_at),
         "headline": post.headline,
         "body": post.body,
@@ -119,7 +119,14 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
         "tags": list(post.tags),
         "key_event": post.key_event,
         "pinned": post.pinned,
-        "author": post.author_name or None,
+        "author": {"name": post.author_name} if post.author_name else None,
+        # Before it goes out (see domain/workflow.py); readers only ever see null here.
+        "publish_at": (
+            iso_utc(post.publish_at)
+            if post.state is PostState.SCHEDULED and post.publish_at
+            else None
+        ),
+        "review_note": (post.review_note or None) if post.state is PostState.DRAFT else None,
         # Edits marked as corrections, oldest first; a minor edit leaves no trace here.
         "corrections": [{"at": iso_utc(c.at), "note": c.note} for c in post.corrections],
         "retracted": post.is_retracted,

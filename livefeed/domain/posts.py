@@ -121,9 +121,26 @@ class Post:
     corrections: tuple[Correction, ...] = ()
     retraction: Retraction | None = None
 
+    # Its life before it goes out (see domain/workflow.py): when it is due if scheduled, when
+    # it was sent to the editors, the editor who last dealt with it and their note if they
+    # sent it back, and whether they changed a contribution before it went out (None: it was
+    # never a contribution).
+    publish_at: datetime | None = None
+    submitted_at: datetime | None = None
+    reviewer_id: int | None = None
+    reviewer_name: str = ""
+    review_note: str = ""
+    edited_in_review: bool | None = None
+
     @property
     def is_published(self) -> bool:
         return self.state is PostState.PUBLISHED
+
+    @property
+    def reached_readers(self) -> bool:
+        """Whether readers were ever told of it. A post gets a ``seq`` of the event log only
+        when it is published: one that never was (a draft, even a deleted one) keeps 0."""
+        return self.seq > 0
 
     @property
     def is_retracted(self) -> bool:
@@ -219,6 +236,10 @@ def check_editable(post: Post, seen_version: int | None) -> None:
     """An edit must target a live post, and the version its author saw, if they said one."""
     if post.state is PostState.DELETED:
         raise Conflict("this post has been deleted and can no longer be edited")
+    if post.state is not PostState.PUBLISHED:
+        # A draft, contribution or scheduled post changes through workflow.py, which tells
+        # readers nothing: an edit here would log its words as an event.
+        raise Conflict("this post is not published yet", field="state")
     if seen_version is not None and seen_version != post.version:
         raise Conflict(
             f"this post was changed by someone else (you edited version {seen_version}, "

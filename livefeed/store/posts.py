@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -75,6 +76,7 @@ def _post(row: RowMapping) -> Post:
         video=video_of(row["video_url"]) if row["video_url"] else None,
         corrections=revisions.corrections_of(row["corrections"]),
         retraction=revisions.retraction_of(row["retracted_at"], row["retraction_reason"]),
+        **_lifecycle(row),
     )
 
 
@@ -85,14 +87,31 @@ def _renditions(stored: str | None) -> tuple[Rendition, ...]:
     return tuple(Rendition(r["width"], r["height"], r["url"]) for r in json.loads(stored))
 
 
+# The editor who last dealt with a post before it went out (see domain/workflow.py).
+_reviewers = users.alias("reviewers")
+
+
+def _lifecycle(row: RowMapping) -> dict[str, Any]:
+    return {
+        "publish_at": row["publish_at"],
+        "submitted_at": row["submitted_at"],
+        "reviewer_id": row["reviewer_id"],
+        "reviewer_name": row["reviewer_name"] or "",
+        "review_note": row["review_note"] or "",
+        "edited_in_review": row["edited_in_review"],
+    }
+
+
 def _select() -> Select[tuple[object, ...]]:
     return (
         select(
             posts,
             users.c.display_name.label("author_name"),
             short_codes.c.code.label("short_code"),
+            _reviewers.c.display_name.label("reviewer_name"),
         )
         .outerjoin(users, users.c.id == posts.c.author_id)
+        .outerjoin(_reviewers, _reviewers.c.id == posts.c.reviewer_id)
         .outerjoin(short_codes, short_codes.c.post_id == posts.c.id)
     )
 
@@ -138,16 +157,23 @@ def insert_post(
     author_id: int | None,
     now: datetime,
     seq: int,
+    state: PostState = PostState.PUBLISHED,
+    publish_at: datetime | None = None,
+    submitted_at: datetime | None = None,
 ) -> int:
+    """A new post; one not published yet has no event, so its ``seq`` is 0 (and its
+    ``published_at`` a placeholder until it goes out)."""
     values = _content(data, body_html) | {
         "feed_id": feed_id,
-        "state": PostState.PUBLISHED.value,
+        "state": state.value,
         "author_id": author_id,
         "published_at": now,
         "created_at": now,
         "updated_at": now,
         "version": 1,
         "seq": seq,
+        "publish_at": publish_at,
+        "submitted_at": submitted_at,
     }
     post_id: int = conn.execute(insert(posts).values(values).returning(posts.c.id)).scalar_one()
     _set_tags(conn, post_id, data.tags)

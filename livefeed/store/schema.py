@@ -213,6 +213,14 @@ posts = Table(
     Column("image_renditions", Text, nullable=True),
     # A YouTube or Vimeo address, or one of our uploaded videos; NULL for none.
     Column("video_url", String(2000), nullable=True),
+    # Before it goes out (see domain/workflow.py): when a scheduled post is due, when it was
+    # sent to the editors, the editor who last dealt with it, why they sent it back, and
+    # whether they changed a contribution before publishing it (NULL: not a contribution).
+    Column("publish_at", UTCDateTime, nullable=True),
+    Column("submitted_at", UTCDateTime, nullable=True),
+    Column("reviewer_id", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("review_note", Text, nullable=True),
+    Column("edited_in_review", Boolean, nullable=True),
     # Public corrections, oldest first, as JSON ([{"at", "note", "headline", "body_html"}], the
     # last two being the wording each replaced), copied from post_revisions so that showing a
     # post needs no other look-up; NULL for none. A retraction: when, and why.
@@ -226,6 +234,9 @@ posts = Table(
     # 10,000 posts would be read whole to find a handful.
     Index("ix_posts_feed_pinned", "feed_id", "pinned"),
     Index("ix_posts_feed_key_events", "feed_id", "state", "key_event", "published_at", "id"),
+    # The scheduler's look for due posts, and a contributor's own posts.
+    Index("ix_posts_due", "state", "publish_at"),
+    Index("ix_posts_author", "author_id", "feed_id", "state"),
 )
 
 post_tags = Table(

@@ -237,7 +237,7 @@ def test_an_editor_publishes_edits_and_deletes_a_post_with_a_token(
     post = created.json()
     assert created.headers["location"] == f"{POSTS}/{post['id']}"
     assert post["version"] == 1
-    assert post["author"] == "Anna Editor"
+    assert post["author"] == {"name": "Anna Editor"}
     assert post["image"] == {
         "url": "https://images.example.org/a.jpg",
         "caption": "",
