@@ -426,6 +426,7 @@
       if (passing) {
         passing = false;
         sentAt = Date.now();
+        status.textContent = "Sending…";
         if (session) {
           session.setItem(SENT, JSON.stringify({ key: key, page: here(), at: sentAt }));
           if (submitter && submitter.value === "preview") {
@@ -435,7 +436,10 @@
         return;
       }
       event.preventDefault();
-      if (checking || Date.now() - sentAt < SENDING_FOR) { return; }  // already on its way
+      if (checking || Date.now() - sentAt < SENDING_FOR) {  // already on its way
+        status.textContent = "Sending…";
+        return;
+      }
       if (navigator.onLine === false) {
         cannotSend();
         return;
