@@ -13,7 +13,7 @@ and before the transaction, so a refusal costs no write.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -77,6 +77,8 @@ class DiscussionPage:
     total: int
     # Whether the viewer moderates this feed: they see what waits for review, with its tools.
     moderator: bool
+    # For moderators: the readers' reports on the reported comments shown, (reason, note).
+    reports: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def waiting(self) -> int:
@@ -125,6 +127,12 @@ def discussion_page(
             viewer_id=viewer_id, moderator=moderator,
         )  # fmt: skip
         total = comment_store.count_shown(conn, feed.id)
+        shown = page + [reply for replies in answers.values() for reply in replies]
+        reports = {
+            c.id: [(reason, note) for reason, note, _ in comment_store.reports_on(conn, c.id)]
+            for c in shown
+            if moderator and c.reports
+        }
     more = len(found) > limit
     return DiscussionPage(
         feed=feed,
@@ -133,6 +141,7 @@ def discussion_page(
         next_cursor=Cursor(page[-1].created_at, page[-1].id).encode() if more else None,
         total=total,
         moderator=moderator,
+        reports=reports,
     )
 
 
@@ -150,6 +159,13 @@ def post_comment(
     otherwise approved, and then readers' pages show it at once.
     """
     guest = actor is None
+    with svc.db.read() as conn:
+        # Who may comment is said first: what is wrong with a comment matters only to someone
+        # who may send one.
+        found = _feed(conn, slug)
+        check_can_comment(found.discussion, signed_in=not guest)
+        # A banned reader is told so, and until when, before anything is counted.
+        check_not_banned(conn, actor, found.id, svc.clock())
     checks = Checks()
     data = checks.run(lambda: parse_comment_input(fields), None)
     name = checks.run(lambda: clean_guest_name(fields.get("name")), None) if guest else None
@@ -157,9 +173,6 @@ def post_comment(
     assert data is not None
     accepting = fields.get(STANDARDS_FIELD)
     with svc.db.read() as conn:
-        check_can_comment(_feed(conn, slug).discussion, signed_in=not guest)
-        # A banned reader is told so, and until when, before anything is counted.
-        check_not_banned(conn, actor, _feed(conn, slug).id, svc.clock())
         check_standards(conn, actor, accepting)
     svc.limits.hit("comment", account=actor.id if actor else None, address=address)
     now = svc.clock()
@@ -284,6 +297,26 @@ def remove_comments_of(svc: Services, conn: Connection, author_id: int) -> set[i
             take_down(svc, conn, _feed_of(conn, comment), current)
             touched.add(comment.feed_id)
     return touched
+
+
+def find_comment(svc: Services, comment_id: int) -> tuple[Comment, Feed]:
+    """A comment in any state with its feed (callers decide what the asker may see of it)."""
+    with svc.db.read() as conn:
+        comment = comment_store.get_comment(conn, comment_id)
+        if comment is None:
+            raise NotFound(f"there is no comment {comment_id}")
+        return comment, _feed_of(conn, comment)
+
+
+def reply_target(svc: Services, feed: Feed, raw: str | None) -> Comment | None:
+    """The comment a "Reply" link names (``?reply_to=``), if a reply can go under it."""
+    if not raw or not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) >= 2**31:
+        return None
+    with svc.db.read() as conn:
+        found = comment_store.get_comment(conn, int(raw))
+    if found is None or found.feed_id != feed.id or not found.is_visible or found.is_reply:
+        return None
+    return found
 
 
 # The event log ---------------------------------------------------------------------------------

@@ -185,8 +185,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/feeds/{slug}/discussion"): R(
         SIGNED_IN,
         body={"body": "A question."},
-        gap="a reader not signed in is refused with the form again and a 422, where other "
-        "desk forms answer 403 or send to /login",
+        note="the summit is open to signed-in readers: a stranger is told to sign in (403)",
     ),
     ("GET", "/comments/{comment_id}/report"): R(SIGNED_IN),
     ("POST", "/comments/{comment_id}/report"): R(SIGNED_IN, body={"reason": "spam"}),

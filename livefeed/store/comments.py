@@ -117,10 +117,10 @@ def lock_feed(conn: Connection, feed_id: int) -> None:
 
 
 def _shown_to(viewer_id: int | None, moderator: bool) -> ColumnElement[bool]:
-    """Approved comments; a viewer's own pending ones; everything but the removed for
-    moderators."""
+    """Approved comments; a viewer's own pending ones; for moderators, also every comment
+    that waits for their decision (pending or hidden)."""
     if moderator:
-        return comments.c.state != CommentState.REMOVED.value
+        return comments.c.state.in_([CommentState.APPROVED.value, *(s.value for s in UNDECIDED)])
     shown = comments.c.state == CommentState.APPROVED.value
     if viewer_id is None:
         return shown

@@ -31,6 +31,7 @@ from livefeed.web.views import post_id_param
 
 _FEED_FIELDS = frozenset(
     {"slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url"}
+    | {"discussion", "moderation"}
 )
 _NESTED = {
     "quote": ("text", "attribution"),

@@ -171,6 +171,19 @@ def feed_input_fields() -> dict[str, Schema]:
         "timezone": text("IANA time zone for showing times, e.g. Europe/London.", 64),
         "coverage_start": moment("When coverage starts; empty for none."),
         "audio_stream_url": web_url("A live audio stream (Listen Live); empty for none."),
+        "discussion": {
+            "type": "string",
+            "enum": ["closed", "members", "guests"],
+            "default": "members",
+            "description": "Who may comment: nobody, signed-in readers, or guests too under a "
+            "name (a guest's comment always waits for a moderator).",
+        },
+        "moderation": {
+            "type": "string",
+            "enum": ["pre", "post"],
+            "default": "pre",
+            "description": "Whether a comment waits for a moderator (pre) or shows at once (post).",
+        },
     }
 
 
@@ -193,6 +206,8 @@ def feed_schemas() -> dict[str, Schema]:
         "last_seq": integer("The feed's last event number; poll posts with since=."),
         "version": integer("Changes with every edit of the feed.", 1),
         "updated_at": text("Last change (UTC).", format="date-time"),
+        "discussion": fields["discussion"],
+        "moderation": fields["moderation"],
     }
     return {
         # Every key is always present in a response, null where there is nothing.
@@ -745,10 +760,10 @@ def components() -> Schema:
 
 def spec(public_url: str) -> dict[str, Any]:
     """The whole document; ``public_url`` is the server scripts should call."""
-    # The teams' part is described beside it, with the helpers here (so imported late).
-    from livefeed.web import openapi_team
+    # Parts described beside this module, with the helpers here (so imported late).
+    from livefeed.web import openapi_discussion, openapi_team
 
-    return openapi_team.extend(_document(public_url))
+    return openapi_team.extend(openapi_discussion.extend(_document(public_url)))
 
 
 def _document(public_url: str) -> dict[str, Any]:

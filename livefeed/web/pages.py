@@ -10,7 +10,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from livefeed import __version__, permissions, reading
+from livefeed.discussion import preview as discussion_preview
 from livefeed.domain.access import Right
+from livefeed.domain.comments import REJECT_LABELS, REPORT_LABELS
 from livefeed.domain.feeds import Feed
 from livefeed.web import compose, stream
 from livefeed.web.caching import cache_control
@@ -50,6 +52,15 @@ async def feed(request: Request) -> Response:
         "page": page,
         "feed": page.feed,
         "rights": rights,
+        # The newest comments stand under the first page's posts (for readers: approved ones,
+        # so the cached page stays right: each approval or removal moves the feed's last seq).
+        "discussion": (
+            await run_in_threadpool(discussion_preview, svc, slug, user)
+            if page.is_first_page
+            else None
+        ),
+        "reject_labels": REJECT_LABELS,
+        "report_labels": REPORT_LABELS,
         "compose": compose.blank() if can_compose else None,
         "readers": await stream.reader_total(request.app, page.feed.id) if can_compose else None,
     }

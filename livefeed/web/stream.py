@@ -27,6 +27,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from livefeed import reading
+from livefeed.comment_resources import comment_from_json
 from livefeed.domain.errors import NotFound
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedStatus
@@ -55,6 +56,7 @@ class Encoder:
     def __init__(self, svc: Services, templates: Jinja2Templates) -> None:
         self.svc = svc
         self.template = templates.env.get_template("_post.html")
+        self.comment_template = templates.env.get_template("_comment.html")
 
     def payload(self, feed: Feed, event: Event, post: Post | None) -> dict[str, Any]:
         html = None
@@ -62,11 +64,25 @@ class Encoder:
             html = self.template.render(
                 feed=feed, post=post, viewer=None, csrf_token="", urls=self.svc.urls
             )
+        elif event.type is EventType.COMMENT_APPROVED:
+            html = self.comment_html(feed, event)
         data = event.data
         if html is not None:
             # The fragment shows the body; its Markdown and HTML again would triple the frame.
             data = {k: v for k, v in data.items() if k not in ("body", "body_html")}
         return {"seq": event.seq, "type": event.type.value, "data": data, "html": html}
+
+    def comment_html(self, feed: Feed, event: Event) -> str | None:
+        """The comment an approval shows, as every reader's page inserts it: no one's tools.
+
+        ``None`` once a moderator or its author took it down (the log then keeps no words)."""
+        comment = comment_from_json(event.data, feed.id)
+        if comment is None:
+            return None
+        html: str = self.comment_template.render(
+            feed=feed, comment=comment, viewer=None, csrf_token="", urls=self.svc.urls
+        )
+        return html
 
     def frame(self, feed: Feed, event: Event, post: Post | None) -> Frame:
         text = json.dumps(

@@ -192,6 +192,7 @@ PART_SCRIPTS = (
     '<script src="/static/listen.js" defer></script>',
     '<script src="/static/embed-snippet.js" defer></script>',
     '<script src="/static/linkcard.js" defer></script>',  # the compose form's card filler
+    '<script src="/static/discussion.js" defer></script>',  # the discussion under the posts
     '<script src="/static/upload.js" defer></script>',  # the compose form's uploads
     '<script src="/static/charcount.js" defer></script>',  # the compose form's counts
 )

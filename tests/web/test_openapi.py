@@ -277,6 +277,8 @@ def test_a_request_shaped_by_the_document_is_accepted(
         "timezone": "Europe/Paris",
         "coverage_start": "2026-11-25T18:00:00Z",
         "audio_stream_url": "https://radio.example.org/live.mp3",
+        "discussion": "guests",
+        "moderation": "post",
         "status": "live",
     }
     new_post = {

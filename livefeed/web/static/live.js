@@ -20,6 +20,10 @@
   var source = null;
   var pollTimer = null;
   var pollDelay = 10000;
+  // What this script shows itself; the other events of the feed's stream are handed on to the
+  // rest of the page as a "livefeed:event" (see discussion.js), which may ignore them.
+  var OURS = ["post.published", "post.updated", "post.deleted", "feed.updated", "feed.ended"];
+  var OTHERS = ["comment.approved", "comment.removed"];
 
   function setStatus(text, state) {
     if (!status) { return; }
@@ -196,6 +200,8 @@
       setStatus("This live feed has ended", "ended");
       var badge = document.querySelector(".badge-live");
       if (badge) { badge.className = "badge badge-ended"; badge.textContent = "Ended"; }
+    } else if (OURS.indexOf(message.type) === -1) {
+      document.dispatchEvent(new CustomEvent("livefeed:event", { detail: message }));
     }
   }
 
@@ -206,7 +212,7 @@
 
   function listen() {
     source = new EventSource("/feeds/" + encodeURIComponent(slug) + "/events?last_event_id=" + lastSeq);
-    ["post.published", "post.updated", "post.deleted", "feed.updated", "feed.ended"].forEach(function (type) {
+    OURS.concat(OTHERS).forEach(function (type) {
       source.addEventListener(type, function (event) { apply(JSON.parse(event.data)); });
     });
     source.addEventListener("reset", function () { stop(); window.location.reload(); });
