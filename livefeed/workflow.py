@@ -1,7 +1,7 @@
 """Drafts, contributions and scheduled posts: a post's life before readers see it.
 
 Contributors write drafts and submit them; editors publish, schedule or return them, and the
-scheduler publishes what is due. Nothing here tells readers anything until a post goes out:
+scheduler publishes what is due (scheduling.py). Nothing here tells readers anything until a post goes out:
 a post that is not published has no event (its ``seq`` stays 0), so it cannot reach the feed
 page, the stream, the API's public listings, syndication or the sitemaps, which all read
 published posts or the event log. Publishing one logs ``post.published`` in the same
@@ -13,7 +13,6 @@ inside the transaction that makes the move, against the post as it is right then
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,10 +47,7 @@ from livefeed.store import feeds as feed_store
 from livefeed.store import lifecycle
 from livefeed.store import posts as post_store
 
-log = logging.getLogger(__name__)
-
 QUEUE_LIMIT = 200
-DUE_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -250,53 +246,6 @@ def _publish(
         svc, conn, actor, "post.published", published.headline,
         feed_id=feed.id, post_id=published.id, **detail,
     )  # fmt: skip
-    return published
-
-
-# The scheduler ---------------------------------------------------------------------------------
-
-
-def publish_due(svc: Services, *, limit: int = DUE_BATCH) -> list[Post]:
-    """Publish every scheduled post whose time has come; what this call published.
-
-    Safe to run on every instance at once: each post is published by whichever transaction's
-    conditional ``UPDATE … WHERE state = 'scheduled'`` matches it, and only that one takes a
-    ``seq`` and logs the event. The others find nothing to change and write nothing.
-    """
-    with svc.db.read() as conn:
-        found = lifecycle.due(conn, svc.clock(), limit=limit)
-    published: list[Post] = []
-    for post_id, slug in found:
-        post = _publish_due_one(svc, post_id, slug)
-        if post is not None:
-            published.append(post)
-            svc.committed(post.feed_id)
-    return published
-
-
-def _publish_due_one(svc: Services, post_id: int, slug: str) -> Post | None:
-    with svc.db.write() as conn:
-        # The feed's row first, as every writer of the feed takes it: no deadlock, and the
-        # pinned post and the seq counter are read under the same lock.
-        feed = feed_store.get_by_slug(conn, slug, lock=True)
-        if feed is None or feed.status is FeedStatus.ENDED:
-            return None  # renamed meanwhile (found again next time) or ended (waits)
-        now = svc.clock()
-        if not lifecycle.publish_due_post(conn, post_id, now=now):
-            return None  # another instance was first, or an editor changed it meanwhile
-        post = _reread(conn, post_id)
-        if post.pinned:
-            _unpin_others(svc, conn, feed, keep=post.id, now=now)
-        seq = event_log.next_seq(conn, feed.id)
-        edited = bool(post.edited_in_review) if post.submitted_at is not None else None
-        lifecycle.set_out(conn, post.id, seq=seq, edited_in_review=edited)
-        published = _log_post(svc, conn, feed, seq, EventType.POST_PUBLISHED, post.id, now)
-        audit.record(
-            svc, conn, None, "post.published", published.headline,
-            feed_id=feed.id, post_id=published.id, version=published.version,
-            by="the scheduler", scheduled_by=published.reviewer_name or published.author_name,
-        )  # fmt: skip
-    log.info("published scheduled post %s in %s", post_id, slug)
     return published
 
 

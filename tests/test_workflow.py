@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from livefeed import publishing, reading, shorturls, workflow
+from livefeed import publishing, reading, scheduling, shorturls, workflow
 from livefeed.domain.access import FeedRole
 from livefeed.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from livefeed.domain.events import EventType
@@ -375,10 +375,10 @@ def test_a_scheduled_post_goes_out_at_its_time_once(
     assert [a for a, _, _ in audit_lines(svc)] == ["post.scheduled"]
 
     clock.advance(29 * 60)
-    assert workflow.publish_due(svc) == []
+    assert scheduling.publish_due(svc) == []
     clock.advance(61)
-    [published] = workflow.publish_due(svc)
-    assert workflow.publish_due(svc) == []
+    [published] = scheduling.publish_due(svc)
+    assert scheduling.publish_due(svc) == []
 
     assert (published.id, published.state, published.published_at) == (
         scheduled.id,
@@ -409,11 +409,11 @@ def test_an_editor_reschedules_then_cancels(svc: Services, editor: User, clock: 
     )
     assert moved.publish_at == clock.now + timedelta(minutes=90)
     clock.advance(31 * 60)
-    assert workflow.publish_due(svc) == []  # the old time means nothing now
+    assert scheduling.publish_due(svc) == []  # the old time means nothing now
     cancelled = workflow.update_post(svc, editor, "summit", scheduled.id, state=DRAFT)
     assert (cancelled.state, cancelled.publish_at) == (DRAFT, None)
     clock.advance(60 * 60)
-    assert workflow.publish_due(svc) == []
+    assert scheduling.publish_due(svc) == []
     assert log_of(svc) == []
     assert [a for a, _, _ in audit_lines(svc)] == [
         "post.scheduled",
@@ -449,7 +449,7 @@ def test_a_scheduled_contribution_tells_its_author_how_it_went(
         svc, editor, "summit", contribution.id, state=SCHEDULED, publish_at=When(later(clock))
     )
     clock.advance(31 * 60)
-    [published] = workflow.publish_due(svc)
+    [published] = scheduling.publish_due(svc)
     assert (published.author_name, published.reviewer_name) == ("Carl Contributor", "Anna Editor")
     assert published.edited_in_review is False
 
@@ -459,7 +459,7 @@ def test_publishing_now_beats_the_schedule(svc: Services, editor: User, clock: C
     now = workflow.update_post(svc, editor, "summit", scheduled.id, state=PUBLISHED)
     assert (now.state, now.published_at, now.publish_at) == (PUBLISHED, clock.now, None)
     clock.advance(3600)
-    assert workflow.publish_due(svc) == []
+    assert scheduling.publish_due(svc) == []
     assert len(log_of(svc)) == 1
 
 
@@ -470,7 +470,7 @@ def test_a_scheduled_pinned_post_unpins_the_one_before(
     start(svc, editor, SCHEDULED, pinned=True, publish_at=later(clock))
     assert reading.feed_page(svc, "summit").pinned == old  # still, until it goes out
     clock.advance(31 * 60)
-    [new] = workflow.publish_due(svc)
+    [new] = scheduling.publish_due(svc)
     page = reading.feed_page(svc, "summit")
     assert page.pinned is not None
     assert page.pinned.id == new.id
@@ -488,10 +488,10 @@ def test_an_ended_feed_publishes_nothing_until_it_reopens(
     publishing.set_feed_status(svc, editor, "summit", FeedStatus.ENDED)
     seq = reading.get_feed(svc, "summit").last_seq
     clock.advance(31 * 60)
-    assert workflow.publish_due(svc) == []
+    assert scheduling.publish_due(svc) == []
     assert reading.get_feed(svc, "summit").last_seq == seq
     publishing.set_feed_status(svc, editor, "summit", FeedStatus.LIVE)
-    [published] = workflow.publish_due(svc)
+    [published] = scheduling.publish_due(svc)
     assert published.published_at == clock.now
 
 
@@ -528,7 +528,7 @@ def test_two_instances_publish_each_post_exactly_once(
             ) -> None:
                 try:
                     barrier.wait()
-                    published[index] += workflow.publish_due(instance)
+                    published[index] += scheduling.publish_due(instance)
                 except BaseException as error:  # reported below, not lost in the thread
                     errors.append(error)
 
