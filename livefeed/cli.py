@@ -27,11 +27,13 @@ from livefeed import (
     team,
     tokens,
     webhooks,
+    workflow,
 )
 from livefeed import users as user_admin
 from livefeed.demo import seed_demo
 from livefeed.domain import times
 from livefeed.domain.errors import Conflict, Invalid, LivefeedError, NotFound
+from livefeed.domain.posts import PostState
 from livefeed.domain.users import Role, User
 from livefeed.realtime.broker import broker_from_url
 from livefeed.services import Services
@@ -385,6 +387,11 @@ def feed_create(
 @click.option("--tags", default="", help="Comma-separated, e.g. politics,world.")
 @click.option("--key-event", is_flag=True, help="List the post among the key events.")
 @click.option("--pinned", is_flag=True, help="Pin it above the others (unpins any other).")
+@click.option("--draft", is_flag=True, help="Save it as a draft instead of publishing it.")
+@click.option(
+    "--at", "publish_at", metavar="MOMENT",
+    help="Schedule it, e.g. 2026-11-25T18:00+01:00 (with its offset).",
+)  # fmt: skip
 @click.option("--as", "as_email", metavar="EMAIL", help="Author (default: first admin).")
 def post(
     slug: str,
@@ -404,9 +411,11 @@ def post(
     tags: str,
     key_event: bool,
     pinned: bool,
+    draft: bool,
+    publish_at: str | None,
     as_email: str | None,
 ) -> None:
-    """Publish a post to a feed now and print its address."""
+    """Publish a post to a feed now (or at --at, or keep it as a --draft); print its address."""
     fields: dict[str, object] = {
         "headline": headline,
         "body": read_text(body, body_file, "body"),
@@ -425,8 +434,20 @@ def post(
         "pinned": pinned,
     }
     with services() as svc:
-        published = publishing.publish_post(svc, acting_user(svc, as_email), slug, fields)
-        click.echo(svc.urls.post(slug, published.id))
+        if draft and publish_at is not None:
+            raise Failure("give --draft or --at, not both")
+        state = PostState.DRAFT if draft else PostState.PUBLISHED
+        when = workflow.When(publish_at) if publish_at is not None else None
+        if when is not None:
+            state = PostState.SCHEDULED
+        written = workflow.start_post(
+            svc, acting_user(svc, as_email), slug, fields, state=state, publish_at=when
+        )
+        if written.state is PostState.PUBLISHED:
+            click.echo(svc.urls.post(slug, written.id))
+        else:
+            # Not on the feed yet: where its author (and, once scheduled, the editors) find it.
+            click.echo(f"{svc.urls.origin}/desk/feeds/{slug}/posts/{written.id}")
 
 
 @cli.command("export-static")

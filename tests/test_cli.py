@@ -8,13 +8,14 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from livefeed import accounts, cli, invitations, reading, tokens
-from livefeed.domain.posts import HEADLINE_LENGTH
+from livefeed import accounts, cli, invitations, reading, tokens, workflow
+from livefeed.domain.posts import HEADLINE_LENGTH, PostState
 from livefeed.domain.users import Role
 from livefeed.services import Services
 from livefeed.settings import Settings
