@@ -12,6 +12,7 @@ before taking a comment or a report.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -19,9 +20,11 @@ from sqlalchemy import Connection
 from livefeed import audit
 from livefeed.domain import bans as rules
 from livefeed.domain.access import Right
-from livefeed.domain.bans import Ban, BanScope, parse_ban, until_text
+from livefeed.domain.bans import Ban, BanScope, parse_ban, parse_comment_id, until_text
 from livefeed.domain.comments import Comment
-from livefeed.domain.errors import Conflict, Forbidden, NotFound
+from livefeed.domain.errors import Checks, Conflict, Forbidden, NotFound
+from livefeed.domain.feeds import Feed
+from livefeed.domain.moderation_queue import FeedRef
 from livefeed.domain.users import User, require_admin
 from livefeed.moderation_queue import moderated_feeds
 from livefeed.permissions import require_right, rights
@@ -44,7 +47,7 @@ def check_not_banned(conn: Connection, author: User | None, feed_id: int, now: d
 def ban_author(
     svc: Services,
     actor: User | None,
-    comment_id: int,
+    comment_id: object,
     fields: Mapping[str, object],
     *,
     feed_slug: str | None = None,
@@ -53,15 +56,28 @@ def ban_author(
     from every discussion (``scope`` "site", administrators only).
 
     ``feed_slug``, when given, is the feed the caller believes the comment is on (the API's
-    path): a comment of another feed is not found there.
+    path): a comment of another feed is not found there. Who is asking is checked before the
+    input, so someone who may not ban is told so whatever they sent.
     """
-    data = parse_ban(fields)
+    with svc.db.read() as conn:
+        if feed_slug is not None:
+            require_right(conn, actor, _feed(conn, feed_slug).id, Right.MODERATE)
+        elif isinstance(comment_id, int):
+            found = comment_store.get_comment(conn, comment_id)
+            if found is None:
+                raise NotFound(f"there is no comment {comment_id}")
+            require_right(conn, actor, found.feed_id, Right.MODERATE)
+    checks = Checks()
+    target = checks.run(lambda: parse_comment_id(comment_id), 0)
+    data = checks.run(lambda: parse_ban(fields), None)
+    checks.done()
+    assert data is not None
     now = svc.clock()
     with svc.db.write() as conn:
-        comment = comment_store.get_comment(conn, comment_id)
-        feed = feed_store.get_by_slug(conn, feed_slug) if feed_slug else None
-        if comment is None or (feed_slug and (feed is None or feed.id != comment.feed_id)):
-            raise NotFound(f"there is no comment {comment_id}")
+        comment = comment_store.get_comment(conn, target)
+        feed = _feed(conn, feed_slug) if feed_slug is not None else None
+        if comment is None or (feed is not None and feed.id != comment.feed_id):
+            raise NotFound(f"there is no comment {target} in this feed's discussion")
         if data.scope is BanScope.SITE:
             banner = require_admin(actor)
         else:
@@ -81,6 +97,27 @@ def ban_author(
             until=until_text(ban.expires_at), reason=data.reason,
         )  # fmt: skip
     return ban
+
+
+@dataclass(frozen=True)
+class BanTarget:
+    """A comment whose author a moderator is about to ban, as the ban form shows it."""
+
+    comment: Comment
+    feed: FeedRef
+    can_ban_site_wide: bool
+
+
+def ban_target(svc: Services, actor: User | None, comment_id: int) -> BanTarget:
+    """The comment, if ``actor`` moderates its feed (the form is theirs only)."""
+    with svc.db.read() as conn:
+        comment = comment_store.get_comment(conn, comment_id)
+        if comment is None:
+            raise NotFound(f"there is no comment {comment_id}")
+        moderator = require_right(conn, actor, comment.feed_id, Right.MODERATE)
+        feed = feed_store.get_by_id(conn, comment.feed_id)
+        assert feed is not None, "a comment's feed exists"
+    return BanTarget(comment, FeedRef(feed.id, feed.slug, feed.title), moderator.is_admin)
 
 
 def lift(svc: Services, actor: User | None, ban_id: int) -> Ban:
@@ -148,6 +185,13 @@ def _bannable(conn: Connection, banner: User, comment: Comment, scope: BanScope)
             f"{reader.display_name} is on this feed’s team: take them off it before banning"
         )
     return reader
+
+
+def _feed(conn: Connection, slug: str) -> Feed:
+    feed = feed_store.get_by_slug(conn, slug)
+    if feed is None:
+        raise NotFound(f"there is no feed called “{slug}”")
+    return feed
 
 
 def _ban(conn: Connection, ban_id: int) -> Ban:

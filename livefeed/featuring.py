@@ -19,6 +19,7 @@ from livefeed import audit, publishing
 from livefeed.domain.access import Right
 from livefeed.domain.comments import Comment
 from livefeed.domain.errors import Conflict, NotFound
+from livefeed.domain.moderation_queue import FeedRef
 from livefeed.domain.posts import Post
 from livefeed.domain.users import User
 from livefeed.permissions import require_right
@@ -34,6 +35,19 @@ def attribution(comment: Comment) -> str:
     return f"{comment.author_name}, in the discussion"
 
 
+def feature_target(svc: Services, actor: User | None, comment_id: int) -> tuple[Comment, FeedRef]:
+    """The comment an editor is about to feature, with its feed, for the form; only for those
+    who may publish in its feed."""
+    with svc.db.read() as conn:
+        comment = comment_store.get_comment(conn, comment_id)
+        if comment is None:
+            raise NotFound(f"there is no comment {comment_id}")
+        require_right(conn, actor, comment.feed_id, Right.PUBLISH)
+        feed = feed_store.get_by_id(conn, comment.feed_id)
+        assert feed is not None, "a comment's feed exists"
+    return comment, FeedRef(feed.id, feed.slug, feed.title)
+
+
 def feature_comment(
     svc: Services, actor: User | None, comment_id: int, fields: Mapping[str, object]
 ) -> Post:
@@ -43,9 +57,11 @@ def feature_comment(
     try:
         with svc.db.write() as conn:
             comment = comment_store.get_comment(conn, comment_id)
-            if comment is None or not comment.is_visible:
-                raise _not_shown(comment, comment_id)
+            if comment is None:
+                raise NotFound(f"there is no comment {comment_id}")
             editor = require_right(conn, actor, comment.feed_id, Right.PUBLISH)
+            if not comment.is_visible:
+                raise Conflict("only a comment readers can see can be featured: approve it first")
             feed = feed_store.get_by_id(conn, comment.feed_id)
             assert feed is not None, "a comment's feed exists"
             post_fields = _post_fields(comment, fields)
@@ -82,9 +98,3 @@ def _post_fields(comment: Comment, fields: Mapping[str, object]) -> dict[str, ob
         "tags": fields.get("tags") or "",
         "key_event": fields.get("key_event") or "",
     }
-
-
-def _not_shown(comment: Comment | None, comment_id: int) -> Exception:
-    if comment is None:
-        return NotFound(f"there is no comment {comment_id}")
-    return Conflict("only a comment readers can see can be featured: approve it first")

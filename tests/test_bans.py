@@ -213,7 +213,7 @@ def test_a_guest_has_no_account_to_ban(svc: Services, clock: Clock, editor: User
 
 
 def test_a_ban_is_checked_whole_and_nothing_is_stored_when_it_is_wrong(
-    svc: Services, clock: Clock, mo: User, rita: User
+    svc: Services, clock: Clock, editor: User, mo: User, rita: User
 ) -> None:
     spam = say(svc, clock, rita, "Buy pills")
     with pytest.raises(Invalid) as refused:
@@ -225,8 +225,16 @@ def test_a_ban_is_checked_whole_and_nothing_is_stored_when_it_is_wrong(
     }
     with pytest.raises(Invalid, match="one line"):
         bans.ban_author(svc, mo, spam.id, {"length": "1d", "reason": "a\nb"})
+    # Asked as a comment of another feed: not found there, by someone who moderates it.
     with pytest.raises(NotFound):
+        bans.ban_author(svc, editor, spam.id, WEEK, feed_slug="storm")
+    with pytest.raises(Forbidden):
         bans.ban_author(svc, mo, spam.id, WEEK, feed_slug="storm")
+    with pytest.raises(Invalid) as no_comment:
+        bans.ban_author(svc, mo, "twelve", WEEK, feed_slug="summit")
+    assert no_comment.value.errors == {
+        "comment_id": "must be the id of one of the reader's comments"
+    }
     with pytest.raises(Forbidden):
         bans.ban_author(svc, None, spam.id, WEEK)
     assert ban_count(svc) == 0

@@ -73,6 +73,7 @@ class Ban:
     expires_at: datetime | None
     lifted_at: datetime | None = None
     lifted_by: str = ""
+    feed_slug: str = ""
 
     @property
     def site_wide(self) -> bool:
@@ -117,6 +118,15 @@ def parse_ban(fields: Mapping[str, object]) -> BanInput:
     assert length is not None
     assert scope is not None
     return BanInput(length, scope, reason)
+
+
+def parse_comment_id(value: object, field: str = "comment_id") -> int:
+    """The comment whose author is banned: a positive id."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31 - 1:
+        raise Invalid.field(field, "must be the id of one of the reader's comments")
+    return value
 
 
 def until_text(moment: datetime | None) -> str:

@@ -30,6 +30,7 @@ def _ban(row: RowMapping) -> Ban:
         expires_at=row["expires_at"],
         lifted_at=row["lifted_at"],
         lifted_by=row["lifter_name"] or "",
+        feed_slug=row["feed_slug"] or "",
     )
 
 
@@ -41,6 +42,7 @@ def _select() -> Select[Any]:
             _banner.c.display_name.label("banner_name"),
             _lifter.c.display_name.label("lifter_name"),
             feeds.c.title.label("feed_title"),
+            feeds.c.slug.label("feed_slug"),
         )
         .join(_reader, _reader.c.id == bans.c.user_id)
         .outerjoin(_banner, _banner.c.id == bans.c.banned_by)
