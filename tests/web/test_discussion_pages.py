@@ -390,3 +390,13 @@ def test_an_author_deletes_their_comment_from_the_page(
     assert submit(client, f"/comments/{theirs.id}/delete", {}).status_code == 403
     assert submit(client, f"/comments/{mine.id}/delete", {"next": DISCUSSION}).status_code == 303
     assert comment_ids(client.get(DISCUSSION).text) == [theirs.id]
+
+
+def test_the_embed_shows_no_comments(
+    client: TestClient, svc: Services, editor: User, rita: User
+) -> None:
+    shown(svc, rita, "Not for partner sites", editor)
+    html = client.get("/feeds/summit/embed").text
+    assert "Not for partner sites" not in html
+    assert "discussion" not in html
+    assert comment_ids(html) == []
