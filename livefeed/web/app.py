@@ -16,12 +16,15 @@ from livefeed.settings import Settings
 from livefeed.web import (
     admin,
     api,
+    bans,
     comments_api,
     desk,
     discussion,
     embed,
+    featuring,
     invitations,
     media,
+    moderation,
     pages,
     readers,
     seo,
@@ -32,6 +35,7 @@ from livefeed.web import (
     team,
     tokens,
     webhook_sender,
+    word_list,
 )
 from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, SecurityHeaders
@@ -72,6 +76,10 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             *readers.routes,
             *standards.routes,
             *media.routes,
+            *moderation.routes,
+            *bans.routes,
+            *featuring.routes,
+            *word_list.routes,
             Mount("/api", routes=[*api.routes, *comments_api.routes]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ],
