@@ -110,6 +110,14 @@ def _update(post: Post, page_url: str, publisher: dict[str, str]) -> dict[str, A
     )
     if post.image:
         update["image"] = post.image.url
+    # schema.org's own words for a correction made in the open; a retraction is a status.
+    if post.corrections:
+        update["correction"] = [
+            {"@type": "CorrectionComment", "text": c.note, "datePublished": iso_utc(c.at)}
+            for c in post.corrections
+        ]
+    if post.retraction:
+        update["creativeWorkStatus"] = "Retracted"
     return update
 
 

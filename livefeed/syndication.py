@@ -36,6 +36,7 @@ import nh3
 from feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from livefeed import __version__
+from livefeed.domain import times
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.domain.times import iso_utc
@@ -185,8 +186,8 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
     return Entry(
         id=tag_uri(urls, post.created_at, f"posts/{post.id}"),
         url=urls.post(feed.slug, post.id),
-        title=clean(post.headline),
-        html=clean(entry_html(post, urls.origin)),
+        title=clean(f"Retracted: {post.headline}" if post.retraction else post.headline),
+        html=clean(_with_notices(post, feed, entry_html(post, urls.origin))),
         published=post.published_at,
         updated=post.updated_at,
         author=clean(post.author_name),
@@ -227,6 +228,25 @@ def entry_html(post: Post, origin: str) -> str:
         card = post.read_more
         parts.append(f'<p>Read more: <a href="{esc(card.url)}">{esc(card.title)}</a></p>')
         parts.extend(f"<p>{esc(p)}</p>" for p in card.summary.split("\n\n") if p)
+    return "\n".join(part for part in parts if part)
+
+
+def _with_notices(post: Post, feed: Feed, content: str) -> str:
+    """A retraction's reason before the post, its corrections after it: a correction or a
+    retraction changes the entry's updated time, so readers' apps show the entry again."""
+    esc = html.escape
+
+    def when(moment: datetime) -> str:
+        return f"{times.clock(moment, feed.zone)} {times.zone_label(moment, feed.zone)}"
+
+    parts = []
+    if post.retraction:
+        at, reason = when(post.retraction.at), post.retraction.reason
+        parts.append(f"<p><strong>Retracted {esc(at)}</strong> — {esc(reason)}</p>")
+    parts.append(content)
+    parts.extend(
+        f"<p><em>Corrected {esc(when(c.at))} — {esc(c.note)}</em></p>" for c in post.corrections
+    )
     return "\n".join(part for part in parts if part)
 
 

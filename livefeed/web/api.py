@@ -18,9 +18,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from livefeed import __version__, publishing, reading
-from livefeed.domain.errors import Invalid
+from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.feeds import Feed, FeedStatus, check_transition
 from livefeed.resources import feed_json, post_json
+from livefeed.web import revisions as revision_views
 from livefeed.web.caching import ARCHIVE, cache_control
 from livefeed.web.linkcards import api_link_card
 from livefeed.web.media import api_upload
@@ -223,20 +224,23 @@ async def get_post(request: Request) -> Response:
 
 
 async def update_post(request: Request) -> Response:
-    """A partial update; ``version`` (optional) refuses the edit if someone changed it since."""
+    """A partial update based on ``version`` (required): if the post has changed since, 409
+    with the post as it is now in ``current``. ``correction_note`` makes the edit a public
+    correction; ``retracted: true`` with a ``retraction_reason`` retracts the post."""
     user = await bearer_user(request)
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
     body = await _json_body(request)
-    _check_known(body, _POST_FIELDS, frozenset({"version"}))
-    seen = body.get("version")
-    if seen is not None and (not isinstance(seen, int) or isinstance(seen, bool)):
-        raise Invalid.field("version", "must be the post's version number")
+    _check_known(body, _POST_FIELDS, frozenset({"version"}) | revision_views.CHANGE_KEYS)
     _, current = await run_in_threadpool(reading.get_post, svc, slug, post_id)
+    seen = revision_views.required_version(body)
     fields = _flatten_post(body, current.as_fields())
-    post = await run_in_threadpool(
-        lambda: publishing.edit_post(svc, user, slug, post_id, fields, seen_version=seen)
-    )
+    try:
+        post = await revision_views.edit_or_retract(
+            request, user, slug, post_id, body, fields, seen
+        )
+    except Conflict as error:
+        return await revision_views.stale(request, slug, post_id, error)
     return JSONResponse(post_json(post, slug, svc.urls))
 
 

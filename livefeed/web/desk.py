@@ -22,7 +22,7 @@ from livefeed.domain.access import Right, require
 from livefeed.domain.errors import Conflict, Forbidden, Invalid
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
-from livefeed.web import compose, linkcards, security
+from livefeed.web import compose, editing, linkcards, security
 from livefeed.web.middleware import MAX_BODY_BYTES
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param, render
@@ -227,6 +227,7 @@ async def edit_post_page(request: Request, user: User) -> Response:
         reading.post_page, svc, request.path_params["slug"], post_id_param(request)
     )
     values = {"feed": page.feed, "post": page.post, "compose": compose.from_post(page.post)}
+    values |= await editing.edit_page(request, user, page.feed, page.post)
     return await render(request, "post_form.html", values)
 
 
@@ -238,6 +239,9 @@ async def edit_post(request: Request, user: User) -> Response:
     fields = compose.from_form(form)
     seen = str(form.get("version", ""))
     post_form = compose.PostForm(values=fields, version=int(seen) if seen.isdigit() else None)
+    correction, note = editing.correction_from(form)
+    post_form.values |= {"correction": correction, "correction_note": note}
+    stale = False
     try:
         if form.get("intent") == "preview":
             preview = await run_in_threadpool(publishing.preview_post, svc, fields)
@@ -245,15 +249,22 @@ async def edit_post(request: Request, user: User) -> Response:
             status = 200
         else:
             post = await run_in_threadpool(
-                publishing.edit_post, svc, user, slug, post_id, fields,
-                seen_version=post_form.version,
+                lambda: publishing.edit_post(
+                    svc, user, slug, post_id, fields, seen_version=post_form.version,
+                    correction=correction, correction_note=note,
+                )
             )  # fmt: skip
             return _see_other(f"{svc.urls.feed_path(slug)}#post-{post.id}")
     except (Invalid, Conflict) as error:
         post_form.errors = _errors_of(error)
         status = 409 if isinstance(error, Conflict) else 422
+        stale = isinstance(error, Conflict) and error.field == "version"
     feed, post = await run_in_threadpool(reading.get_post, svc, slug, post_id)
-    values = {"feed": feed, "post": post, "compose": post_form}
+    values: dict[str, object] = {"feed": feed, "post": post, "compose": post_form}
+    if stale:
+        # Never a silent overwrite: theirs beside what was typed, and the form now based on it.
+        values["clash"] = await editing.clash(request, user, slug, post, post_form)
+    values |= await editing.edit_page(request, user, feed, post)
     return await render(request, "post_form.html", values, status=status)
 
 

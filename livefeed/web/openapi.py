@@ -13,6 +13,7 @@ from typing import Any
 from livefeed.domain import feeds as feed_rules
 from livefeed.domain import media as media_rules
 from livefeed.domain import posts as post_rules
+from livefeed.domain import revisions as revision_rules
 from livefeed.domain import text as text_rules
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.posts import PostState
@@ -282,19 +283,32 @@ def post_schemas() -> dict[str, Schema]:
                 "key_event": boolean("Listed in the feed's key events."),
                 "pinned": boolean("Shown on top of the feed."),
                 "author": nullable(text("The author's display name.")),
+                "corrections": array(
+                    ref("Correction"),
+                    "Edits marked as corrections, oldest first (a minor edit leaves no trace).",
+                ),
+                "retracted": boolean("Withdrawn: shown struck through, with the reason."),
+                "retraction_reason": nullable(text("Why it was retracted.")),
+                "retracted_at": nullable(text("When it was retracted (UTC).", format="date-time")),
             },
             ["id", "version", "seq", "url", "state"],
             closed=False,
         ),
         "NewPost": obj("A post to publish now.", fields, ["headline"]),
         "PostChanges": obj(
-            "Fields to change; fields left out keep their value.",
+            "Fields to change; fields left out keep their value. With correction_note the edit "
+            "is a public correction; with retracted (and retraction_reason, and nothing else "
+            "but version) the post is retracted.",
             fields
             | {
                 "version": integer(
-                    "The version the edit is based on; a newer one on the server gives 409.", 1
+                    "The version the edit is based on (required); a newer one on the server "
+                    "gives 409 with the post as it is now in current.",
+                    1,
                 )
-            },
+            }
+            | revision_change_fields(),
+            ["version"],
         ),
         "PostPage": obj(
             "A page of published posts, newest first.",
@@ -477,6 +491,117 @@ def media_paths() -> dict[str, Schema]:
     return {"/api/v1/media": {"post": upload}}
 
 
+def revision_change_fields() -> dict[str, Schema]:
+    return {
+        "correction_note": nullable(
+            text(
+                "Makes the edit a public correction: readers see this note with the post, and "
+                "the wording it replaced. The edit must change what readers read.",
+                revision_rules.NOTE_LENGTH,
+            )
+        ),
+        "retracted": {"type": "boolean", "const": True, "description": "Retract the post."},
+        "retraction_reason": text(
+            "Why the post is retracted (required with retracted).", revision_rules.REASON_LENGTH
+        ),
+    }
+
+
+def revision_schemas() -> dict[str, Schema]:
+    kinds = [kind.value for kind in revision_rules.RevisionKind]
+    return {
+        "Correction": obj(
+            "A public correction.",
+            {
+                "at": text("When the correcting edit was made (UTC).", format="date-time"),
+                "note": text("What was corrected."),
+            },
+            ["at", "note"],
+            closed=False,
+        ),
+        "Revision": obj(
+            "A post as it was before one change.",
+            {
+                "id": integer("The revision's number.", 1),
+                "version": integer("The post's version these fields made up.", 1),
+                "kind": {
+                    "type": "string",
+                    "enum": kinds,
+                    "description": "What replaced it: a minor edit, a correction or a retraction.",
+                },
+                "note": nullable(text("The correction's note or the retraction's reason.")),
+                "editor": nullable(text("Who made the change.")),
+                "replaced_at": text("When the change was made (UTC).", format="date-time"),
+                "post": obj(
+                    "Its fields as they were, shaped as a post's (a part null when empty), with "
+                    "the body as sanitised HTML.",
+                    {
+                        "headline": text("The headline."),
+                        "body": text("The body as written, in Markdown."),
+                        "body_html": text("The body as sanitised HTML."),
+                        "quote": nullable(ref("Quote")),
+                        "image": nullable(ref("ImageInput")),
+                        "read_more": nullable(ref("ReadMore")),
+                        "video": nullable(ref("VideoInput")),
+                        "tags": array({"type": "string"}, "Tags."),
+                        "key_event": boolean("Listed in the feed's key events."),
+                        "pinned": boolean("Shown on top of the feed."),
+                    },
+                    ["headline", "body", "body_html"],
+                    closed=False,
+                ),
+            },
+            ["id", "version", "kind", "note", "editor", "replaced_at", "post"],
+            closed=False,
+        ),
+        "RevisionList": obj(
+            "A post as it is now, and every earlier version, the latest change first.",
+            {"post": ref("Post"), "revisions": array(ref("Revision"), "Revisions.")},
+            ["post", "revisions"],
+            closed=False,
+        ),
+        "Retraction": obj(
+            "A retraction.",
+            {
+                "reason": text(
+                    "Why the post is retracted; readers see it.", revision_rules.REASON_LENGTH
+                ),
+                "version": integer("The version it is based on; a newer one gives 409.", 1),
+            },
+            ["reason"],
+        ),
+    }
+
+
+def revision_paths() -> dict[str, Schema]:
+    post = ("slug", "post_id")
+    return {
+        "/api/v1/feeds/{slug}/posts/{post_id}/revisions": {
+            "get": operation(
+                "posts",
+                "listRevisions",
+                "A post's revisions, the latest change first (the feed's team only)",
+                {"200": ok("RevisionList", "The post and its revisions.")},
+                params=post,
+                private=True,
+                problems=("404",),
+            ),
+        },
+        "/api/v1/feeds/{slug}/posts/{post_id}/retract": {
+            "post": operation(
+                "posts",
+                "retractPost",
+                "Retract a post: it stays in place, struck through, with the reason",
+                {"200": ok("Post", "The post as retracted.")},
+                params=post,
+                body=json_body("Retraction", "The reason, and the version it is based on."),
+                write=True,
+                problems=("404", "409", "422"),
+            ),
+        },
+    }
+
+
 def problem_schemas() -> dict[str, Schema]:
     return {
         "Problem": obj(
@@ -488,6 +613,8 @@ def problem_schemas() -> dict[str, Schema]:
                 "detail": text("What went wrong, in words."),
                 "field": text("The first field at fault, when a field is at fault."),
                 "errors": array(ref("FieldError"), "Every field at fault."),
+                "current": ref("Post")
+                | {"description": "With a 409 on version: the post as it is now."},
             },
             ["type", "title", "status", "detail"],
             closed=False,
@@ -739,7 +866,8 @@ def components() -> Schema:
         | link_card_schemas()
         | short_url_schemas()
         | problem_schemas()
-        | media_schemas(),
+        | media_schemas()
+        | revision_schemas(),
         "parameters": PARAMETERS,
         "responses": {
             f"Problem{status}": {
@@ -784,6 +912,6 @@ def _document(public_url: str) -> dict[str, Any]:
             {"name": "posts", "description": "Timestamped updates in a feed."},
             {"name": "media", "description": "Uploaded pictures and videos."},
         ],
-        "paths": paths() | media_paths(),
+        "paths": paths() | media_paths() | revision_paths(),
         "components": components(),
     }

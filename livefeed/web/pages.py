@@ -16,6 +16,8 @@ from livefeed.domain.comments import REJECT_LABELS, REPORT_LABELS
 from livefeed.domain.feeds import Feed
 from livefeed.web import compose, stream
 from livefeed.web.caching import cache_control
+from livefeed.web.editing import editing_on_feed
+from livefeed.web.editing import post_page as editors_post_page
 from livefeed.web.page_cache import PageCache
 from livefeed.web.security import services, viewer
 from livefeed.web.views import post_id_param, render
@@ -65,6 +67,8 @@ async def feed(request: Request) -> Response:
         "readers": await stream.reader_total(request.app, page.feed.id) if can_compose else None,
     }
     if user is not None:
+        if Right.PUBLISH in rights:
+            values["editing_now"] = await editing_on_feed(request, user, page.feed.id)
         return await render(request, "feed.html", values, headers=PRIVATE)
     validator = page_validator(page.feed, cursor)
     response = await render(
@@ -93,9 +97,11 @@ async def post(request: Request) -> Response:
     values: dict[str, object] = {"page": page, "feed": page.feed}
     user = await viewer(request)
     if user is not None:
-        values["rights"] = await run_in_threadpool(
+        values["rights"] = rights = await run_in_threadpool(
             permissions.rights_for, services(request), user, page.feed.id
         )
+        if Right.PUBLISH in rights:
+            values |= await editors_post_page(request, user, page.feed, page.post)
         return await render(request, "post.html", values, headers=PRIVATE)
     headers = reader_cache_headers(page.feed, page_validator(page.feed, f"post-{post_id}"))
     if headers["ETag"] in request.headers.get("if-none-match", ""):

@@ -195,6 +195,7 @@ PART_SCRIPTS = (
     '<script src="/static/discussion.js" defer></script>',  # the discussion under the posts
     '<script src="/static/upload.js" defer></script>',  # the compose form's uploads
     '<script src="/static/charcount.js" defer></script>',  # the compose form's counts
+    '<script src="/static/editing.js" defer></script>',  # the edit page: who else, conflicts
 )
 
 _DATA_BLOCK = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')

@@ -373,9 +373,25 @@ def test_a_bad_edit_is_refused_naming_the_field(
     post = make_post(svc, editor)
     before = state(svc)
 
-    response = client.patch(f"{POSTS}/{post.id}", json=body, headers=bearer(token))
+    response = client.patch(
+        f"{POSTS}/{post.id}", json={"version": post.version} | body, headers=bearer(token)
+    )
 
     assert_problem(response, 422, field)
+    assert state(svc) == before
+
+
+@pytest.mark.parametrize("body", [{"headline": "Unseen"}, {"headline": "Unseen", "version": None}])
+def test_an_edit_must_say_the_version_it_is_based_on(
+    client: TestClient, svc: Services, editor: User, token: str, body: dict[str, Any]
+) -> None:
+    make_feed(svc, editor)
+    post = make_post(svc, editor)
+    before = state(svc)
+
+    response = client.patch(f"{POSTS}/{post.id}", json=body, headers=bearer(token))
+
+    assert_problem(response, 422, "version")
     assert state(svc) == before
 
 
@@ -511,7 +527,9 @@ def test_an_edit_of_a_deleted_post_is_a_conflict(
     publishing.delete_post(svc, editor, "summit", post.id)
     before = state(svc)
 
-    edited = client.patch(f"{POSTS}/{post.id}", json={"headline": "Back"}, headers=bearer(token))
+    edited = client.patch(
+        f"{POSTS}/{post.id}", json={"headline": "Back", "version": 2}, headers=bearer(token)
+    )
     deleted = client.delete(f"{POSTS}/{post.id}", headers=bearer(token))
 
     assert_problem(edited, 409)

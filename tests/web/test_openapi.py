@@ -301,7 +301,13 @@ def test_a_request_shaped_by_the_document_is_accepted(
     # Every documented input field is used here, so a field the API stops taking fails below.
     assert set(new_feed) == set(schemas["NewFeed"]["properties"])
     assert set(new_post) == set(schemas["NewPost"]["properties"])
-    assert set(schemas["PostChanges"]["properties"]) == {*new_post, "version"}
+    assert set(schemas["PostChanges"]["properties"]) == {
+        *new_post,
+        "version",
+        "correction_note",
+        "retracted",
+        "retraction_reason",
+    }
     assert problems(document, new_feed, schemas["NewFeed"]) == []
     assert problems(document, new_post, schemas["NewPost"]) == []
 

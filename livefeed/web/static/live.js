@@ -159,6 +159,16 @@
     box.hidden = entries.children.length === 0;
   }
 
+  // A correction or a retraction is news in itself; a minor edit is not announced.
+  function announceCorrection(current, replacement, data) {
+    if (replacement.classList.contains("is-retracted") && !current.classList.contains("is-retracted")) {
+      announce("Retracted: " + data.headline);
+    } else if (replacement.querySelectorAll(".post-correction").length >
+               current.querySelectorAll(".post-correction").length) {
+      announce("Corrected: " + data.headline);
+    }
+  }
+
   function apply(message) {
     if (message.seq <= lastSeq) { return; }
     lastSeq = message.seq;
@@ -174,6 +184,7 @@
       var replacement = message.html ? fragment(message.html) : null;
       if (!wanted(data)) { drop(data.id); return; }
       if (current && replacement) {
+        announceCorrection(current, replacement, data);
         current.replaceWith(replacement); arrange(replacement);
       } else if (onlyTag && replacement && !waiting.some(function (w) { return w.id === replacement.id; })) {
         // It has just been given the tag this embed shows: in it goes, where it belongs.
