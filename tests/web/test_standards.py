@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from livefeed import readers, standards
+from livefeed import discussion, publishing, readers, reading, standards
 from livefeed.domain.access import FeedRole
 from livefeed.domain.standards import DEFAULT_STANDARDS
 from livefeed.domain.users import User
@@ -205,3 +205,82 @@ def test_accepting_sends_nobody_off_the_site(client: TestClient, svc: Services) 
     log_in(client, make_user(svc, "rita@readers.test", name="Rita").email)
     response = submit(client, "/account/standards", {"next": "//evil.example"})
     assert response.headers["location"] == "/account"
+
+
+# The discussion: a link to the standards at its top, and the box on a first comment
+
+DISCUSSION = "/feeds/summit/discussion"
+
+
+def open_discussion(svc: Services, editor: User, who: str = "members") -> None:
+    feed = reading.get_feed(svc, "summit")
+    publishing.update_feed(
+        svc, editor, "summit", feed.as_input() | {"discussion": who, "moderation": "pre"}
+    )
+
+
+def test_the_discussion_links_to_the_feeds_standards_at_its_top(
+    client: TestClient, editor: User
+) -> None:
+    link = {"href": "/feeds/summit/community-standards"}
+    for path in (DISCUSSION, "/feeds/summit"):
+        html = client.get(path).text
+        section = html[html.index('id="discussion-title"') :]
+        assert link in Page(section[: section.index("</p>") + 4]).tags("a"), path
+
+
+def test_a_first_comment_asks_for_the_standards_and_names_the_box(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    open_discussion(svc, editor)
+    reader = make_user(svc, "rita@readers.test", name="Rita")
+    log_in(client, reader.email)
+    assert "accept_standards" in {
+        a.get("name") for a in Page(client.get(DISCUSSION).text).tags("input")
+    }
+
+    refused = submit(client, DISCUSSION, {"body": "Is the vote today?"})
+
+    assert refused.status_code == 422
+    assert field_errors(refused.text) == {
+        "accept_standards": "accept the community standards first"
+    }
+    assert Page(refused.text).values["body"] == "Is the vote today?"
+    assert discussion.discussion_page(svc, "summit", viewer=reader).threads == []
+
+    sent = submit(client, DISCUSSION, {"body": "Is the vote today?", "accept_standards": "on"})
+
+    assert sent.status_code == 303
+    page = client.get(DISCUSSION).text
+    assert "Is the vote today?" in page
+    assert "accept_standards" not in {a.get("name") for a in Page(page).tags("input")}
+    assert readers.has_accepted_standards(svc, reader)
+
+
+def test_a_reader_who_accepted_at_sign_up_is_not_asked_again(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    open_discussion(svc, editor)
+    signed_up = submit(
+        client,
+        "/signup",
+        {"display_name": "Rita", "email": "rita@readers.test", "password": "a long passphrase",
+         "accept_standards": "on", "next": DISCUSSION},
+    )  # fmt: skip
+    assert signed_up.headers["location"] == DISCUSSION
+    assert 'name="accept_standards"' not in client.get(DISCUSSION).text
+    assert submit(client, DISCUSSION, {"body": "Hello"}).status_code == 303
+
+
+def test_a_guest_ticks_the_box_with_every_comment(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    open_discussion(svc, editor, who="guests")
+    assert 'name="accept_standards"' in client.get(DISCUSSION).text
+
+    refused = submit(client, DISCUSSION, {"name": "Gus", "body": "Hello"})
+    assert refused.status_code == 422
+    assert set(field_errors(refused.text)) == {"accept_standards"}
+    sent = submit(client, DISCUSSION, {"name": "Gus", "body": "Hello", "accept_standards": "on"})
+    assert sent.status_code == 303
+    assert 'name="accept_standards"' in client.get(DISCUSSION).text
