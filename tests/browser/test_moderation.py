@@ -118,6 +118,13 @@ def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
     moderator.keyboard.press("Escape")
     expect(keys).to_be_hidden()
 
+    # Signed out meanwhile (a log-out elsewhere): the page says so rather than fail in silence.
+    moderator.context.clear_cookies()
+    moderator.keyboard.press("a")
+    expect(moderator.locator(".queue-status")).to_have_text(
+        "You are no longer signed in: reload the page to log in again."
+    )
+
 
 def test_a_comment_decided_elsewhere_is_refused_naming_who_and_leaves_by_itself(
     live_server: LiveServer, new_context: NewContext

@@ -28,6 +28,13 @@
   var inFlight = 0;
   var timer = null;
 
+  // A session that has ended (logged out elsewhere) is sent to the login page, as HTML.
+  var SIGNED_OUT = "You are no longer signed in: reload the page to log in again.";
+
+  function isJson(response) {
+    return (response.headers.get("content-type") || "").indexOf("application/json") === 0;
+  }
+
   function cards() {
     return Array.prototype.slice.call(list.querySelectorAll(".queue-card"));
   }
@@ -139,6 +146,10 @@
       cache: "no-store"
     }).then(function (response) {
       if (response.status !== 200) { return null; }
+      if (!isJson(response)) {
+        say(SIGNED_OUT, true);
+        return null;
+      }
       return response.json().then(swap);
     }).catch(function () {
       return null;
@@ -159,6 +170,7 @@
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
+      if (!isJson(response)) { return { ok: false, body: { detail: SIGNED_OUT } }; }
       return response.json().then(function (body) {
         return { ok: response.ok, body: body };
       });
