@@ -19,7 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from livefeed import audit, permissions, publishing
+from livefeed import audit, permissions, publishing, revisions
 from livefeed.domain.errors import Checks, Conflict, Forbidden, NotFound
 from livefeed.domain.events import EventType
 from livefeed.domain.feeds import Feed, FeedStatus
@@ -156,6 +156,8 @@ def update_post(
                 conn, post, data=preview.data, body_html=preview.body_html, now=now, extra=extra
             ):
                 raise _changed_meanwhile()
+            # The words as they were stay in the post's history (see revisions.py).
+            revisions.keep_edit(conn, post, actor, correction_note=None, now=now)
             post = _reread(conn, post.id)
         if target is not post.state or target is SCHEDULED:
             post = _move(svc, conn, feed, post, target, mover, actor, now, moment, clean)

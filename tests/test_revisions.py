@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from livefeed import publishing, reading, revisions
+from livefeed import publishing, reading, revisions, workflow
 from livefeed.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from livefeed.domain.events import EventType
+from livefeed.domain.posts import PostState
 from livefeed.domain.revisions import RevisionKind
 from livefeed.domain.users import User
 from livefeed.services import Services
@@ -346,3 +347,23 @@ def test_outsiders_do_not_read_the_history(svc: Services, editor: User) -> None:
         revisions.history(svc, editor, "storm", post.id)
     with pytest.raises(NotFound):
         revisions.history(svc, editor, "nowhere", post.id)
+
+
+def test_new_words_for_a_post_not_out_yet_are_kept_too(svc: Services, editor: User) -> None:
+    make_feed(svc, editor)
+    draft = workflow.start_post(
+        svc, editor, "summit", {"headline": "First try", "body": "Rough."}, state=PostState.DRAFT
+    )
+
+    workflow.update_post(
+        svc, editor, "summit", draft.id, fields=draft.as_fields() | {"headline": "Second try"},
+        seen_version=draft.version,
+    )  # fmt: skip
+
+    (kept,) = revisions.history(svc, editor, "summit", draft.id)[2]
+    assert (kept.kind, kept.version, kept.headline) == (
+        RevisionKind.EDIT,
+        draft.version,
+        "First try",
+    )
+    assert workflow.visible_post(svc, editor, "summit", draft.id)[1].headline == "Second try"
