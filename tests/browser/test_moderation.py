@@ -39,7 +39,7 @@ def state_of(svc: Services, comment_id: int) -> Comment:
 
 
 def card(page: Page, comment_id: int) -> Locator:
-    return page.locator(f"#queue-item-{comment_id}")
+    return page.locator(f"#moderation-item-{comment_id}")
 
 
 def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
@@ -56,7 +56,7 @@ def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
     moderator = new_context().new_page()
     log_in_as(moderator, live_server, mo.email)
     moderator.goto(live_server.at("/moderation"))
-    expect(moderator.locator(".queue-card")).to_have_count(2)
+    expect(moderator.locator(".moderation-card")).to_have_count(2)
     # A mark on this very page: if the page reloaded, it would be gone.
     moderator.evaluate("window.stillTheSamePage = true")
 
@@ -72,7 +72,7 @@ def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
 
     # a approves the selected comment; it leaves the queue and the next one takes the focus.
     moderator.keyboard.press("a")
-    expect(moderator.locator(".queue-status")).to_have_text("Approved.")
+    expect(moderator.locator(".moderation-status")).to_have_text("Approved.")
     expect(card(moderator, first.id)).to_have_count(0)
     expect(card(moderator, second.id)).to_be_focused()
     assert state_of(svc, first.id).state is CommentState.APPROVED
@@ -84,11 +84,12 @@ def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
     reader.goto(live_server.at("/feeds/summit/discussion"))
     reader.get_by_label("Your comment").fill("Is the press conference still on?")
     reader.get_by_role("button", name="Post comment").click()
-    mine = reader.locator("article.comment").filter(has_text="Is the press conference still on?")
+    question = "Is the press conference still on?"
+    mine = reader.locator("article.comment").filter(has_text=question)
     expect(mine).to_contain_text("Awaiting review")
-    newest = moderator.locator(".queue-item").filter(has_text="Is the press conference still on?")
+    newest = moderator.locator(".moderation-item").filter(has_text=question)
     expect(newest).to_be_visible(timeout=LIVE_TIMEOUT)
-    expect(moderator.locator(".queue-status")).to_have_text("1 new comment.")
+    expect(moderator.locator(".moderation-status")).to_have_text("1 new comment.")
     assert moderator.evaluate("window.stillTheSamePage") is True
     # The focus stayed on the comment the moderator was reading.
     expect(card(moderator, second.id)).to_be_focused()
@@ -99,7 +100,7 @@ def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
     expect(dialog).to_be_visible()
     moderator.keyboard.press("1")
     expect(dialog).to_be_hidden()
-    expect(moderator.locator(".queue-status")).to_have_text("Rejected.")
+    expect(moderator.locator(".moderation-status")).to_have_text("Rejected.")
     expect(card(moderator, second.id)).to_have_count(0)
     rejected = state_of(svc, second.id)
     assert (rejected.state, rejected.decision_reason, rejected.decided_by) == (
@@ -108,8 +109,8 @@ def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
         "Mo Moderator",
     )
     # The reader's comment is the one left, and has the focus.
-    expect(moderator.locator(".queue-card")).to_have_count(1)
-    expect(moderator.locator(".queue-card")).to_be_focused()
+    expect(moderator.locator(".moderation-card")).to_have_count(1)
+    expect(moderator.locator(".moderation-card")).to_be_focused()
 
     # ? shows the keys; Escape closes them.
     moderator.keyboard.press("?")
@@ -121,7 +122,7 @@ def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
     # Signed out meanwhile (a log-out elsewhere): the page says so rather than fail in silence.
     moderator.context.clear_cookies()
     moderator.keyboard.press("a")
-    expect(moderator.locator(".queue-status")).to_have_text(
+    expect(moderator.locator(".moderation-status")).to_have_text(
         "You are no longer signed in: reload the page to log in again."
     )
 
@@ -146,14 +147,14 @@ def test_a_comment_decided_elsewhere_is_refused_naming_who_and_leaves_by_itself(
         lambda route: route.abort() if held["polls"] else route.continue_(),
     )
     moderator.goto(live_server.at("/moderation"))
-    expect(moderator.locator(".queue-card")).to_have_count(2)
+    expect(moderator.locator(".moderation-card")).to_have_count(2)
 
     # The editor approves the first comment meanwhile; the moderator, not knowing, presses a.
     moderation.approve(svc, anna, first.id)
     moderator.keyboard.press("j")
     expect(card(moderator, first.id)).to_be_focused()
     moderator.keyboard.press("a")
-    expect(moderator.locator(".queue-status")).to_have_text(
+    expect(moderator.locator(".moderation-status")).to_have_text(
         "This comment was already approved by Anna Editor"
     )
     assert state_of(svc, first.id).decided_by == "Anna Editor"
@@ -161,7 +162,7 @@ def test_a_comment_decided_elsewhere_is_refused_naming_who_and_leaves_by_itself(
     # The editor rejects the second one too; once the queue hears again, both leave by themselves.
     moderation.reject(svc, anna, second.id, RejectReason.OFF_TOPIC)
     held["polls"] = False
-    expect(moderator.locator(".queue-card")).to_have_count(0, timeout=LIVE_TIMEOUT)
-    expect(moderator.locator(".queue-status")).to_have_text("2 comments decided elsewhere.")
+    expect(moderator.locator(".moderation-card")).to_have_count(0, timeout=LIVE_TIMEOUT)
+    expect(moderator.locator(".moderation-status")).to_have_text("2 comments decided elsewhere.")
     expect(moderator.locator('[data-count="pending"]')).to_have_text("0")
     expect(moderator.locator('[data-count="decided"]')).to_have_text("2")

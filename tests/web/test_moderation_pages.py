@@ -74,7 +74,7 @@ def state_of(svc: Services, comment_id: int) -> CommentState:
 def queue_ids(html: str) -> list[int]:
     return [
         int(found)
-        for found in re.findall(r'<li class="queue-item[^"]*" data-comment-id="(\d+)"', html)
+        for found in re.findall(r'<li class="moderation-item[^"]*" data-comment-id="(\d+)"', html)
     ]
 
 

@@ -15,8 +15,8 @@
   "use strict";
   var section = document.querySelector("[data-moderation-queue]");
   if (!section) { return; }
-  var list = section.querySelector(".queue-list");
-  var status = section.querySelector(".queue-status");
+  var list = section.querySelector(".moderation-list");
+  var status = section.querySelector(".moderation-status");
   var rejectDialog = document.querySelector(".reject-dialog");
   var keysDialog = document.querySelector(".keys-dialog");
   var feed = section.getAttribute("data-feed") || "";
@@ -36,15 +36,15 @@
   }
 
   function cards() {
-    return Array.prototype.slice.call(list.querySelectorAll(".queue-card"));
+    return Array.prototype.slice.call(list.querySelectorAll(".moderation-card"));
   }
 
   function idOf(card) {
-    return card.closest(".queue-item").getAttribute("data-comment-id");
+    return card.closest(".moderation-item").getAttribute("data-comment-id");
   }
 
   function selectedCard() {
-    return selectedId ? document.getElementById("queue-item-" + selectedId) : null;
+    return selectedId ? document.getElementById("moderation-item-" + selectedId) : null;
   }
 
   function say(text, failed) {
@@ -242,12 +242,12 @@
     var form = event.target;
     if (!form.matches("form[data-action]")) { return; }
     event.preventDefault();
-    select(form.closest(".queue-card"), false);
+    select(form.closest(".moderation-card"), false);
     send(form, null);
   });
 
   list.addEventListener("focusin", function (event) {
-    var card = event.target.closest(".queue-card");
+    var card = event.target.closest(".moderation-card");
     if (card && idOf(card) !== selectedId) { select(card, false); }
   });
 
