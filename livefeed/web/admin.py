@@ -56,8 +56,8 @@ def _account_action(action: str) -> Callable[[Request], Awaitable[Response]]:
 
     @signed_in
     async def endpoint(request: Request, user: User) -> Response:
+        form = await checked_form(request)  # a forged form is refused before anything else
         require_admin(user)
-        form = await checked_form(request)
         email, role = text(form, "email"), text(form, "role")
         svc = services(request)
         try:
@@ -83,8 +83,8 @@ def _one(error: LivefeedError) -> dict[str, str]:
 @signed_in
 async def invite(request: Request, user: User) -> Response:
     """Invite anyone: to a feed's team in a role, to no team, and as an admin or not."""
-    require_admin(user)
     form = await checked_form(request)
+    require_admin(user)
     values = {
         "email": text(form, "email"),
         "feed": text(form, "feed"),
