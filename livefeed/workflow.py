@@ -1,10 +1,10 @@
 """Drafts, contributions and scheduled posts: a post's life before readers see it.
 
 Contributors write drafts and submit them; editors publish, schedule or return them, and the
-scheduler publishes what is due (scheduling.py). Nothing here tells readers anything until a post goes out:
-a post that is not published has no event (its ``seq`` stays 0), so it cannot reach the feed
-page, the stream, the API's public listings, syndication or the sitemaps, which all read
-published posts or the event log. Publishing one logs ``post.published`` in the same
+scheduler publishes what is due (scheduling.py). Nothing here tells readers anything until a
+post goes out: a post that is not published has no event (its ``seq`` stays 0), so it cannot
+reach the feed page, the stream, the API's public listings, syndication or the sitemaps, which
+all read published posts or the event log. Publishing one logs ``post.published`` in the same
 transaction, exactly as publishing a new post does.
 
 The rules of who may make which move are in ``domain/workflow.py``; this module checks them

@@ -17,10 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from livefeed import __version__, publishing, reading
+from livefeed import __version__, publishing, reading, workflow
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.feeds import Feed, FeedStatus, check_transition
 from livefeed.resources import feed_json, post_json
+from livefeed.web import api_workflow
 from livefeed.web import revisions as revision_views
 from livefeed.web.caching import ARCHIVE, cache_control
 from livefeed.web.linkcards import api_link_card
@@ -151,6 +152,9 @@ async def list_posts(request: Request) -> Response:
     params = request.query_params
     limit = reading.parse_limit(params.get("limit"))
     since, cursor = params.get("since"), params.get("cursor")
+    if params.get("state", "published") != "published":
+        # Drafts, contributions, scheduled posts: the caller's to see, never cached.
+        return await api_workflow.listing(request, slug, params["state"], limit)
     if since is not None and cursor:
         raise Invalid.field("cursor", "give either since or cursor, not both")
     seq = reading.parse_seq(since) if since is not None else None
@@ -210,16 +214,21 @@ async def create_post(request: Request) -> Response:
     svc = services(request)
     slug = request.path_params["slug"]
     body = await _json_body(request)
-    _check_known(body, _POST_FIELDS, frozenset())
+    _check_known(body, _POST_FIELDS, api_workflow.NEW_KEYS)
     fields = _flatten_post(body, {})
-    post = await run_in_threadpool(publishing.publish_post, svc, user, slug, fields)
+    state, when = api_workflow.start_of(body)
+    post = await run_in_threadpool(
+        lambda: workflow.start_post(svc, user, slug, fields, state=state, publish_at=when)
+    )
     return _created(post_json(post, slug, svc.urls), f"/api/v1/feeds/{slug}/posts/{post.id}")
 
 
 async def get_post(request: Request) -> Response:
     svc = services(request)
     slug = request.path_params["slug"]
-    feed, post = await run_in_threadpool(reading.get_post, svc, slug, post_id_param(request))
+    feed, post, public = await api_workflow.readable(request, slug, post_id_param(request))
+    if not public:
+        return api_workflow.private(post_json(post, slug, svc.urls))
     return _about(request, feed, f"post-{post.id}", post_json(post, slug, svc.urls))
 
 
@@ -231,10 +240,16 @@ async def update_post(request: Request) -> Response:
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
     body = await _json_body(request)
-    _check_known(body, _POST_FIELDS, frozenset({"version"}) | revision_views.CHANGE_KEYS)
-    _, current = await run_in_threadpool(reading.get_post, svc, slug, post_id)
+    also = frozenset({"version"}) | api_workflow.CHANGE_KEYS | revision_views.CHANGE_KEYS
+    _check_known(body, _POST_FIELDS, also)
+    _, current = await run_in_threadpool(workflow.visible_post, svc, user, slug, post_id)
     seen = revision_views.required_version(body)
     fields = _flatten_post(body, current.as_fields())
+    # A post not out yet, or one asked to move along: the workflow's (see api_workflow.py).
+    words = fields if any(key in _POST_FIELDS for key in body) else None
+    moved = await api_workflow.change(request, user, slug, current, body, words, seen)
+    if moved is not None:
+        return JSONResponse(post_json(moved, slug, svc.urls), headers=api_workflow.PRIVATE)
     try:
         post = await revision_views.edit_or_retract(
             request, user, slug, post_id, body, fields, seen
@@ -248,7 +263,7 @@ async def delete_post(request: Request) -> Response:
     user = await bearer_user(request)
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
-    await run_in_threadpool(lambda: publishing.delete_post(svc, user, slug, post_id))
+    await run_in_threadpool(lambda: workflow.delete_post(svc, user, slug, post_id))
     return Response(status_code=204)
 
 

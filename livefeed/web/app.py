@@ -18,6 +18,7 @@ from livefeed.web import (
     api,
     bans,
     comments_api,
+    contributions,
     desk,
     discussion,
     embed,
@@ -42,6 +43,7 @@ from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, SecurityHeaders
 from livefeed.web.page_cache import PageCache
 from livefeed.web.rendering import make_templates
+from livefeed.web.scheduler import Scheduler
 
 HERE = Path(__file__).parent
 
@@ -54,7 +56,10 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await stream.start(app)
         sender = webhook_sender.start(svc)
+        scheduler = Scheduler(svc)
+        scheduler.start()
         yield
+        await scheduler.stop()
         await webhook_sender.stop(sender)
         await stream.stop(app)
         if services is None:
@@ -75,6 +80,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             *invitations.routes,
             *tokens.routes,
             *admin.routes,
+            *contributions.routes,
             *readers.routes,
             *standards.routes,
             *media.routes,

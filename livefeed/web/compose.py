@@ -6,10 +6,13 @@ A form that fails keeps every value typed and shows each message next to its fie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from starlette.datastructures import FormData
 
-from livefeed.domain.posts import Post
+from livefeed.domain.posts import Post, PostState
+from livefeed.resources import Urls
+from livefeed.workflow import When
 
 POST_FIELDS = (
     "headline",
@@ -59,8 +62,35 @@ def from_form(form: FormData) -> dict[str, object]:
         values[name] = raw if isinstance(raw, str) else ""
     for name in POST_FLAGS:
         values[name] = form.get(name) == "on"
+    raw = form.get("publish_at", "")
+    values["publish_at"] = raw if isinstance(raw, str) else ""
     return values
 
 
 def from_post(post: Post) -> PostForm:
     return PostForm(values=post.as_fields(), version=post.version)
+
+
+# The compose form's buttons (see domain/workflow.py): publish at once, schedule, keep as a
+# draft, or send to the editors. A form from before these buttons existed publishes.
+INTENTS = {
+    "publish": PostState.PUBLISHED,
+    "schedule": PostState.SCHEDULED,
+    "draft": PostState.DRAFT,
+    "submit": PostState.SUBMITTED,
+}
+
+
+def intended(form: FormData) -> tuple[PostState, When | None]:
+    """The state a new post is asked for, and its time (typed in the feed's zone) if scheduled."""
+    state = INTENTS.get(str(form.get("intent", "")), PostState.PUBLISHED)
+    when = When(form.get("publish_at", ""), local=True) if state is PostState.SCHEDULED else None
+    return state, when
+
+
+def after_writing(urls: Urls, slug: str, post: Post) -> str:
+    """Where the desk goes once a post is written: to it, wherever it now is."""
+    if post.state is PostState.PUBLISHED:
+        return f"{urls.feed_path(slug)}#post-{post.id}"
+    page = "contributions" if post.state is PostState.SCHEDULED else "mine"
+    return f"/desk/feeds/{quote(slug)}/{page}#post-{post.id}"

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from livefeed import accounts, permissions, publishing, reading, standards
+from livefeed import accounts, permissions, publishing, reading, standards, workflow
 from livefeed.domain.access import Right, require
 from livefeed.domain.errors import Conflict, Forbidden, Invalid
 from livefeed.domain.feeds import FeedStatus
@@ -198,7 +198,8 @@ async def feed_status(request: Request, user: User) -> Response:
 
 @signed_in
 async def publish(request: Request, user: User) -> Response:
-    """The compose form on the feed page: publish, or show a preview and keep the form."""
+    """The compose form on the feed page: publish, schedule, save a draft or submit it (see
+    compose.INTENTS), or show a preview and keep the form."""
     svc = services(request)
     slug = request.path_params["slug"]
     form = await _form(request)
@@ -210,13 +211,17 @@ async def publish(request: Request, user: User) -> Response:
             post_form.preview_html = preview.body_html
             status = 200
         else:
-            post = await run_in_threadpool(publishing.publish_post, svc, user, slug, fields)
-            return _see_other(f"{svc.urls.feed_path(slug)}#post-{post.id}")
+            state, when = compose.intended(form)
+            post = await run_in_threadpool(
+                lambda: workflow.start_post(svc, user, slug, fields, state=state, publish_at=when)
+            )
+            return _see_other(compose.after_writing(svc.urls, slug, post))
     except (Invalid, Conflict) as error:
         post_form.errors = _errors_of(error)
         status = 422
     page = await run_in_threadpool(reading.feed_page, svc, slug)
-    values = {"page": page, "feed": page.feed, "compose": post_form}
+    rights = await run_in_threadpool(permissions.rights_for, svc, user, page.feed.id)
+    values = {"page": page, "feed": page.feed, "compose": post_form, "rights": rights}
     return await render(request, "feed.html", values, status=status)
 
 

@@ -889,10 +889,15 @@ def components() -> Schema:
 def spec(public_url: str) -> dict[str, Any]:
     """The whole document; ``public_url`` is the server scripts should call."""
     # Parts described beside this module, with the helpers here (so imported late).
-    from livefeed.web import openapi_discussion, openapi_moderation, openapi_team
+    from livefeed.web import (
+        openapi_discussion,
+        openapi_moderation,
+        openapi_team,
+        openapi_workflow,
+    )
 
     document = openapi_team.extend(openapi_discussion.extend(_document(public_url)))
-    return openapi_moderation.extend(document)
+    return openapi_moderation.extend(openapi_workflow.extend(document))
 
 
 def _document(public_url: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from livefeed import __version__, permissions, reading
+from livefeed import __version__, permissions, reading, workflow
 from livefeed.discussion import preview as discussion_preview
 from livefeed.domain.access import Right
 from livefeed.domain.comments import REJECT_LABELS, REPORT_LABELS
@@ -49,7 +49,9 @@ async def feed(request: Request) -> Response:
             return Response(body, media_type="text/html; charset=utf-8", headers=headers)
     page = await run_in_threadpool(reading.feed_page, svc, slug, cursor)
     rights = await run_in_threadpool(permissions.rights_for, svc, user, page.feed.id)
-    can_compose = Right.PUBLISH in rights and page.is_first_page
+    # Contributors write here too (drafts and submissions); the readers count is the editors'.
+    can_compose = Right.CONTRIBUTE in rights and page.is_first_page
+    is_editor = Right.PUBLISH in rights and page.is_first_page
     values = {
         "page": page,
         "feed": page.feed,
@@ -64,7 +66,8 @@ async def feed(request: Request) -> Response:
         "reject_labels": REJECT_LABELS,
         "report_labels": REPORT_LABELS,
         "compose": compose.blank() if can_compose else None,
-        "readers": await stream.reader_total(request.app, page.feed.id) if can_compose else None,
+        "readers": await stream.reader_total(request.app, page.feed.id) if is_editor else None,
+        "waiting": await run_in_threadpool(workflow.waiting, svc, page.feed.id) if is_editor else 0,
     }
     if user is not None:
         if Right.PUBLISH in rights:

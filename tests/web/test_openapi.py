@@ -296,6 +296,8 @@ def test_a_request_shaped_by_the_document_is_accepted(
         "tags": "weather, coast",
         "key_event": True,
         "pinned": False,
+        "state": "published",
+        "publish_at": None,
     }
     schemas = document["components"]["schemas"]
     # Every documented input field is used here, so a field the API stops taking fails below.
@@ -304,6 +306,7 @@ def test_a_request_shaped_by_the_document_is_accepted(
     assert set(schemas["PostChanges"]["properties"]) == {
         *new_post,
         "version",
+        "note",
         "correction_note",
         "retracted",
         "retraction_reason",
