@@ -140,11 +140,12 @@ def free_port() -> int:
 
 
 def add_editor(settings: Settings, password: str) -> None:
-    """Migrate and add the editor before ``serve`` runs, so it makes no admin of its own."""
+    """Migrate and add the editor before ``serve`` runs: as the site's admin, they may work on
+    the demo feed that ``serve`` seeds, and ``serve`` makes no admin of its own."""
     svc = Services.build(settings)
     try:
         upgrade(svc.db)
-        accounts.add_user(svc, EDITOR_EMAIL, password, role=Role.EDITOR, display_name=EDITOR_NAME)
+        accounts.add_user(svc, EDITOR_EMAIL, password, role=Role.ADMIN, display_name=EDITOR_NAME)
     finally:
         svc.close()
 
@@ -277,9 +278,9 @@ def take(browser: Browser, origin: str, password: str) -> None:
     compose.get_by_label("Who said it", exact=True).fill("A delegate from the Pacific group")
     compose.get_by_role("button", name="Preview").click()
     expect(page.get_by_role("region", name="Preview")).to_be_visible()
-    box = compose.bounding_box()
-    assert box is not None
-    save(page, "desk.png", height=round(box["y"] + box["height"]) + 40)
+    # Down to the form's end, measured on the page: the preview keeps the reader's scroll place.
+    bottom = compose.evaluate("e => e.getBoundingClientRect().bottom + window.scrollY")
+    save(page, "desk.png", height=round(bottom) + 40)
 
 
 def main() -> None:
