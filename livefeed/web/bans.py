@@ -7,7 +7,6 @@ names them by their display name.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +22,7 @@ from livefeed.domain.times import iso_utc
 from livefeed.domain.users import User
 from livefeed.web import security
 from livefeed.web.desk import signed_in
+from livefeed.web.forms import json_object
 from livefeed.web.moderation import PRIVATE, id_param
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -114,7 +114,7 @@ async def api_ban(request: Request) -> Response:
     """Ban the author of ``comment_id`` (a comment of this feed) from its discussion, or, with
     ``"scope": "site"``, from every feed's (administrators)."""
     user = await security.bearer_user(request)
-    body = await _json_object(request, frozenset({"comment_id", *FIELDS}))
+    body = await json_object(request, frozenset({"comment_id", *FIELDS}))
     slug = request.path_params["slug"]
     made = await run_in_threadpool(
         lambda: bans.ban_author(
@@ -122,19 +122,6 @@ async def api_ban(request: Request) -> Response:
         )
     )
     return JSONResponse(ban_json(made), status_code=201, headers=PRIVATE)
-
-
-async def _json_object(request: Request, known: frozenset[str]) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        raise Invalid.field("body", "the request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise Invalid.field("body", "the request body must be a JSON object")
-    unknown = [key for key in body if key not in known]
-    if unknown:
-        raise Invalid(dict.fromkeys(unknown, "is not a field this resource has"))
-    return body
 
 
 routes = [

@@ -8,7 +8,6 @@ bearer token; a refusal is problem+json naming the field at fault.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -21,13 +20,13 @@ from livefeed import __version__, discussion, moderation, reading
 from livefeed.comment_resources import comment_json
 from livefeed.domain.comments import Comment, parse_reject_reason, parse_sort
 from livefeed.domain.cursors import Cursor
-from livefeed.domain.errors import Invalid
 from livefeed.domain.feeds import Feed
 from livefeed.domain.readers import STANDARDS_FIELD
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.web.caching import cache_control
 from livefeed.web.discussion import comment_id_param
+from livefeed.web.forms import json_object
 from livefeed.web.page_cache import PageCache
 from livefeed.web.security import bearer_user, client_address, services
 
@@ -35,23 +34,6 @@ from livefeed.web.security import bearer_user, client_address, services
 _COMMENT_FIELDS = frozenset({"body", "parent_id", STANDARDS_FIELD})
 _REPORT_FIELDS = frozenset({"reason", "note"})
 _REJECT_FIELDS = frozenset({"reason"})
-
-
-async def _json_object(request: Request, known: frozenset[str]) -> dict[str, Any]:
-    """The request's JSON object, refusing keys the resource does not have; no body is ``{}``."""
-    raw = await request.body()
-    try:
-        body = json.loads(raw) if raw.strip() else {}
-        # JSON can spell a lone surrogate (\ud800) that no UTF-8 text column can store.
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except ValueError:
-        raise Invalid.field("body", "the request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise Invalid.field("body", "the request body must be a JSON object")
-    unknown = [key for key in body if key not in known]
-    if unknown:
-        raise Invalid(dict.fromkeys(unknown, "is not a field this resource has"))
-    return body
 
 
 def thread_json(thread: discussion.Thread, slug: str, svc: Services) -> dict[str, Any]:
@@ -110,7 +92,7 @@ async def create_comment(request: Request) -> Response:
     user = await bearer_user(request)
     svc = services(request)
     slug = request.path_params["slug"]
-    body = await _json_object(request, _COMMENT_FIELDS)
+    body = await json_object(request, _COMMENT_FIELDS)
     address = client_address(request)
     comment = await run_in_threadpool(
         lambda: discussion.post_comment(svc, user, slug, body, address=address)
@@ -122,7 +104,7 @@ async def report_comment(request: Request) -> Response:
     user = await bearer_user(request)
     svc = services(request)
     comment_id = comment_id_param(request)
-    body = await _json_object(request, _REPORT_FIELDS)
+    body = await json_object(request, _REPORT_FIELDS)
     address = client_address(request)
     await run_in_threadpool(
         lambda: discussion.report_comment(svc, user, comment_id, body, address=address)
@@ -146,7 +128,7 @@ async def _moderate(request: Request, known: frozenset[str], decide: Decide) -> 
     user = await bearer_user(request)
     svc = services(request)
     comment_id = comment_id_param(request)
-    body = await _json_object(request, known)
+    body = await json_object(request, known)
     comment = await run_in_threadpool(lambda: decide(svc, user, comment_id, body))
     _, feed = await run_in_threadpool(discussion.find_comment, svc, comment.id)
     return JSONResponse(comment_json(comment, feed.slug, svc.urls, moderator=True))

@@ -30,8 +30,12 @@ def text(form: FormData, name: str) -> str:
 
 
 async def json_object(request: Request, known: frozenset[str]) -> dict[str, Any]:
+    """The request's JSON object, refusing keys the resource does not have; no body is ``{}``."""
+    raw = await request.body()
     try:
-        body = json.loads(await request.body())
+        body = json.loads(raw) if raw.strip() else {}
+        # JSON can spell a lone surrogate (\ud800) that no UTF-8 text column can store.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
     except ValueError:
         raise Invalid.field("body", "the request body is not valid JSON") from None
     if not isinstance(body, dict):
