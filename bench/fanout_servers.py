@@ -328,7 +328,7 @@ def prepare_site(
     try:
         upgrade(svc.db)
         email = "editor@bench.example"
-        user = accounts.add_user(svc, email, secrets.token_urlsafe(18), role=Role.EDITOR)
+        user = accounts.add_user(svc, email, secrets.token_urlsafe(18), role=Role.ADMIN)
         token = accounts.create_token(svc, email, "bench")
         publishing.create_feed(svc, user, {"slug": SLUG, "title": "Bench", "timezone": "UTC"})
     finally:
