@@ -100,3 +100,13 @@ def test_the_comparison_would_see_a_schema_drift(svc: Services) -> None:
     found = {(diff[0], getattr(diff[-1], "name", None)) for diff in differences(svc.db, drifted)}
     assert ("add_column", "subtitle") in found
     assert ("add_table", "polls") in found
+
+
+def test_going_down_and_up_keeps_every_post(svc: Services) -> None:
+    """SQLite rebuilds a table to drop a column: that must never cascade to the rows below it."""
+    editor = make_editor(svc)
+    make_feed(svc, editor)
+    posts = [make_post(svc, editor, headline=f"Update {n}").id for n in range(3)]
+    downgrade(svc.db, "0004")
+    upgrade(svc.db)
+    assert [p.id for p in reading.feed_page(svc, "summit").posts] == posts[::-1]

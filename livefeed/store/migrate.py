@@ -35,20 +35,34 @@ def _migrate(database: Database, action: Callable[[Config, str], None], revision
 
     On PostgreSQL an advisory lock makes instances that start together wait for each other,
     so a migration never runs twice at once. (SQLite's own write lock does that there.)
+
+    On SQLite, changing a column rebuilds its table (a copy, then DROP TABLE): with foreign keys
+    enforced, dropping ``feeds`` would cascade to every post. So they are off while migrating,
+    as SQLite's own guide to altering tables says, and checked once the schema is done.
     """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with database.engine.connect() as conn:
-        if not database.is_sqlite:
+        if database.is_sqlite:
+            # Outside any transaction: SQLite ignores this pragma inside one.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        else:
             conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
             conn.commit()
         try:
             config.attributes["connection"] = conn
             action(config, revision)
         finally:
-            if not database.is_sqlite:
+            if database.is_sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+            else:
                 conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK})
                 conn.commit()
+        if database.is_sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            conn.commit()
+            if broken:
+                raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
 
 
 def current_revision(database: Database) -> str | None:
