@@ -1,35 +1,58 @@
 # The two commands a newcomer needs: `make serve` and `make test`.
+# Both install exactly what uv.lock pins (hashes checked), and refuse to run when
+# pyproject.toml and the lock disagree: `make lock` is the only way the lock changes.
 PYTHON ?= python3
+UV_VERSION := 0.13.9
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: serve test check lint typecheck bench screenshots clean
+.PHONY: serve test check lint typecheck pytest bench screenshots lock upgrade clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-serve: $(STAMP)
+# The runtime set alone for serving; --inexact keeps the dev tools of an earlier `make test`.
+$(VENV)/.runtime: $(UV) pyproject.toml uv.lock
+	$(UV) sync --quiet --locked --inexact --no-default-groups --python $(PYTHON)
+	touch $@
+
+$(VENV)/.dev: $(UV) pyproject.toml uv.lock
+	$(UV) sync --quiet --locked --extra dev --python $(PYTHON)
+	touch $@ $(VENV)/.runtime
+
+serve: $(VENV)/.runtime
 	$(BIN)/livefeed serve
 
-test: $(STAMP) lint typecheck
-	$(BIN)/pytest
+test: lint typecheck pytest
 
-lint: $(STAMP)
+lint: $(VENV)/.dev
 	$(BIN)/ruff check livefeed tests bench scripts
 	$(BIN)/ruff format --check livefeed tests bench scripts
 
-typecheck: $(STAMP)
+typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
-bench: $(STAMP)
+pytest: $(VENV)/.dev
+	$(BIN)/pytest
+
+bench: $(VENV)/.dev
 	$(BIN)/python bench/page.py
 
-screenshots: $(STAMP)
+screenshots: $(VENV)/.dev
 	$(BIN)/python scripts/screenshots.py
 
+# Re-resolve after editing pyproject.toml, keeping every pin that still fits.
+lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+
+# Move every pin to the newest release the bounds in pyproject.toml allow.
+upgrade: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+
 clean:
-	rm -rf $(VENV) livefeed.db livefeed.db-wal livefeed.db-shm
+	rm -rf $(VENV) $(TOOLS) livefeed.db livefeed.db-wal livefeed.db-shm
