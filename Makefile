@@ -37,8 +37,9 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
+# One worker per core; a module's tests stay on one worker so they share its browser.
 pytest: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile --durations=25
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/page.py

@@ -11,8 +11,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
 from livefeed import audit, tokens
@@ -23,9 +21,6 @@ from livefeed.domain.users import Role, User, check_password, clean_email
 from livefeed.services import Services
 from livefeed.store import accounts as store
 
-_hasher = PasswordHasher()
-# Verified against when the address is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 LOGIN_FAILED = "that email address and password do not match an account"
 
 
@@ -54,7 +49,7 @@ def add_user(
         or clean.split("@")[0]
     )
     checks.done()
-    password_hash = _hasher.hash(password)
+    password_hash = svc.passwords.hash(password)
     try:
         with svc.db.write() as conn:
             if store.email_taken(conn, clean):
@@ -96,14 +91,14 @@ def log_in(svc: Services, email: str, password: str, *, address: str) -> Session
     svc.limits.check("login", account=account, address=address)
     with svc.db.read() as conn:
         found = store.get_with_hash(conn, account)
-    user, password_hash = found if found else (None, _DUMMY_HASH)
-    if not _verify(password_hash, password) or user is None or user.disabled:
+    user, password_hash = found if found else (None, None)
+    if not svc.passwords.verify(password_hash, password) or user is None or user.disabled:
         svc.limits.record("login", account=account, address=address)
         raise Invalid.field("password", LOGIN_FAILED)
     svc.limits.clear("login", account=account)
     with svc.db.write() as conn:
-        if _hasher.check_needs_rehash(password_hash):
-            store.set_password_hash(conn, user.id, _hasher.hash(password))
+        if password_hash is not None and svc.passwords.needs_rehash(password_hash):
+            store.set_password_hash(conn, user.id, svc.passwords.hash(password))
         audit.record(svc, conn, user, "login", user.email, address=address)
     return open_session(svc, user)
 
@@ -146,10 +141,10 @@ def change_password(svc: Services, user: User, current: str, new: str) -> Sessio
     check_password(new)
     with svc.db.read() as conn:
         found = store.get_with_hash(conn, user.email)
-    if found is None or not _verify(found[1], current):
+    if found is None or not svc.passwords.verify(found[1], current):
         raise Invalid.field("current_password", "that is not your current password")
     with svc.db.write() as conn:
-        store.set_password_hash(conn, user.id, _hasher.hash(new))
+        store.set_password_hash(conn, user.id, svc.passwords.hash(new))
         store.delete_sessions_of(conn, user.id)
     return open_session(svc, user)
 
@@ -163,7 +158,7 @@ def confirm_password(svc: Services, user: User, password: str, *, field: str = "
     svc.limits.check("login", account=user.email)
     with svc.db.read() as conn:
         found = store.get_with_hash(conn, user.email)
-    if found is None or not _verify(found[1], password):
+    if found is None or not svc.passwords.verify(found[1], password):
         svc.limits.record("login", account=user.email)
         raise Invalid.field(field, "that is not your password")
 
@@ -182,13 +177,6 @@ def token_user(svc: Services, token: str) -> User | None:
     return tokens.user_of(svc, token)
 
 
-def hash_password(password: str) -> str:
+def hash_password(svc: Services, password: str) -> str:
     """An argon2id hash of a password that passed :func:`check_password`."""
-    return _hasher.hash(check_password(password))
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    return svc.passwords.hash(check_password(password))

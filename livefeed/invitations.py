@@ -158,7 +158,7 @@ def accept_new(svc: Services, secret: str, *, display_name: object, password: st
     )
     checks.run(lambda: check_password(password), "")
     checks.done()
-    password_hash = accounts.hash_password(password)
+    password_hash = accounts.hash_password(svc, password)
     now = svc.clock()
     with svc.db.write() as conn:
         invitation = _usable(conn, svc, secret)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from livefeed.fetching import FetchPolicy
 from livefeed.markup import Markup
+from livefeed.passwords import Passwords
 from livefeed.ratelimit.limiter import RateLimiter, limiter_for
 from livefeed.resources import Urls
 from livefeed.settings import Settings
@@ -28,13 +29,19 @@ class Services:
     # Uploaded pictures and videos (see media.py).
     storage: Storage
     limits: RateLimiter
+    passwords: Passwords
     clock: Callable[[], datetime] = field(default=utc_now)
     listeners: list[Callable[[int], None]] = field(default_factory=list)
     # What fetching a page for an editor may reach; tests admit their own local servers.
     fetch_policy: FetchPolicy = field(default_factory=FetchPolicy)
 
     @classmethod
-    def build(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    def build(
+        cls,
+        settings: Settings,
+        clock: Callable[[], datetime] = utc_now,
+        passwords: Passwords | None = None,
+    ) -> Services:
         return cls(
             settings=settings,
             db=Database(settings.database_url),
@@ -42,6 +49,7 @@ class Services:
             urls=Urls(settings.public_url, settings.short_url),
             storage=LocalStorage(settings.media_path, f"{settings.public_url}/media"),
             limits=limiter_for(settings, clock),
+            passwords=passwords or Passwords(),
             clock=clock,
         )
 

@@ -21,6 +21,7 @@ from livefeed.settings import Settings
 from livefeed.store.database import Database
 from livefeed.store.migrate import upgrade
 from livefeed.store.schema import metadata
+from tests.factories import CHEAP_PASSWORDS
 from tests.redis_server import RedisServer
 
 PG_ADMIN_URL = os.environ.get("LIVEFEED_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -90,13 +91,24 @@ def _empty_postgres(url: str) -> None:
     database.dispose()
 
 
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh migrated SQLite database of the test's own."""
+    path = tmp_path / "livefeed.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each test that asks for the database runs once on SQLite and once on PostgreSQL."""
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each test that asks for the database runs once on SQLite and once on PostgreSQL.
+
+    That is for the layers where the two can differ: SQL, transactions, concurrency. The
+    faces above them (pages, API, CLI, renderers) override this with ``sqlite_url`` alone.
+    """
     if request.param == "sqlite":
-        path = tmp_path / "livefeed.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
+        sqlite: str = request.getfixturevalue("sqlite_url")
+        return sqlite
     url: str = request.getfixturevalue("postgres_url")
     _empty_postgres(url)
     return url
@@ -123,7 +135,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def svc(settings: Settings, clock: Clock) -> Iterator[Services]:
-    services = Services.build(settings, clock=clock)
+    services = Services.build(settings, clock=clock, passwords=CHEAP_PASSWORDS)
     yield services
     services.close()
 

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from argon2 import PasswordHasher
+
 from livefeed import accounts, publishing, team
 from livefeed.domain.access import FeedRole
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post
 from livefeed.domain.users import Role, User
+from livefeed.passwords import Passwords
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
 from livefeed.store import feeds as feed_store
 from livefeed.store import members
 
 PASSWORD = "correct horse battery staple"
+# argon2id at its lowest cost: production's cost is tested once (test_accounts), and paying it in
+# every test that makes an account would be most of the suite's time.
+CHEAP_PASSWORDS = Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 def make_user(

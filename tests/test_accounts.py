@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -13,7 +15,7 @@ from livefeed.domain.users import Role, User
 from livefeed.services import Services
 from livefeed.store.schema import api_tokens, sessions, users
 from tests.conftest import Clock
-from tests.factories import PASSWORD, make_editor, make_user
+from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_editor, make_user
 
 ADDRESS = "192.0.2.10"
 # The login limit counts outside the database, whatever it is: its tests run once, on SQLite,
@@ -61,6 +63,44 @@ def test_add_user_keeps_only_an_argon2id_hash(svc: Services, clock: Clock) -> No
     password_hash = str(row["password_hash"])
     assert password_hash.startswith("$argon2id$")
     assert PASSWORD not in password_hash
+
+
+@throttle_test
+def test_production_hashes_at_rfc_9106_cost_and_tests_hashes_are_raised_to_it_at_login(
+    svc: Services,
+) -> None:
+    production = Services.build(svc.settings, clock=svc.clock)
+    try:
+        hasher = production.passwords.hasher
+        assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 65536, 4)
+        make_editor(svc)  # hashed at the tests' cheap cost
+        cheap = str(stored(svc, "anna@newsroom.test")["password_hash"])
+        assert "m=8,t=1,p=1" in cheap
+        accounts.log_in(production, "anna@newsroom.test", PASSWORD, address=ADDRESS)
+        raised = str(stored(svc, "anna@newsroom.test")["password_hash"])
+        assert "m=65536,t=3,p=4" in raised
+        assert production.passwords.verify(raised, PASSWORD)
+        assert not production.passwords.verify(raised, "not the password at all")
+        assert not production.passwords.verify(None, PASSWORD)
+    finally:
+        production.close()
+
+
+def test_importing_the_package_hashes_nothing() -> None:
+    # Run in a fresh interpreter: what importing every module costs, it costs every process.
+    script = (
+        "import argon2, pkgutil, importlib, livefeed\n"
+        "calls = []\n"
+        "real = argon2.PasswordHasher.hash\n"
+        "argon2.PasswordHasher.hash = lambda *a, **k: calls.append(1) or real(*a, **k)\n"
+        "for m in pkgutil.walk_packages(livefeed.__path__, 'livefeed.'):\n"
+        "    if '.migrations' not in m.name: importlib.import_module(m.name)\n"
+        "print(len(calls))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "0"
 
 
 def test_a_user_without_a_name_is_called_by_their_address(svc: Services) -> None:
@@ -200,7 +240,9 @@ def test_failures_per_account_lock_it_for_fifteen_minutes(svc: Services, clock: 
 def test_failures_per_address_lock_it_for_every_account(svc: Services, clock: Clock) -> None:
     # One failure per account, ten per address: an office behind one address gets ten times
     # the allowance of a single account.
-    strict = Services.build(svc.settings.replace(login_attempts=1), clock=clock)
+    strict = Services.build(
+        svc.settings.replace(login_attempts=1), clock=clock, passwords=CHEAP_PASSWORDS
+    )
     try:
         make_editor(strict)
         for n in range(10):
@@ -238,7 +280,9 @@ def test_a_success_clears_the_accounts_failures(svc: Services) -> None:
 
 @throttle_test
 def test_the_limit_comes_from_the_settings(svc: Services) -> None:
-    strict = Services.build(svc.settings.replace(login_attempts=1), clock=svc.clock)
+    strict = Services.build(
+        svc.settings.replace(login_attempts=1), clock=svc.clock, passwords=CHEAP_PASSWORDS
+    )
     try:
         make_editor(strict)
         login_error(strict, "anna@newsroom.test", "guess")

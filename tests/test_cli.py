@@ -21,7 +21,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import accounts as account_store
 from livefeed.store import migrate
-from tests.factories import PASSWORD
+from tests.factories import CHEAP_PASSWORDS, PASSWORD
 
 Run = Callable[..., Result]
 
@@ -55,7 +55,7 @@ def run(env: dict[str, str]) -> Run:
 
 @pytest.fixture
 def svc(env: dict[str, str]) -> Iterator[Services]:
-    services = Services.build(Settings.from_env(env, env_file=None))
+    services = Services.build(Settings.from_env(env, env_file=None), passwords=CHEAP_PASSWORDS)
     yield services
     services.close()
 
@@ -117,7 +117,7 @@ def test_a_bad_setting_names_the_variable(run: Run) -> None:
 def test_user_add_reads_the_password_from_stdin(migrated: dict[str, str], run: Run) -> None:
     out = ok(run("user", "add", "Anna@Newsroom.test", "--name", "Anna", input=PASSWORD + "\n"))
     assert out == "Added member anna@newsroom.test (Anna)\n"
-    svc = Services.build(Settings.from_env(migrated, env_file=None))
+    svc = Services.build(Settings.from_env(migrated, env_file=None), passwords=CHEAP_PASSWORDS)
     session = accounts.log_in(svc, "anna@newsroom.test", PASSWORD, address="127.0.0.1")
     svc.close()
     assert session.user.role is Role.MEMBER
@@ -250,7 +250,7 @@ def test_prepare_makes_the_first_admin_once(env: dict[str, str], svc: Services) 
 
 def test_prepare_seeds_the_demo_feed_when_asked(env: dict[str, str]) -> None:
     settings = Settings.from_env(env | {"LIVEFEED_SEED_DEMO": "true"}, env_file=None)
-    svc = Services.build(settings)
+    svc = Services.build(settings, passwords=CHEAP_PASSWORDS)
     try:
         messages = cli.prepare(svc)
         assert any(m.startswith("Demo feed: http://livefeed.test/feeds/") for m in messages)

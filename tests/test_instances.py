@@ -22,7 +22,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
 from tests.conftest import _empty_postgres
-from tests.factories import PASSWORD, make_editor, make_feed
+from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_editor, make_feed
 from tests.redis_server import RedisServer, free_port
 from tests.test_stream import Stream
 
@@ -64,7 +64,7 @@ def site(postgres_url: str) -> Iterator[tuple[Services, str]]:
     settings = Settings.from_env(
         {"LIVEFEED_DATABASE_URL": postgres_url, "LIVEFEED_SEED_DEMO": "false"}, env_file=None
     )
-    svc = Services.build(settings)
+    svc = Services.build(settings, passwords=CHEAP_PASSWORDS)
     upgrade(svc.db)
     editor = make_editor(svc)
     make_feed(svc, editor)

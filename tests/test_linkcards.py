@@ -15,7 +15,14 @@ from livefeed.linkcards import card_from_page, decode, fetch_card
 from livefeed.services import Services
 from livefeed.settings import Settings
 from tests.conftest import Clock
-from tests.factories import make_contributor, make_editor, make_feed, make_moderator, make_post
+from tests.factories import (
+    CHEAP_PASSWORDS,
+    make_contributor,
+    make_editor,
+    make_feed,
+    make_moderator,
+    make_post,
+)
 from tests.other_sites import HOST, Resolver, Site, local_policy, running_site
 
 URL = "https://news.example.org/2026/11/summit/deal.html"
@@ -277,7 +284,7 @@ def own(database_url: str, clock: Clock, trap: Site, own_dns: Resolver) -> Itera
         },
         env_file=None,
     )
-    services = Services.build(settings, clock=clock)
+    services = Services.build(settings, clock=clock, passwords=CHEAP_PASSWORDS)
     services.fetch_policy = local_policy(trap, own_dns)
     yield services
     services.close()

@@ -22,7 +22,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
 from livefeed.web.front import StreamFront
-from tests.factories import make_editor, make_feed, make_post
+from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed, make_post
 
 WAIT = 10.0  # how long a test waits for something that should come at once, before failing
 
@@ -231,7 +231,7 @@ def test_changes_committed_elsewhere_arrive_too(
 ) -> None:
     """Another process (the CLI, another instance) does not wake this one; the tick does."""
     stream = open_stream()
-    elsewhere = Services.build(settings, clock=svc.clock)
+    elsewhere = Services.build(settings, clock=svc.clock, passwords=CHEAP_PASSWORDS)
     try:
         make_post(elsewhere, editor, headline="Filed from the command line")
     finally:

@@ -42,7 +42,7 @@ from livefeed.realtime.readers import MAX_PENDING_BYTES, STALL_SECONDS
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
-from tests.factories import make_editor, make_feed
+from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed
 from tests.sse_client import Event, StreamParser, request
 
 SLUG = "summit"
@@ -171,7 +171,7 @@ def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
         },
         env_file=None,
     )
-    svc = Services.build(settings)
+    svc = Services.build(settings, passwords=CHEAP_PASSWORDS)
     try:
         upgrade(svc.db)
         editor = make_editor(svc)

@@ -24,7 +24,7 @@ from livefeed.store import events as event_log
 from livefeed.store import webhooks as webhook_store
 from livefeed.store.schema import webhook_deliveries
 from tests.conftest import Clock
-from tests.factories import make_admin, make_editor, make_feed, make_post
+from tests.factories import CHEAP_PASSWORDS, make_admin, make_editor, make_feed, make_post
 from tests.other_sites import Resolver
 
 LOOPBACK = ipaddress.IPv4Address("127.0.0.1")
@@ -266,7 +266,7 @@ def test_two_senders_at_once_send_each_delivery_exactly_once(
 def test_a_restart_delivers_what_was_pending(
     settings: Settings, clock: Clock, receiver: Receiver
 ) -> None:
-    first = Services.build(settings, clock=clock)
+    first = Services.build(settings, clock=clock, passwords=CHEAP_PASSWORDS)
     first.fetch_policy = policy_for(receiver)
     admin, editor = make_admin(first), make_editor(first)
     make_feed(first, editor)
@@ -274,7 +274,7 @@ def test_a_restart_delivers_what_was_pending(
     make_post(first, editor)
     first.close()
 
-    second = Services.build(settings, clock=clock)
+    second = Services.build(settings, clock=clock, passwords=CHEAP_PASSWORDS)
     try:
         send = webhooks.sender(policy_for(receiver))
         assert webhooks.deliver_due(second, clock(), send) == 1

@@ -26,6 +26,7 @@ from livefeed.store.schema import events as events_table
 from livefeed.workflow import When
 from tests.conftest import Clock
 from tests.factories import (
+    CHEAP_PASSWORDS,
     join,
     make_contributor,
     make_editor,
@@ -512,7 +513,7 @@ def test_two_instances_publish_each_post_exactly_once(
     rounds, per_round = 25, 2
     for n in range(rounds * per_round):
         start(svc, editor, SCHEDULED, headline=f"Update {n}", publish_at=later(clock, 1 + n // 2))
-    other = Services.build(settings, clock=clock)
+    other = Services.build(settings, clock=clock, passwords=CHEAP_PASSWORDS)
     published: list[list[Post]] = [[], []]
     try:
         for _ in range(rounds):

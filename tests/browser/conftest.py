@@ -37,7 +37,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
 from tests.conftest import missing_service
-from tests.factories import PASSWORD, make_editor
+from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_editor
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -141,6 +141,12 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Browser tests on SQLite alone: where the databases differ lies below, tested on both."""
+    return sqlite_url
+
+
+@pytest.fixture
 def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     """``livefeed serve`` over a migrated database holding one editor and nothing else."""
     port = free_port()
@@ -153,7 +159,7 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
         },
         env_file=None,
     )
-    svc = Services.build(settings)
+    svc = Services.build(settings, passwords=CHEAP_PASSWORDS)
     upgrade(svc.db)
     editor = make_editor(svc)
     server = LiveServer(url, svc, editor, PASSWORD, settings, tmp_path)

@@ -43,6 +43,12 @@ XSS = [
 
 
 @pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Pages and the API on SQLite alone: where the databases differ lies below, tested on both."""
+    return sqlite_url
+
+
+@pytest.fixture
 def app(settings: Settings, svc: Services) -> Starlette:
     return create_app(settings, svc)
 

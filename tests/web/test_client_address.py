@@ -13,7 +13,7 @@ from livefeed.settings import Settings
 from livefeed.web.app import create_app
 from livefeed.web.client_address import client_address
 from tests.conftest import Clock
-from tests.factories import make_editor
+from tests.factories import CHEAP_PASSWORDS, make_editor
 from tests.web.conftest import log_in
 
 PROXIES = "10.0.0.0/8, 192.168.1.1, 2001:db8:ffff::/48"
@@ -91,7 +91,7 @@ one_database = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True
 def proxied(settings: Settings, clock: Clock) -> Iterator[Services]:
     """One failed login allowed per account, so ten per address."""
     changed = settings.replace(trusted_proxies=TRUSTED, login_attempts=1)
-    services = Services.build(changed, clock=clock)
+    services = Services.build(changed, clock=clock, passwords=CHEAP_PASSWORDS)
     make_editor(services)
     yield services
     services.close()

@@ -13,7 +13,7 @@ from livefeed.web.app import create_app
 from livefeed.web.middleware import MAX_BODY_BYTES
 from livefeed.web.security import CSRF_COOKIE, SESSION_COOKIE
 from tests.conftest import Clock
-from tests.factories import make_feed, make_post
+from tests.factories import CHEAP_PASSWORDS, make_feed, make_post
 from tests.web.conftest import Page, log_in
 
 
@@ -125,7 +125,9 @@ def test_cookies_are_secure_behind_https(
     settings: Settings, svc: Services, editor: User, clock: Clock
 ) -> None:
     secure = settings.replace(public_url="https://livefeed.test")
-    behind_https = Services.build(secure, clock=clock)  # the same database, another origin
+    behind_https = Services.build(
+        secure, clock=clock, passwords=CHEAP_PASSWORDS
+    )  # the same database, another origin
     app = create_app(secure, behind_https)
     try:
         with TestClient(app, base_url="https://livefeed.test", follow_redirects=False) as client:

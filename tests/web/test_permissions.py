@@ -39,7 +39,7 @@ from livefeed.store.schema import metadata
 from livefeed.web.app import create_app
 from livefeed.web.security import CSRF_COOKIE, SESSION_COOKIE
 from tests import permission_rules
-from tests.factories import PASSWORD, make_post
+from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_post
 from tests.permission_rules import (
     ANONYMOUS,
     PERSONAS,
@@ -70,7 +70,7 @@ def app_routes() -> list[tuple[str, str]]:
         {"LIVEFEED_DATABASE_URL": "sqlite:///unused.db", "LIVEFEED_SEED_DEMO": "false"},
         env_file=None,
     )
-    svc = Services.build(settings)
+    svc = Services.build(settings, passwords=CHEAP_PASSWORDS)
     try:
         app = create_app(settings, svc)
         return [(method, path) for method, path in routes_of(app.routes) if "{path" not in path]

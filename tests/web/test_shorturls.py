@@ -14,7 +14,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings, SettingsError
 from livefeed.web.app import create_app
 from livefeed.web.openapi import spec
-from tests.factories import make_contributor, make_feed, make_post
+from tests.factories import CHEAP_PASSWORDS, make_contributor, make_feed, make_post
 from tests.web.conftest import Page, bearer
 from tests.web.test_openapi import problems, response_schema
 
@@ -263,7 +263,7 @@ def short_client(settings: Settings, svc: Services) -> Iterator[TestClient]:
         },
         env_file=None,
     )
-    services = Services.build(settings, clock=svc.clock)
+    services = Services.build(settings, clock=svc.clock, passwords=CHEAP_PASSWORDS)
     with TestClient(create_app(settings, services), follow_redirects=False) as test_client:
         yield test_client
     services.close()
