@@ -30,8 +30,9 @@ from pathlib import Path
 
 from fanout_load import Publisher
 
-from livefeed import accounts, publishing
+from livefeed.access import accounts
 from livefeed.domain.users import Role
+from livefeed.newsroom import publishing
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade

@@ -37,10 +37,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from livefeed import accounts, publishing
+from livefeed.access import accounts
+from livefeed.distribution.reading import PAGE_SIZE
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.users import Role
-from livefeed.reading import PAGE_SIZE
+from livefeed.newsroom import publishing
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import feeds as feed_store

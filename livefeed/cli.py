@@ -18,23 +18,16 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from livefeed import (
-    __version__,
-    accounts,
-    audit,
-    invitations,
-    publishing,
-    team,
-    tokens,
-    webhooks,
-    workflow,
-)
-from livefeed import users as user_admin
+from livefeed import __version__
+from livefeed.access import accounts, audit, tokens
+from livefeed.access import users as user_admin
 from livefeed.demo import seed_demo
+from livefeed.distribution import webhooks
 from livefeed.domain import times
 from livefeed.domain.errors import Conflict, Invalid, LivefeedError, NotFound
 from livefeed.domain.posts import PostState
 from livefeed.domain.users import Role, User
+from livefeed.newsroom import invitations, publishing, team, workflow
 from livefeed.realtime.broker import broker_from_url
 from livefeed.services import Services
 from livefeed.settings import Settings, SettingsError
@@ -460,7 +453,7 @@ def export_static(slug: str, directory: Path, force: bool) -> None:
     Every link in the copy is relative, so it works from any static host and from the disk.
     Progress goes to standard error, a line per 100 posts.
     """
-    from livefeed.web.export import ExportError, export_feed, summary
+    from livefeed.web.reader.static_export import ExportError, export_feed, summary
 
     with services() as svc:
         try:

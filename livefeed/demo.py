@@ -13,10 +13,12 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from livefeed import accounts, publishing, reading
+from livefeed.access import accounts
+from livefeed.distribution import reading
 from livefeed.domain.errors import Conflict
 from livefeed.domain.feeds import Feed
 from livefeed.domain.users import Role, User
+from livefeed.newsroom import publishing
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
 from livefeed.store import feeds as feed_store

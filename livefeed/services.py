@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from livefeed.fetching import FetchPolicy
-from livefeed.markup import Markup
-from livefeed.passwords import Passwords
-from livefeed.ratelimit.limiter import RateLimiter, limiter_for
-from livefeed.resources import Urls
+from livefeed.access.passwords import Passwords
+from livefeed.access.rate_limits.limiter import RateLimiter, limiter_for
+from livefeed.distribution.resources import Urls
+from livefeed.outside.fetching import FetchPolicy
+from livefeed.outside.markup import Markup
+from livefeed.outside.storage import LocalStorage, Storage
 from livefeed.settings import Settings
-from livefeed.storage import LocalStorage, Storage
 from livefeed.store.database import Database
 
 

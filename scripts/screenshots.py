@@ -40,7 +40,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from livefeed import accounts
+from livefeed.access import accounts
 from livefeed.domain.users import Role
 from livefeed.services import Services
 from livefeed.settings import Settings

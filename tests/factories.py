@@ -6,12 +6,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
-from livefeed import accounts, publishing, team
+from livefeed.access import accounts
+from livefeed.access.passwords import Passwords
 from livefeed.domain.access import FeedRole
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post
 from livefeed.domain.users import Role, User
-from livefeed.passwords import Passwords
+from livefeed.newsroom import publishing, team
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
 from livefeed.store import feeds as feed_store

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from livefeed import reading
 from livefeed.demo import DESK_EMAIL, seed_demo
+from livefeed.distribution import reading
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.services import Services

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, RowMapping, Select, delete, func, insert, sel
 
 from livefeed.domain.comments import Discussion, Moderation
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus
-from livefeed.store import shorturls
+from livefeed.store import short_urls
 from livefeed.store.schema import feed_tags, feeds, short_codes
 
 
@@ -79,7 +79,7 @@ def insert_feed(
     }
     feed_id: int = conn.execute(insert(feeds).values(values).returning(feeds.c.id)).scalar_one()
     _set_tags(conn, feed_id, data.tags)
-    shorturls.assign(conn, feed_id=feed_id, now=now)
+    short_urls.assign(conn, feed_id=feed_id, now=now)
     return feed_id
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.media import Rendition, video_of
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
-from livefeed.store import revisions, shorturls
+from livefeed.store import revisions, short_urls
 from livefeed.store.schema import feeds, post_tags, posts, short_codes, users
 
 
@@ -177,7 +177,7 @@ def insert_post(
     }
     post_id: int = conn.execute(insert(posts).values(values).returning(posts.c.id)).scalar_one()
     _set_tags(conn, post_id, data.tags)
-    shorturls.assign(conn, post_id=post_id, now=now)
+    short_urls.assign(conn, post_id=post_id, now=now)
     return post_id
 
 

@@ -13,35 +13,30 @@ from starlette.staticfiles import StaticFiles
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import (
+from livefeed.web import webhook_sender
+from livefeed.web.api import comments as api_comments
+from livefeed.web.api import posts as api_posts
+from livefeed.web.api import revisions as api_revisions
+from livefeed.web.desk import (
     admin,
-    api,
-    bans,
-    comments_api,
+    blocked_words,
     contributions,
-    desk,
-    discussion,
-    embed,
     featuring,
+    feeds,
     invitations,
     media,
-    moderation,
-    pages,
-    readers,
+    presence,
     revisions,
-    seo,
-    shorturls,
     standards,
-    stream,
-    syndication,
     team,
     tokens,
-    webhook_sender,
-    word_list,
 )
+from livefeed.web.discussion import bans, moderation, reader_accounts
+from livefeed.web.discussion import comments as discussion
 from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, SecurityHeaders
-from livefeed.web.page_cache import PageCache
+from livefeed.web.reader import embed, pages, seo, short_urls, stream, syndication
+from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.rendering import make_templates
 from livefeed.web.scheduler import Scheduler
 
@@ -71,24 +66,26 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             *seo.routes,
             *embed.routes,
             *syndication.routes,
-            *shorturls.routes,
+            *short_urls.routes,
             *pages.routes,
-            *desk.routes,
+            *feeds.routes,
             *revisions.routes,
+            *presence.routes,
+            *api_revisions.routes,
             *discussion.routes,
             *team.routes,
             *invitations.routes,
             *tokens.routes,
             *admin.routes,
             *contributions.routes,
-            *readers.routes,
+            *reader_accounts.routes,
             *standards.routes,
             *media.routes,
             *moderation.routes,
             *bans.routes,
             *featuring.routes,
-            *word_list.routes,
-            Mount("/api", routes=[*api.routes, *comments_api.routes]),
+            *blocked_words.routes,
+            Mount("/api", routes=[*api_posts.routes, *api_comments.routes]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, exempt=media.UPLOAD_PATHS)],

@@ -21,9 +21,9 @@ from uvicorn.protocols.http.auto import AutoHTTPProtocol
 from uvicorn.server import ServerState
 
 from livefeed.domain.feeds import FeedStatus
+from livefeed.realtime.connections import STALL_SECONDS, SocketReader
 from livefeed.realtime.hub import Hub
-from livefeed.realtime.readers import STALL_SECONDS, SocketReader
-from livefeed.web.stream import STREAM_HEADERS, last_event_id, missed, open_stream
+from livefeed.web.reader.stream import STREAM_HEADERS, last_event_id, missed, open_stream
 
 MAX_HEAD_BYTES = 16 * 1024
 _STREAM_PATH = re.compile(r"^/feeds/([^/]+)/events$")

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
-from livefeed import structured
+from livefeed.distribution import structured_data
 from livefeed.domain import times
 from livefeed.domain.feeds import Feed
 from livefeed.services import Services
@@ -46,11 +46,11 @@ def make_templates(svc: Services) -> Jinja2Templates:
         "?" + urlencode({k: v for k, v in params.items() if v is not None})
     )
     # Structured data and link previews (_feed_meta.html, _post_meta.html), built in Python.
-    env.globals["live_blog_posting"] = partial(structured.live_blog_posting, urls=svc.urls)
-    env.globals["feed_card"] = partial(structured.feed_card, urls=svc.urls)
-    env.globals["post_card"] = partial(structured.post_card, urls=svc.urls)
+    env.globals["live_blog_posting"] = partial(structured_data.live_blog_posting, urls=svc.urls)
+    env.globals["feed_card"] = partial(structured_data.feed_card, urls=svc.urls)
+    env.globals["post_card"] = partial(structured_data.post_card, urls=svc.urls)
     # script_json escapes "<", ">" and "&", so the JSON cannot end its <script> early.
-    env.filters["json_ld"] = lambda data: Markup(structured.script_json(data))  # noqa: S704
+    env.filters["json_ld"] = lambda data: Markup(structured_data.script_json(data))  # noqa: S704
     return Jinja2Templates(env=env)
 
 

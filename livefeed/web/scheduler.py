@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 
-from livefeed import scheduling
+from livefeed.newsroom import scheduling
 from livefeed.services import Services
 
 TICK_SECONDS = 1.0

@@ -17,8 +17,8 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from livefeed import accounts, tokens
-from livefeed.accounts import Session
+from livefeed.access import accounts, tokens
+from livefeed.access.accounts import Session
 from livefeed.domain.errors import Forbidden, Unauthorized
 from livefeed.domain.users import User
 from livefeed.services import Services

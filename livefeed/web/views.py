@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from livefeed import readers
+from livefeed.discussion import reader_accounts
 from livefeed.domain.errors import NotFound
 from livefeed.web import security
 
@@ -29,7 +29,9 @@ async def render(
         "csrf_token": security.FormToken(request, await security.session(request)),
         # The header offers the desk to those who work there, not to every reader.
         "works_on_desk": viewer is not None
-        and await run_in_threadpool(readers.works_on_desk, security.services(request), viewer),
+        and await run_in_threadpool(
+            reader_accounts.works_on_desk, security.services(request), viewer
+        ),
         **values,
     }
     response: Response = request.app.state.templates.TemplateResponse(

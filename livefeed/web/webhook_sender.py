@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 
-from livefeed import webhooks
+from livefeed.distribution import webhooks
 from livefeed.services import Services
 
 SEND_EVERY_SECONDS = 5.0

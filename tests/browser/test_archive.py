@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from livefeed import publishing
 from livefeed.domain.feeds import FeedStatus
+from livefeed.newsroom import publishing
 from livefeed.services import Services
 from livefeed.settings import Settings
 from tests.browser.conftest import COMMAND, NewContext, server_env

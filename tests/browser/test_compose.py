@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from livefeed import publishing
+from livefeed.newsroom import publishing
 from tests.browser.conftest import LiveServer, NewContext, log_in
 from tests.factories import make_feed, make_post
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from livefeed import reading
+from livefeed.distribution import reading
 from livefeed.domain.access import FeedRole
 from tests.browser.conftest import LiveServer, NewContext, log_in
 from tests.factories import PASSWORD, join, make_feed, make_post, make_user

@@ -7,7 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from livefeed import discussion, moderation, publishing
+from livefeed.discussion import comments, moderation
+from livefeed.newsroom import publishing
 from tests.browser.conftest import LiveServer, NewContext
 from tests.factories import PASSWORD, make_feed, make_moderator, make_post, make_user
 
@@ -83,7 +84,7 @@ def test_a_reader_deep_in_the_discussion_is_not_moved_new_comments_wait_behind_a
     publishing.update_feed(svc, editor, "summit", feed.as_input() | {"moderation": "post"})
     authors = [make_user(svc, f"r{n}@readers.test", name=f"Reader {n}") for n in range(12)]
     for number, author in enumerate(authors):
-        discussion.post_comment(
+        comments.post_comment(
             svc, author, "summit",
             {"body": f"Comment {number}. " + "Words. " * 60, "accept_standards": True},
             address=ADDRESS,
@@ -95,7 +96,7 @@ def test_a_reader_deep_in_the_discussion_is_not_moved_new_comments_wait_behind_a
     before = reading.bounding_box()
 
     late = make_user(svc, "late@readers.test", name="Late Reader")
-    said = discussion.post_comment(
+    said = comments.post_comment(
         svc, late, "summit", {"body": "Breaking!", "accept_standards": True}, address=ADDRESS
     )
     button = page.locator(".new-comments")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
-from livefeed import publishing
+from livefeed.newsroom import publishing
 from tests.browser.conftest import LiveServer, NewContext, log_in
 from tests.browser.loopback_site import LoopbackSite
 from tests.factories import make_feed, make_post

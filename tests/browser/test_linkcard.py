@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from livefeed.fetching import INSIDE
+from livefeed.outside.fetching import INSIDE
 from tests.browser.conftest import LiveServer, NewContext, log_in
 from tests.factories import make_feed, make_post
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from livefeed import publishing
 from livefeed.domain.feeds import FeedStatus
+from livefeed.newsroom import publishing
 from tests.browser.conftest import LiveServer, NewContext
 from tests.factories import make_feed, make_post
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
 
-from livefeed import discussion, moderation
+from livefeed.discussion import comments as discussion
+from livefeed.discussion import moderation
 from livefeed.domain.comments import Comment, CommentState, RejectReason
 from livefeed.domain.users import User
 from livefeed.services import Services

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from livefeed import shorturls
+from livefeed.distribution import short_urls
 from tests.browser.conftest import LiveServer, NewContext
 from tests.factories import make_feed, make_post
 
@@ -44,7 +44,7 @@ def test_the_button_copies_the_feeds_short_url(
     # And the address copied leads back to the feed, counted.
     page.goto(short_url)
     expect(page).to_have_url(live_server.at("/feeds/summit"))
-    clicks = shorturls.feed_clicks(live_server.svc, live_server.editor, "summit").clicks
+    clicks = short_urls.feed_clicks(live_server.svc, live_server.editor, "summit").clicks
     assert [count for _, count in clicks] == [1]
 
 

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from livefeed import readers
+from livefeed.discussion import reader_accounts
 from livefeed.store import accounts as account_store
 from tests.browser.conftest import LiveServer, NewContext
 from tests.factories import make_feed, make_post
@@ -51,7 +51,7 @@ def test_a_reader_signs_up_from_a_feed_and_comments(
     with svc.db.read() as conn:
         found = account_store.get_with_hash(conn, "rita@readers.test")
     assert found is not None
-    assert readers.has_accepted_standards(svc, found[0])
+    assert reader_accounts.has_accepted_standards(svc, found[0])
 
     discussion = page.locator("#discussion")
     expect(discussion.get_by_role("link", name="community standards")).to_have_attribute(

@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.testclient import TestClient
 
-from livefeed import accounts
+from livefeed.access import accounts
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.settings import Settings

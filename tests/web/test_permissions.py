@@ -25,12 +25,14 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from livefeed import accounts, bans, discussion, invitations, publishing, tokens, workflow
+from livefeed.access import accounts, tokens
+from livefeed.discussion import bans, comments
 from livefeed.domain.access import FeedRole
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.posts import PostState
-from livefeed.domain.readers import STANDARDS_FIELD
+from livefeed.domain.reader_accounts import STANDARDS_FIELD
 from livefeed.domain.users import Role, User
+from livefeed.newsroom import invitations, publishing, workflow
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import accounts as account_store
@@ -145,13 +147,13 @@ def build_world(svc: Services) -> World:
         svc, people[permission_rules.CONTRIBUTOR], "summit",
         {"headline": "From the floor"}, state=PostState.SUBMITTED,
     )  # fmt: skip
-    comment = discussion.post_comment(
+    comment = comments.post_comment(
         svc, people[permission_rules.OUTSIDER], "summit",
         {"body": "Is there a livestream?", STANDARDS_FIELD: "on"}, address="192.0.2.1",
     )  # fmt: skip
     # Rex, a reader banned from the summit's discussion (his ban is there to be lifted).
     rex = _user(svc, "rex@readers.test", "Rex Reader")
-    said = discussion.post_comment(
+    said = comments.post_comment(
         svc, rex, "summit", {"body": "Buy now", STANDARDS_FIELD: "on"}, address="192.0.2.2"
     )
     ban = bans.ban_author(svc, anna, said.id, {"length": "7d", "reason": "Spam"})

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from livefeed.ratelimit.redis_counter import CLIENT_NAME
+from livefeed.access.rate_limits.redis_counter import CLIENT_NAME
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app

@@ -1,0 +1,1 @@
+"""Who is who and may do what: accounts, passwords, tokens, permissions, audit, rate limits."""

@@ -1,0 +1,182 @@
+"""Accounts, desk sessions and API tokens.
+
+Secrets handed out (session cookies, bearer tokens) are random and kept only as SHA-256
+hashes; passwords are kept as argon2id hashes. Logging in answers the same for an unknown
+address and a wrong password, and failures are throttled per account and per client address.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from livefeed.access import audit, tokens
+from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound
+from livefeed.domain.text import clean_line
+from livefeed.domain.tokens import digest
+from livefeed.domain.users import Role, User, check_password, clean_email
+from livefeed.services import Services
+from livefeed.store import accounts as store
+
+LOGIN_FAILED = "that email address and password do not match an account"
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in desk session: the cookie value is shown to the browser once, then hashed."""
+
+    token: str
+    user: User
+    csrf_token: str
+
+
+def add_user(
+    svc: Services,
+    email: str,
+    password: str,
+    *,
+    role: Role = Role.MEMBER,
+    display_name: str = "",
+) -> User:
+    checks = Checks()
+    clean = checks.run(lambda: clean_email(email), "")
+    checks.run(lambda: check_password(password), "")
+    name = (
+        checks.run(lambda: clean_line(display_name, "display_name", max_length=200), "")
+        or clean.split("@")[0]
+    )
+    checks.done()
+    password_hash = svc.passwords.hash(password)
+    try:
+        with svc.db.write() as conn:
+            if store.email_taken(conn, clean):
+                raise Conflict(f"there is already an account for {clean}", field="email")
+            user_id = store.insert_user(
+                conn,
+                email=clean,
+                display_name=name,
+                password_hash=password_hash,
+                role=role,
+                now=svc.clock(),
+            )
+            user = store.get_user(conn, user_id)
+    except IntegrityError:
+        raise Conflict(f"there is already an account for {clean}", field="email") from None
+    assert user is not None
+    return user
+
+
+def ensure_first_admin(
+    svc: Services, email: str = "admin@livefeed.local"
+) -> tuple[str, str] | None:
+    """On a site without an admin, make one with a random password; the caller shows it once."""
+    with svc.db.read() as conn:
+        if store.count_admins(conn):
+            return None
+    password = secrets.token_urlsafe(12)
+    try:
+        add_user(svc, email, password, role=Role.ADMIN, display_name="Admin")
+    except Conflict:
+        # Another instance starting at the same moment made it first.
+        return None
+    return email, password
+
+
+def log_in(svc: Services, email: str, password: str, *, address: str) -> Session:
+    """Check a password and open a new session (never reuse one: the id rotates at login)."""
+    account = email.strip().lower()
+    svc.limits.check("login", account=account, address=address)
+    with svc.db.read() as conn:
+        found = store.get_with_hash(conn, account)
+    user, password_hash = found if found else (None, None)
+    if not svc.passwords.verify(password_hash, password) or user is None or user.disabled:
+        svc.limits.record("login", account=account, address=address)
+        raise Invalid.field("password", LOGIN_FAILED)
+    svc.limits.clear("login", account=account)
+    with svc.db.write() as conn:
+        if password_hash is not None and svc.passwords.needs_rehash(password_hash):
+            store.set_password_hash(conn, user.id, svc.passwords.hash(password))
+        audit.record(svc, conn, user, "login", user.email, address=address)
+    return open_session(svc, user)
+
+
+def open_session(svc: Services, user: User) -> Session:
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    now = svc.clock()
+    with svc.db.write() as conn:
+        store.insert_session(
+            conn,
+            id_hash=digest(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            now=now,
+            expires_at=now + timedelta(days=svc.settings.session_days),
+        )
+    return Session(token, user, csrf)
+
+
+def session_user(svc: Services, token: str) -> Session | None:
+    """The session behind a cookie value, or ``None`` if it is unknown, expired or revoked."""
+    if not token or len(token) > 100:
+        return None
+    with svc.db.read() as conn:
+        found = store.get_session(conn, digest(token), svc.clock())
+    if found is None:
+        return None
+    user, csrf = found
+    return Session(token, user, csrf)
+
+
+def log_out(svc: Services, token: str) -> None:
+    with svc.db.write() as conn:
+        store.delete_session(conn, digest(token))
+
+
+def change_password(svc: Services, user: User, current: str, new: str) -> Session:
+    """Every other session of the account ends; the caller gets a fresh one."""
+    check_password(new)
+    with svc.db.read() as conn:
+        found = store.get_with_hash(conn, user.email)
+    if found is None or not svc.passwords.verify(found[1], current):
+        raise Invalid.field("current_password", "that is not your current password")
+    with svc.db.write() as conn:
+        store.set_password_hash(conn, user.id, svc.passwords.hash(new))
+        store.delete_sessions_of(conn, user.id)
+    return open_session(svc, user)
+
+
+def confirm_password(svc: Services, user: User, password: str, *, field: str = "password") -> None:
+    """Refuse with :class:`Invalid` on ``field`` unless ``password`` is the account's own.
+
+    Guesses count against the account like failed logins, so a session left open on a shared
+    computer cannot be used to try passwords without limit.
+    """
+    svc.limits.check("login", account=user.email)
+    with svc.db.read() as conn:
+        found = store.get_with_hash(conn, user.email)
+    if found is None or not svc.passwords.verify(found[1], password):
+        svc.limits.record("login", account=user.email)
+        raise Invalid.field(field, "that is not your password")
+
+
+def create_token(svc: Services, email: str, name: str = "") -> str:
+    """A new token of the account's own reach, made by its owner; see ``tokens.create``."""
+    clean = clean_email(email)
+    with svc.db.read() as conn:
+        found = store.get_with_hash(conn, clean)
+    if found is None:
+        raise NotFound(f"there is no account for {clean}")
+    return tokens.create(svc, found[0], clean, name=name).secret
+
+
+def token_user(svc: Services, token: str) -> User | None:
+    return tokens.user_of(svc, token)
+
+
+def hash_password(svc: Services, password: str) -> str:
+    """An argon2id hash of a password that passed :func:`check_password`."""
+    return svc.passwords.hash(check_password(password))

@@ -1,0 +1,1 @@
+"""Readers in the discussion: comments, moderation, bans, blocked words, standards, accounts."""

@@ -1,0 +1,62 @@
+"""The history of posts: a revision for every change, public corrections, and who may look.
+
+``keep_edit`` and ``keep_retraction`` are called by the use cases that change a published post
+(see publishing.py), inside their transaction and after the change was written, so a refused
+change leaves no revision and a written one always has its revision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from livefeed.access.permissions import rights
+from livefeed.domain.errors import Forbidden, NotFound
+from livefeed.domain.feeds import Feed
+from livefeed.domain.posts import Post
+from livefeed.domain.revisions import Revision, RevisionKind, correction_of
+from livefeed.domain.users import User
+from livefeed.services import Services
+from livefeed.store import feeds as feed_store
+from livefeed.store import posts as post_store
+from livefeed.store import revisions as store
+
+
+def keep_edit(
+    conn: Connection, before: Post, editor: User, *, correction_note: str | None, now: datetime
+) -> None:
+    """Keep ``before`` as the revision of an edit; with a note, the edit is a public correction
+    and the post carries it (with the wording it replaced) from now on."""
+    kind = RevisionKind.CORRECTION if correction_note else RevisionKind.EDIT
+    store.keep(conn, before, kind=kind, note=correction_note or "", editor_id=editor.id, now=now)
+    if correction_note:
+        corrections = (*before.corrections, correction_of(before, correction_note, now))
+        store.set_corrections(conn, before.id, corrections)
+
+
+def keep_retraction(
+    conn: Connection, before: Post, editor: User, *, reason: str, now: datetime
+) -> None:
+    store.keep(
+        conn, before, kind=RevisionKind.RETRACTION, note=reason, editor_id=editor.id, now=now
+    )
+
+
+def history(
+    svc: Services, actor: User | None, slug: str, post_id: int
+) -> tuple[Feed, Post, list[Revision]]:
+    """A post and its revisions, the latest change first, for the feed's team only: an earlier
+    wording that was never published as a correction is the newsroom's, not the public's."""
+    with svc.db.read() as conn:
+        feed = feed_store.get_by_slug(conn, slug)
+        if feed is None:
+            raise NotFound(f"there is no feed called “{slug}”")
+        if actor is None:
+            raise Forbidden("sign in first")
+        if not rights(conn, actor, feed.id):
+            raise Forbidden("only the feed’s team can see the history of its posts")
+        post = post_store.get_post(conn, post_id)
+        if post is None or post.feed_id != feed.id:
+            raise NotFound(f"there is no post {post_id} in “{slug}”")
+        return feed, post, store.of_post(conn, post.id)

@@ -1,0 +1,91 @@
+"""Each feed's team: its editors bring people in, change their role, and let them go.
+
+A feed always keeps at least one editor, so that nobody can lock a feed's team out of its own
+feed; an admin can still step in on any feed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from livefeed.access import audit
+from livefeed.access.permissions import require_right
+from livefeed.domain.access import FeedRole, Membership, Right, parse_feed_role
+from livefeed.domain.errors import Conflict, NotFound
+from livefeed.domain.feeds import Feed
+from livefeed.domain.users import User, clean_email
+from livefeed.services import Services
+from livefeed.store import accounts as account_store
+from livefeed.store import feeds as feed_store
+from livefeed.store import members
+
+
+def list_members(svc: Services, actor: User | None, slug: str) -> list[Membership]:
+    with svc.db.read() as conn:
+        feed = _feed(conn, slug)
+        require_right(conn, actor, feed.id, Right.MANAGE_TEAM)
+        return members.team(conn, feed.id)
+
+
+def set_member(
+    svc: Services, actor: User | None, slug: str, email: object, role: object
+) -> Membership:
+    """Put someone with an account on the feed's team, or change their role there."""
+    address = clean_email(email)
+    wanted = parse_feed_role(role)
+    now = svc.clock()
+    with svc.db.write() as conn:
+        feed = _feed(conn, slug)
+        acting = require_right(conn, actor, feed.id, Right.MANAGE_TEAM)
+        user = _account(conn, address)
+        before = members.role_of(conn, feed.id, user.id)
+        if before is FeedRole.EDITOR and wanted is not FeedRole.EDITOR:
+            _keep_an_editor(conn, feed)
+        members.put(conn, feed.id, user.id, wanted, now)
+        if before is not wanted:
+            audit.record(
+                svc, conn, acting, "member.added" if before is None else "member.changed",
+                user.email, feed_id=feed.id, role=wanted.value,
+                previous=before.value if before else None,
+            )  # fmt: skip
+        return next(m for m in members.team(conn, feed.id) if m.user_id == user.id)
+
+
+def remove_member(svc: Services, actor: User | None, slug: str, email: object) -> None:
+    address = clean_email(email)
+    with svc.db.write() as conn:
+        feed = _feed(conn, slug)
+        acting = require_right(conn, actor, feed.id, Right.MANAGE_TEAM)
+        user = _account(conn, address)
+        before = members.role_of(conn, feed.id, user.id)
+        if before is None:
+            raise NotFound(f"{address} is not on the team of “{feed.slug}”")
+        if before is FeedRole.EDITOR:
+            _keep_an_editor(conn, feed)
+        members.remove(conn, feed.id, user.id)
+        audit.record(
+            svc, conn, acting, "member.removed", user.email, feed_id=feed.id, previous=before.value
+        )
+
+
+def _keep_an_editor(conn: Connection, feed: Feed) -> None:
+    if members.count_editors(conn, feed.id) <= 1:
+        raise Conflict(
+            f"“{feed.slug}” needs at least one editor: make someone else its editor first",
+            field="role",
+        )
+
+
+def _feed(conn: Connection, slug: str) -> Feed:
+    # Locked, so two editors stepping down at once cannot leave the feed with none.
+    feed = feed_store.get_by_slug(conn, slug, lock=True)
+    if feed is None:
+        raise NotFound(f"there is no feed called “{slug}”")
+    return feed
+
+
+def _account(conn: Connection, email: str) -> User:
+    found = account_store.get_with_hash(conn, email)
+    if found is None:
+        raise NotFound(f"there is no account for {email}: invite them first")
+    return found[0]

@@ -1,0 +1,318 @@
+"""The editor's desk: logging in, running feeds, and composing, editing and deleting posts.
+
+Each handler parses the form, calls a use case and either redirects (so a reload never
+resubmits) or re-renders the same form with what was typed and what is wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from livefeed.access import accounts, permissions
+from livefeed.discussion import standards
+from livefeed.distribution import reading
+from livefeed.domain.access import Right, require
+from livefeed.domain.errors import Conflict, Forbidden, Invalid
+from livefeed.domain.feeds import FeedStatus
+from livefeed.domain.users import User
+from livefeed.newsroom import publishing, workflow
+from livefeed.web import security
+from livefeed.web.desk import compose, editing, linkcards
+from livefeed.web.middleware import MAX_BODY_BYTES
+from livefeed.web.security import services
+from livefeed.web.views import post_id_param, render
+
+FEED_FIELDS = (
+    "slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url",
+    "discussion", "moderation",
+)  # fmt: skip
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+async def _form(request: Request) -> FormData:
+    # Starlette's own 1 MB cap per field would turn an over-long post into a bare 400 page;
+    # BodyLimit already caps the whole request, and the rules name the field that is too long.
+    form = await request.form(max_part_size=MAX_BODY_BYTES)
+    await security.check_csrf(request, form)
+    return form
+
+
+DeskHandler = Callable[[Request, User], Awaitable[Response]]
+
+
+def signed_in(handler: DeskHandler) -> Callable[[Request], Awaitable[Response]]:
+    """Give ``handler`` the signed-in user; send anyone else to log in and come back."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        user = await security.viewer(request)
+        if user is None:
+            target = quote(security.safe_next(request.url.path), safe="/%")
+            return _see_other(f"/login?next={target}")
+        return await handler(request, user)
+
+    return endpoint
+
+
+async def _require(request: Request, user: User, feed_id: int, right: Right) -> None:
+    """A form page is for those who may send it: the others get a 403, not a form to fail."""
+    rights = await run_in_threadpool(permissions.rights_for, services(request), user, feed_id)
+    require(rights, right)
+
+
+def _errors_of(error: Invalid | Conflict) -> dict[str, str]:
+    if isinstance(error, Invalid):
+        return error.errors
+    return {error.field or "form": str(error)}
+
+
+async def login_page(request: Request) -> Response:
+    next_url = security.safe_next(request.query_params.get("next"))
+    return await render(request, "login.html", {"email": "", "errors": {}, "next": next_url})
+
+
+async def login(request: Request) -> Response:
+    form = await _form(request)
+    email = str(form.get("email", ""))
+    next_url = security.safe_next(str(form.get("next", "")))
+    try:
+        session = await run_in_threadpool(
+            accounts.log_in,
+            services(request),
+            email,
+            str(form.get("password", "")),
+            address=security.client_address(request),
+        )
+    except Invalid as error:
+        values = {"email": email, "errors": error.errors, "next": next_url}
+        return await render(request, "login.html", values, status=422)
+    response = _see_other(next_url)
+    old = request.cookies.get(security.SESSION_COOKIE)
+    if old:
+        await run_in_threadpool(accounts.log_out, services(request), old)
+    security.set_session_cookie(request, response, session.token)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    form = await _form(request)
+    token = request.cookies.get(security.SESSION_COOKIE)
+    if token:
+        await run_in_threadpool(accounts.log_out, services(request), token)
+    # Back to the page the reader logged out from (the header's form says which).
+    response = _see_other(security.safe_next(str(form.get("next", "")), "/"))
+    security.clear_session_cookie(response)
+    return response
+
+
+@signed_in
+async def desk(request: Request, user: User) -> Response:
+    """The feeds the viewer works on (every feed, for an admin) and what they may do on each."""
+    svc = services(request)
+    feeds = await run_in_threadpool(reading.all_feeds, svc)
+    if user.is_admin:
+        rights = {feed.id: frozenset(Right) for feed in feeds}
+    else:
+        rights = await run_in_threadpool(permissions.rights_by_feed, svc, user)
+    values = {
+        "feeds": [feed for feed in feeds if feed.id in rights],
+        "feed_rights": rights,
+        "can_open_feeds": await run_in_threadpool(permissions.can_open_feeds, svc, user),
+    }
+    return await render(request, "desk.html", values)
+
+
+@signed_in
+async def new_feed_page(request: Request, user: User) -> Response:
+    if not await run_in_threadpool(permissions.can_open_feeds, services(request), user):
+        raise Forbidden("only administrators and feed editors can open a new feed")
+    values = {"timezone": "UTC"}
+    return await render(request, "feed_form.html", {"values": values, "errors": {}, "feed": None})
+
+
+@signed_in
+async def create_feed(request: Request, user: User) -> Response:
+    form = await _form(request)
+    fields = {name: str(form.get(name, "")) for name in FEED_FIELDS}
+    try:
+        feed = await run_in_threadpool(publishing.create_feed, services(request), user, fields)
+    except (Invalid, Conflict) as error:
+        values = {"values": fields, "errors": _errors_of(error), "feed": None}
+        return await render(request, "feed_form.html", values, status=422)
+    return _see_other(services(request).urls.feed_path(feed.slug))
+
+
+@signed_in
+async def edit_feed_page(request: Request, user: User) -> Response:
+    feed = await run_in_threadpool(reading.get_feed, services(request), request.path_params["slug"])
+    await _require(request, user, feed.id, Right.RUN_FEED)
+    values: dict[str, Any] = feed.as_input()
+    values["tags"] = ", ".join(feed.tags)
+    # The form's community standards section, for those who may set them.
+    own = await run_in_threadpool(standards.feed_standards_for_form, services(request), user, feed)
+    context = {"values": values, "errors": {}, "feed": feed}
+    if own is not None:
+        context["standards_form"] = {"text": own, "errors": {}}
+    return await render(request, "feed_form.html", context)
+
+
+@signed_in
+async def update_feed(request: Request, user: User) -> Response:
+    form = await _form(request)
+    slug = request.path_params["slug"]
+    fields = {name: str(form.get(name, "")) for name in FEED_FIELDS}
+    try:
+        feed = await run_in_threadpool(
+            publishing.update_feed, services(request), user, slug, fields
+        )
+    except (Invalid, Conflict) as error:
+        current = await run_in_threadpool(reading.get_feed, services(request), slug)
+        values = {"values": fields, "errors": _errors_of(error), "feed": current}
+        return await render(request, "feed_form.html", values, status=422)
+    return _see_other(services(request).urls.feed_path(feed.slug))
+
+
+@signed_in
+async def feed_status(request: Request, user: User) -> Response:
+    form = await _form(request)
+    wanted = str(form.get("status", ""))
+    if wanted not in {s.value for s in FeedStatus}:
+        raise Invalid.field("status", "must be scheduled, live or ended")
+    feed = await run_in_threadpool(
+        publishing.set_feed_status,
+        services(request),
+        user,
+        request.path_params["slug"],
+        FeedStatus(wanted),
+    )
+    return _see_other(services(request).urls.feed_path(feed.slug))
+
+
+@signed_in
+async def publish(request: Request, user: User) -> Response:
+    """The compose form on the feed page: publish, schedule, save a draft or submit it (see
+    compose.INTENTS), or show a preview and keep the form."""
+    svc = services(request)
+    slug = request.path_params["slug"]
+    form = await _form(request)
+    fields = compose.from_form(form)
+    post_form = compose.PostForm(values=fields)
+    try:
+        if form.get("intent") == "preview":
+            preview = await run_in_threadpool(publishing.preview_post, svc, fields)
+            post_form.preview_html = preview.body_html
+            status = 200
+        else:
+            state, when = compose.intended(form)
+            post = await run_in_threadpool(
+                lambda: workflow.start_post(svc, user, slug, fields, state=state, publish_at=when)
+            )
+            return _see_other(compose.after_writing(svc.urls, slug, post))
+    except (Invalid, Conflict) as error:
+        post_form.errors = _errors_of(error)
+        status = 422
+    page = await run_in_threadpool(reading.feed_page, svc, slug)
+    rights = await run_in_threadpool(permissions.rights_for, svc, user, page.feed.id)
+    values = {"page": page, "feed": page.feed, "compose": post_form, "rights": rights}
+    return await render(request, "feed.html", values, status=status)
+
+
+@signed_in
+async def edit_post_page(request: Request, user: User) -> Response:
+    svc = services(request)
+    page = await run_in_threadpool(
+        reading.post_page, svc, request.path_params["slug"], post_id_param(request)
+    )
+    values = {"feed": page.feed, "post": page.post, "compose": compose.from_post(page.post)}
+    values |= await editing.edit_page(request, user, page.feed, page.post)
+    return await render(request, "post_form.html", values)
+
+
+@signed_in
+async def edit_post(request: Request, user: User) -> Response:
+    svc = services(request)
+    slug, post_id = request.path_params["slug"], post_id_param(request)
+    form = await _form(request)
+    fields = compose.from_form(form)
+    seen = str(form.get("version", ""))
+    post_form = compose.PostForm(values=fields, version=int(seen) if seen.isdigit() else None)
+    correction, note = editing.correction_from(form)
+    post_form.values |= {"correction": correction, "correction_note": note}
+    stale = False
+    try:
+        if form.get("intent") == "preview":
+            preview = await run_in_threadpool(publishing.preview_post, svc, fields)
+            post_form.preview_html = preview.body_html
+            status = 200
+        else:
+            post = await run_in_threadpool(
+                lambda: publishing.edit_post(
+                    svc, user, slug, post_id, fields, seen_version=post_form.version,
+                    correction=correction, correction_note=note,
+                )
+            )  # fmt: skip
+            return _see_other(f"{svc.urls.feed_path(slug)}#post-{post.id}")
+    except (Invalid, Conflict) as error:
+        post_form.errors = _errors_of(error)
+        status = 409 if isinstance(error, Conflict) else 422
+        stale = isinstance(error, Conflict) and error.field == "version"
+    feed, post = await run_in_threadpool(reading.get_post, svc, slug, post_id)
+    values: dict[str, object] = {"feed": feed, "post": post, "compose": post_form}
+    if stale:
+        # Never a silent overwrite: theirs beside what was typed, and the form now based on it.
+        values["clash"] = await editing.clash(request, user, slug, post, post_form)
+    values |= await editing.edit_page(request, user, feed, post)
+    return await render(request, "post_form.html", values, status=status)
+
+
+@signed_in
+async def delete_post_page(request: Request, user: User) -> Response:
+    page = await run_in_threadpool(
+        reading.post_page, services(request), request.path_params["slug"], post_id_param(request)
+    )
+    await _require(request, user, page.feed.id, Right.PUBLISH)
+    return await render(request, "post_delete.html", {"feed": page.feed, "post": page.post})
+
+
+@signed_in
+async def delete_post(request: Request, user: User) -> Response:
+    svc = services(request)
+    slug, post_id = request.path_params["slug"], post_id_param(request)
+    form = await _form(request)
+    seen = str(form.get("version", ""))
+    await run_in_threadpool(
+        publishing.delete_post, svc, user, slug, post_id,
+        seen_version=int(seen) if seen.isdigit() else None,
+    )  # fmt: skip
+    return _see_other(svc.urls.feed_path(slug))
+
+
+routes = [
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/desk", desk, methods=["GET"]),
+    Route("/desk/feeds/new", new_feed_page, methods=["GET"]),
+    Route("/desk/feeds/new", create_feed, methods=["POST"]),
+    Route("/desk/feeds/{slug}/edit", edit_feed_page, methods=["GET"]),
+    Route("/desk/feeds/{slug}/edit", update_feed, methods=["POST"]),
+    Route("/desk/feeds/{slug}/status", feed_status, methods=["POST"]),
+    Route("/feeds/{slug}/posts", publish, methods=["POST"]),
+    Route("/feeds/{slug}/posts/{post_id}/edit", edit_post_page, methods=["GET"]),
+    Route("/feeds/{slug}/posts/{post_id}/edit", edit_post, methods=["POST"]),
+    Route("/feeds/{slug}/posts/{post_id}/delete", delete_post_page, methods=["GET"]),
+    Route("/feeds/{slug}/posts/{post_id}/delete", delete_post, methods=["POST"]),
+    Route("/desk/link-card", linkcards.desk_link_card, methods=["POST"]),
+]

@@ -1,0 +1,1 @@
+"""The discussion's pages: comments, the moderation queue, bans, readers' own accounts."""

@@ -1,0 +1,197 @@
+"""Readers' own pages: signing up, and the account page with its data download and deletion.
+
+Each form posts back, then redirects (a reload never resubmits) or shows the same form again
+with what was typed, never the password, and a message beside each field at fault.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from livefeed.access import accounts
+from livefeed.discussion import reader_accounts as readers
+from livefeed.domain.errors import Conflict, Invalid
+from livefeed.domain.reader_accounts import STANDARDS_FIELD
+from livefeed.domain.users import User
+from livefeed.web import security
+from livefeed.web.desk.feeds import signed_in
+from livefeed.web.security import services
+from livefeed.web.views import render
+
+PRIVATE = {"Cache-Control": "private, no-store"}
+SIGNUP_FIELDS = ("display_name", "email")
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+async def _form(request: Request) -> FormData:
+    form = await request.form()
+    await security.check_csrf(request, form)
+    return form
+
+
+def _errors_of(error: Invalid | Conflict) -> dict[str, str]:
+    if isinstance(error, Invalid):
+        return error.errors
+    return {error.field or "form": str(error)}
+
+
+def _signed_in_as(request: Request, response: Response, session: accounts.Session) -> None:
+    """Hand the browser its new session; the one it had before (if any) ends."""
+    security.set_session_cookie(request, response, session.token)
+
+
+async def signup_page(request: Request) -> Response:
+    next_url = security.safe_next(request.query_params.get("next"), "/")
+    if await security.viewer(request) is not None:
+        return _see_other(next_url)
+    values = {"values": {}, "errors": {}, "accepted": False, "next": next_url}
+    return await render(request, "signup.html", values, headers=PRIVATE)
+
+
+async def signup(request: Request) -> Response:
+    form = await _form(request)
+    next_url = security.safe_next(str(form.get("next", "")), "/")
+    fields: dict[str, object] = {name: str(form.get(name, "")) for name in SIGNUP_FIELDS}
+    fields["password"] = str(form.get("password", ""))
+    fields[STANDARDS_FIELD] = form.get(STANDARDS_FIELD) or ""
+    try:
+        session = await run_in_threadpool(
+            readers.sign_up, services(request), fields, address=security.client_address(request)
+        )
+    except (Invalid, Conflict) as error:
+        values = {
+            "values": {name: fields[name] for name in SIGNUP_FIELDS},
+            "errors": _errors_of(error),
+            "accepted": bool(fields[STANDARDS_FIELD]),
+            "next": next_url,
+        }
+        status = 409 if isinstance(error, Conflict) else 422
+        return await render(request, "signup.html", values, status=status, headers=PRIVATE)
+    response = _see_other(next_url)
+    old = request.cookies.get(security.SESSION_COOKIE)
+    if old:
+        await run_in_threadpool(accounts.log_out, services(request), old)
+    _signed_in_as(request, response, session)
+    return response
+
+
+async def _account_page(
+    request: Request,
+    user: User,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    found = await run_in_threadpool(readers.account, services(request), user)
+    context = {
+        "account": found,
+        "errors": errors or {},
+        "values": values or {"display_name": found.user.display_name},
+        "saved": request.query_params.get("saved", ""),
+    }
+    return await render(request, "account.html", context, status=status, headers=PRIVATE)
+
+
+@signed_in
+async def account_page(request: Request, user: User) -> Response:
+    return await _account_page(request, user)
+
+
+@signed_in
+async def rename(request: Request, user: User) -> Response:
+    form = await _form(request)
+    name = str(form.get("display_name", ""))
+    try:
+        await run_in_threadpool(readers.rename, services(request), user, name)
+    except Invalid as error:
+        values = {"display_name": name}
+        return await _account_page(request, user, errors=error.errors, values=values, status=422)
+    return _see_other("/account?saved=name")
+
+
+@signed_in
+async def change_password(request: Request, user: User) -> Response:
+    form = await _form(request)
+    try:
+        session = await run_in_threadpool(
+            accounts.change_password,
+            services(request),
+            user,
+            str(form.get("current_password", "")),
+            str(form.get("password", "")),
+        )
+    except Invalid as error:
+        return await _account_page(request, user, errors=error.errors, status=422)
+    response = _see_other("/account?saved=password")
+    _signed_in_as(request, response, session)
+    return response
+
+
+@signed_in
+async def download(request: Request, user: User) -> Response:
+    """Everything kept about the account, as a file to save."""
+    data = await run_in_threadpool(readers.export_data, services(request), user)
+    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return Response(
+        body,
+        media_type="application/json",
+        headers={
+            **PRIVATE,
+            "Content-Disposition": f'attachment; filename="livefeed-account-{user.id}.json"',
+        },
+    )
+
+
+@signed_in
+async def accept_standards(request: Request, user: User) -> Response:
+    form = await _form(request)
+    await run_in_threadpool(readers.accept_standards, services(request), user)
+    return _see_other(security.safe_next(str(form.get("next", "")), "/account"))
+
+
+@signed_in
+async def delete_page(request: Request, user: User) -> Response:
+    return await render(request, "account_delete.html", {"errors": {}}, headers=PRIVATE)
+
+
+@signed_in
+async def delete(request: Request, user: User) -> Response:
+    form = await _form(request)
+    try:
+        await run_in_threadpool(
+            readers.delete_account, services(request), user, str(form.get("password", ""))
+        )
+    except (Invalid, Conflict) as error:
+        values = {"errors": _errors_of(error)}
+        return await render(request, "account_delete.html", values, status=422, headers=PRIVATE)
+    response = _see_other("/account/deleted")
+    security.clear_session_cookie(response)
+    return response
+
+
+async def deleted(request: Request) -> Response:
+    return await render(request, "account_deleted.html", {})
+
+
+routes = [
+    Route("/signup", signup_page, methods=["GET"]),
+    Route("/signup", signup, methods=["POST"]),
+    Route("/account", account_page, methods=["GET"]),
+    Route("/account/name", rename, methods=["POST"]),
+    Route("/account/password", change_password, methods=["POST"]),
+    Route("/account/data", download, methods=["GET"]),
+    Route("/account/standards", accept_standards, methods=["POST"]),
+    Route("/account/delete", delete_page, methods=["GET"]),
+    Route("/account/delete", delete, methods=["POST"]),
+    Route("/account/deleted", deleted, methods=["GET"]),
+]

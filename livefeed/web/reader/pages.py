@@ -1,0 +1,134 @@
+"""What readers see: the home page, a feed, a post, a tag."""
+
+from __future__ import annotations
+
+import hashlib
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from livefeed import __version__
+from livefeed.access import permissions
+from livefeed.discussion.comments import preview as discussion_preview
+from livefeed.distribution import reading
+from livefeed.domain.access import Right
+from livefeed.domain.comments import REJECT_LABELS, REPORT_LABELS
+from livefeed.domain.feeds import Feed
+from livefeed.newsroom import workflow
+from livefeed.web.desk import compose
+from livefeed.web.desk.editing import editing_on_feed
+from livefeed.web.desk.editing import post_page as editors_post_page
+from livefeed.web.reader import stream
+from livefeed.web.reader.caching import cache_control
+from livefeed.web.reader.page_cache import PageCache
+from livefeed.web.security import services, viewer
+from livefeed.web.views import post_id_param, render
+
+# What a signed-in editor sees (tools, the compose form) is theirs alone.
+PRIVATE = {"Cache-Control": "private, no-store"}
+
+
+async def home(request: Request) -> Response:
+    page = await run_in_threadpool(reading.home, services(request))
+    return await render(request, "home.html", {"home": page})
+
+
+async def feed(request: Request) -> Response:
+    """The live page; for readers it is cacheable, its validator the feed's last event."""
+    svc = services(request)
+    slug = request.path_params["slug"]
+    cursor = request.query_params.get("cursor")
+    user = await viewer(request)
+    cache: PageCache = request.app.state.page_cache
+    if user is None:
+        current = await run_in_threadpool(reading.get_feed, svc, slug)
+        validator = page_validator(current, cursor)
+        headers = reader_cache_headers(current, validator)
+        if validator in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        body = cache.get(validator)
+        if body is not None:
+            return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+    page = await run_in_threadpool(reading.feed_page, svc, slug, cursor)
+    rights = await run_in_threadpool(permissions.rights_for, svc, user, page.feed.id)
+    # Contributors write here too (drafts and submissions); the readers count is the editors'.
+    can_compose = Right.CONTRIBUTE in rights and page.is_first_page
+    is_editor = Right.PUBLISH in rights and page.is_first_page
+    values = {
+        "page": page,
+        "feed": page.feed,
+        "rights": rights,
+        # The newest comments stand under the first page's posts (for readers: approved ones,
+        # so the cached page stays right: each approval or removal moves the feed's last seq).
+        "discussion": (
+            await run_in_threadpool(discussion_preview, svc, slug, user)
+            if page.is_first_page
+            else None
+        ),
+        "reject_labels": REJECT_LABELS,
+        "report_labels": REPORT_LABELS,
+        "compose": compose.blank() if can_compose else None,
+        "readers": await stream.reader_total(request.app, page.feed.id) if is_editor else None,
+        "waiting": await run_in_threadpool(workflow.waiting, svc, page.feed.id) if is_editor else 0,
+    }
+    if user is not None:
+        if Right.PUBLISH in rights:
+            values["editing_now"] = await editing_on_feed(request, user, page.feed.id)
+        return await render(request, "feed.html", values, headers=PRIVATE)
+    validator = page_validator(page.feed, cursor)
+    response = await render(
+        request, "feed.html", values, headers=reader_cache_headers(page.feed, validator)
+    )
+    if response.status_code == 200 and "set-cookie" not in response.headers:
+        cache.put(validator, bytes(response.body))
+    return response
+
+
+def page_validator(feed: Feed, cursor: str | None) -> str:
+    """Changes whenever the page can: a new event, another page of posts, a new release."""
+    digest = hashlib.sha256(f"{__version__}|{feed.last_seq}|{cursor}".encode()).hexdigest()
+    return f'W/"{feed.id}-{feed.last_seq}-{digest[:12]}"'
+
+
+def reader_cache_headers(feed: Feed, validator: str) -> dict[str, str]:
+    return {"ETag": validator, "Cache-Control": cache_control(feed, 5)}
+
+
+async def post(request: Request) -> Response:
+    """One post; for readers it is cacheable like the feed page, by the feed's last event."""
+    slug = request.path_params["slug"]
+    post_id = post_id_param(request)
+    page = await run_in_threadpool(reading.post_page, services(request), slug, post_id)
+    values: dict[str, object] = {"page": page, "feed": page.feed}
+    user = await viewer(request)
+    if user is not None:
+        values["rights"] = rights = await run_in_threadpool(
+            permissions.rights_for, services(request), user, page.feed.id
+        )
+        if Right.PUBLISH in rights:
+            values |= await editors_post_page(request, user, page.feed, page.post)
+        return await render(request, "post.html", values, headers=PRIVATE)
+    headers = reader_cache_headers(page.feed, page_validator(page.feed, f"post-{post_id}"))
+    if headers["ETag"] in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return await render(request, "post.html", values, headers=headers)
+
+
+async def tag(request: Request) -> Response:
+    page = await run_in_threadpool(
+        reading.tag_page,
+        services(request),
+        request.path_params["tag"],
+        request.query_params.get("cursor"),
+    )
+    return await render(request, "tag.html", {"page": page})
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/feeds/{slug}", feed, name="feed"),
+    Route("/feeds/{slug}/posts/{post_id}", post, name="post"),
+    Route("/tags/{tag}", tag, name="tag"),
+]

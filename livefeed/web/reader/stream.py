@@ -1,0 +1,284 @@
+"""Live updates over HTTP: the Server-Sent Events stream and the polling fallback.
+
+Both read the feed's event log, the one source of truth. A stream first replays what the
+reader missed (``Last-Event-ID``, or ``?last_event_id=`` on a first connect), then goes on
+with what the hub fans out; every frame carries its ``seq`` and readers only move forward, so
+nothing is skipped or sent twice. Streams are normally answered by :mod:`livefeed.web.front`
+straight on the socket; the ASGI endpoint here serves the same bytes under any ASGI server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from livefeed.discussion.comment_resources import comment_from_json
+from livefeed.distribution import reading
+from livefeed.domain.errors import NotFound
+from livefeed.domain.events import Event, EventType
+from livefeed.domain.feeds import Feed, FeedStatus
+from livefeed.domain.posts import Post
+from livefeed.realtime import sse
+from livefeed.realtime.broker import Broker, RedisBroker, broker_from_url
+from livefeed.realtime.connections import BufferedReader
+from livefeed.realtime.hub import Frame, Hub, Subscriber
+from livefeed.services import Services
+from livefeed.web.reader.caching import cache_control
+from livefeed.web.security import services
+
+RETRY_MS = 3000
+READER_REPORT_SECONDS = 5.0
+POLL_LIMIT = 500
+STREAM_HEADERS = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Accel-Buffering": "no",
+}
+
+
+class Encoder:
+    """Turns logged events into the JSON readers get, with the post's HTML fragment."""
+
+    def __init__(self, svc: Services, templates: Jinja2Templates) -> None:
+        self.svc = svc
+        self.template = templates.env.get_template("_post.html")
+        self.comment_template = templates.env.get_template("_comment.html")
+
+    def payload(self, feed: Feed, event: Event, post: Post | None) -> dict[str, Any]:
+        html = None
+        if post is not None and event.type in (EventType.POST_PUBLISHED, EventType.POST_UPDATED):
+            html = self.template.render(
+                feed=feed, post=post, viewer=None, csrf_token="", urls=self.svc.urls
+            )
+        elif event.type is EventType.COMMENT_APPROVED:
+            html = self.comment_html(feed, event)
+        data = event.data
+        if html is not None:
+            # The fragment shows the body; its Markdown and HTML again would triple the frame.
+            data = {k: v for k, v in data.items() if k not in ("body", "body_html")}
+        return {"seq": event.seq, "type": event.type.value, "data": data, "html": html}
+
+    def comment_html(self, feed: Feed, event: Event) -> str | None:
+        """The comment an approval shows, as every reader's page inserts it: no one's tools.
+
+        ``None`` once a moderator or its author took it down (the log then keeps no words)."""
+        comment = comment_from_json(event.data, feed.id)
+        if comment is None:
+            return None
+        html: str = self.comment_template.render(
+            feed=feed, comment=comment, viewer=None, csrf_token="", urls=self.svc.urls
+        )
+        return html
+
+    def frame(self, feed: Feed, event: Event, post: Post | None) -> Frame:
+        text = json.dumps(
+            self.payload(feed, event, post), ensure_ascii=False, separators=(",", ":")
+        )
+        return Frame.of(
+            event.seq,
+            sse.encode(text, event=event.type.value, event_id=event.seq),
+            ends_stream=event.type is EventType.FEED_ENDED,
+        )
+
+    async def fetch(self, feed_id: int, seq: int, limit: int) -> list[Frame]:
+        feed, logged = await run_in_threadpool(
+            lambda: reading.events_after(self.svc, feed_id, seq, limit=limit)
+        )
+        return [self.frame(feed, event, post) for event, post in logged]
+
+    async def lookup(self, slug: str) -> Feed | None:
+        return await run_in_threadpool(reading.find_feed, self.svc, slug)
+
+
+def install(app: Starlette, svc: Services) -> None:
+    """Give the app its hub and broker; every commit announces itself through the broker.
+
+    The broker wakes this process's hub at once and, with Redis, every other instance's.
+    """
+    encoder = Encoder(svc, app.state.templates)
+    app.state.encoder = encoder
+    broker = broker_from_url(svc.settings.redis_url, instance_id=instance_id())
+    hears_every_instance = isinstance(broker, RedisBroker)
+    app.state.hub = Hub(
+        encoder.fetch,
+        encoder.lookup,
+        must_poll=lambda: not (hears_every_instance and broker.healthy),
+    )
+    app.state.broker = broker
+    app.state.background = []
+    svc.listeners.append(broker.announce)
+
+
+def instance_id() -> str:
+    """Unique among the instances running at once: host, process and a random part."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+async def start(app: Starlette) -> None:
+    hub: Hub = app.state.hub
+    broker: Broker = app.state.broker
+    hub.start()
+    loop = asyncio.get_running_loop()
+    app.state.background = [
+        loop.create_task(broker.run(hub.notify)),
+        loop.create_task(_report_readers(hub, broker)),
+    ]
+
+
+async def _report_readers(hub: Hub, broker: Broker) -> None:
+    while True:
+        broker.report_readers(hub.reader_counts())
+        await asyncio.sleep(READER_REPORT_SECONDS)
+
+
+async def stop(app: Starlette) -> None:
+    for task in app.state.background:
+        task.cancel()
+    for task in app.state.background:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await app.state.broker.close()
+    await app.state.hub.close()
+
+
+async def reader_total(app: Starlette, feed_id: int) -> int:
+    """Readers of the feed right now, over every instance."""
+    broker: Broker = app.state.broker
+    return await broker.reader_total(feed_id)
+
+
+def resume_point(raw: str | None, feed: Feed, delivered: int) -> int | None:
+    """Where to replay from; ``None`` means the reader must be told to reset."""
+    if raw is None:
+        return delivered
+    text = raw.strip()
+    if not text.isdigit() or len(text) > 18:
+        return None
+    seq = int(text)
+    return seq if seq <= max(feed.last_seq, delivered) else None
+
+
+@dataclass(frozen=True)
+class Opening:
+    """How a new stream starts: its first bytes, and what to replay (``start`` < seq ≤ ``upto``;
+    ``start`` is ``None`` when the reader is told to reset instead).
+    """
+
+    data: bytes
+    start: int | None
+    upto: int
+
+
+async def open_stream(hub: Hub, feed: Feed, raw: str | None, reader: Subscriber) -> Opening:
+    """Join the feed's channel first, then replay up to where the channel was: no gap."""
+    if not hub.has_channel(feed.id):
+        # A new channel starts where the log is now, not where a cached look-up last saw it.
+        feed = await hub.feed(feed.slug, fresh=True) or feed
+    upto = hub.join(feed.id, feed.last_seq, reader)
+    start = resume_point(raw, feed, upto)
+    if start is None and raw is not None and raw.strip().isdigit():
+        # Beyond what this process has seen may still be real: committed a moment ago by
+        # another process. Ask the database before calling the position unknown.
+        current = await hub.feed(feed.slug, fresh=True)
+        if current is not None:
+            start = resume_point(raw, current, upto)
+    if start is None:
+        reset = sse.encode(json.dumps({"seq": upto, "type": "reset"}), event="reset")
+        return Opening(sse.retry(RETRY_MS) + reset, None, upto)
+    if start > upto:
+        reader.last_seq = start
+    return Opening(sse.retry(RETRY_MS), start, upto)
+
+
+async def missed(hub: Hub, feed_id: int, opening: Opening) -> AsyncIterator[list[Frame]]:
+    """The replay of what the reader missed, in bounded batches."""
+    if opening.start is not None:
+        async for batch in hub.replay(feed_id, opening.start, opening.upto):
+            yield batch
+
+
+def last_event_id(header: str | None, query: str | None) -> str | None:
+    """The header wins; the query serves a first connect, where a browser cannot set it."""
+    return header if header is not None else query
+
+
+async def events(request: Request) -> Response:
+    hub: Hub = request.app.state.hub
+    slug = request.path_params["slug"]
+    feed = await hub.feed(slug)
+    if feed is None:
+        raise NotFound(f"there is no feed called “{slug}”")
+    if feed.status is FeedStatus.ENDED:
+        return Response(status_code=204)
+    reader = BufferedReader(last_seq=0)
+    raw = last_event_id(
+        request.headers.get("last-event-id"), request.query_params.get("last_event_id")
+    )
+    opening = await open_stream(hub, feed, raw, reader)
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            yield opening.data
+            async for batch in missed(hub, feed.id, opening):
+                yield b"".join(frame.data for frame in batch)
+                if any(frame.ends_stream for frame in batch):
+                    return
+            while not reader.dropped:
+                await reader.wake.wait()
+                ended = reader.ended
+                data = reader.take()
+                if data:
+                    yield data
+                if ended:
+                    return
+        finally:
+            hub.leave(feed.id, reader)
+
+    return StreamingResponse(body(), headers=STREAM_HEADERS)
+
+
+async def updates(request: Request) -> Response:
+    """The polling fallback: events after ``since`` as JSON, cacheable by URL and ``ETag``."""
+    svc = services(request)
+    encoder: Encoder = request.app.state.encoder
+    since = reading.parse_seq(request.query_params.get("since", "0"))
+    slug = request.path_params["slug"]
+    # The hub's look-up, cached for a second: a crowd of pollers asking "anything new?" costs
+    # one query a second, not one each.
+    feed = await request.app.state.hub.feed(slug)
+    if feed is None:
+        raise NotFound(f"there is no feed called “{slug}”")
+    etag = f'"{feed.last_seq}"'
+    headers = {"ETag": etag, "Cache-Control": cache_control(feed, 2)}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    feed, logged = await run_in_threadpool(
+        lambda: reading.events_after(svc, feed.id, since, limit=POLL_LIMIT)
+    )
+    body = {
+        "events": [encoder.payload(feed, event, post) for event, post in logged],
+        "last_seq": feed.last_seq,
+        "status": feed.status.value,
+        "more": bool(logged) and logged[-1][0].seq < feed.last_seq,
+    }
+    return JSONResponse(body, headers=headers)
+
+
+routes = [
+    Route("/feeds/{slug}/events", events, methods=["GET"]),
+    Route("/feeds/{slug}/updates", updates, methods=["GET"]),
+]

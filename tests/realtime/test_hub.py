@@ -1,0 +1,153 @@
+"""The SSE encoder and the hub's per-reader bounds, without a server."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from livefeed.realtime import sse
+from livefeed.realtime.connections import MAX_PENDING_BYTES, BufferedReader
+from livefeed.realtime.hub import Batch, Frame, Hub
+from tests.realtime.test_stream import parse_sse
+
+
+def _decode(wire: bytes) -> list[tuple[str | None, str, str]]:
+    lines = wire.decode("utf-8").split("\n")
+    return [(m.id, m.event, m.data) for m in parse_sse(iter(lines))]
+
+
+@given(
+    data=st.text(),
+    event=st.from_regex(r"[a-z][a-z.]{0,20}", fullmatch=True),
+    event_id=st.integers(min_value=0, max_value=2**63),
+)
+def test_encoding_round_trips_through_an_independent_parser(
+    data: str, event: str, event_id: int
+) -> None:
+    [(got_id, got_event, got_data)] = _decode(sse.encode(data, event=event, event_id=event_id))
+    assert got_id == str(event_id)
+    assert got_event == event
+    # Any line break is a line break on the wire; the parser gives them back as "\n".
+    assert got_data == data.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_an_event_type_is_one_line() -> None:
+    with pytest.raises(ValueError, match="one line"):
+        sse.encode("x", event="post\nevil")
+
+
+def _batch(*seqs: int, size: int = 3) -> Batch:
+    return Batch([Frame.of(seq, f"[{seq}]".encode().ljust(size, b".")) for seq in seqs])
+
+
+def test_a_buffered_reader_that_falls_behind_is_dropped_and_let_go() -> None:
+    async def scenario() -> BufferedReader:
+        reader = BufferedReader(last_seq=0)
+        for seq in range(1, 100):
+            reader.deliver(_batch(seq, size=MAX_PENDING_BYTES // 50))
+        return reader
+
+    reader = asyncio.run(scenario())
+    assert reader.dropped
+    assert reader.chunks == []
+    assert reader.size == 0
+
+
+def test_a_reader_takes_only_what_is_newer_and_coalesces_it() -> None:
+    async def scenario() -> bytes:
+        reader = BufferedReader(last_seq=2)
+        reader.deliver(_batch(1, 2, 3))
+        reader.deliver(_batch(4, 5))
+        return reader.take()
+
+    assert asyncio.run(scenario()) == b"[3][4][5]"
+
+
+def test_a_batch_is_framed_as_http_chunks_once() -> None:
+    batch = _batch(1, 2)
+    assert batch.chunks_after(0) == b"3\r\n[1]\r\n3\r\n[2]\r\n"
+    assert batch.chunks_after(0) is batch.chunks_after(0)
+    assert batch.chunks_after(1) == b"3\r\n[2]\r\n"
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.last_seq = 0
+        self.received: list[bytes] = []
+        self.beats = 0
+        self.dropped = False
+
+    def deliver(self, batch: Batch) -> None:
+        self.received.append(batch.data_after(self.last_seq))
+        self.last_seq = batch.last_seq
+
+    def heartbeat(self) -> None:
+        self.beats += 1
+
+    def stalled(self, now: float) -> bool:
+        return False
+
+    def drop(self) -> None:
+        self.dropped = True
+
+
+def test_one_read_of_the_log_serves_every_reader_and_one_timer_beats_for_all() -> None:
+    reads: list[int] = []
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        reads.append(seq)
+        return [Frame.of(s, f"{s}".encode()) for s in range(seq + 1, 4)]
+
+    async def lookup(slug: str) -> None:
+        return None
+
+    async def scenario() -> list[Recorder]:
+        hub = Hub(fetch, lookup, tick_seconds=0.01, heartbeat_seconds=0.01)
+        readers = [Recorder() for _ in range(3)]
+        for reader in readers:
+            hub.join(7, 0, reader)
+        hub.start()
+        hub.notify(7)
+        for _ in range(500):
+            if all(r.received and r.beats for r in readers):
+                break
+            await asyncio.sleep(0.01)
+        await hub.close()
+        return readers
+
+    readers = asyncio.run(scenario())
+    assert [r.received[0] for r in readers] == [b"123"] * 3
+    assert all(len(r.received) == 1 for r in readers)
+    assert all(r.beats >= 1 for r in readers)
+    assert all(r.dropped for r in readers), "closing the hub lets every reader go"
+    assert reads[0] == 0
+
+
+def test_while_a_broker_hears_every_commit_the_log_is_read_once_a_heartbeat() -> None:
+    reads: list[float] = []
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        reads.append(time.monotonic())
+        return []
+
+    async def lookup(slug: str) -> None:
+        return None
+
+    async def scenario(must_poll: bool) -> int:
+        reads.clear()
+        hub = Hub(
+            fetch, lookup, tick_seconds=0.01, heartbeat_seconds=0.2, must_poll=lambda: must_poll
+        )
+        hub.join(7, 0, Recorder())
+        hub.start()
+        await asyncio.sleep(0.45)
+        await hub.close()
+        return len(reads)
+
+    polled = asyncio.run(scenario(must_poll=True))
+    quiet = asyncio.run(scenario(must_poll=False))
+    assert quiet <= 3 < polled
