@@ -195,6 +195,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest video upload (MP4 or WebM), in the same units.",
     ),
     Setting(
+        "request_head_timeout",
+        "10",
+        _positive_int,
+        "Seconds a client has to send a request's head before it is answered 408 and let go.",
+    ),
+    Setting(
+        "connections_per_client",
+        "500",
+        _positive_int,
+        "Open connections one client address may hold at once (proxies in "
+        "`LIVEFEED_TRUSTED_PROXIES` are not counted); the next is answered 503.",
+    ),
+    Setting(
         "trusted_proxies",
         "",
         _networks,
@@ -220,6 +233,8 @@ class Settings:
     media_dir: str = ""
     media_max_bytes: int = 20 * 1024 * 1024
     media_max_video_bytes: int = 200 * 1024 * 1024
+    request_head_timeout: int = 10
+    connections_per_client: int = 500
     trusted_proxies: tuple[Network, ...] = ()
 
     @property

@@ -6,13 +6,20 @@ and a wake-up per event; here the first request on a connection is looked at, an
 ``GET /feeds/{slug}/events`` is answered directly: headers, the replay, then the hub writes to
 the transport itself. Any other request, and everything after it on the connection, is handed
 to uvicorn's own HTTP protocol untouched.
+
+Being first on every connection, it also keeps slow clients from holding the server: a head
+not complete within ``LIVEFEED_REQUEST_HEAD_TIMEOUT`` is answered 408, and one client address
+may hold at most ``LIVEFEED_CONNECTIONS_PER_CLIENT`` connections (2,000 half-sent heads from one
+client would otherwise keep every descriptor busy for as long as it likes).
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import re
-from typing import Any
+from collections import Counter
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from starlette.applications import Starlette
@@ -23,6 +30,7 @@ from uvicorn.server import ServerState
 from livefeed.domain.feeds import FeedStatus
 from livefeed.realtime.connections import STALL_SECONDS, SocketReader
 from livefeed.realtime.hub import Hub
+from livefeed.settings import Network
 from livefeed.web.reader.stream import STREAM_HEADERS, last_event_id, missed, open_stream
 
 MAX_HEAD_BYTES = 16 * 1024
@@ -34,8 +42,9 @@ _HEAD = (
 ).encode("ascii")
 
 
-def _answer(status: str) -> bytes:
-    return f"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode("ascii")
+def _answer(status: str, extra: str = "") -> bytes:
+    head = f"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n{extra}\r\n"
+    return head.encode("ascii")
 
 
 def _chunk(data: bytes) -> bytes:
@@ -46,6 +55,8 @@ class StreamFront(asyncio.Protocol):
     """Answers event streams itself and hands every other connection to uvicorn."""
 
     app: Starlette
+    # Open connections per client address, for this app's server (see ``serving``).
+    clients: ClassVar[Counter[str]]
 
     def __init__(
         self,
@@ -63,16 +74,41 @@ class StreamFront(asyncio.Protocol):
         self._task: asyncio.Task[None] | None = None
         self._writable = asyncio.Event()
         self._writable.set()
+        self._client: str | None = None
+        self._head_timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def serving(cls, app: Starlette) -> type[StreamFront]:
         """The handler class for one app (uvicorn instantiates it per connection)."""
-        return type("LivefeedStreamFront", (cls,), {"app": app})
+        return type("LivefeedStreamFront", (cls,), {"app": app, "clients": Counter()})
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
         self._connections().add(self)
+        settings = self.app.state.services.settings
+        client = _counted_client(transport, settings.trusted_proxies)
+        if client is not None:
+            if self.clients[client] >= settings.connections_per_client:
+                transport.write(_answer("503 Service Unavailable", "Retry-After: 10\r\n"))
+                transport.close()
+                return
+            self.clients[client] += 1
+            self._client = client
+        self._head_timer = asyncio.get_running_loop().call_later(
+            settings.request_head_timeout, self._head_too_slow
+        )
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if self._inner is None and self._task is None and self._transport is not None:
+            self._transport.write(_answer("408 Request Timeout"))
+            self._transport.close()
+
+    def _head_read(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
 
     def data_received(self, data: bytes) -> None:
         if self._inner is not None:
@@ -86,6 +122,7 @@ class StreamFront(asyncio.Protocol):
             if len(self._head) > MAX_HEAD_BYTES:
                 self._hand_over()
             return
+        self._head_read()
         request = self._stream_request(self._head[:end])
         if request is None:
             self._hand_over()
@@ -154,6 +191,7 @@ class StreamFront(asyncio.Protocol):
     def _hand_over(self) -> None:
         """From here on this connection is uvicorn's, as if it had accepted it itself."""
         assert self._transport is not None
+        self._head_read()
         self._connections().discard(self)
         inner = AutoHTTPProtocol(  # type: ignore[call-arg]
             config=self._config, server_state=self._server_state, app_state=self._app_state
@@ -173,6 +211,12 @@ class StreamFront(asyncio.Protocol):
         return None
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._head_read()
+        if self._client is not None:
+            self.clients[self._client] -= 1
+            if not self.clients[self._client]:
+                del self.clients[self._client]
+            self._client = None
         if self._inner is not None:
             self._inner.connection_lost(exc)
             return
@@ -205,3 +249,18 @@ class StreamFront(asyncio.Protocol):
             self._reader.drop()
         elif self._transport is not None:
             self._transport.close()
+
+
+def _counted_client(transport: asyncio.Transport, trusted: tuple[Network, ...]) -> str | None:
+    """The peer's address, or ``None`` for a trusted proxy (it speaks for many) or a socket
+    without one (a Unix socket)."""
+    peer = transport.get_extra_info("peername")
+    if not isinstance(peer, tuple) or not peer:
+        return None
+    try:
+        address = ipaddress.ip_address(peer[0])
+    except ValueError:
+        return None
+    if any(address in network for network in trusted):
+        return None
+    return str(address)
