@@ -149,6 +149,11 @@ def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones()) | {"UTC"}
 
 
+# The moments a feed or a post may carry: wide enough for any story worth archiving, narrow
+# enough that every one converts to UTC and prints with a four-digit year.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
 def parse_moment(value: object, field: str) -> datetime | None:
     """An ISO 8601 moment with an offset (a bare local time is ambiguous, so it is refused)."""
     text = clean_line(value, field, max_length=64)
@@ -160,6 +165,10 @@ def parse_moment(value: object, field: str) -> datetime | None:
         raise Invalid.field(field, "must be a date and time like 2026-11-25T18:30:00Z") from None
     if moment.tzinfo is None:
         raise Invalid.field(field, "must include a time zone offset, like Z or +01:00")
+    # Checked on the year as written: converting year 1 or 9999 to UTC can leave the range
+    # Python and the databases hold at all.
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise Invalid.field(field, f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
     return moment
 
 

@@ -31,4 +31,6 @@ def stamp(moment: datetime, zone: ZoneInfo) -> str:
 
 def iso_utc(moment: datetime) -> str:
     """The machine-readable form for ``<time datetime>`` and JSON: UTC, ``Z``, whole seconds."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    # ``%Y`` writes year 275 as "275", which is no ISO 8601 date.
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
