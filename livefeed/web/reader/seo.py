@@ -18,6 +18,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from livefeed.distribution import reading, structured_data
+from livefeed.domain.errors import NotFound
 from livefeed.domain.times import iso_utc
 from livefeed.services import Services
 from livefeed.web.security import services
@@ -120,10 +121,18 @@ async def sitemap(request: Request) -> Response:
 
 def _part(kind: reading.SitemapKind) -> Callable[[Request], Awaitable[Response]]:
     async def part(request: Request) -> Response:
-        """One file of the sitemap index: the feeds or posts of one block of ids."""
+        """One file of the sitemap index: the feeds or posts of one block of ids.
+
+        Only a block the index lists is a file: any other is a 404 before anything is sent,
+        where a failure half-way through a stream could only cut it short under a 200.
+        """
         block: int = request.path_params["block"]
         limit = reading.SITEMAP_LIMIT
-        links = reading.sitemap_links(services(request), kind, block=block, size=limit)
+        svc = services(request)
+        parts = await run_in_threadpool(reading.sitemap_parts, svc, limit)
+        if not any(part.kind == kind and part.block == block for part in parts):
+            raise NotFound(f"the sitemap has no file {kind}-{block}.xml")
+        links = reading.sitemap_links(svc, kind, block=block, size=limit)
         return _streamed(_urlset(links, limit), 600)
 
     return part

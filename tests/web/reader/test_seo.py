@@ -418,14 +418,23 @@ def test_sitemaps_stay_valid_xml_whatever_a_headline_holds(
     assert xml_of(client.get("/sitemap.xml").content).tag == f"{SM}urlset"
 
 
-def test_a_sitemap_part_past_the_end_is_empty_and_an_unknown_one_is_not_found(
+def test_a_sitemap_part_the_index_does_not_list_is_not_found(
     client: TestClient, svc: Services, editor: User
 ) -> None:
     make_feed(svc, editor)
+    make_post(svc, editor)
 
-    assert locs(xml_of(client.get("/sitemaps/posts-9.xml").content)) == []
-    assert client.get("/sitemaps/comments-0.xml").status_code == 404
-    assert client.get("/sitemaps/posts-x.xml").status_code == 404
+    assert locs(xml_of(client.get("/sitemaps/posts-0.xml").content)) != []
+    for path in (
+        "/sitemaps/posts-9.xml",
+        "/sitemaps/feeds-1.xml",
+        "/sitemaps/posts-99999999999999999999.xml",
+        "/sitemaps/comments-0.xml",
+        "/sitemaps/posts-x.xml",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "public" not in response.headers.get("cache-control", ""), path
 
 
 # robots.txt
