@@ -34,7 +34,7 @@ from livefeed.web.desk import (
 from livefeed.web.discussion import bans, moderation, reader_accounts
 from livefeed.web.discussion import comments as discussion
 from livefeed.web.errors import EXCEPTION_HANDLERS
-from livefeed.web.middleware import BodyLimit, SecurityHeaders
+from livefeed.web.middleware import BodyLimit, CrashGuard, SecurityHeaders
 from livefeed.web.reader import embed, pages, seo, short_urls, stream, syndication
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.rendering import make_templates
@@ -88,7 +88,11 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Mount("/api", routes=[*api_posts.routes, *api_comments.routes]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, exempt=media.UPLOAD_PATHS)],
+        middleware=[
+            Middleware(SecurityHeaders, https=settings.secure_cookies),
+            Middleware(CrashGuard),
+            Middleware(BodyLimit, exempt=media.UPLOAD_PATHS),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )

@@ -97,6 +97,14 @@ def _page(
     return response
 
 
+def server_error(request: Request) -> Response:
+    """The answer to a failure no handler caught: it says nothing of the failure itself."""
+    detail = "something went wrong on our side; please try again in a moment"
+    if wants_json(request) or "application/json" in request.headers.get("accept", ""):
+        return problem(500, "Server error", detail)
+    return _page(request, 500, "Server error", detail, {})
+
+
 EXCEPTION_HANDLERS: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
     LivefeedError: livefeed_error,
     HTTPException: http_error,

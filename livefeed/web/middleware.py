@@ -1,11 +1,15 @@
-"""Two plain ASGI layers that every response passes through."""
+"""Plain ASGI layers that every response passes through."""
 
 from __future__ import annotations
 
 import json
 import re
 
+from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from livefeed.web.errors import server_error
+from livefeed.web.security import SESSION_COOKIE
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
@@ -33,7 +37,14 @@ def _policy(frame_ancestors: str) -> str:
 _COMMON = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    # Nothing here asks for a camera, a microphone, a location or a payment; a script that
+    # ever got in could not either.
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
 ]
+_HSTS = (b"strict-transport-security", b"max-age=31536000")
+# Files named by their content, the same for everyone: cacheable whoever asks.
+_SHARED_PATHS = ("/static/", "/media/")
 _HEADERS = [
     (b"content-security-policy", _policy("'none'").encode()),
     *_COMMON,
@@ -47,7 +58,75 @@ _FRAMEABLE = re.compile(r"/feeds/[^/]+/embed")
 class SecurityHeaders:
     """A strict content policy: pages load only our own scripts and styles, and are not framed.
 
-    The one exception is the embed (``/feeds/{slug}/embed``), which any site may frame.
+    The one exception is the embed (``/feeds/{slug}/embed``), which any site may frame. It also
+    keeps what one person sees out of shared caches: a response to a request with a session is
+    ``private, no-store`` unless its route said how to cache it, and a cacheable one without a
+    session varies on the cookie, so no cache hands a signed-in page to a reader or the other
+    way round.
+    """
+
+    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
+        self.app = app
+        self.https = https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        headers = _EMBED_HEADERS if _FRAMEABLE.fullmatch(scope["path"]) else _HEADERS
+        if self.https:
+            headers = [*headers, _HSTS]
+        shared = scope["path"].startswith(_SHARED_PATHS)
+        signed_in = not shared and _has_session(scope)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                given = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
+                present = {name.lower() for name, _ in given}
+                extra = [(k, v) for k, v in headers if k not in present]
+                message["headers"] = _cache_rule([*given, *extra], signed_in, shared)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _has_session(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"cookie" and SESSION_COOKIE in cookie_parser(value.decode("latin-1")):
+            return True
+    return False
+
+
+def _cache_rule(
+    headers: list[tuple[bytes, bytes]], signed_in: bool, shared: bool
+) -> list[tuple[bytes, bytes]]:
+    if shared:
+        return headers
+    control = next((v for k, v in headers if k.lower() == b"cache-control"), b"")
+    if signed_in:
+        # A route that says how to cache has decided for itself (the embed is the same for
+        # everyone; the moderation queue's poll revalidates privately); a page that says
+        # nothing was made for this person and is stored nowhere.
+        if control:
+            return headers
+        return [*headers, (b"cache-control", b"private, no-store")]
+    if b"no-store" in control or b"private" in control:
+        return headers
+    varies = [v for k, v in headers if k.lower() == b"vary"]
+    if any(b"cookie" in v.lower() or v.strip() == b"*" for v in varies):
+        return headers
+    kept = [(k, v) for k, v in headers if k.lower() != b"vary"]
+    return [*kept, (b"vary", b", ".join([*varies, b"Cookie"]))]
+
+
+class CrashGuard:
+    """A failure nobody caught still gets a proper answer from inside the middleware.
+
+    Starlette's last-resort handler sits outside every middleware, so its bare-text 500 would
+    leave without the security headers. Here the answer is the error page or problem+json, as
+    the client asked, and passes out through ``SecurityHeaders``; the exception is then raised
+    on, so the server logs it as before.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -57,17 +136,21 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
-        headers = _EMBED_HEADERS if _FRAMEABLE.fullmatch(scope["path"]) else _HEADERS
-
-        async def send_with_headers(message: Message) -> None:
+        async def watched_send(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
-                present = {name for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in headers if k not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
+                started = True
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, watched_send)
+        except Exception:
+            if not started:
+                response = server_error(Request(scope))
+                await response(scope, receive, send)
+            raise
 
 
 class BodyLimit:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import httpx2 as httpx
 import pytest
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from livefeed.domain.users import User
@@ -38,6 +41,10 @@ def assert_guarded(response: httpx.Response) -> None:
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["cross-origin-opener-policy"] == "same-origin"
+    assert "camera=()" in response.headers["permissions-policy"]
+    assert "geolocation=()" in response.headers["permissions-policy"]
+    assert "server" not in response.headers
     # Each header once: a second, weaker copy would leave the browser to pick.
     for name in ("content-security-policy", "x-frame-options", "x-content-type-options"):
         assert len(response.headers.get_list(name)) == 1, name
@@ -138,6 +145,79 @@ def test_cookies_are_secure_behind_https(
     cookies = [value for key, value in login.headers.multi_items() if key == "set-cookie"]
     assert cookies
     assert all("Secure" in cookie for cookie in cookies)
+    assert login.headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_plain_http_gets_no_hsts(client: TestClient) -> None:
+    assert "strict-transport-security" not in client.get("/").headers
+
+
+def crashing_app(settings: Settings, svc: Services) -> TestClient:
+    """The app with one route that fails as no handler expects."""
+
+    async def boom(request: Request) -> Response:
+        raise RuntimeError("a bug nobody caught")
+
+    app = create_app(settings, svc)
+    app.router.routes.insert(0, Route("/crash", boom))
+    app.router.routes.insert(0, Route("/api/v1/crash", boom))
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_a_server_error_is_a_page_with_every_header(settings: Settings, svc: Services) -> None:
+    with crashing_app(settings, svc) as client:
+        response = client.get("/crash")
+
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Server error" in response.text
+    assert "a bug nobody caught" not in response.text
+    assert_guarded(response)
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"), [("/api/v1/crash", "*/*"), ("/crash", "application/json")]
+)
+def test_a_server_error_is_problem_json_where_json_is_asked_for(
+    settings: Settings, svc: Services, path: str, accept: str
+) -> None:
+    with crashing_app(settings, svc) as client:
+        response = client.get(path, headers={"Accept": accept})
+
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 500
+    assert "a bug nobody caught" not in response.text
+    assert_guarded(response)
+
+
+SIGNED_IN_PAGES = ["/", "/desk", "/feeds/summit", "/feeds/summit/edit", "/desk/feeds/summit/edit"]
+
+
+@pytest.mark.parametrize("url", SIGNED_IN_PAGES)
+def test_what_a_signed_in_person_sees_is_stored_nowhere(
+    desk: TestClient, svc: Services, editor: User, url: str
+) -> None:
+    make_feed(svc, editor)
+    post = make_post(svc, editor)
+    for path in (url, f"/feeds/summit/posts/{post.id}/edit"):
+        response = desk.get(path)
+        assert response.status_code in (200, 404), path
+        control = response.headers["cache-control"]
+        assert "private" in control or "no-store" in control, (path, control)
+        assert "public" not in control, path
+
+
+def test_a_cacheable_page_varies_on_the_cookie(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    for path in ("/", "/feeds/summit", "/feeds/summit/feed.atom"):
+        response = client.get(path)
+        assert "private" not in response.headers.get("cache-control", ""), path
+        assert "cookie" in response.headers["vary"].lower(), path
+    # Files named by their content are the same for everyone, whoever asks.
+    assert "vary" not in client.get("/static/livefeed.css").headers
 
 
 def test_the_embed_alone_may_be_framed_by_any_site(
