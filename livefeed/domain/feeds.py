@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from livefeed.domain.comments import Discussion, Moderation, parse_discussion, parse_moderation
 from livefeed.domain.errors import Checks, Invalid
-from livefeed.domain.text import clean_line, clean_tags, clean_text, clean_web_url
+from livefeed.domain.text import clean_line, clean_tags, clean_text, clean_title, clean_web_url
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_LENGTH = (3, 80)
@@ -104,7 +104,7 @@ def parse_feed_input(fields: Mapping[str, object]) -> FeedInput:
     checks = Checks()
     slug = checks.run(lambda: clean_slug(fields.get("slug")), "")
     title = checks.run(
-        lambda: clean_line(fields.get("title"), "title", max_length=TITLE_LENGTH, required=True),
+        lambda: clean_title(fields.get("title"), "title", max_length=TITLE_LENGTH, required=True),
         "",
     )
     lead = checks.run(lambda: clean_text(fields.get("lead"), "lead", max_length=LEAD_LENGTH), "")

@@ -14,7 +14,14 @@ from enum import StrEnum
 
 from livefeed.domain.errors import Checks, Conflict
 from livefeed.domain.media import Rendition, Video, parse_video
-from livefeed.domain.text import clean_flag, clean_line, clean_tags, clean_text, clean_web_url
+from livefeed.domain.text import (
+    clean_flag,
+    clean_line,
+    clean_tags,
+    clean_text,
+    clean_title,
+    clean_web_url,
+)
 
 HEADLINE_LENGTH = 200
 BODY_LENGTH = 20_000
@@ -186,7 +193,12 @@ def parse_post_input(fields: Mapping[str, object]) -> PostInput:
     def url(name: str) -> str:
         return checks.run(lambda: clean_web_url(fields.get(name), name), "")
 
-    headline = line("headline", HEADLINE_LENGTH, required=True)
+    headline = checks.run(
+        lambda: clean_title(
+            fields.get("headline"), "headline", max_length=HEADLINE_LENGTH, required=True
+        ),
+        "",
+    )
     body = checks.run(lambda: clean_text(fields.get("body"), "body", max_length=BODY_LENGTH), "")
 
     quote_text = checks.run(

@@ -14,6 +14,9 @@ from livefeed.domain.errors import Invalid
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 _LINE_BREAK = re.compile(r"[\r\n\t]")
+# Embeddings, overrides and isolates: invisible, and able to make a headline read otherwise
+# than it is stored. The marks (U+200E, U+200F) that right-to-left typing needs stay allowed.
+_DIRECTION_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _INVISIBLE_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]")
@@ -28,6 +31,16 @@ def clean_line(value: object, field: str, *, max_length: int, required: bool = F
     if _LINE_BREAK.search(text) or _CONTROL.search(text):
         raise Invalid.field(field, "must be one line without control characters")
     return _check_length(text, field, max_length=max_length, required=required)
+
+
+def clean_title(value: object, field: str, *, max_length: int, required: bool = False) -> str:
+    """A headline or a title: one line, with no invisible direction controls."""
+    text = clean_line(value, field, max_length=max_length, required=required)
+    if _DIRECTION_CONTROL.search(text):
+        raise Invalid.field(
+            field, "must not contain invisible direction controls (U+202A–U+202E, U+2066–U+2069)"
+        )
+    return text
 
 
 def clean_text(value: object, field: str, *, max_length: int, required: bool = False) -> str:

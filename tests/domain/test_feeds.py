@@ -66,6 +66,7 @@ def test_a_coverage_start_keeps_its_offset() -> None:
         ("slug", "x" * 81, "at most 80"),
         ("title", "", "is required"),
         ("title", "x" * 201, "at most 200"),
+        ("title", "Summit \u202egnol\u202c live", "direction controls"),
         ("lead", "x" * 5_001, "at most 5,000"),
         ("notes", "x" * 3_001, "at most 3,000"),
         ("timezone", "Mars/Olympus_Mons", "not an IANA time zone"),

@@ -83,6 +83,8 @@ def test_optional_parts_left_empty_are_none() -> None:
         ({"headline": "x" * 300}, "headline", f"at most {HEADLINE_LENGTH}"),
         ({"headline": "Two\nlines"}, "headline", "one line"),
         ({"headline": 42}, "headline", "must be text"),
+        ({"headline": "Price \u202e$5\u202c cut"}, "headline", "direction controls"),
+        ({"headline": "\u2066evil\u2069 twin"}, "headline", "direction controls"),
         ({"headline": "ok", "body": "x" * (2 * 1024 * 1024)}, "body", f"{BODY_LENGTH:,}"),
         ({"headline": "ok", "body": "bell \x07"}, "body", "control characters"),
         ({"headline": "ok", "quote.attribution": "The chair"}, "quote.text", "its words"),
@@ -124,6 +126,11 @@ def test_each_broken_rule_names_its_field(
     errors = errors_of(fields)
     assert list(errors) == [field]
     assert words in errors[field]
+
+
+def test_right_to_left_marks_stay_in_a_headline() -> None:
+    # U+200F, the mark Arabic and Hebrew typing needs, is not an override.
+    assert parse_post_input({"headline": "قمة\u200f 2026"}).headline == "قمة\u200f 2026"
 
 
 def test_a_two_megabyte_body_is_refused_on_the_body_field() -> None:
