@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from livefeed.access.passwords import Passwords
 from livefeed.access.rate_limits.limiter import RateLimiter, limiter_for
 from livefeed.distribution.resources import Urls
-from livefeed.outside.fetching import FetchPolicy
+from livefeed.outside.fetch_policy import FetchPolicy
 from livefeed.outside.markup import Markup
 from livefeed.outside.storage import LocalStorage, Storage
 from livefeed.settings import Settings

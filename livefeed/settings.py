@@ -159,8 +159,10 @@ SETTINGS: tuple[Setting, ...] = (
         "login_attempts",
         "5",
         _positive_int,
-        "Failed logins allowed per account in 15 minutes, and ten times as many per client "
-        "address (many people may share one).",
+        "Failed logins allowed per account from one client address in 15 minutes (four times "
+        "as many in 24 hours), and ten times as many per address across accounts, except for "
+        "accounts that have logged in from it in the last 90 days. No account is ever locked "
+        "for everyone.",
     ),
     Setting(
         "seed_demo",
@@ -193,6 +195,19 @@ SETTINGS: tuple[Setting, ...] = (
         "200MB",
         _byte_size,
         "Largest video upload (MP4 or WebM), in the same units.",
+    ),
+    Setting(
+        "media_quota_per_user",
+        "2GB",
+        _byte_size,
+        "How much each person's uploads may take in all, in the same units; an upload that "
+        "would pass it is refused, saying how much is used.",
+    ),
+    Setting(
+        "media_quota_per_feed",
+        "10GB",
+        _byte_size,
+        "How much the uploads sent for one feed may take in all, whoever sent them.",
     ),
     Setting(
         "request_head_timeout",
@@ -233,6 +248,8 @@ class Settings:
     media_dir: str = ""
     media_max_bytes: int = 20 * 1024 * 1024
     media_max_video_bytes: int = 200 * 1024 * 1024
+    media_quota_per_user: int = 2 * 1024**3
+    media_quota_per_feed: int = 10 * 1024**3
     request_head_timeout: int = 10
     connections_per_client: int = 500
     trusted_proxies: tuple[Network, ...] = ()

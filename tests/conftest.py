@@ -18,6 +18,9 @@ from sqlalchemy import create_engine, text
 
 from livefeed.services import Services
 from livefeed.settings import Settings
+
+# The discussion's tables join the one metadata when their module is loaded.
+from livefeed.store import discussion_schema  # noqa: F401
 from livefeed.store.database import Database
 from livefeed.store.migrate import upgrade
 from livefeed.store.schema import metadata

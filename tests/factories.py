@@ -30,21 +30,25 @@ def make_user(
     return accounts.add_user(svc, email, PASSWORD, role=role, display_name=name)
 
 
-def make_editor(svc: Services) -> User:
+def make_editor(svc: Services, email: str = "anna@newsroom.test") -> User:
     """Anna, who becomes the editor of each feed that ``make_feed`` opens for her."""
-    return make_user(svc, "anna@newsroom.test", Role.MEMBER, "Anna Editor")
+    return make_user(svc, email, Role.MEMBER, "Anna Editor")
 
 
-def make_contributor(svc: Services, slug: str | None = "summit") -> User:
+def make_contributor(
+    svc: Services, slug: str | None = "summit", email: str = "carl@newsroom.test"
+) -> User:
     """Carl, a contributor on ``slug`` if that feed exists (on no team otherwise)."""
-    carl = make_user(svc, "carl@newsroom.test", Role.MEMBER, "Carl Contributor")
+    carl = make_user(svc, email, Role.MEMBER, "Carl Contributor")
     join(svc, carl, slug, FeedRole.CONTRIBUTOR)
     return carl
 
 
-def make_moderator(svc: Services, slug: str | None = "summit") -> User:
+def make_moderator(
+    svc: Services, slug: str | None = "summit", email: str = "mo@newsroom.test"
+) -> User:
     """Mo, a moderator on ``slug`` if that feed exists (on no team otherwise)."""
-    mo = make_user(svc, "mo@newsroom.test", Role.MEMBER, "Mo Moderator")
+    mo = make_user(svc, email, Role.MEMBER, "Mo Moderator")
     join(svc, mo, slug, FeedRole.MODERATOR)
     return mo
 

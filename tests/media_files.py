@@ -1,18 +1,27 @@
-"""Files for upload tests, made here: real pictures from Pillow, and crafted ones that lie.
+"""Files for upload tests, made here: real pictures from Pillow, real videos from Debian's
+ffmpeg, and crafted ones that lie.
 
 Pictures are noisy rather than flat, so that a re-encoding that dropped or garbled pixels
 would not go unnoticed, and each can carry EXIF (an orientation, a GPS position) and a
-colour profile.
+colour profile. Videos carry the tags a phone writes: where it was, and a title.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import shutil
 import struct
+import subprocess
+import tempfile
 import zlib
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from PIL import ExifTags, Image, ImageCms
+
+from tests.conftest import missing_service
 
 GPS = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}  # Paris
 PAGE = b"<html><body><script>alert(document.cookie)</script></body></html>"
@@ -99,10 +108,61 @@ def mp4(size: int = 4096) -> bytes:
     return ftyp + struct.pack(">I4s", size - 24, b"mdat") + bytes(size - 32)
 
 
+def mp4_signature_then_zeros(zeros: int) -> bytes:
+    """Twelve bytes that say "MP4", and nothing after them: no video at all."""
+    return struct.pack(">I4s4s", 12, b"ftyp", b"isom") + bytes(zeros)
+
+
 def webm(size: int = 4096) -> bytes:
     """A WebM's EBML header (DocType "webm"), then padding."""
     header = bytes.fromhex("1a45dfa39f4286810142f7810142f2810442f381084282847765626d42878104428581")
     return header + b"\x02" + bytes(size - len(header) - 1)
+
+
+PARIS = "+48.8566+002.3522/"
+# What a phone's clip says about itself, and what none of it may keep once uploaded.
+PHONE_TAGS = {"location": PARIS, "title": "secret"}
+_CODECS = {
+    "mp4": ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"],
+    "webm": ["-c:v", "libvpx-vp9", "-c:a", "libopus"],
+}
+
+
+def need_ffmpeg() -> None:
+    if shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None:
+        missing_service("ffmpeg is not installed (Debian's ffmpeg package)")
+
+
+@cache
+def video(ext: str = "mp4", *, seconds: int = 1, tagged: bool = True) -> bytes:
+    """A real clip with a test picture and a tone, tagged like a phone's when ``tagged``."""
+    need_ffmpeg()
+    tags = [arg for key, value in PHONE_TAGS.items() for arg in ("-metadata", f"{key}={value}")]
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"clip.{ext}"
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-loglevel", "error",
+             "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size=64x64:rate=5",
+             "-f", "lavfi", "-i", f"sine=duration={seconds}",
+             *(tags if tagged else []), *_CODECS[ext], "-shortest", str(target)],
+            check=True, timeout=60,
+        )  # fmt: skip
+        return target.read_bytes()
+
+
+def probe(data: bytes) -> dict[str, Any]:
+    """What ffprobe reads in a stored video: its container's tags, its streams, its length."""
+    need_ffmpeg()
+    with tempfile.NamedTemporaryFile() as file:
+        file.write(data)
+        file.flush()
+        found = subprocess.run(
+            ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
+             file.name],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+    report: dict[str, Any] = json.loads(found.stdout)
+    return report
 
 
 def stored_files(root: Path) -> set[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from livefeed.domain.addresses import IPAddress, is_public_address
-from livefeed.outside.fetching import FetchPolicy
+from livefeed.outside.fetch_policy import FetchPolicy
 
 HOST = "news.test"
 LOOPBACK = ipaddress.IPv4Address("127.0.0.1")

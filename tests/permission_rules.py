@@ -135,6 +135,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/desk/feeds/{slug}/edit"): R(
         EDITORS, body={"slug": "summit", "title": "Renamed", "timezone": "UTC"}
     ),
+    ("GET", "/desk/feeds/{slug}/end"): R(EDITORS),
     ("POST", "/desk/feeds/{slug}/status"): R(EDITORS, body={"status": "ended"}),
     ("POST", "/desk/feeds/{slug}/standards"): R(EDITORS, body={"community_standards": "Be kind."}),
     ("GET", "/desk/feeds/{slug}/team"): R(EDITORS),
@@ -158,6 +159,16 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/feeds/{slug}/posts/{post_id}/editing"): R(EDITORS, body={}),
     ("POST", "/desk/link-card"): R(EDITS_SOMEWHERE, body={"url": "http://127.0.0.1/"}),
     ("POST", "/desk/media"): R(WRITES_SOMEWHERE, body={}),
+    ("GET", "/desk/media"): R(WRITES_SOMEWHERE, note="each sees the uploads they may manage"),
+    ("GET", "/desk/media/{media_id}/delete"): R(
+        frozenset({CONTRIBUTOR, EDITOR, ADMIN}),
+        note="Carl's upload for the summit: his, the summit's editors' and any admin's",
+    ),
+    ("POST", "/desk/media/{media_id}/delete"): R(
+        frozenset({CONTRIBUTOR, EDITOR, ADMIN}),
+        body={},
+        note="once one of them has deleted it, the others are told it is gone (404)",
+    ),
     ("GET", "/desk/feeds/{slug}/contributions"): R(EDITORS),
     ("GET", "/desk/feeds/{slug}/mine"): R(TEAM_WRITERS),
     ("GET", "/desk/feeds/{slug}/posts/{post_id}"): R(

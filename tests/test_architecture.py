@@ -31,10 +31,11 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "settings": ("domain",),
     "domain": (),
 }
-# Third-party packages a part must not reach for: the domain stays plain, the use cases know no
-# face, and the faces write no SQL.
+# Third-party modules a part must not reach for (a package, and every module in it): the domain
+# stays plain, the use cases know no face and get the store's errors as domain errors, and the
+# faces write no SQL.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(USE_CASES, ("starlette", "click", "uvicorn")),
+    **dict.fromkeys(USE_CASES, ("starlette", "click", "uvicorn", "sqlalchemy.exc")),
     "web": ("sqlalchemy",),
 }
 
@@ -128,7 +129,11 @@ def test_third_party_imports_keep_to_their_layer(path: Path) -> None:
         }
         assert not outside, f"{path.name} imports {sorted(outside)}"
     forbidden = FORBIDDEN.get(part or "", ())
-    reached = sorted(name for name in imports(path) if name.split(".")[0] in forbidden)
+    reached = sorted(
+        name
+        for name in imports(path)
+        if any(name == banned or name.startswith(f"{banned}.") for banned in forbidden)
+    )
     assert not reached, f"{module_name(path)} imports {reached}"
 
 
@@ -145,3 +150,9 @@ def test_package_init_holds_only_the_version() -> None:
     tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
     assigned = [n.targets[0].id for n in tree.body if isinstance(n, ast.Assign)]  # type: ignore[attr-defined]
     assert assigned == ["__version__"]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_no_module_is_over_400_lines(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= 400, f"{module_name(path)} has {lines} lines: split it by what it holds"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from livefeed.cli import cli
+from livefeed.cli.main import cli
 from livefeed.settings import SETTINGS, env_name
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")

@@ -2,7 +2,9 @@
 
 Secrets handed out (session cookies, bearer tokens) are random and kept only as SHA-256
 hashes; passwords are kept as argon2id hashes. Logging in answers the same for an unknown
-address and a wrong password, and failures are throttled per account and per client address.
+address and a wrong password. Failed logins are throttled per account and client address
+together, and per address, never per account alone: anyone can type an account's address, and
+a lock on the account would let them keep its owner out.
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
-
 from livefeed.access import audit, tokens
+from livefeed.access.rate_limits.limiter import address_key
+from livefeed.access.rate_limits.policies import Per
 from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound
 from livefeed.domain.text import clean_line
 from livefeed.domain.tokens import digest
 from livefeed.domain.users import Role, User, check_password, clean_email
 from livefeed.services import Services
 from livefeed.store import accounts as store
+from livefeed.store import audit as audit_store
 
 LOGIN_FAILED = "that email address and password do not match an account"
+# How long a login from a network vouches for the account there (see ``log_in``).
+KNOWN_NETWORK_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -50,23 +55,16 @@ def add_user(
     )
     checks.done()
     password_hash = svc.passwords.hash(password)
-    try:
-        with svc.db.write() as conn:
-            if store.email_taken(conn, clean):
-                raise Conflict(f"there is already an account for {clean}", field="email")
-            user_id = store.insert_user(
-                conn,
-                email=clean,
-                display_name=name,
-                password_hash=password_hash,
-                role=role,
-                now=svc.clock(),
-            )
-            user = store.get_user(conn, user_id)
-    except IntegrityError:
-        raise Conflict(f"there is already an account for {clean}", field="email") from None
-    assert user is not None
-    return user
+    with svc.db.write() as conn:
+        user_id = store.insert_user(
+            conn,
+            email=clean,
+            display_name=name,
+            password_hash=password_hash,
+            role=role,
+            now=svc.clock(),
+        )
+        return store.require_user(conn, user_id)
 
 
 def ensure_first_admin(
@@ -86,16 +84,24 @@ def ensure_first_admin(
 
 
 def log_in(svc: Services, email: str, password: str, *, address: str) -> Session:
-    """Check a password and open a new session (never reuse one: the id rotates at login)."""
+    """Check a password and open a new session (never reuse one: the id rotates at login).
+
+    An account that has logged in from this network lately is held to its own failures there,
+    not to the address's: someone trying many accounts from a newsroom's address must not keep
+    the people who work there out.
+    """
     account = email.strip().lower()
-    svc.limits.check("login", account=account, address=address)
     with svc.db.read() as conn:
         found = store.get_with_hash(conn, account)
+        since = svc.clock() - timedelta(days=KNOWN_NETWORK_DAYS)
+        seen = audit_store.login_addresses(conn, found[0].id, since=since) if found else set()
+    known = address_key(address) in {address_key(each) for each in seen}
+    svc.limits.check("login", account=account, address=address, only=Per.PAIR if known else None)
     user, password_hash = found if found else (None, None)
     if not svc.passwords.verify(password_hash, password) or user is None or user.disabled:
         svc.limits.record("login", account=account, address=address)
         raise Invalid.field("password", LOGIN_FAILED)
-    svc.limits.clear("login", account=account)
+    svc.limits.clear("login", account=account, address=address, only=Per.PAIR)
     with svc.db.write() as conn:
         if password_hash is not None and svc.passwords.needs_rehash(password_hash):
             store.set_password_hash(conn, user.id, svc.passwords.hash(password))
@@ -152,14 +158,15 @@ def change_password(svc: Services, user: User, current: str, new: str) -> Sessio
 def confirm_password(svc: Services, user: User, password: str, *, field: str = "password") -> None:
     """Refuse with :class:`Invalid` on ``field`` unless ``password`` is the account's own.
 
-    Guesses count against the account like failed logins, so a session left open on a shared
-    computer cannot be used to try passwords without limit.
+    Guesses count against the account, so a session left open on a shared computer cannot be
+    used to try passwords without limit. They have a count of their own: only the session's
+    holder can make them, and they must not hold back the account's logins.
     """
-    svc.limits.check("login", account=user.email)
+    svc.limits.check("confirm_password", account=user.id)
     with svc.db.read() as conn:
         found = store.get_with_hash(conn, user.email)
     if found is None or not svc.passwords.verify(found[1], password):
-        svc.limits.record("login", account=user.email)
+        svc.limits.record("confirm_password", account=user.id)
         raise Invalid.field(field, "that is not your password")
 
 
@@ -167,10 +174,23 @@ def create_token(svc: Services, email: str, name: str = "") -> str:
     """A new token of the account's own reach, made by its owner; see ``tokens.create``."""
     clean = clean_email(email)
     with svc.db.read() as conn:
-        found = store.get_with_hash(conn, clean)
+        owner = store.require_account(conn, clean)
+    return tokens.create(svc, owner, clean, name=name).secret
+
+
+def by_email(svc: Services, email: str) -> User:
+    """The account at ``email``, however it is cased or spaced; :class:`NotFound` if none."""
+    with svc.db.read() as conn:
+        found = store.get_with_hash(conn, email.strip().lower())
     if found is None:
-        raise NotFound(f"there is no account for {clean}")
-    return tokens.create(svc, found[0], clean, name=name).secret
+        raise NotFound(f"there is no account for {email}")
+    return found[0]
+
+
+def earliest_admin(svc: Services) -> User | None:
+    """Who acts for the site when a command names no one; ``None`` before there is an admin."""
+    with svc.db.read() as conn:
+        return store.earliest_enabled_admin(conn)
 
 
 def token_user(svc: Services, token: str) -> User | None:

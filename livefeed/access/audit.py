@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from livefeed.domain.errors import NotFound
 from livefeed.domain.users import User, require_admin
 from livefeed.services import Services
 from livefeed.store import audit as store
@@ -55,10 +54,7 @@ def entries(
     with svc.db.read() as conn:
         feed_id = None
         if feed_slug:
-            feed = feed_store.get_by_slug(conn, feed_slug)
-            if feed is None:
-                raise NotFound(f"there is no feed called “{feed_slug}”")
-            feed_id = feed.id
+            feed_id = feed_store.require_feed(conn, feed_slug).id
         return store.recent(
             conn, limit=limit, before_id=before, feed_id=feed_id, action=action or None
         )

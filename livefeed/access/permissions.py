@@ -11,9 +11,13 @@ from sqlalchemy import Connection
 
 from livefeed.domain.access import FeedRole, Right, require, rights_on_feed
 from livefeed.domain.errors import Forbidden
+from livefeed.domain.feeds import Feed
+from livefeed.domain.posts import Post
 from livefeed.domain.users import Role, User
+from livefeed.domain.visibility import Reader, may_read_post
 from livefeed.services import Services
 from livefeed.store import members
+from livefeed.store import posts as post_store
 
 
 def rights(conn: Connection, actor: User | None, feed_id: int) -> frozenset[Right]:
@@ -25,6 +29,18 @@ def rights(conn: Connection, actor: User | None, feed_id: int) -> frozenset[Righ
         scope=actor.scope,
         feed_id=feed_id,
     )
+
+
+def readable_post(
+    conn: Connection, actor: User | None, feed: Feed, post_id: int
+) -> tuple[Post, Reader | None]:
+    """The post, if ``actor`` may read it, with who they are on its feed; else ``NotFound``,
+    as if there were no such post (being refused would say it is there)."""
+    reader = Reader(actor.id, rights(conn, actor, feed.id)) if actor is not None else None
+    post = post_store.require_post(
+        conn, feed, post_id, visible=lambda found: may_read_post(found, reader)
+    )
+    return post, reader
 
 
 def require_right(conn: Connection, actor: User | None, feed_id: int, right: Right) -> User:

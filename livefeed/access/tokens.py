@@ -79,10 +79,7 @@ def create(
         checks.done()
     now = svc.clock()
     with svc.db.write() as conn:
-        found = account_store.get_with_hash(conn, address)
-        if found is None:
-            raise NotFound(f"there is no account for {address}")
-        owner = found[0]
+        owner = account_store.require_account(conn, address)
         if actor is None or (actor.id != owner.id and not actor.is_admin):
             raise Forbidden("only the account's owner or an administrator can make its tokens")
         if owner.disabled:
@@ -92,10 +89,12 @@ def create(
         feed_ids: set[int] = set()
         teams = members.roles_of_user(conn, owner.id)
         for slug in slugs:
-            feed = feed_store.get_by_slug(conn, slug)
-            if feed is None:
-                checks.fail("feeds", f"there is no feed called “{slug}”")
-            elif feed.id not in teams and not owner.is_admin:
+            try:
+                feed = feed_store.require_feed(conn, slug)
+            except NotFound as missing:
+                checks.fail("feeds", str(missing))
+                continue
+            if feed.id not in teams and not owner.is_admin:
                 checks.fail("feeds", f"{address} is not on the team of “{slug}”")
             else:
                 feed_ids.add(feed.id)
@@ -124,10 +123,7 @@ def list_tokens(svc: Services, actor: User | None, owner_email: object) -> list[
     """Every token of the account, newest first, revoked and expired ones included."""
     address = clean_email(owner_email)
     with svc.db.read() as conn:
-        found = account_store.get_with_hash(conn, address)
-        if found is None:
-            raise NotFound(f"there is no account for {address}")
-        owner = found[0]
+        owner = account_store.require_account(conn, address)
         if actor is None or actor.disabled or (actor.id != owner.id and not actor.is_admin):
             raise Forbidden("only the account's owner or an administrator can see its tokens")
         rows = []

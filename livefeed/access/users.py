@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from livefeed.access import audit
 from livefeed.domain.access import FeedRole
-from livefeed.domain.errors import Conflict, Invalid, NotFound
+from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import Role, User, clean_email, require_admin
 from livefeed.services import Services
 from livefeed.store import accounts as store
@@ -42,7 +42,7 @@ def disable(svc: Services, actor: User | None, email: object) -> User:
     admin = require_admin(actor)
     now = svc.clock()
     with svc.db.write() as conn:
-        user = _account(conn, address)
+        user = store.require_account(conn, address)
         if user.id == admin.id:
             raise Conflict("you cannot disable your own account", field="email")
         if user.disabled:
@@ -53,7 +53,7 @@ def disable(svc: Services, actor: User | None, email: object) -> User:
         store.delete_sessions_of(conn, user.id)
         revoked = token_store.revoke_all_of(conn, user.id, now)
         audit.record(svc, conn, admin, "user.disabled", user.email, tokens_revoked=revoked)
-        return _reread(conn, user)
+        return store.require_user(conn, user.id)
 
 
 def enable(svc: Services, actor: User | None, email: object) -> User:
@@ -61,12 +61,12 @@ def enable(svc: Services, actor: User | None, email: object) -> User:
     address = clean_email(email)
     admin = require_admin(actor)
     with svc.db.write() as conn:
-        user = _account(conn, address)
+        user = store.require_account(conn, address)
         if not user.disabled:
             return user
         store.set_disabled(conn, user.id, False)
         audit.record(svc, conn, admin, "user.enabled", user.email)
-        return _reread(conn, user)
+        return store.require_user(conn, user.id)
 
 
 def set_site_role(svc: Services, actor: User | None, email: object, role: object) -> User:
@@ -74,7 +74,7 @@ def set_site_role(svc: Services, actor: User | None, email: object, role: object
     wanted = parse_site_role(role)
     admin = require_admin(actor)
     with svc.db.write() as conn:
-        user = _account(conn, address)
+        user = store.require_account(conn, address)
         if user.role is wanted:
             return user
         if user.role is Role.ADMIN and not user.disabled:
@@ -84,7 +84,7 @@ def set_site_role(svc: Services, actor: User | None, email: object, role: object
             svc, conn, admin, "user.role_changed", user.email,
             role=wanted.value, previous=user.role.value,
         )  # fmt: skip
-        return _reread(conn, user)
+        return store.require_user(conn, user.id)
 
 
 def parse_site_role(value: object, field: str = "role") -> Role:
@@ -99,16 +99,3 @@ def _keep_an_admin(conn: Connection, leaving: User) -> None:
     raise Conflict(
         "the site needs an enabled administrator: make someone else an admin first", field="role"
     )
-
-
-def _account(conn: Connection, email: str) -> User:
-    found = store.get_with_hash(conn, email)
-    if found is None:
-        raise NotFound(f"there is no account for {email}")
-    return found[0]
-
-
-def _reread(conn: Connection, user: User) -> User:
-    found = store.get_user(conn, user.id)
-    assert found is not None
-    return found

@@ -25,7 +25,6 @@ from livefeed.domain.access import Right
 from livefeed.domain.bans import Ban, BanScope, parse_ban, parse_comment_id, until_text
 from livefeed.domain.comments import Comment
 from livefeed.domain.errors import Checks, Conflict, Forbidden, NotFound
-from livefeed.domain.feeds import Feed
 from livefeed.domain.moderation_queue import FeedRef
 from livefeed.domain.users import User, require_admin
 from livefeed.services import Services
@@ -42,6 +41,12 @@ def check_not_banned(conn: Connection, author: User | None, feed_id: int, now: d
     if author is None:
         return
     rules.check_not_banned(store.against(conn, author.id, feed_id, now), now)
+
+
+def ban_on(conn: Connection, reader: User, feed_id: int, now: datetime) -> Ban | None:
+    """The ban keeping ``reader`` out of the feed's discussion, so a page can say so before
+    they write anything."""
+    return rules.longest_in_force(store.against(conn, reader.id, feed_id, now), now)
 
 
 def ban_author(
@@ -61,11 +66,9 @@ def ban_author(
     """
     with svc.db.read() as conn:
         if feed_slug is not None:
-            require_right(conn, actor, _feed(conn, feed_slug).id, Right.MODERATE)
+            require_right(conn, actor, feed_store.require_feed(conn, feed_slug).id, Right.MODERATE)
         elif isinstance(comment_id, int):
-            found = comment_store.get_comment(conn, comment_id)
-            if found is None:
-                raise NotFound(f"there is no comment {comment_id}")
+            found = comment_store.require_comment(conn, comment_id)
             require_right(conn, actor, found.feed_id, Right.MODERATE)
     checks = Checks()
     target = checks.run(lambda: parse_comment_id(comment_id), 0)
@@ -75,7 +78,7 @@ def ban_author(
     now = svc.clock()
     with svc.db.write() as conn:
         comment = comment_store.get_comment(conn, target)
-        feed = _feed(conn, feed_slug) if feed_slug is not None else None
+        feed = feed_store.require_feed(conn, feed_slug) if feed_slug is not None else None
         if comment is None or (feed is not None and feed.id != comment.feed_id):
             raise NotFound(f"there is no comment {target} in this feed's discussion")
         if data.scope is BanScope.SITE:
@@ -90,7 +93,7 @@ def ban_author(
         )  # fmt: skip
         # Whatever page they have open stops working for them now.
         account_store.delete_sessions_of(conn, reader.id)
-        ban = _ban(conn, ban_id)
+        ban = store.require_ban(conn, ban_id)
         audit.record(
             svc, conn, banner, "reader.banned", reader.email, feed_id=feed_id,
             comment_id=comment.id, scope=data.scope.value, length=data.length.value,
@@ -111,12 +114,9 @@ class BanTarget:
 def ban_target(svc: Services, actor: User | None, comment_id: int) -> BanTarget:
     """The comment, if ``actor`` moderates its feed (the form is theirs only)."""
     with svc.db.read() as conn:
-        comment = comment_store.get_comment(conn, comment_id)
-        if comment is None:
-            raise NotFound(f"there is no comment {comment_id}")
+        comment = comment_store.require_comment(conn, comment_id)
         moderator = require_right(conn, actor, comment.feed_id, Right.MODERATE)
-        feed = feed_store.get_by_id(conn, comment.feed_id)
-        assert feed is not None, "a comment's feed exists"
+        feed = feed_store.require_feed_by_id(conn, comment.feed_id)
     return BanTarget(comment, FeedRef(feed.id, feed.slug, feed.title), moderator.is_admin)
 
 
@@ -124,19 +124,17 @@ def lift(svc: Services, actor: User | None, ban_id: int) -> Ban:
     """End a ban before its time: the moderators of its feed, or admins for a site-wide one."""
     now = svc.clock()
     with svc.db.write() as conn:
-        ban = store.get_ban(conn, ban_id)
-        if ban is None:
-            raise NotFound(f"there is no ban {ban_id}")
+        ban = store.require_ban(conn, ban_id)
         if ban.feed_id is None:
             lifter = require_admin(actor)
         else:
             lifter = require_right(conn, actor, ban.feed_id, Right.MODERATE)
         if not store.lift(conn, ban.id, by=lifter.id, now=now):
-            current = _ban(conn, ban.id)
+            current = store.require_ban(conn, ban.id)
             if current.lifted_at is not None:
                 raise Conflict(f"this ban was already lifted by {current.lifted_by or 'someone'}")
             raise Conflict("this ban has already run out")
-        lifted = _ban(conn, ban.id)
+        lifted = store.require_ban(conn, ban.id)
         reader = account_store.get_user(conn, ban.user_id)
         audit.record(
             svc, conn, lifter, "reader.unbanned", reader.email if reader else ban.user_name,
@@ -156,9 +154,7 @@ def bans_in_force(svc: Services, actor: User | None, *, feed_slug: str | None = 
         if feed_slug:
             ids = [ref.id for ref in feeds if ref.slug == feed_slug]
             if not ids:
-                feed = feed_store.get_by_slug(conn, feed_slug)
-                if feed is None:
-                    raise NotFound(f"there is no feed called “{feed_slug}”")
+                feed = feed_store.require_feed(conn, feed_slug)
                 require_right(conn, actor, feed.id, Right.MODERATE)
         return store.in_force(conn, ids, site_wide=actor.is_admin and not feed_slug, now=now)
 
@@ -185,16 +181,3 @@ def _bannable(conn: Connection, banner: User, comment: Comment, scope: BanScope)
             f"{reader.display_name} is on this feed’s team: take them off it before banning"
         )
     return reader
-
-
-def _feed(conn: Connection, slug: str) -> Feed:
-    feed = feed_store.get_by_slug(conn, slug)
-    if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
-    return feed
-
-
-def _ban(conn: Connection, ban_id: int) -> Ban:
-    ban = store.get_ban(conn, ban_id)
-    assert ban is not None, "a ban read back in its own transaction exists"
-    return ban

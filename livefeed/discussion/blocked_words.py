@@ -7,11 +7,9 @@ as the reason, because a word list cannot tell a quotation or a place name from 
 from __future__ import annotations
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
 
 from livefeed.access import audit
 from livefeed.domain.blocked_words import parse_word_list
-from livefeed.domain.errors import Conflict
 from livefeed.domain.users import User, require_admin
 from livefeed.services import Services
 from livefeed.store import blocked_words as store
@@ -33,18 +31,11 @@ def set_blocked_words(svc: Services, actor: User | None, text: object) -> list[s
     added and what was taken off."""
     admin = require_admin(actor)
     wanted = parse_word_list(text)
-    try:
-        with svc.db.write() as conn:
-            added, removed = store.replace(conn, wanted, by=admin.id, now=svc.clock())
-            if added or removed:
-                audit.record(
-                    svc, conn, admin, "blocked_words.changed", "site",
-                    added=added, removed=removed,
-                )  # fmt: skip
-    except IntegrityError:
-        # Another administrator saved the list at the same moment.
-        raise Conflict(
-            "the list was changed by someone else meanwhile: reload it and try again",
-            field="words",
-        ) from None
+    with svc.db.write() as conn:
+        added, removed = store.replace(conn, wanted, by=admin.id, now=svc.clock())
+        if added or removed:
+            audit.record(
+                svc, conn, admin, "blocked_words.changed", "site",
+                added=added, removed=removed,
+            )  # fmt: skip
     return wanted

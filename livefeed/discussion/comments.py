@@ -16,14 +16,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
 
 from livefeed.access.permissions import rights
-from livefeed.discussion.bans import check_not_banned
+from livefeed.discussion.bans import ban_on, check_not_banned
 from livefeed.discussion.blocked_words import current as blocked_words
 from livefeed.discussion.comment_resources import comment_json, taken_down_json
 from livefeed.discussion.standards import check_standards
 from livefeed.domain.access import Right
+from livefeed.domain.bans import Ban
+from livefeed.domain.comment_text import clean_guest_name
 from livefeed.domain.comments import (
     REPLIES_SHOWN,
     REPORTS_TO_HIDE,
@@ -32,14 +33,13 @@ from livefeed.domain.comments import (
     Sort,
     check_can_comment,
     check_reply,
-    clean_guest_name,
     initial_state,
     parse_comment_input,
     parse_report,
     parse_sort,
 )
 from livefeed.domain.cursors import Cursor
-from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid, NotFound
+from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid
 from livefeed.domain.events import EventType
 from livefeed.domain.feeds import Feed
 from livefeed.domain.holding import LOOK_BACK, LOOK_BACK_COUNT, HoldContext, hold_reasons
@@ -55,8 +55,9 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # Threads shown under a feed's posts; the rest are on the discussion's own page.
 PREVIEW_SIZE = 5
-# Every state but the last: an author can take back a comment in any of them.
-_NOT_REMOVED = [state for state in CommentState if state is not CommentState.REMOVED]
+# Every state but the last: an author can take back a comment in any of them, and a moderator
+# decide on one.
+NOT_REMOVED = [state for state in CommentState if state is not CommentState.REMOVED]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class DiscussionPage:
     moderator: bool
     # For moderators: the readers' reports on the reported comments shown, (reason, note).
     reports: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    # The ban keeping the viewer out of this discussion, shown instead of the comment form.
+    ban: Ban | None = None
 
     @property
     def waiting(self) -> int:
@@ -113,7 +116,7 @@ def discussion_page(
     order = parse_sort(sort)
     after = Cursor.decode(cursor) if cursor else None
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         seen_as = None if public else viewer
         moderator = Right.MODERATE in rights(conn, seen_as, feed.id)
         viewer_id = seen_as.id if seen_as else None
@@ -133,6 +136,7 @@ def discussion_page(
             for c in shown
             if moderator and c.reports
         }
+        ban = ban_on(conn, seen_as, feed.id, svc.clock()) if seen_as else None
     more = len(found) > limit
     return DiscussionPage(
         feed=feed,
@@ -142,6 +146,7 @@ def discussion_page(
         total=total,
         moderator=moderator,
         reports=reports,
+        ban=ban,
     )
 
 
@@ -162,7 +167,7 @@ def post_comment(
     with svc.db.read() as conn:
         # Who may comment is said first: what is wrong with a comment matters only to someone
         # who may send one.
-        found = _feed(conn, slug)
+        found = feed_store.require_feed(conn, slug)
         check_can_comment(found.discussion, signed_in=not guest)
         # A banned reader is told so, and until when, before anything is counted.
         check_not_banned(conn, actor, found.id, svc.clock())
@@ -177,7 +182,7 @@ def post_comment(
     svc.limits.hit("comment", account=actor.id if actor else None, address=address)
     now = svc.clock()
     with svc.db.write() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         check_can_comment(feed.discussion, signed_in=not guest)
         # A reader accepts the community standards once, before (or with) their first comment.
         check_standards(conn, actor, accepting, now)
@@ -201,7 +206,7 @@ def post_comment(
             author_id=actor.id if actor else None, guest_name=name,
             body=data.body, state=state, hold_reason=reason, now=now,
         )  # fmt: skip
-        comment = _comment(conn, comment_id)
+        comment = comment_store.require_comment(conn, comment_id)
         if comment.is_visible:
             show(svc, conn, feed, comment)
     if comment.is_visible:
@@ -227,25 +232,21 @@ def report_comment(
         check_not_banned(conn, actor, reported.feed_id, svc.clock())
     svc.limits.hit("report", account=actor.id, address=address)
     now = svc.clock()
-    try:
-        with svc.db.write() as conn:
-            comment = _reportable(conn, actor, comment_id)
-            check_not_banned(conn, actor, comment.feed_id, now)
-            comment_store.lock_feed(conn, comment.feed_id)
-            count = comment_store.add_report(
-                conn, comment.id, reporter_id=actor.id, reason=reason.value, note=note, now=now
-            )
-            hidden = count >= REPORTS_TO_HIDE and comment_store.move(
-                conn, comment.id, from_states=[CommentState.APPROVED],
-                to=CommentState.HIDDEN, by=None, now=now, open_again=True,
-            )  # fmt: skip
-            if hidden:
-                comment_store.set_hold_reason(conn, comment.id, f"reported by {count} readers")
-                take_down(svc, conn, _feed_of(conn, comment), comment)
-            comment = _comment(conn, comment.id)
-    except IntegrityError:
-        # The same reader's second report, sent at the same moment as the first.
-        raise Conflict("you have already reported this comment") from None
+    with svc.db.write() as conn:
+        comment = _reportable(conn, actor, comment_id)
+        check_not_banned(conn, actor, comment.feed_id, now)
+        comment_store.lock_feed(conn, comment.feed_id)
+        count = comment_store.add_report(
+            conn, comment.id, reporter_id=actor.id, reason=reason.value, note=note, now=now
+        )
+        hidden = count >= REPORTS_TO_HIDE and comment_store.move(
+            conn, comment.id, from_states=[CommentState.APPROVED],
+            to=CommentState.HIDDEN, by=None, now=now, open_again=True,
+        )  # fmt: skip
+        if hidden:
+            comment_store.set_hold_reason(conn, comment.id, f"reported by {count} readers")
+            take_down(svc, conn, feed_store.require_feed_by_id(conn, comment.feed_id), comment)
+        comment = comment_store.require_comment(conn, comment.id)
     if hidden:
         svc.committed(comment.feed_id)
     return comment
@@ -257,20 +258,18 @@ def delete_own_comment(svc: Services, actor: User | None, comment_id: int) -> Co
         raise Forbidden("sign in to delete your comment")
     now = svc.clock()
     with svc.db.write() as conn:
-        comment = comment_store.get_comment(conn, comment_id)
-        if comment is None or comment.state is CommentState.REMOVED:
-            raise NotFound(f"there is no comment {comment_id}")
+        comment = comment_store.require_comment(conn, comment_id, states=NOT_REMOVED)
         if comment.author_id != actor.id:
             raise Forbidden("only its author can delete a comment")
         comment_store.lock_feed(conn, comment.feed_id)
-        comment = _comment(conn, comment_id)
+        comment = comment_store.require_comment(conn, comment_id)
         was_shown = comment.is_visible
         comment_store.move(
-            conn, comment.id, from_states=_NOT_REMOVED, to=CommentState.REMOVED, by=None, now=now
+            conn, comment.id, from_states=NOT_REMOVED, to=CommentState.REMOVED, by=None, now=now
         )
         if was_shown:
-            take_down(svc, conn, _feed_of(conn, comment), comment)
-        comment = _comment(conn, comment.id)
+            take_down(svc, conn, feed_store.require_feed_by_id(conn, comment.feed_id), comment)
+        comment = comment_store.require_comment(conn, comment.id)
     if was_shown:
         svc.committed(comment.feed_id)
     return comment
@@ -288,13 +287,13 @@ def remove_comments_of(svc: Services, conn: Connection, author_id: int) -> set[i
         if comment.state is CommentState.REMOVED:
             continue
         comment_store.lock_feed(conn, comment.feed_id)
-        current = _comment(conn, comment.id)
+        current = comment_store.require_comment(conn, comment.id)
         comment_store.move(
             conn, comment.id, from_states=[current.state], to=CommentState.REMOVED,
             by=None, now=now,
         )  # fmt: skip
         if current.is_visible:
-            take_down(svc, conn, _feed_of(conn, comment), current)
+            take_down(svc, conn, feed_store.require_feed_by_id(conn, comment.feed_id), current)
             touched.add(comment.feed_id)
     return touched
 
@@ -302,10 +301,8 @@ def remove_comments_of(svc: Services, conn: Connection, author_id: int) -> set[i
 def find_comment(svc: Services, comment_id: int) -> tuple[Comment, Feed]:
     """A comment in any state with its feed (callers decide what the asker may see of it)."""
     with svc.db.read() as conn:
-        comment = comment_store.get_comment(conn, comment_id)
-        if comment is None:
-            raise NotFound(f"there is no comment {comment_id}")
-        return comment, _feed_of(conn, comment)
+        comment = comment_store.require_comment(conn, comment_id)
+        return comment, feed_store.require_feed_by_id(conn, comment.feed_id)
 
 
 def reply_target(svc: Services, feed: Feed, raw: str | None) -> Comment | None:
@@ -357,29 +354,10 @@ def _log(
 # Look-ups --------------------------------------------------------------------------------------
 
 
-def _feed(conn: Connection, slug: str) -> Feed:
-    feed = feed_store.get_by_slug(conn, slug)
-    if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
-    return feed
-
-
-def _feed_of(conn: Connection, comment: Comment) -> Feed:
-    feed = feed_store.get_by_id(conn, comment.feed_id)
-    assert feed is not None, "a comment's feed exists (comments go with their feed)"
-    return feed
-
-
-def _comment(conn: Connection, comment_id: int) -> Comment:
-    comment = comment_store.get_comment(conn, comment_id)
-    assert comment is not None, "a comment read back in its own transaction exists"
-    return comment
-
-
 def _reportable(conn: Connection, actor: User, comment_id: int) -> Comment:
-    comment = comment_store.get_comment(conn, comment_id)
-    if comment is None or comment.state not in (CommentState.APPROVED, CommentState.HIDDEN):
-        raise NotFound(f"there is no comment {comment_id}")
+    comment = comment_store.require_comment(
+        conn, comment_id, states=(CommentState.APPROVED, CommentState.HIDDEN)
+    )
     if comment.author_id == actor.id:
         raise Forbidden("you cannot report your own comment")
     if comment_store.has_reported(conn, comment.id, actor.id):

@@ -18,10 +18,10 @@ from sqlalchemy import Connection
 
 from livefeed.access import audit
 from livefeed.access.permissions import require_right
-from livefeed.discussion.comments import show, take_down
+from livefeed.discussion.comments import NOT_REMOVED, show, take_down
 from livefeed.domain.access import Right
-from livefeed.domain.comments import Comment, CommentState, RejectReason, already_decided
-from livefeed.domain.errors import Conflict, NotFound
+from livefeed.domain.comments import Comment, CommentState, Reason, already_decided
+from livefeed.domain.errors import Conflict
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.store import comments as comment_store
@@ -42,7 +42,7 @@ def approve(svc: Services, actor: User | None, comment_id: int) -> Comment:
     return _decide(svc, actor, comment_id, "comment.approved", change, deciding=True)
 
 
-def reject(svc: Services, actor: User | None, comment_id: int, reason: RejectReason) -> Comment:
+def reject(svc: Services, actor: User | None, comment_id: int, reason: Reason) -> Comment:
     def change(conn: Connection, cid: int, moderator: User) -> bool:
         return comment_store.decide(
             conn,
@@ -90,18 +90,15 @@ def _decide(
     deciding: bool,
 ) -> Comment:
     with svc.db.write() as conn:
-        found = comment_store.get_comment(conn, comment_id)
-        if found is None or found.state is CommentState.REMOVED:
-            raise NotFound(f"there is no comment {comment_id}")
+        found = comment_store.require_comment(conn, comment_id, states=NOT_REMOVED)
         moderator = require_right(conn, actor, found.feed_id, Right.MODERATE)
         comment_store.lock_feed(conn, found.feed_id)
-        before = _comment(conn, comment_id)
+        before = comment_store.require_comment(conn, comment_id)
         if not change(conn, comment_id, moderator):
-            current = _comment(conn, comment_id)
+            current = comment_store.require_comment(conn, comment_id)
             raise already_decided(current) if deciding else _cannot(current)
-        after = _comment(conn, comment_id)
-        feed = feed_store.get_by_id(conn, after.feed_id)
-        assert feed is not None
+        after = comment_store.require_comment(conn, comment_id)
+        feed = feed_store.require_feed_by_id(conn, after.feed_id)
         if after.is_visible and not before.is_visible:
             show(svc, conn, feed, after)
         elif before.is_visible and not after.is_visible:
@@ -121,9 +118,3 @@ def _cannot(comment: Comment) -> Conflict:
         return Conflict("this comment has been removed by its author")
     by = f" by {comment.decided_by}" if comment.decided_by else ""
     return Conflict(f"this comment is {comment.state.value}{by}: there is nothing to change")
-
-
-def _comment(conn: Connection, comment_id: int) -> Comment:
-    comment = comment_store.get_comment(conn, comment_id)
-    assert comment is not None, "a comment read back in its own transaction exists"
-    return comment

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from livefeed.domain.access import FeedRole, Right, require, rights_on_feed
 from livefeed.domain.comments import Comment
-from livefeed.domain.errors import Forbidden, NotFound
+from livefeed.domain.errors import Forbidden
 from livefeed.domain.moderation_queue import (
     DECIDED_WINDOW,
     TAB_SIZE,
@@ -105,9 +105,7 @@ def queue(
         if feed_slug:
             chosen = next((ref for ref in feeds if ref.slug == feed_slug), None)
             if chosen is None:
-                feed = feed_store.get_by_slug(conn, feed_slug)
-                if feed is None:
-                    raise NotFound(f"there is no feed called “{feed_slug}”")
+                feed = feed_store.require_feed(conn, feed_slug)
                 require(held.get(feed.id, frozenset()), Right.MODERATE)
         in_view = [chosen] if chosen else feeds
         ids = [ref.id for ref in in_view]

@@ -19,7 +19,7 @@ from livefeed.access import accounts, audit
 from livefeed.access.accounts import Session
 from livefeed.discussion import comments as discussion
 from livefeed.domain.access import FeedRole
-from livefeed.domain.errors import Conflict, NotFound
+from livefeed.domain.errors import Conflict
 from livefeed.domain.reader_accounts import clean_display_name, parse_signup
 from livefeed.domain.times import iso_utc
 from livefeed.domain.users import Role, User
@@ -64,9 +64,7 @@ def sign_up(svc: Services, fields: dict[str, object], *, address: str) -> Sessio
 
 def account(svc: Services, user: User) -> Account:
     with svc.db.read() as conn:
-        current = account_store.get_user(conn, user.id)
-        if current is None:
-            raise NotFound("that account no longer exists")
+        current = account_store.require_user(conn, user.id)
         return Account(current, store.standards_accepted_at(conn, user.id))
 
 
@@ -96,18 +94,13 @@ def rename(svc: Services, user: User, display_name: object) -> User:
     with svc.db.write() as conn:
         store.set_display_name(conn, user.id, name)
         audit.record(svc, conn, user, "account.renamed", user.email, previous=user.display_name)
-        renamed = account_store.get_user(conn, user.id)
-    if renamed is None:
-        raise NotFound("that account no longer exists")
-    return renamed
+        return account_store.require_user(conn, user.id)
 
 
 def export_data(svc: Services, user: User) -> dict[str, Any]:
     """Everything the site keeps about the account, as one JSON document for its owner."""
     with svc.db.read() as conn:
-        current = account_store.get_user(conn, user.id)
-        if current is None:
-            raise NotFound("that account no longer exists")
+        current = account_store.require_user(conn, user.id)
         accepted = store.standards_accepted_at(conn, user.id)
         teams = store.teams_of(conn, user.id)
         written = comment_store.by_author(conn, user.id)
@@ -163,9 +156,7 @@ def delete_account(svc: Services, user: User, password: str) -> None:
     """
     accounts.confirm_password(svc, user, password)
     with svc.db.write() as conn:
-        current = account_store.get_user(conn, user.id)
-        if current is None:
-            raise NotFound("that account no longer exists")
+        current = account_store.require_user(conn, user.id)
         _check_can_leave(conn, current)
         touched = discussion.remove_comments_of(svc, conn, current.id)
         store.erase_comment_texts(conn, current.id)

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from livefeed.access import audit
 from livefeed.access.permissions import require_right, rights
 from livefeed.domain.access import Right
-from livefeed.domain.errors import Invalid, NotFound
+from livefeed.domain.errors import Invalid
 from livefeed.domain.feeds import Feed
 from livefeed.domain.reader_accounts import MUST_ACCEPT, STANDARDS_FIELD
 from livefeed.domain.standards import DEFAULT_STANDARDS, SITE_STANDARDS, clean_standards
@@ -52,9 +52,7 @@ def site_standards(svc: Services) -> Standards:
 def feed_standards(svc: Services, slug: str) -> tuple[Feed, Standards]:
     """The standards a feed's discussion is held under: its own if it has them."""
     with svc.db.read() as conn:
-        feed = feed_store.get_by_slug(conn, slug)
-        if feed is None:
-            raise NotFound(f"there is no feed called “{slug}”")
+        feed = feed_store.require_feed(conn, slug)
         own = store.feed_standards(conn, feed.id)
     if own is None:
         return feed, site_standards(svc)
@@ -89,9 +87,7 @@ def set_feed_standards(svc: Services, actor: User | None, slug: str, text: objec
     body = clean_standards(text)
     svc.markup.render(body, "community_standards")
     with svc.db.write() as conn:
-        feed = feed_store.get_by_slug(conn, slug, lock=True)
-        if feed is None:
-            raise NotFound(f"there is no feed called “{slug}”")
+        feed = feed_store.require_feed(conn, slug, lock=True)
         require_right(conn, actor, feed.id, Right.RUN_FEED)
         store.set_feed_standards(conn, feed.id, body or None)
         audit.record(

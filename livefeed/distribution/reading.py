@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Literal
-
-from sqlalchemy import Connection
+from datetime import datetime
 
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.errors import Invalid, NotFound
@@ -15,6 +11,7 @@ from livefeed.domain.events import Event
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post, PostState
 from livefeed.domain.text import clean_tags
+from livefeed.domain.visibility import may_read_post
 from livefeed.services import Services
 from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
@@ -74,7 +71,7 @@ def feed_page(svc: Services, slug: str, cursor: str | None = None) -> FeedPage:
     """The feed with one page of posts; the first page also carries the pinned post on top."""
     before = parse_cursor(cursor)
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         lead_html, notes_html = feed_store.rendered_texts(conn, feed.id)
         first = before is None
         # The pinned post and the key events stand on top of the first page and nowhere else,
@@ -100,10 +97,8 @@ def feed_page(svc: Services, slug: str, cursor: str | None = None) -> FeedPage:
 
 def post_page(svc: Services, slug: str, post_id: int) -> PostPage:
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
-        post = post_store.get_post(conn, post_id)
-        if post is None or post.feed_id != feed.id or post.state is not PostState.PUBLISHED:
-            raise NotFound(f"there is no post {post_id} in this feed")
+        feed = feed_store.require_feed(conn, slug)
+        post = post_store.require_post(conn, feed, post_id, visible=_has_a_page)
         lead_html, _ = feed_store.rendered_texts(conn, feed.id)
     return PostPage(feed, post, lead_html)
 
@@ -115,7 +110,7 @@ def find_feed(svc: Services, slug: str) -> Feed | None:
 
 def get_feed(svc: Services, slug: str) -> Feed:
     with svc.db.read() as conn:
-        return _feed(conn, slug)
+        return feed_store.require_feed(conn, slug)
 
 
 def list_posts(
@@ -124,7 +119,7 @@ def list_posts(
     """A page of published posts, newest first (the API's listing, pinned post included)."""
     before = parse_cursor(cursor)
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         posts = post_store.timeline(
             conn, feed.id, before=before, limit=limit + 1, skip_pinned=False
         )
@@ -135,7 +130,7 @@ def list_posts(
 def changes_since(svc: Services, slug: str, seq: int, *, limit: int) -> tuple[Feed, list[Post]]:
     """Posts published, edited or deleted after ``seq``, in ``seq`` order."""
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         return feed, post_store.changed_since(conn, feed.id, seq, limit=limit)
 
 
@@ -144,14 +139,12 @@ def events_after(
 ) -> tuple[Feed, list[tuple[Event, Post | None]]]:
     """The feed's log after ``seq``, each post event with its post as it is now (to render)."""
     with svc.db.read() as conn:
-        feed = feed_store.get_by_id(conn, feed_id)
-        if feed is None:
-            raise NotFound("that feed no longer exists")
+        feed = feed_store.require_feed_by_id(conn, feed_id)
         logged = event_log.after(conn, feed_id, seq, limit=limit)
         found: list[tuple[Event, Post | None]] = []
         for event in logged:
             post = post_store.get_post(conn, event.post_id) if event.post_id else None
-            found.append((event, post if post and post.is_published else None))
+            found.append((event, post if post and _has_a_page(post) else None))
     return feed, found
 
 
@@ -166,11 +159,21 @@ def get_post(svc: Services, slug: str, post_id: int) -> tuple[Feed, Post]:
     to see deletions). One never out (a draft, even a deleted one) is not there for readers:
     workflow.visible_post is what shows it to its author and the editors."""
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
-        post = post_store.get_post(conn, post_id)
-    if post is None or post.feed_id != feed.id or not (post.is_published or post.reached_readers):
-        raise NotFound(f"there is no post {post_id} in “{slug}”")
+        feed = feed_store.require_feed(conn, slug)
+        post = post_store.require_post(conn, feed, post_id, visible=_anyone_may_read)
     return feed, post
+
+
+def _anyone_may_read(post: Post) -> bool:
+    """What readers get, signed in or not: the reading rule for someone with no rights, since
+    nothing here asks who they are (the newsroom's view of a post is ``workflow``'s)."""
+    return may_read_post(post, None)
+
+
+def _has_a_page(post: Post) -> bool:
+    """What a reader's page or the live stream shows: a tombstone has nothing to show, so a
+    deleted post is missing there (the stream tells its readers to take it down)."""
+    return _anyone_may_read(post) and post.state is not PostState.DELETED
 
 
 def home(svc: Services) -> Home:
@@ -199,9 +202,7 @@ def tag_page(svc: Services, tag: str, cursor: str | None = None) -> TagPage:
         by_id = {f.id: f for f in feeds}
         for post in posts:
             if post.feed_id not in by_id:
-                found = feed_store.get_by_id(conn, post.feed_id)
-                assert found is not None
-                by_id[found.id] = found
+                by_id[post.feed_id] = feed_store.require_feed_by_id(conn, post.feed_id)
     page = posts[:PAGE_SIZE]
     return TagPage(
         tag=clean,
@@ -214,13 +215,6 @@ def tag_page(svc: Services, tag: str, cursor: str | None = None) -> TagPage:
 def _cursor_after(page: list[Post]) -> str:
     last = page[-1]
     return Cursor(last.published_at, last.id).encode()
-
-
-def _feed(conn: Connection, slug: str) -> Feed:
-    feed = feed_store.get_by_slug(conn, slug)
-    if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
-    return feed
 
 
 # Embeds: the newest few posts of a feed, maybe of one tag only, for a frame on another site.
@@ -254,7 +248,7 @@ def embed(svc: Services, slug: str, *, tag: str | None = None, limit: str | None
     count = parse_limit(limit) if limit else EMBED_SIZE
     only = parse_embed_tag(tag)
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         pinned = [p for p in post_store.pinned(conn, feed.id)[:1] if only is None or only in p.tags]
         rest = count - len(pinned)
         if rest == 0:
@@ -264,92 +258,6 @@ def embed(svc: Services, slug: str, *, tag: str | None = None, limit: str | None
         else:
             posts = post_store.feed_tagged(conn, feed.id, only, limit=rest, skip_pinned=True)
     return Embed(feed, pinned + posts, only, count)
-
-
-# Sitemaps: every feed and published post by address, and the news of the last two days.
-
-SITEMAP_LIMIT = 50_000  # addresses in one sitemap file: the protocol's own limit
-SITEMAP_BATCH = 1_000  # rows read per transaction while a sitemap is being sent
-NEWS_WINDOW = timedelta(hours=48)  # what Google News takes from a news sitemap
-NEWS_LIMIT = 1_000  # and at most this many
-
-SitemapKind = Literal["feeds", "posts"]
-
-
-@dataclass(frozen=True)
-class Link:
-    """An address for a sitemap, with when what it shows last changed."""
-
-    url: str
-    lastmod: datetime
-
-
-@dataclass(frozen=True)
-class SitemapPart:
-    """One file of a sitemap index: the feeds or the posts whose ids fall in block ``block``."""
-
-    kind: SitemapKind
-    block: int
-    lastmod: datetime
-
-
-@dataclass(frozen=True)
-class NewsItem:
-    url: str
-    title: str
-    published: datetime
-    lastmod: datetime
-
-
-def sitemap_size(svc: Services) -> int:
-    """How many addresses a sitemap of the whole site holds."""
-    with svc.db.read() as conn:
-        return feed_store.count(conn) + post_store.count_published(conn)
-
-
-def sitemap_parts(svc: Services, size: int = SITEMAP_LIMIT) -> list[SitemapPart]:
-    """The files of a sitemap index: feeds, then posts, in blocks of ``size`` ids (never empty)."""
-    with svc.db.read() as conn:
-        feeds = feed_store.blocks(conn, size)
-        posts = post_store.published_blocks(conn, size)
-    return [SitemapPart("feeds", block, lastmod) for block, lastmod in feeds] + [
-        SitemapPart("posts", block, lastmod) for block, lastmod in posts
-    ]
-
-
-def sitemap_links(
-    svc: Services, kind: SitemapKind, *, block: int | None = None, size: int = SITEMAP_LIMIT
-) -> Iterator[list[Link]]:
-    """Every feed's or published post's address (those of one block of ids, if given).
-
-    Read in batches, each in a transaction of its own: a long sitemap holds no connection
-    while it is being sent, and a slow client costs the database nothing.
-    """
-    after = block * size - 1 if block is not None else 0
-    below = (block + 1) * size if block is not None else None
-    read = feed_store.links if kind == "feeds" else post_store.published_links
-    while True:
-        with svc.db.read() as conn:
-            rows = read(conn, after_id=after, limit=SITEMAP_BATCH, below_id=below)
-        if not rows:
-            return
-        if kind == "feeds":
-            yield [Link(svc.urls.feed(slug), lastmod) for _, slug, lastmod in rows]
-        else:
-            yield [Link(svc.urls.post(slug, id_), lastmod) for id_, slug, lastmod in rows]
-        if len(rows) < SITEMAP_BATCH:
-            return
-        after = rows[-1][0]
-
-
-def recent_news(svc: Services) -> list[NewsItem]:
-    """Posts published in the last two days, newest first, for the news sitemap."""
-    with svc.db.read() as conn:
-        rows = post_store.published_since(conn, svc.clock() - NEWS_WINDOW, limit=NEWS_LIMIT)
-    return [
-        NewsItem(svc.urls.post(slug, id_), headline, published, lastmod)
-        for id_, slug, headline, published, lastmod in rows
-    ]
 
 
 # Syndication: what the Atom, RSS and JSON Feed documents list. Each reads what its validator
@@ -384,7 +292,7 @@ def feed_newest(
 ) -> tuple[Feed, str, list[Post]]:
     """The feed, its lead as HTML and its newest published posts (or key events only)."""
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         lead_html, _ = feed_store.rendered_texts(conn, feed.id)
         if key_events:
             posts = post_store.key_events(conn, feed.id, limit=limit)
@@ -404,7 +312,10 @@ def tag_newest(svc: Services, tag: str, *, limit: int) -> tuple[str, Gathered]:
         posts = post_store.with_tag(conn, clean, before=None, limit=limit)
         if not posts and not feed_store.with_tag(conn, clean, limit=1):
             raise NotFound(f"nothing is tagged “{clean}”")
-        feeds = {feed_id: _feed_by_id(conn, feed_id) for feed_id in {p.feed_id for p in posts}}
+        feeds = {
+            feed_id: feed_store.require_feed_by_id(conn, feed_id)
+            for feed_id in {p.feed_id for p in posts}
+        }
     return clean, Gathered(stamp, [(post, feeds[post.feed_id]) for post in posts])
 
 
@@ -415,9 +326,3 @@ def live_newest(svc: Services, *, limit: int) -> Gathered:
         live = {f.id: f for f in feed_store.list_feeds(conn, [FeedStatus.LIVE], limit=1_000)}
         posts = post_store.newest_in(conn, list(live), limit=limit)
     return Gathered(stamp, [(post, live[post.feed_id]) for post in posts])
-
-
-def _feed_by_id(conn: Connection, feed_id: int) -> Feed:
-    feed = feed_store.get_by_id(conn, feed_id)
-    assert feed is not None, "a post's feed exists (posts go with their feed)"
-    return feed

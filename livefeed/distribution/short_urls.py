@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date
 
-from livefeed.access.permissions import require_right
+from livefeed.access.permissions import readable_post, require_right
 from livefeed.domain.access import Right
 from livefeed.domain.errors import NotFound
 from livefeed.domain.posts import PostState
@@ -18,7 +18,6 @@ from livefeed.domain.shortcodes import Gone, ShortKind, is_code
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.store import feeds as feed_store
-from livefeed.store import posts as post_store
 from livefeed.store import short_urls as short_store
 
 
@@ -60,19 +59,16 @@ def count_click(svc: Services, code: str) -> None:
 
 def feed_clicks(svc: Services, actor: User | None, slug: str) -> ShortUrlClicks:
     with svc.db.read() as conn:
-        feed = feed_store.get_by_slug(conn, slug)
-        if feed is None:
-            raise NotFound(f"there is no feed called “{slug}”")
+        feed = feed_store.require_feed(conn, slug)
         require_right(conn, actor, feed.id, Right.PUBLISH)
         return _clicks(svc, short_store.clicks(conn, feed.short_code), feed.short_code)
 
 
 def post_clicks(svc: Services, actor: User | None, slug: str, post_id: int) -> ShortUrlClicks:
     with svc.db.read() as conn:
-        feed = feed_store.get_by_slug(conn, slug)
-        post = post_store.get_post(conn, post_id)
-        if feed is None or post is None or post.feed_id != feed.id:
-            raise NotFound(f"there is no post {post_id} in “{slug}”")
+        feed = feed_store.require_feed(conn, slug)
+        # The short URL is the post's own: one the actor may not read is missing here too.
+        post, _ = readable_post(conn, actor, feed, post_id)
         require_right(conn, actor, feed.id, Right.PUBLISH)
         return _clicks(svc, short_store.clicks(conn, post.short_code), post.short_code)
 

@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 
 from livefeed.domain.errors import Invalid, NotFound
 from livefeed.domain.users import User, require_admin
-from livefeed.outside.fetching import FetchPolicy, Refused, check_url, post_json
+from livefeed.outside.fetch_policy import FetchPolicy, Refused, check_url
+from livefeed.outside.fetching import post_json
 from livefeed.services import Services
 from livefeed.store import feeds as feed_store
 from livefeed.store import webhooks as webhook_store
@@ -59,10 +60,7 @@ def register(
     with svc.db.write() as conn:
         feed_id = None
         if feed_slug is not None:
-            feed = feed_store.get_by_slug(conn, feed_slug)
-            if feed is None:
-                raise NotFound(f"there is no feed called “{feed_slug}”")
-            feed_id = feed.id
+            feed_id = feed_store.require_feed(conn, feed_slug).id
         webhook = webhook_store.insert_webhook(
             conn, feed_id=feed_id, url=url, secret=secret, now=svc.clock()
         )

@@ -86,6 +86,15 @@ class Ban:
     def in_force(self, now: datetime) -> bool:
         return self.lifted_at is None and (self.expires_at is None or self.expires_at > now)
 
+    @property
+    def reach(self) -> str:
+        """Where it applies, in the words its reader is told."""
+        return "every discussion on this site" if self.site_wide else "this feed’s discussion"
+
+    @property
+    def until(self) -> str:
+        return until_text(self.expires_at)
+
 
 def _choice(value: object, field: str, kinds: list[str]) -> str:
     if isinstance(value, str) and value.strip().lower() in kinds:
@@ -139,16 +148,20 @@ def until_text(moment: datetime | None) -> str:
 
 def refusal(ban: Ban) -> Forbidden:
     """What a banned reader is told when they try to comment or report."""
-    where = "every discussion on this site" if ban.site_wide else "this feed’s discussion"
-    return Forbidden(
-        f"you are banned from {where} {until_text(ban.expires_at)}; reason: {ban.reason}"
-    )
+    return Forbidden(f"you are banned from {ban.reach} {ban.until}; reason: {ban.reason}")
+
+
+def longest_in_force(bans: list[Ban], now: datetime) -> Ban | None:
+    """The ban in force that ends last (one for good outlasts any other): the one a reader is
+    told of, since lifting any other would not let them back."""
+    live = [ban for ban in bans if ban.in_force(now)]
+    if not live:
+        return None
+    far = datetime.max.replace(tzinfo=UTC)
+    return max(live, key=lambda ban: ban.expires_at or far)
 
 
 def check_not_banned(bans: list[Ban], now: datetime) -> None:
-    """Refuse with the ban in force that ends last (one for good outlasts any other)."""
-    live = [ban for ban in bans if ban.in_force(now)]
-    if not live:
-        return
-    far = datetime.max.replace(tzinfo=UTC)
-    raise refusal(max(live, key=lambda ban: ban.expires_at or far))
+    ban = longest_in_force(bans, now)
+    if ban is not None:
+        raise refusal(ban)

@@ -1,14 +1,21 @@
-"""A file's kind, told from its bytes, and a picture's container walked without decoding it.
+"""A file's kind, told from its bytes, a picture's container walked without decoding it, and
+what ffprobe found in a video.
 
 A file is told apart by its signature, never by its name or declared type. A picture's
 container is then walked: the size it declares is checked before anything decodes its pixels,
 and a file that goes on after its image has ended (a PNG with a page of HTML after ``IEND``,
 JPEG data after ``EOI``, a GIF after its trailer, a WebP beyond its RIFF size) is refused:
 browsers ignore such bytes, other readers of the file may not.
+
+A video's signature is a dozen bytes anyone can write before anything at all, so a video is
+taken only once ffprobe has read its whole container (``outside/video.py`` runs it) and found
+the container its signature announced, a length, and something to watch or hear.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import struct
 from dataclasses import dataclass
 
@@ -291,3 +298,67 @@ _ENDS = {
     MediaFormat.GIF: _gif_end,
     MediaFormat.WEBP: _webp_end,
 }
+
+
+# What ffprobe found in a video --------------------------------------------------------------
+
+# The name each kind has among the formats ffprobe reports its demuxer reads.
+_DEMUXED_AS = {MediaFormat.MP4: "mp4", MediaFormat.WEBM: "webm"}
+_NAMED = {MediaFormat.MP4: "an MP4", MediaFormat.WEBM: "a WebM"}
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    format: MediaFormat
+    duration_ms: int
+
+
+def unreadable_video(fmt: MediaFormat) -> Invalid:
+    """ffprobe could not read the file as the video its first bytes announced."""
+    return Invalid.field(
+        FILE,
+        f"could not be read as {_NAMED[fmt]} video: it is damaged, cut short or not a video at all",
+    )
+
+
+def read_probe(report: str | bytes, fmt: MediaFormat) -> VideoInfo:
+    """The video ffprobe's JSON report (``-show_format -show_streams``) describes, for a file
+    whose first bytes announced ``fmt``; :class:`Invalid` on ``file`` unless ffprobe read it as
+    that kind of container and found a length and a video or sound track in it."""
+    try:
+        parsed = json.loads(report)
+    except ValueError:
+        raise unreadable_video(fmt) from None
+    container = parsed.get("format") if isinstance(parsed, dict) else None
+    if not isinstance(container, dict):
+        raise unreadable_video(fmt)
+    names = str(container.get("format_name", "")).split(",")
+    if _DEMUXED_AS[fmt] not in names:
+        raise Invalid.field(
+            FILE, f"starts like {_NAMED[fmt]} video but is something else inside: send the video"
+        )
+    if not any(_playable(stream) for stream in parsed.get("streams") or ()):
+        raise Invalid.field(FILE, f"the {fmt.label} file holds no video or sound to play")
+    seconds = _seconds(container.get("duration"))
+    if seconds is None:
+        raise Invalid.field(
+            FILE, f"the {fmt.label} video says nothing of how long it is: it is damaged"
+        )
+    return VideoInfo(fmt, max(1, round(seconds * 1000)))
+
+
+def _playable(stream: object) -> bool:
+    """A video or sound track; a cover picture stored as a one-frame video track is not one."""
+    if not isinstance(stream, dict) or stream.get("codec_type") not in ("video", "audio"):
+        return False
+    disposition = stream.get("disposition")
+    return not (isinstance(disposition, dict) and disposition.get("attached_pic"))
+
+
+def _seconds(value: object) -> float | None:
+    """A positive length from ffprobe's decimal string ("12.345000"); it says "N/A" for none."""
+    try:
+        seconds = float(value) if isinstance(value, str | int | float) else math.nan
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds > 0 else None

@@ -149,6 +149,32 @@ def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones()) | {"UTC"}
 
 
+# Offered first on the feed form: where most live coverage is filed from.
+COMMON_ZONES = (
+    "UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Moscow",
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+    "America/Sao_Paulo", "Africa/Lagos", "Africa/Nairobi", "Africa/Johannesburg", "Asia/Dubai",
+    "Asia/Kolkata", "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney",
+)  # fmt: skip
+# The regions of the zone database's own names; the rest are old aliases (US/Eastern, Etc/GMT+5).
+_REGIONS = (
+    "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe",
+    "Indian", "Pacific",
+)  # fmt: skip
+
+
+@functools.cache
+def zone_choices() -> tuple[str, ...]:
+    """The zones the feed form lists: the common ones, then every region's by name. An alias
+    typed in is still taken; listing the hundred or so of them would only bury the real ones."""
+    others = sorted(
+        name
+        for name in _zone_names()
+        if name.split("/", 1)[0] in _REGIONS and name not in COMMON_ZONES
+    )
+    return (*COMMON_ZONES, *others)
+
+
 # The moments a feed or a post may carry: wide enough for any story worth archiving, narrow
 # enough that every one converts to UTC and prints with a four-digit year.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from livefeed.domain.comments import links_in
+from livefeed.domain.comment_text import links_in
 
 # More links than this in one comment is how spam looks.
 MAX_LINKS = 2

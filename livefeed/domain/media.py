@@ -4,8 +4,12 @@ Standard library only. Telling a file's kind from its bytes and walking a pictur
 is in ``domain/containers.py``; decoding the pixels for real is left to ``livefeed/images.py``,
 which runs only once those checks pass.
 
-Videos are either an upload of our own (MP4 or WebM, told by their container's signature) or a
-YouTube or Vimeo address, shown through the sites' privacy-enhanced players.
+Videos are either an upload of our own (MP4 or WebM: told by their container's signature, then
+read for real by ffprobe, see ``outside/video.py``) or a YouTube or Vimeo address, shown through
+the sites' privacy-enhanced players.
+
+Every upload counts against two quotas, its uploader's and its feed's, so that one account (or
+one stolen token) cannot fill the disk that every feed's pictures live on.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from livefeed.domain.errors import Invalid
 
 FILE = "file"
 ALT = "alt"
+FEED = "feed"
 VIDEO_URL = "video.url"
 
-MEGABYTE = 1024 * 1024
+KILOBYTE = 1024
+MEGABYTE = 1024 * KILOBYTE
+GIGABYTE = 1024 * MEGABYTE
 # The most pixels a picture may declare: a 40-megapixel camera's full frame, and about 160 MB
 # once decoded. Pillow's own alarm rings only at 89 million, and half again after that.
 MAX_PIXELS = 40_000_000
@@ -93,12 +100,20 @@ class Media:
     alt: str
     uploaded_by: int | None
     created_at: datetime
+    # The feed it was uploaded for (``None``: sent without one, or uploaded before uploads
+    # knew their feed), and a video's length.
+    feed_id: int | None
+    duration_ms: int | None
 
     @property
     def file_names(self) -> tuple[str, ...]:
         if self.format.is_video:
             return (media_name(self.hash, self.format),)
         return tuple(media_name(self.hash, self.format, width) for width in self.renditions)
+
+    @property
+    def length(self) -> str:
+        return length_text(self.duration_ms)
 
     def rendition_height(self, width: int) -> int:
         assert self.width, "a picture has a width"
@@ -147,11 +162,47 @@ def size_limit(fmt: MediaFormat | None, *, image_bytes: int, video_bytes: int) -
 def too_large(fmt: MediaFormat | None, limit: int) -> TooLarge:
     """The refusal of a file over ``limit``; ``fmt`` is ``None`` while its kind is unknown."""
     what = "upload" if fmt is None else "video" if fmt.is_video else "picture"
-    return TooLarge({FILE: f"the {what} is over {_size(limit)}, the most this site takes"})
+    return TooLarge({FILE: f"the {what} is over {size_text(limit)}, the most this site takes"})
 
 
-def _size(count: int) -> str:
-    return f"{count / MEGABYTE:g} MB" if count >= MEGABYTE else f"{count:,} bytes"
+def size_text(count: int) -> str:
+    """A size as people read it: ``1.95 GB``, ``117.7 MB``, ``20 MB``, ``512 KB``,
+    ``1,000 bytes``."""
+    for unit, name, places in ((GIGABYTE, "GB", 2), (MEGABYTE, "MB", 1), (KILOBYTE, "KB", 0)):
+        if count >= unit:
+            return f"{round(count / unit, places):g} {name}"
+    return f"{count:,} bytes"
+
+
+def check_quota(
+    size: int, *, used_by_uploader: int, per_user: int, used_by_feed: int | None, per_feed: int
+) -> None:
+    """Refuse an upload of ``size`` bytes that would take its uploader's files, or its feed's
+    (``None``: it is sent for no feed), past what the site allows each."""
+    if used_by_uploader + size > per_user:
+        raise _over_quota(size, used_by_uploader, per_user, "your uploads", "each person")
+    if used_by_feed is not None and used_by_feed + size > per_feed:
+        raise _over_quota(size, used_by_feed, per_feed, "this feed’s uploads", "a feed")
+
+
+def _over_quota(size: int, used: int, allowed: int, whose: str, who: str) -> TooLarge:
+    return TooLarge(
+        {
+            FILE: f"{whose} already take {size_text(used)} of the {size_text(allowed)} "
+            f"{who} may keep on this site, and this file ({size_text(size)}) would pass that: "
+            "delete uploads no post uses in the media library, or ask an administrator"
+        }
+    )
+
+
+def length_text(duration_ms: int | None) -> str:
+    """A video's length as players show it (``0:05``, ``12:30``, ``1:02:03``); empty when it
+    is not known."""
+    if not duration_ms:
+        return ""
+    minutes, seconds = divmod(max(1, round(duration_ms / 1000)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
 def check_pixels(width: int, height: int, max_pixels: int = MAX_PIXELS) -> None:
@@ -237,6 +288,14 @@ class Video:
     kind: VideoKind
     # The player's address in an <iframe> (YouTube, Vimeo), or the file itself (an upload).
     embed_url: str
+    # An upload's length, found when the post is written so that showing it needs no look-up.
+    duration_ms: int | None = None
+    # What it shows, in the editor's words, for readers who cannot see it ("": not described).
+    alt: str = ""
+
+    @property
+    def length(self) -> str:
+        return length_text(self.duration_ms)
 
     @property
     def content_type(self) -> str:
@@ -268,7 +327,7 @@ def parse_video(url: str, field: str = VIDEO_URL) -> Video:
     return found
 
 
-def video_of(url: str) -> Video | None:
+def video_of(url: str, duration_ms: int | None = None) -> Video | None:
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower()
@@ -286,7 +345,7 @@ def video_of(url: str) -> Video | None:
         return Video(url, VideoKind.VIMEO, f"https://player.vimeo.com/video/{number}?dnt=1{extra}")
     uploaded = media_in_url(url)
     if uploaded and uploaded[1].format.is_video:
-        return Video(url, VideoKind.UPLOAD, url)
+        return Video(url, VideoKind.UPLOAD, url, duration_ms)
     return None
 
 

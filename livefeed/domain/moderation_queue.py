@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from livefeed.domain.comments import Comment, CommentState
 from livefeed.domain.errors import Invalid
@@ -53,6 +54,12 @@ class FeedRef:
     id: int
     slug: str
     title: str
+    # The feed's IANA zone: the queue shows each comment's times as its feed's readers see them.
+    timezone: str = "UTC"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 @dataclass(frozen=True)
@@ -84,11 +91,11 @@ class QueueItem:
 
 def fingerprint(tab: Tab, items: list[QueueItem], counts: dict[Tab, int]) -> str:
     """A validator for one tab as shown: it changes when any item arrives, goes, is decided,
-    or gets another report, and when either tab's count moves."""
+    gets another report or its feed another zone, and when either tab's count moves."""
     digest = hashlib.sha256(tab.value.encode())
     for item in items:
         c = item.comment
         stamp = f"{c.id}:{c.state.value}:{c.updated_at.isoformat()}:{c.reports}:"
-        digest.update((stamp + str(item.featured_post_id)).encode())
+        digest.update((stamp + f"{item.featured_post_id}:{item.feed.timezone}").encode())
     digest.update(repr(sorted((t.value, n) for t, n in counts.items())).encode())
     return digest.hexdigest()[:32]

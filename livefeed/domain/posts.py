@@ -8,7 +8,7 @@ error names the same field on a page and in problem+json.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -172,6 +172,7 @@ class Post:
             "read_more.summary": card.summary,
             "read_more.image_url": card.image_url,
             "video.url": self.video.url if self.video else "",
+            "video.alt": self.video.alt if self.video else "",
             "tags": list(self.tags),
             "key_event": self.key_event,
             "pinned": self.pinned,
@@ -235,7 +236,14 @@ def parse_post_input(fields: Mapping[str, object]) -> PostInput:
     card = ReadMore(card_url, card_title, card_summary, card_image) if card_url else None
 
     video_url = url("video.url")
-    video = checks.run(lambda: parse_video(video_url), None) if video_url else None
+    # A description without a video is dropped, not refused: an API client removes a video by
+    # its address alone.
+    video_alt = line("video.alt", CAPTION_LENGTH)
+    video = (
+        checks.run(lambda: replace(parse_video(video_url), alt=video_alt), None)
+        if video_url
+        else None
+    )
 
     tags: tuple[str, ...] = checks.run(lambda: clean_tags(fields.get("tags")), ())
     key_event = checks.run(lambda: clean_flag(fields.get("key_event"), "key_event"), False)

@@ -18,6 +18,7 @@ from livefeed.domain.errors import Conflict, Forbidden, Invalid
 from livefeed.domain.feeds import parse_moment
 from livefeed.domain.posts import Post, PostState
 from livefeed.domain.text import clean_line, clean_text
+from livefeed.domain.visibility import Reader
 
 NOTE_LENGTH = 2_000
 # How far ahead a post may be scheduled: a year covers any planned coverage, and a date
@@ -34,11 +35,9 @@ STARTS = (DRAFT, SUBMITTED, SCHEDULED, PUBLISHED)
 
 
 @dataclass(frozen=True)
-class Mover:
-    """Who asks for a move: their user id and their rights on the post's feed."""
-
-    user_id: int
-    rights: frozenset[Right]
+class Mover(Reader):
+    """Who asks for a move: a reader of the post's feed, since a post one may not read
+    cannot be moved either (see :func:`livefeed.domain.visibility.may_read`)."""
 
     @property
     def is_editor(self) -> bool:
@@ -78,22 +77,10 @@ MOVES: dict[tuple[PostState, PostState], str] = {
 }
 
 
-def can_see(post: Post, mover: Mover | None) -> bool:
-    """Readers see what is out; a draft is its author's alone; a contribution or a scheduled
-    post is also the editors'. A post deleted before it went out stays as private as it was."""
-    if post.state is PUBLISHED or (post.state is DELETED and post.reached_readers):
-        return True
-    if mover is None or not (mover.is_contributor or mover.is_editor):
-        return False
-    if mover.wrote(post):
-        return True
-    return post.state is not DRAFT and mover.is_editor
-
-
 def check_move(post: Post, wanted: PostState, mover: Mover, *, note: str = "") -> None:
     """Refuse a move that is impossible from the post's state or not the mover's to make.
 
-    Call it only for a post :func:`can_see` lets the mover see: one they cannot see must look
+    Call it only for a post the mover may read (``may_read``): one they may not must look
     missing, not forbidden.
     """
     current = post.state

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy.exc import IntegrityError
-
 from livefeed.access import audit
 from livefeed.access.permissions import require_right
 from livefeed.domain.access import Right
 from livefeed.domain.comments import Comment
-from livefeed.domain.errors import Conflict, NotFound
+from livefeed.domain.errors import Conflict
 from livefeed.domain.moderation_queue import FeedRef
 from livefeed.domain.posts import Post
 from livefeed.domain.users import User
@@ -40,12 +38,9 @@ def feature_target(svc: Services, actor: User | None, comment_id: int) -> tuple[
     """The comment an editor is about to feature, with its feed, for the form; only for those
     who may publish in its feed."""
     with svc.db.read() as conn:
-        comment = comment_store.get_comment(conn, comment_id)
-        if comment is None:
-            raise NotFound(f"there is no comment {comment_id}")
+        comment = comment_store.require_comment(conn, comment_id)
         require_right(conn, actor, comment.feed_id, Right.PUBLISH)
-        feed = feed_store.get_by_id(conn, comment.feed_id)
-        assert feed is not None, "a comment's feed exists"
+        feed = feed_store.require_feed_by_id(conn, comment.feed_id)
     return comment, FeedRef(feed.id, feed.slug, feed.title)
 
 
@@ -55,24 +50,16 @@ def feature_comment(
     """Publish ``comment_id`` as a quote post. ``fields`` may give the post's ``headline``
     (:data:`DEFAULT_HEADLINE` otherwise), a ``body`` to introduce it, ``key_event``, ``tags``.
     Only a comment readers can see may be featured, and only once."""
-    try:
-        with svc.db.write() as conn:
-            comment = comment_store.get_comment(conn, comment_id)
-            if comment is None:
-                raise NotFound(f"there is no comment {comment_id}")
-            editor = require_right(conn, actor, comment.feed_id, Right.PUBLISH)
-            if not comment.is_visible:
-                raise Conflict("only a comment readers can see can be featured: approve it first")
-            feed = feed_store.get_by_id(conn, comment.feed_id)
-            assert feed is not None, "a comment's feed exists"
-            post_fields = _post_fields(comment, fields)
-            # The editor's words are checked before anything is claimed.
-            publishing.preview_post(svc, post_fields)
-            store.claim_feature(conn, comment.id, by=editor.id, now=svc.clock())
-    except IntegrityError:
-        with svc.db.read() as conn:
-            by = store.featured_by(conn, comment_id)
-        raise Conflict(f"this comment has already been featured by {by}") from None
+    with svc.db.write() as conn:
+        comment = comment_store.require_comment(conn, comment_id)
+        editor = require_right(conn, actor, comment.feed_id, Right.PUBLISH)
+        if not comment.is_visible:
+            raise Conflict("only a comment readers can see can be featured: approve it first")
+        feed = feed_store.require_feed_by_id(conn, comment.feed_id)
+        post_fields = _post_fields(comment, fields)
+        # The editor's words are checked before anything is claimed.
+        publishing.preview_post(svc, post_fields)
+        store.claim_feature(conn, comment.id, by=editor.id, now=svc.clock())
     try:
         post = publishing.publish_post(svc, editor, feed.slug, post_fields)
     except BaseException:

@@ -81,9 +81,7 @@ def invite(
     with svc.db.write() as conn:
         feed = None
         if feed_slug:
-            feed = feed_store.get_by_slug(conn, feed_slug)
-            if feed is None:
-                raise NotFound(f"there is no feed called “{feed_slug}”")
+            feed = feed_store.require_feed(conn, feed_slug)
         # An admin holds every right on every feed; only they invite admins, or to no feed.
         if admin or feed is None:
             inviter = require_admin(actor)
@@ -134,9 +132,7 @@ def _check_address(conn: Connection, address: str, feed: Feed | None, *, admin: 
 def pending(svc: Services, actor: User | None, slug: str) -> list[Invitation]:
     """The feed's invitations not yet used nor expired, for its team page."""
     with svc.db.read() as conn:
-        feed = feed_store.get_by_slug(conn, slug)
-        if feed is None:
-            raise NotFound(f"there is no feed called “{slug}”")
+        feed = feed_store.require_feed(conn, slug)
         require_right(conn, actor, feed.id, Right.MANAGE_TEAM)
         return store.pending_for_feed(conn, feed.id, svc.clock())
 
@@ -178,8 +174,7 @@ def accept_new(svc: Services, secret: str, *, display_name: object, password: st
             role=invitation.site_role,
             now=now,
         )
-        user = account_store.get_user(conn, user_id)
-        assert user is not None
+        user = account_store.require_user(conn, user_id)
         _join(svc, conn, user, invitation)
     return accounts.open_session(svc, user)
 
@@ -200,9 +195,7 @@ def accept_signed_in(svc: Services, viewer: User | None, secret: str) -> User:
         if invitation.site_role is Role.ADMIN and viewer.role is not Role.ADMIN:
             account_store.set_role(conn, viewer.id, Role.ADMIN)
         _join(svc, conn, viewer, invitation)
-        user = account_store.get_user(conn, viewer.id)
-    assert user is not None
-    return user
+        return account_store.require_user(conn, viewer.id)
 
 
 def _join(svc: Services, conn: Connection, user: User, invitation: Invitation) -> None:

@@ -27,7 +27,8 @@ from livefeed.domain.errors import Invalid, NotFound
 from livefeed.domain.posts import HEADLINE_LENGTH, SUMMARY_LENGTH, ReadMore
 from livefeed.domain.text import clean_web_url
 from livefeed.domain.users import User
-from livefeed.outside.fetching import DEFAULT_PORTS, Page, Refused, fetch_html
+from livefeed.outside.fetch_policy import DEFAULT_PORTS, Refused
+from livefeed.outside.fetching import Page, fetch_html
 from livefeed.services import Services
 
 FIELD = "url"

@@ -1,10 +1,13 @@
 """Uploading pictures and videos, and finding a post's uploaded picture's renditions.
 
-An upload is checked whole before anything is kept: who sends it, its description, its name,
-its kind (from its bytes), its size and, for a picture, its container and pixels. Then its
-files are written (named by content, so a half-finished upload is harmless and the next try
-completes it), and only then its row, in one transaction with its audit line. A refusal at any
-step leaves neither a row nor a file.
+An upload is checked whole before anything is kept: who sends it (and for which feed), its
+description, its name, its kind (from its bytes), its size, the room left in its uploader's and
+its feed's quotas and, for a picture, its container and pixels, for a video what ffprobe finds
+in it. Then its files are written (named by content, so a half-finished upload is harmless and
+the next try completes it): a picture re-encoded, a video copied without its tags. Only then its
+row, in one transaction with its audit line, where the quotas are checked again under lock (two
+uploads at once must not both fit in the room left for one). A refusal at any step leaves
+neither a row nor a file.
 """
 
 from __future__ import annotations
@@ -14,10 +17,14 @@ import io
 from dataclasses import dataclass, replace
 from typing import IO
 
+from sqlalchemy import Connection
+
 from livefeed.access import audit
-from livefeed.access.permissions import require_writer
+from livefeed.access.permissions import require_right, require_writer
+from livefeed.domain.access import Right
 from livefeed.domain.containers import inspect_image, sniff
 from livefeed.domain.errors import Checks, Invalid
+from livefeed.domain.feeds import Feed
 from livefeed.domain.media import (
     FILE,
     SNIFF_BYTES,
@@ -29,6 +36,7 @@ from livefeed.domain.media import (
     VideoKind,
     check_alt,
     check_file_name,
+    check_quota,
     media_in_url,
     media_name,
     size_limit,
@@ -36,14 +44,19 @@ from livefeed.domain.media import (
 )
 from livefeed.domain.posts import Image, PostInput
 from livefeed.domain.users import User
-from livefeed.outside import images
+from livefeed.outside import images, video
 from livefeed.services import Services
+from livefeed.store import feeds
 from livefeed.store import media as media_store
 
 
 @dataclass(frozen=True)
 class Incoming:
-    """A file as a face received it: the name it was sent under and its bytes, from the start."""
+    """A file as a face received it: the name it was sent under and its bytes, from the start.
+
+    ``file`` is a real file (the faces stream uploads into a temporary one): ffprobe and ffmpeg
+    read a video from it by its descriptor.
+    """
 
     filename: str
     file: IO[bytes]
@@ -73,8 +86,14 @@ def limit_for(svc: Services, head: bytes) -> int:
     )
 
 
-def upload(svc: Services, actor: User | None, incoming: Incoming, alt: object) -> Uploaded:
-    """Check, store and record one picture or video; :class:`Invalid` names the field at fault."""
+def upload(
+    svc: Services, actor: User | None, incoming: Incoming, alt: object, feed: str | None = None
+) -> Uploaded:
+    """Check, store and record one picture or video; :class:`Invalid` names the field at fault.
+
+    ``feed``, the slug of the feed it is for, may be left out: the upload then needs its
+    uploader to write for some feed, and counts against their quota only.
+    """
     check_uploader(svc, actor)
     checks = Checks()
     description = checks.run(lambda: check_alt(alt), "")
@@ -88,30 +107,75 @@ def upload(svc: Services, actor: User | None, incoming: Incoming, alt: object) -
     limit = limit_for(svc, head)
     if incoming.size > limit:
         raise too_large(fmt, limit)
+    with svc.db.read() as conn:
+        _within_quota(svc, conn, *_uploader(conn, actor, feed), incoming.size)
     incoming.file.seek(0)
     if fmt.is_video:
         stored = _store_video(svc, incoming.file, fmt)
     else:
         stored = _store_picture(svc, incoming.file.read())
-    with svc.db.write() as conn:
-        uploader = require_writer(conn, actor)
-        record = media_store.insert_media(
-            conn,
-            digest=stored.digest,
-            fmt=stored.format,
-            width=stored.width,
-            height=stored.height,
-            byte_size=incoming.size,
-            renditions=stored.widths,
-            alt=description,
-            uploaded_by=uploader.id,
-            now=svc.clock(),
-        )
-        audit.record(
-            svc, conn, uploader, "media.uploaded", incoming.filename,
-            media_id=record.id, type=stored.format.content_type, bytes=incoming.size,
-        )  # fmt: skip
+    try:
+        with svc.db.write() as conn:
+            uploader, target = _uploader(conn, actor, feed, lock=True)
+            media_store.hold_uploader(conn, uploader.id)
+            _within_quota(svc, conn, uploader, target, incoming.size)
+            record = media_store.insert_media(
+                conn,
+                digest=stored.digest,
+                fmt=stored.format,
+                width=stored.width,
+                height=stored.height,
+                byte_size=incoming.size,
+                renditions=stored.widths,
+                alt=description,
+                uploaded_by=uploader.id,
+                feed_id=target.id if target else None,
+                duration_ms=stored.duration_ms,
+                now=svc.clock(),
+            )
+            audit.record(
+                svc, conn, uploader, "media.uploaded", incoming.filename,
+                feed_id=record.feed_id, media_id=record.id, type=stored.format.content_type,
+                bytes=incoming.size,
+            )  # fmt: skip
+    except BaseException:
+        remove_files(svc, stored.digest, stored.format, stored.names)
+        raise
     return Uploaded(record, url_of(svc, record), renditions_of(svc, record))
+
+
+def _uploader(
+    conn: Connection, actor: User | None, slug: str | None, *, lock: bool = False
+) -> tuple[User, Feed | None]:
+    """Who uploads, and the feed it is for: its team's writers may upload for it. With
+    ``lock``, the feed's row is held, so that no other upload for it takes the same room in
+    its quota at the same moment."""
+    if not slug:
+        return require_writer(conn, actor), None
+    feed = feeds.require_feed(conn, slug, lock=lock)
+    return require_right(conn, actor, feed.id, Right.CONTRIBUTE), feed
+
+
+def _within_quota(
+    svc: Services, conn: Connection, uploader: User, feed: Feed | None, size: int
+) -> None:
+    settings = svc.settings
+    check_quota(
+        size,
+        used_by_uploader=media_store.bytes_uploaded_by(conn, uploader.id),
+        per_user=settings.media_quota_per_user,
+        used_by_feed=media_store.bytes_uploaded_for(conn, feed.id) if feed else None,
+        per_feed=settings.media_quota_per_feed,
+    )
+
+
+def remove_files(svc: Services, digest: str, fmt: MediaFormat, names: tuple[str, ...]) -> None:
+    """Delete an upload's files, unless an upload of the same bytes still points at them."""
+    with svc.db.read() as conn:
+        if media_store.find_upload(conn, digest, fmt) is not None:
+            return
+    for name in names:
+        svc.storage.delete(name)
 
 
 @dataclass(frozen=True)
@@ -121,26 +185,32 @@ class _Stored:
     width: int | None
     height: int | None
     widths: tuple[int, ...]
+    duration_ms: int | None
+    names: tuple[str, ...]
 
 
 def _store_picture(svc: Services, data: bytes) -> _Stored:
     info = inspect_image(data)
     made = images.make_renditions(data, info)
     digest = hashlib.sha256(data).hexdigest()
-    for file in made.files:
-        svc.storage.put(media_name(digest, made.format, file.width), io.BytesIO(file.data))
+    names = tuple(media_name(digest, made.format, file.width) for file in made.files)
+    for name, file in zip(names, made.files, strict=True):
+        svc.storage.put(name, io.BytesIO(file.data))
     widths = tuple(file.width for file in made.files)
-    return _Stored(digest, made.format, made.width, made.height, widths)
+    return _Stored(digest, made.format, made.width, made.height, widths, None, names)
 
 
 def _store_video(svc: Services, file: IO[bytes], fmt: MediaFormat) -> _Stored:
-    hasher = hashlib.sha256()
-    while chunk := file.read(1024 * 1024):
-        hasher.update(chunk)
-    digest = hasher.hexdigest()
-    file.seek(0)
-    svc.storage.put(media_name(digest, fmt), file)
-    return _Stored(digest, fmt, None, None, ())
+    """The video as ffmpeg copied it without its tags, named by what is kept."""
+    info = video.probe(file, fmt)
+    with video.copied_clean(file, fmt) as clean:
+        hasher = hashlib.sha256()
+        while chunk := clean.read(1024 * 1024):
+            hasher.update(chunk)
+        name = media_name(hasher.hexdigest(), fmt)
+        clean.seek(0)
+        svc.storage.put(name, clean)
+    return _Stored(hasher.hexdigest(), fmt, None, None, (), info.duration_ms, (name,))
 
 
 def url_of(svc: Services, record: Media) -> str:
@@ -166,8 +236,9 @@ def get_media(svc: Services, media_id: int) -> Media | None:
 
 
 def attach(svc: Services, data: PostInput) -> PostInput:
-    """``data`` with its uploaded picture's size and renditions, for pages to show them without
-    a look-up; :class:`Invalid` when it names an upload of ours that does not exist.
+    """``data`` with its uploaded picture's size and renditions and its uploaded video's length,
+    for pages to show them without a look-up; :class:`Invalid` when it names an upload of ours
+    that does not exist.
 
     Asks the database only when the picture or video is on this site's ``/media/``.
     """
@@ -189,8 +260,10 @@ def attach(svc: Services, data: PostInput) -> PostInput:
             found = media_store.find_upload(conn, *name) if name else None
             if found is None or not found.format.is_video:
                 checks.fail(VIDEO_URL, "there is no such video uploaded here")
+            else:
+                video = replace(video, duration_ms=found.duration_ms)
     checks.done()
-    return replace(data, image=image)
+    return replace(data, image=image, video=video)
 
 
 def _ours(svc: Services, url: str) -> tuple[str, MediaFormat] | None:

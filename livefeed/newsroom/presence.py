@@ -7,12 +7,8 @@ those who may edit the feed's posts are ever told, and only they are counted.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
-
 from livefeed.access.permissions import require_right, rights
 from livefeed.domain.access import Right
-from livefeed.domain.errors import NotFound
-from livefeed.domain.feeds import Feed
 from livefeed.domain.presence import fresh_since
 from livefeed.domain.users import User
 from livefeed.services import Services
@@ -25,9 +21,9 @@ def editing(svc: Services, actor: User | None, slug: str, post_id: int) -> list[
     """The actor has the post open for editing: say so, and name the others who have it open."""
     now = svc.clock()
     with svc.db.write() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         editor = require_right(conn, actor, feed.id, Right.PUBLISH)
-        _check_post(conn, feed, post_id)
+        post_store.require_post(conn, feed, post_id)
         store.forget_older_than(conn, fresh_since(now))
         store.seen(conn, post_id=post_id, feed_id=feed.id, user_id=editor.id, now=now)
         others = store.editors_of_feed(
@@ -39,7 +35,7 @@ def editing(svc: Services, actor: User | None, slug: str, post_id: int) -> list[
 def stopped_editing(svc: Services, actor: User | None, slug: str, post_id: int) -> None:
     """The actor closed the edit page (or saved): they no longer count as editing."""
     with svc.db.write() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         editor = require_right(conn, actor, feed.id, Right.PUBLISH)
         store.left(conn, post_id=post_id, user_id=editor.id)
 
@@ -55,16 +51,3 @@ def others_on_feed(svc: Services, actor: User | None, feed_id: int) -> dict[int,
         return store.editors_of_feed(
             conn, feed_id, since=fresh_since(svc.clock()), other_than=actor.id
         )
-
-
-def _feed(conn: Connection, slug: str) -> Feed:
-    feed = feed_store.get_by_slug(conn, slug)
-    if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
-    return feed
-
-
-def _check_post(conn: Connection, feed: Feed, post_id: int) -> None:
-    post = post_store.get_post(conn, post_id)
-    if post is None or post.feed_id != feed.id:
-        raise NotFound(f"there is no post {post_id} in “{feed.slug}”")

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
 
 from livefeed.access import audit
 from livefeed.access.permissions import require_feed_opener, require_right
 from livefeed.distribution.resources import feed_json, post_json
 from livefeed.domain.access import FeedRole, Right
-from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound
+from livefeed.domain.errors import Checks, Conflict, Invalid
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus, check_transition, parse_feed_input
 from livefeed.domain.posts import Post, PostInput, check_editable, parse_post_input
@@ -68,20 +67,14 @@ def _open_feed(
     lead_html, notes_html = _render_feed_texts(svc, data)
     now = svc.clock()
     status = FeedStatus.LIVE if live else FeedStatus.SCHEDULED
-    try:
-        with svc.db.write() as conn:
-            opener = actor if checked and actor else require_feed_opener(conn, actor)
-            if feed_store.slug_taken(conn, data.slug):
-                raise Conflict(f"a feed called “{data.slug}” already exists", field="slug")
-            feed_id = feed_store.insert_feed(
-                conn, data, lead_html=lead_html, notes_html=notes_html, status=status, now=now
-            )
-            members.put(conn, feed_id, opener.id, FeedRole.EDITOR, now)
-            feed = _feed(conn, feed_id)
-            audit.record(svc, conn, opener, "feed.created", feed.title, feed_id=feed.id)
-    except IntegrityError:
-        # Two editors took the same slug at the same moment; the database let only one through.
-        raise Conflict(f"a feed called “{data.slug}” already exists", field="slug") from None
+    with svc.db.write() as conn:
+        opener = actor if checked and actor else require_feed_opener(conn, actor)
+        feed_id = feed_store.insert_feed(
+            conn, data, lead_html=lead_html, notes_html=notes_html, status=status, now=now
+        )
+        members.put(conn, feed_id, opener.id, FeedRole.EDITOR, now)
+        feed = feed_store.require_feed_by_id(conn, feed_id)
+        audit.record(svc, conn, opener, "feed.created", feed.title, feed_id=feed.id)
     return feed
 
 
@@ -94,21 +87,16 @@ def update_feed(
     data = parse_feed_input(fields)
     lead_html, notes_html = _render_feed_texts(svc, data)
     now = svc.clock()
-    try:
-        with svc.db.write() as conn:
-            feed = _feed_by_slug(conn, slug)
-            require_right(conn, actor, feed.id, Right.RUN_FEED)
-            if feed_store.slug_taken(conn, data.slug, other_than=feed.id):
-                raise Conflict(f"a feed called “{data.slug}” already exists", field="slug")
-            seq = event_log.next_seq(conn, feed.id)
-            feed_store.update_feed(
-                conn, feed.id, data, lead_html=lead_html, notes_html=notes_html, now=now
-            )
-            feed = _feed(conn, feed.id)
-            _log(svc, conn, feed, seq, EventType.FEED_UPDATED, None, feed_json(feed, svc.urls))
-            audit.record(svc, conn, actor, "feed.updated", feed.title, feed_id=feed.id)
-    except IntegrityError:
-        raise Conflict(f"a feed called “{data.slug}” already exists", field="slug") from None
+    with svc.db.write() as conn:
+        feed = feed_store.require_feed(conn, slug, lock=True)
+        require_right(conn, actor, feed.id, Right.RUN_FEED)
+        seq = event_log.next_seq(conn, feed.id)
+        feed_store.update_feed(
+            conn, feed.id, data, lead_html=lead_html, notes_html=notes_html, now=now
+        )
+        feed = feed_store.require_feed_by_id(conn, feed.id)
+        _log(svc, conn, feed, seq, EventType.FEED_UPDATED, None, feed_json(feed, svc.urls))
+        audit.record(svc, conn, actor, "feed.updated", feed.title, feed_id=feed.id)
     svc.committed(feed.id)
     return feed
 
@@ -117,7 +105,7 @@ def set_feed_status(svc: Services, actor: User | None, slug: str, status: FeedSt
     """Start, end or reopen a feed; ending it sets the end of coverage to now."""
     now = svc.clock()
     with svc.db.write() as conn:
-        feed = _feed_by_slug(conn, slug)
+        feed = feed_store.require_feed(conn, slug, lock=True)
         require_right(conn, actor, feed.id, Right.RUN_FEED)
         check_transition(feed.status, status)
         if status is feed.status:
@@ -125,7 +113,7 @@ def set_feed_status(svc: Services, actor: User | None, slug: str, status: FeedSt
         end = now if status is FeedStatus.ENDED else None
         seq = event_log.next_seq(conn, feed.id)
         feed_store.set_status(conn, feed.id, status, end, now)
-        feed = _feed(conn, feed.id)
+        feed = feed_store.require_feed_by_id(conn, feed.id)
         kind = EventType.FEED_ENDED if status is FeedStatus.ENDED else EventType.FEED_UPDATED
         _log(svc, conn, feed, seq, kind, None, feed_json(feed, svc.urls))
         audit.record(svc, conn, actor, f"feed.{status.value}", feed.title, feed_id=feed.id)
@@ -153,7 +141,7 @@ def publish_post(
     preview = preview_post(svc, fields)
     now = svc.clock()
     with svc.db.write() as conn:
-        feed = _feed_by_slug(conn, slug)
+        feed = feed_store.require_feed(conn, slug, lock=True)
         author = require_right(conn, actor, feed.id, Right.PUBLISH)
         if feed.status is FeedStatus.ENDED:
             raise Conflict("this feed has ended: reopen it before posting to it")
@@ -199,9 +187,9 @@ def edit_post(
     assert preview is not None
     now = svc.clock()
     with svc.db.write() as conn:
-        feed = _feed_by_slug(conn, slug)
+        feed = feed_store.require_feed(conn, slug, lock=True)
         editor = require_right(conn, actor, feed.id, Right.PUBLISH)
-        post = _post_in(conn, feed, post_id)
+        post = post_store.require_post(conn, feed, post_id)
         check_revisable(post, seen_version)
         if note:
             check_correction(post, preview.data)
@@ -234,14 +222,16 @@ def delete_post(
 ) -> Post:
     now = svc.clock()
     with svc.db.write() as conn:
-        feed = _feed_by_slug(conn, slug)
+        feed = feed_store.require_feed(conn, slug, lock=True)
         editor = require_right(conn, actor, feed.id, Right.PUBLISH)
-        post = _post_in(conn, feed, post_id)
+        post = post_store.require_post(conn, feed, post_id)
         check_editable(post, seen_version)
         seq = event_log.next_seq(conn, feed.id)
         if not post_store.mark_deleted(conn, post.id, seen_version=post.version, now=now, seq=seq):
             raise Conflict("this post was changed by someone else meanwhile", field="version")
         post = _log_post(svc, conn, feed, seq, EventType.POST_DELETED, post.id, now)
+        tombstone = post_json(post, feed.slug, svc.urls)
+        event_log.rewrite_post(conn, feed.id, post.id, tombstone, before=seq)
         _audit_post(svc, conn, editor, "post.deleted", post)
     svc.committed(feed.id)
     return post
@@ -261,9 +251,9 @@ def retract_post(
     text = parse_retraction_reason(reason)
     now = svc.clock()
     with svc.db.write() as conn:
-        feed = _feed_by_slug(conn, slug)
+        feed = feed_store.require_feed(conn, slug, lock=True)
         editor = require_right(conn, actor, feed.id, Right.PUBLISH)
-        post = _post_in(conn, feed, post_id)
+        post = post_store.require_post(conn, feed, post_id)
         check_retractable(post, seen_version)
         seq = event_log.next_seq(conn, feed.id)
         if not revision_store.mark_retracted(
@@ -321,7 +311,7 @@ def _log_post(
     now: datetime,
 ) -> Post:
     """Log a post's change with the post as it now is; the feed's "Last updated" moves."""
-    post = _post(conn, post_id)
+    post = post_store.require_post(conn, feed, post_id)
     _log(svc, conn, feed, seq, kind, post_id, post_json(post, feed.slug, svc.urls))
     feed_store.touch(conn, feed.id, now)
     return post
@@ -341,30 +331,3 @@ def _log(
     )
     webhook_store.enqueue(conn, event)  # the webhooks' outbox, in the event's transaction
     return event
-
-
-def _feed_by_slug(conn: Connection, slug: str) -> Feed:
-    # Locked: two editors pinning at once would otherwise each see no other pinned post.
-    feed = feed_store.get_by_slug(conn, slug, lock=True)
-    if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
-    return feed
-
-
-def _feed(conn: Connection, feed_id: int) -> Feed:
-    feed = feed_store.get_by_id(conn, feed_id)
-    assert feed is not None, "a feed read back in its own transaction exists"
-    return feed
-
-
-def _post(conn: Connection, post_id: int) -> Post:
-    post = post_store.get_post(conn, post_id)
-    assert post is not None, "a post read back in its own transaction exists"
-    return post
-
-
-def _post_in(conn: Connection, feed: Feed, post_id: int) -> Post:
-    post = post_store.get_post(conn, post_id)
-    if post is None or post.feed_id != feed.id:
-        raise NotFound(f"there is no post {post_id} in “{feed.slug}”")
-    return post

@@ -11,15 +11,14 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from livefeed.access.permissions import rights
-from livefeed.domain.errors import Forbidden, NotFound
+from livefeed.access.permissions import readable_post
+from livefeed.domain.errors import Forbidden
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post
 from livefeed.domain.revisions import Revision, RevisionKind, correction_of
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.store import feeds as feed_store
-from livefeed.store import posts as post_store
 from livefeed.store import revisions as store
 
 
@@ -47,16 +46,16 @@ def history(
     svc: Services, actor: User | None, slug: str, post_id: int
 ) -> tuple[Feed, Post, list[Revision]]:
     """A post and its revisions, the latest change first, for the feed's team only: an earlier
-    wording that was never published as a correction is the newsroom's, not the public's."""
+    wording that was never published as a correction is the newsroom's, not the public's.
+
+    Its history is the post itself, so a post the actor may not read is missing here as it is
+    everywhere else (a moderator asking for someone's draft learns nothing); only then does
+    being on the team matter."""
     with svc.db.read() as conn:
-        feed = feed_store.get_by_slug(conn, slug)
-        if feed is None:
-            raise NotFound(f"there is no feed called “{slug}”")
-        if actor is None:
+        feed = feed_store.require_feed(conn, slug)
+        post, reader = readable_post(conn, actor, feed, post_id)
+        if reader is None:
             raise Forbidden("sign in first")
-        if not rights(conn, actor, feed.id):
+        if not reader.rights:
             raise Forbidden("only the feed’s team can see the history of its posts")
-        post = post_store.get_post(conn, post_id)
-        if post is None or post.feed_id != feed.id:
-            raise NotFound(f"there is no post {post_id} in “{slug}”")
         return feed, post, store.of_post(conn, post.id)

@@ -52,8 +52,7 @@ def _publish_due_one(svc: Services, post_id: int, slug: str) -> Post | None:
         now = svc.clock()
         if not lifecycle.publish_due_post(conn, post_id, now=now):
             return None  # another instance was first, or an editor changed it meanwhile
-        post = post_store.get_post(conn, post_id)
-        assert post is not None, "a post just changed in this transaction exists"
+        post = post_store.require_post(conn, feed, post_id)
         if post.pinned:
             _unpin_others(svc, conn, feed, keep=post.id, now=now)
         seq = event_log.next_seq(conn, feed.id)

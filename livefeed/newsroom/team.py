@@ -22,7 +22,7 @@ from livefeed.store import members
 
 def list_members(svc: Services, actor: User | None, slug: str) -> list[Membership]:
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         require_right(conn, actor, feed.id, Right.MANAGE_TEAM)
         return members.team(conn, feed.id)
 
@@ -35,7 +35,8 @@ def set_member(
     wanted = parse_feed_role(role)
     now = svc.clock()
     with svc.db.write() as conn:
-        feed = _feed(conn, slug)
+        # Locked, so two editors stepping down at once cannot leave the feed with none.
+        feed = feed_store.require_feed(conn, slug, lock=True)
         acting = require_right(conn, actor, feed.id, Right.MANAGE_TEAM)
         user = _account(conn, address)
         before = members.role_of(conn, feed.id, user.id)
@@ -54,7 +55,8 @@ def set_member(
 def remove_member(svc: Services, actor: User | None, slug: str, email: object) -> None:
     address = clean_email(email)
     with svc.db.write() as conn:
-        feed = _feed(conn, slug)
+        # Locked, so two editors stepping down at once cannot leave the feed with none.
+        feed = feed_store.require_feed(conn, slug, lock=True)
         acting = require_right(conn, actor, feed.id, Right.MANAGE_TEAM)
         user = _account(conn, address)
         before = members.role_of(conn, feed.id, user.id)
@@ -76,16 +78,9 @@ def _keep_an_editor(conn: Connection, feed: Feed) -> None:
         )
 
 
-def _feed(conn: Connection, slug: str) -> Feed:
-    # Locked, so two editors stepping down at once cannot leave the feed with none.
-    feed = feed_store.get_by_slug(conn, slug, lock=True)
-    if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
-    return feed
-
-
 def _account(conn: Connection, email: str) -> User:
-    found = account_store.get_with_hash(conn, email)
-    if found is None:
-        raise NotFound(f"there is no account for {email}: invite them first")
-    return found[0]
+    try:
+        return account_store.require_account(conn, email)
+    except NotFound as missing:
+        # Only an account can join a team; someone without one comes in by invitation.
+        raise NotFound(f"{missing}: invite them first") from None

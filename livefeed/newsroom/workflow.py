@@ -8,7 +8,8 @@ all read published posts or the event log. Publishing one logs ``post.published`
 transaction, exactly as publishing a new post does.
 
 The rules of who may make which move are in ``domain/workflow.py``; this module checks them
-inside the transaction that makes the move, against the post as it is right then.
+inside the transaction that makes the move, against the post as it is right then, and
+``moves.py`` makes it.
 """
 
 from __future__ import annotations
@@ -19,31 +20,29 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from livefeed.access import audit, permissions
+from livefeed.access import permissions
 from livefeed.distribution.reading import get_feed
-from livefeed.domain.errors import Checks, Conflict, Forbidden, NotFound
-from livefeed.domain.events import EventType
-from livefeed.domain.feeds import Feed, FeedStatus
+from livefeed.domain.errors import Checks, Conflict, Forbidden
+from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post, PostState, parse_post_input
 from livefeed.domain.users import User
+from livefeed.domain.visibility import may_read, may_read_post
 from livefeed.domain.workflow import (
     DELETED,
-    DRAFT,
     PUBLISHED,
     SCHEDULED,
     SUBMITTED,
     UNPUBLISHED,
     Mover,
-    can_see,
     check_move,
     check_start,
     clean_note,
     parse_publish_at,
 )
 from livefeed.newsroom import publishing, revisions
-from livefeed.newsroom.publishing import Preview, _feed_by_slug, _log_post, _post_in, _unpin_others
+from livefeed.newsroom.moves import changed_meanwhile, check_feed_open, make_move, record_start
+from livefeed.newsroom.publishing import Preview
 from livefeed.services import Services
-from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
 from livefeed.store import lifecycle
 from livefeed.store import posts as post_store
@@ -89,10 +88,10 @@ def start_post(
     assert preview is not None
     now = svc.clock()
     with svc.db.write() as conn:
-        feed = _feed_by_slug(conn, slug)
-        mover = _mover(conn, actor, feed)
+        feed = feed_store.require_feed(conn, slug, lock=True)
+        mover = _mover(_viewer(conn, actor, feed))
         check_start(state, mover)
-        _check_feed_open(feed, state)
+        check_feed_open(feed, state)
         assert actor is not None  # a mover has rights, so someone signed in
         post_id = post_store.insert_post(
             conn,
@@ -106,11 +105,8 @@ def start_post(
             publish_at=moment,
             submitted_at=now if state is SUBMITTED else None,
         )
-        post = _reread(conn, post_id)
-        if state is SCHEDULED:
-            _audit(svc, conn, actor, "post.scheduled", post, publish_at=_iso(moment))
-        elif state is SUBMITTED:
-            _audit(svc, conn, actor, "post.submitted", post)
+        post = post_store.require_post(conn, feed, post_id)
+        record_start(svc, conn, actor, post, moment)
     return post
 
 
@@ -138,9 +134,16 @@ def update_post(
     clean = clean_note(note) if note is not None else ""
     now = svc.clock()
     with svc.db.write() as conn:
-        feed = _feed_by_slug(conn, slug)
-        post = _post_in(conn, feed, post_id)
-        mover = _mover(conn, actor, feed, post)
+        feed = feed_store.require_feed(conn, slug, lock=True)
+        viewer = _viewer(conn, actor, feed)
+        # Someone signed out is told to sign in (just below), not that the post is missing.
+        post = post_store.require_post(
+            conn,
+            feed,
+            post_id,
+            visible=lambda found: viewer is None or may_read_post(found, viewer),
+        )
+        mover = _mover(viewer)
         assert actor is not None
         if seen_version is not None and seen_version != post.version:
             raise Conflict(
@@ -156,12 +159,12 @@ def update_post(
             if not lifecycle.change_words(
                 conn, post, data=preview.data, body_html=preview.body_html, now=now, extra=extra
             ):
-                raise _changed_meanwhile()
+                raise changed_meanwhile()
             # The words as they were stay in the post's history (see revisions.py).
             revisions.keep_edit(conn, post, actor, correction_note=None, now=now)
-            post = _reread(conn, post.id)
+            post = post_store.require_post(conn, feed, post.id)
         if target is not post.state or target is SCHEDULED:
-            post = _move(svc, conn, feed, post, target, mover, actor, now, moment, clean)
+            post = make_move(svc, conn, feed, post, target, mover, actor, now, moment, clean)
     if post.state is PUBLISHED:
         svc.committed(feed.id)
     return post
@@ -178,122 +181,49 @@ def delete_post(
     return publishing.delete_post(svc, actor, slug, post_id, seen_version=seen_version)
 
 
-def _move(
-    svc: Services,
-    conn: Connection,
-    feed: Feed,
-    post: Post,
-    target: PostState,
-    mover: Mover,
-    actor: User,
-    now: datetime,
-    moment: datetime | None,
-    note: str,
-) -> Post:
-    """Make one move the rules allowed (see domain/workflow.py), with its audit line."""
-    current = post.state
-    if target is PUBLISHED:
-        _check_feed_open(feed, target)
-        return _publish(svc, conn, feed, post, now, actor=actor)
-    if target is SCHEDULED:
-        _check_feed_open(feed, target)
-        assert moment is not None
-        moved = _moved(conn, post, SCHEDULED, now, publish_at=moment, reviewer_id=actor.id)
-        _audit(svc, conn, actor, "post.scheduled", moved, publish_at=_iso(moment))
-        return moved
-    if target is SUBMITTED and current is DRAFT:
-        # A fresh submission: whatever an editor said or did last time is behind it.
-        moved = _moved(
-            conn, post, SUBMITTED, now,
-            submitted_at=now, reviewer_id=None, review_note=None, edited_in_review=None,
-        )  # fmt: skip
-        _audit(svc, conn, actor, "post.submitted", moved)
-        return moved
-    if target is DRAFT and not mover.wrote(post):
-        moved = _moved(
-            conn, post, DRAFT, now, publish_at=None, reviewer_id=actor.id, review_note=note
-        )
-        _audit(svc, conn, actor, "post.returned", moved, note=note)
-        return moved
-    if target is DELETED:
-        who = {} if mover.wrote(post) else {"reviewer_id": actor.id}
-        moved = _moved(
-            conn, post, DELETED, now, publish_at=None, pinned=False, key_event=False, **who
-        )
-        if current is not DRAFT:
-            _audit(svc, conn, actor, "post.deleted", moved, was=current.value)
-        return moved
-    # Taken back by its author, or a cancelled schedule (to draft, or back to the queue).
-    moved = _moved(conn, post, target, now, publish_at=None)
-    if current is SCHEDULED:
-        _audit(svc, conn, actor, "post.unscheduled", moved, now=target.value)
-    return moved
-
-
-def _publish(
-    svc: Services, conn: Connection, feed: Feed, post: Post, now: datetime, *, actor: User
-) -> Post:
-    if post.pinned:
-        _unpin_others(svc, conn, feed, keep=post.id, now=now)
-    seq = event_log.next_seq(conn, feed.id)
-    values: dict[str, object] = {"published_at": now, "seq": seq, "publish_at": None}
-    if post.submitted_at is not None and actor.id != post.author_id:
-        values |= {"reviewer_id": actor.id, "edited_in_review": bool(post.edited_in_review)}
-    if not lifecycle.move(conn, post, PUBLISHED, now=now, **values):
-        raise _changed_meanwhile()
-    published = _log_post(svc, conn, feed, seq, EventType.POST_PUBLISHED, post.id, now)
-    detail: dict[str, object] = {"version": published.version, "was": post.state.value}
-    if published.edited_in_review is not None:
-        detail["as_written"] = not published.edited_in_review
-    audit.record(
-        svc, conn, actor, "post.published", published.headline,
-        feed_id=feed.id, post_id=published.id, **detail,
-    )  # fmt: skip
-    return published
-
-
 # Reading -----------------------------------------------------------------------------------------
 
 
 def visible_post(svc: Services, actor: User | None, slug: str, post_id: int) -> tuple[Feed, Post]:
     """A post as ``actor`` may see it: one they may not see does not exist, for them."""
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
-        post = post_store.get_post(conn, post_id)
-        if post is None or post.feed_id != feed.id:
-            raise NotFound(f"there is no post {post_id} in “{slug}”")
-        if not can_see(post, _viewer(conn, actor, feed)):
-            raise NotFound(f"there is no post {post_id} in “{slug}”")
+        feed = feed_store.require_feed(conn, slug)
+        viewer = _viewer(conn, actor, feed)
+        post = post_store.require_post(
+            conn, feed, post_id, visible=lambda found: may_read_post(found, viewer)
+        )
     return feed, post
 
 
 def list_in_state(
     svc: Services, actor: User | None, slug: str, state: PostState, *, limit: int
 ) -> tuple[Feed, list[Post]]:
-    """A feed's drafts, contributions or scheduled posts, as far as ``actor`` may see them:
-    an editor sees every contribution and scheduled post, anyone their own drafts."""
+    """A feed's drafts, contributions or scheduled posts, as far as ``actor`` may read them.
+
+    Whether that is everyone's or only their own is the reading rule's answer for a post of
+    ``state`` written by someone else, so the database is asked for what the rule lets through
+    and a page of the listing is not taken up by posts it would then leave out."""
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         mover = _viewer(conn, actor, feed)
         if mover is None or not (mover.is_contributor or mover.is_editor):
             raise Forbidden("only the feed’s team can see posts that are not published")
-        everyone = state is not DRAFT and mover.is_editor
+        everyone = may_read(state, author_id=None, reached_readers=False, reader=mover)
         author = None if everyone else mover.user_id
-        return feed, lifecycle.in_state(conn, feed.id, state, author_id=author, limit=limit)
+        posts = lifecycle.in_state(conn, feed.id, state, author_id=author, limit=limit)
+        return feed, _readable_of(posts, mover)
 
 
 def queue(svc: Services, actor: User | None, slug: str) -> Queue:
     """The Contributions page: what waits for the feed's editors."""
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         mover = _viewer(conn, actor, feed)
         if mover is None or not mover.is_editor:
             raise Forbidden("only the feed’s editors can see its contributions")
-        return Queue(
-            feed,
-            lifecycle.in_state(conn, feed.id, SUBMITTED, author_id=None, limit=QUEUE_LIMIT),
-            lifecycle.in_state(conn, feed.id, SCHEDULED, author_id=None, limit=QUEUE_LIMIT),
-        )
+        submitted = lifecycle.in_state(conn, feed.id, SUBMITTED, author_id=None, limit=QUEUE_LIMIT)
+        scheduled = lifecycle.in_state(conn, feed.id, SCHEDULED, author_id=None, limit=QUEUE_LIMIT)
+        return Queue(feed, _readable_of(submitted, mover), _readable_of(scheduled, mover))
 
 
 def waiting(svc: Services, feed_id: int) -> int:
@@ -307,11 +237,12 @@ def my_posts(svc: Services, actor: User | None, slug: str) -> tuple[Feed, list[P
     """The "My posts" page: the actor's posts not yet out, and those that went through the
     editors, so they can see what became of each."""
     with svc.db.read() as conn:
-        feed = _feed(conn, slug)
+        feed = feed_store.require_feed(conn, slug)
         mover = _viewer(conn, actor, feed)
         if mover is None or not mover.is_contributor:
             raise Forbidden("only the feed’s team can write posts for it")
-        return feed, lifecycle.of_author(conn, feed.id, mover.user_id, limit=QUEUE_LIMIT)
+        mine = lifecycle.of_author(conn, feed.id, mover.user_id, limit=QUEUE_LIMIT)
+        return feed, _readable_of(mine, mover)
 
 
 # Helpers -----------------------------------------------------------------------------------------
@@ -347,58 +278,20 @@ def _new_words(post: Post, fields: Mapping[str, object]) -> bool:
     return parse_post_input(fields) != parse_post_input(post.as_fields())
 
 
-def _check_feed_open(feed: Feed, state: PostState) -> None:
-    if state in (SCHEDULED, PUBLISHED) and feed.status is FeedStatus.ENDED:
-        raise Conflict("this feed has ended: reopen it before posting to it")
+def _readable_of(posts: list[Post], viewer: Mover) -> list[Post]:
+    """A listing keeps only what the reading rule lets ``viewer`` read, whatever the query
+    that found it: the same rule as a post asked for by its id."""
+    return [post for post in posts if may_read_post(post, viewer)]
 
 
-def _mover(conn: Connection, actor: User | None, feed: Feed, post: Post | None = None) -> Mover:
-    """Who acts, with their rights; a post they may not see is missing, not forbidden."""
-    if actor is None:
+def _mover(viewer: Mover | None) -> Mover:
+    """Who acts: moving a post takes someone signed in (with whatever rights they hold)."""
+    if viewer is None:
         raise Forbidden("sign in first")
-    mover = Mover(actor.id, permissions.rights(conn, actor, feed.id))
-    if post is not None and not can_see(post, mover):
-        raise NotFound(f"there is no post {post.id} in “{feed.slug}”")
-    return mover
+    return viewer
 
 
 def _viewer(conn: Connection, actor: User | None, feed: Feed) -> Mover | None:
     if actor is None:
         return None
     return Mover(actor.id, permissions.rights(conn, actor, feed.id))
-
-
-def _moved(conn: Connection, post: Post, to: PostState, now: datetime, **values: object) -> Post:
-    if not lifecycle.move(conn, post, to, now=now, **values):
-        raise _changed_meanwhile()
-    return _reread(conn, post.id)
-
-
-def _changed_meanwhile() -> Conflict:
-    return Conflict("this post was changed by someone else meanwhile", field="version")
-
-
-def _reread(conn: Connection, post_id: int) -> Post:
-    post = post_store.get_post(conn, post_id)
-    assert post is not None, "a post read back in its own transaction exists"
-    return post
-
-
-def _feed(conn: Connection, slug: str) -> Feed:
-    feed = feed_store.get_by_slug(conn, slug)
-    if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
-    return feed
-
-
-def _audit(
-    svc: Services, conn: Connection, actor: User, action: str, post: Post, **detail: object
-) -> None:
-    audit.record(
-        svc, conn, actor, action, post.headline, feed_id=post.feed_id, post_id=post.id,
-        version=post.version, **detail,
-    )  # fmt: skip
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None

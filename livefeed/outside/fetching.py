@@ -1,6 +1,7 @@
 """Fetching a web page for an editor without letting anyone aim the server at itself (SSRF).
 
-The rules, each one a :class:`Refused` with a message for the editor when broken:
+The rules, each one a :class:`~livefeed.outside.fetch_policy.Refused` with a message for the
+editor when broken:
 
 - only ``http`` and ``https``, only ports 80 and 443, no user name or password in the URL;
 - the host is resolved once, and **every** address it resolves to must be public
@@ -16,88 +17,46 @@ The rules, each one a :class:`Refused` with a message for the editor when broken
 - at most 2 MB of body, refused beyond; only ``text/html`` (or XHTML) is returned;
 - no cookies are sent or kept, no proxy from the environment is used, nothing is cached.
 
+Where an address may lead is checked in :mod:`livefeed.outside.fetch_policy`; what is here
+connects only to the addresses it admitted, and reads within the time and size it allows.
+
 Why the standard library rather than an HTTP client library: the one thing this needs that
 clients do not offer plainly is connecting to an address we chose while speaking to a host
 name; ``http.client`` over a socket we connect ourselves does exactly that, in view, while a
 library needs a custom transport or network backend, its cookie jar, connection pool and
 environment proxies (``HTTP_PROXY`` would route around every check here) switched off, and
 still has no overall deadline, only per-operation timeouts.
-
-Tests use local HTTP servers on random ports under names like ``news.test``. They pass a
-:class:`FetchPolicy` with their own ``resolve`` (a dictionary), and either keep the production
-``admits`` (to prove an address is refused) or pass one that admits only their server's
-address (to fetch a page at all). The checks themselves are the same code either way.
 """
 
 from __future__ import annotations
 
 import http.client
 import io
-import ipaddress
-import re
 import socket
 import ssl
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin
 
 from livefeed import __version__
-from livefeed.domain.addresses import (
-    IPAddress,
-    NotAnAddress,
-    host_address,
-    is_local_name,
-    is_public_address,
-    unwrap,
+from livefeed.outside.fetch_policy import (
+    TOO_SLOW,
+    Deadline,
+    FetchPolicy,
+    Refused,
+    Target,
+    checked_target,
 )
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
-Resolver = Callable[[str, int], Sequence[str]]
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 USER_AGENT = f"Mozilla/5.0 (compatible; Livefeed/{__version__}; +link preview)"
-
-INSIDE = "that address points inside our network: give the article's public address"
-TOO_SLOW = "the page took too long to load (more than {seconds:g} seconds)"
-
-_LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
-_NAME = re.compile(rf"(?=.{{1,253}}\Z){_LABEL}(?:\.{_LABEL})*")
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~?"
-
-
-def system_resolver(host: str, port: int) -> list[str]:
-    """Every address the system resolver gives for ``host`` (IPv4 and IPv6)."""
-    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    return [str(info[4][0]) for info in found]
-
-
-@dataclass(frozen=True)
-class FetchPolicy:
-    """What a fetch may reach and how much it may take; the defaults are the production rules.
-
-    ``admits`` decides whether a resolved address may be connected to, ``resolve`` turns a
-    host name into addresses; tests replace them, never the checks that use them.
-    """
-
-    admits: Callable[[IPAddress], bool] = is_public_address
-    resolve: Resolver = system_resolver
-    ports: frozenset[int] = frozenset(DEFAULT_PORTS.values())
-    timeout: float = 5.0
-    max_bytes: int = 2 * 1024 * 1024
-    max_redirects: int = 3
-    # None: the system's trust store, certificates checked against the host name.
-    tls: ssl.SSLContext | None = field(default=None, compare=False)
-
-
-class Refused(Exception):
-    """A page that may not, or could not, be fetched; the message tells the editor why."""
 
 
 @dataclass(frozen=True)
@@ -109,27 +68,12 @@ class Page:
     charset: str | None
 
 
-@dataclass(frozen=True)
-class _Target:
-    url: str
-    scheme: str
-    host: str  # ASCII: for the Host header, SNI and the certificate check
-    port: int
-    path: str
-    addresses: tuple[IPAddress, ...]
-
-    @property
-    def host_header(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return host if self.port == DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
-
-
 def fetch_html(url: str, policy: FetchPolicy) -> Page:
     """GET ``url`` under ``policy``, following checked redirects; :class:`Refused` otherwise."""
-    deadline = _Deadline(time.monotonic() + policy.timeout)
+    deadline = Deadline(time.monotonic() + policy.timeout)
     try:
         for _ in range(policy.max_redirects + 1):
-            target = _check(url, policy, deadline)
+            target = checked_target(url, policy, deadline)
             found = _get(target, policy, deadline)
             if isinstance(found, Page):
                 return found
@@ -139,76 +83,9 @@ def fetch_html(url: str, policy: FetchPolicy) -> Page:
     raise Refused(f"the page redirects too many times (more than {policy.max_redirects})")
 
 
-def _check(url: str, policy: FetchPolicy, deadline: _Deadline) -> _Target:
-    """Every rule about where ``url`` leads, down to each address its host resolves to."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise Refused("that is not a valid web address") from None
-    scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS:
-        raise Refused("only http:// and https:// addresses can be fetched")
-    if parts.username is not None or parts.password is not None:
-        raise Refused("an address to fetch cannot hold a user name or password")
-    host = parts.hostname or ""
-    if not host:
-        raise Refused("that address has no host name")
-    port = DEFAULT_PORTS[scheme] if port is None else port
-    if port not in policy.ports:
-        *most, last = (str(p) for p in sorted(policy.ports))
-        ports = f"{', '.join(most)} and {last}" if most else last
-        raise Refused(f"only the standard web ports ({ports}) can be fetched, not {port}")
-    try:
-        literal = host_address(host)
-    except NotAnAddress:
-        raise Refused(f"“{host}” is not a valid address") from None
-    if literal is not None:
-        name, found = str(literal), [literal]
-    else:
-        name = _ascii_name(host)
-        found = _resolve(name, port, policy, deadline)
-    for address in found:
-        if not policy.admits(address):
-            raise Refused(INSIDE)
-    path = quote(parts.path or "/", safe=_PATH_SAFE)
-    if parts.query:
-        path += "?" + quote(parts.query, safe=_PATH_SAFE)
-    return _Target(url, scheme, name, port, path, tuple(unwrap(a) for a in found))
-
-
-def _ascii_name(host: str) -> str:
-    try:
-        name = host.rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        raise Refused(f"“{host}” is not a valid host name") from None
-    if not _NAME.fullmatch(name):
-        raise Refused(f"“{host}” is not a valid host name")
-    if is_local_name(name):
-        raise Refused(INSIDE)
-    return name
-
-
-def _resolve(name: str, port: int, policy: FetchPolicy, deadline: _Deadline) -> list[IPAddress]:
-    try:
-        answers = policy.resolve(name, port)
-    except (OSError, UnicodeError):
-        raise Refused(f"there is no site at “{name}”") from None
-    deadline.remaining()
-    if not answers:
-        raise Refused(f"there is no site at “{name}”")
-    found: list[IPAddress] = []
-    for answer in answers:
-        try:
-            found.append(ipaddress.ip_address(answer))
-        except ValueError:
-            raise Refused(INSIDE) from None
-    return found
-
-
 @contextmanager
 def _exchange(
-    target: _Target, policy: FetchPolicy, deadline: _Deadline
+    target: Target, policy: FetchPolicy, deadline: Deadline
 ) -> Iterator[_PinnedConnection]:
     """A connection to the checked address for one request; its failures said in words."""
     connection = _PinnedConnection(target, policy, deadline)
@@ -225,7 +102,7 @@ def _exchange(
         connection.release()
 
 
-def _get(target: _Target, policy: FetchPolicy, deadline: _Deadline) -> Page | str:
+def _get(target: Target, policy: FetchPolicy, deadline: Deadline) -> Page | str:
     """One request: the page, or the next URL to check when the answer is a redirect."""
     with _exchange(target, policy, deadline) as connection:
         connection.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
@@ -249,7 +126,7 @@ def _get(target: _Target, policy: FetchPolicy, deadline: _Deadline) -> Page | st
         return _read_page(target, response, policy)
 
 
-def _read_page(target: _Target, response: http.client.HTTPResponse, policy: FetchPolicy) -> Page:
+def _read_page(target: Target, response: http.client.HTTPResponse, policy: FetchPolicy) -> Page:
     headers = response.headers
     if headers.get_content_type() not in HTML_TYPES:
         raise Refused(f"that address is not an HTML page (it is {headers.get_content_type()})")
@@ -269,22 +146,10 @@ def _read_page(target: _Target, response: http.client.HTTPResponse, policy: Fetc
     return Page(target.url, b"".join(chunks), headers.get_content_charset())
 
 
-class _Deadline:
-    def __init__(self, at: float) -> None:
-        self.at = at
-
-    def remaining(self) -> float:
-        """The seconds left; :class:`TimeoutError` once there are none."""
-        left = self.at - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        return left
-
-
 class _PinnedConnection(http.client.HTTPConnection):
     """HTTP/1.1 to ``target.host``, over a socket connected to one of its checked addresses."""
 
-    def __init__(self, target: _Target, policy: FetchPolicy, deadline: _Deadline) -> None:
+    def __init__(self, target: Target, policy: FetchPolicy, deadline: Deadline) -> None:
         super().__init__(target.host, target.port)
         self._target = target
         self._tls = policy.tls
@@ -343,7 +208,7 @@ class _DeadlineSocket:
     soon as a ``Connection: close`` response has begun, while the body is still to be read.
     """
 
-    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+    def __init__(self, sock: socket.socket, deadline: Deadline) -> None:
         self._sock = sock
         self._deadline = deadline
 
@@ -360,7 +225,7 @@ class _DeadlineSocket:
 
 
 class _DeadlineReader(io.RawIOBase):
-    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+    def __init__(self, sock: socket.socket, deadline: Deadline) -> None:
         super().__init__()
         self._sock = sock
         self._deadline = deadline
@@ -379,9 +244,9 @@ def post_json(url: str, body: bytes, headers: dict[str, str], policy: FetchPolic
     Redirects are not followed (a webhook receiver answers where it was registered); the
     response body is not read. :class:`Refused` when the address may not or could not be reached.
     """
-    deadline = _Deadline(time.monotonic() + policy.timeout)
+    deadline = Deadline(time.monotonic() + policy.timeout)
     try:
-        target = _check(url, policy, deadline)
+        target = checked_target(url, policy, deadline)
         with _exchange(target, policy, deadline) as connection:
             connection.putrequest("POST", target.path, skip_host=True, skip_accept_encoding=True)
             for name, value in (
@@ -395,13 +260,5 @@ def post_json(url: str, body: bytes, headers: dict[str, str], policy: FetchPolic
                 connection.putheader(name, value)
             connection.endheaders(body)
             return connection.getresponse().status
-    except TimeoutError:
-        raise Refused(TOO_SLOW.format(seconds=policy.timeout)) from None
-
-
-def check_url(url: str, policy: FetchPolicy) -> None:
-    """Every check a fetch of ``url`` makes, without fetching; :class:`Refused` if one fails."""
-    try:
-        _check(url, policy, _Deadline(time.monotonic() + policy.timeout))
     except TimeoutError:
         raise Refused(TOO_SLOW.format(seconds=policy.timeout)) from None

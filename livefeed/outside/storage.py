@@ -27,6 +27,9 @@ class Storage(Protocol):
 
     def exists(self, name: str) -> bool: ...
 
+    def delete(self, name: str) -> None:
+        """Let go of the file; one already gone is no error (two deletions may cross)."""
+
     def open(self, name: str) -> IO[bytes]:
         """The stored bytes; :class:`FileNotFoundError` if there is no such file."""
 
@@ -74,6 +77,9 @@ class LocalStorage:
             return self.path(name).is_file()
         except ValueError:
             return False
+
+    def delete(self, name: str) -> None:
+        self.path(name).unlink(missing_ok=True)
 
     def open(self, name: str) -> IO[bytes]:
         return self.path(name).open("rb")

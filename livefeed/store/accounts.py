@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
+from livefeed.domain.errors import Conflict, NotFound
 from livefeed.domain.users import Role, User
 from livefeed.store.schema import sessions, users
 
@@ -30,18 +32,23 @@ def insert_user(
     role: Role,
     now: datetime,
 ) -> int:
-    user_id: int = conn.execute(
-        insert(users)
-        .values(
-            email=email,
-            display_name=display_name,
-            password_hash=password_hash,
-            role=role.value,
-            disabled=False,
-            created_at=now,
-        )
-        .returning(users.c.id)
-    ).scalar_one()
+    """A new account. An address already taken is refused; one taken by a concurrent sign-up
+    at the same moment is let through once by the database, and the other refused alike."""
+    taken = Conflict(f"there is already an account for {email}", field="email")
+    if email_taken(conn, email):
+        raise taken
+    account = insert(users).values(
+        email=email,
+        display_name=display_name,
+        password_hash=password_hash,
+        role=role.value,
+        disabled=False,
+        created_at=now,
+    )
+    try:
+        user_id: int = conn.execute(account.returning(users.c.id)).scalar_one()
+    except IntegrityError:
+        raise taken from None
     return user_id
 
 
@@ -54,9 +61,25 @@ def get_user(conn: Connection, user_id: int) -> User | None:
     return _user(row) if row else None
 
 
+def require_user(conn: Connection, user_id: int) -> User:
+    """The account behind a session or a row that names it: gone only if deleted since."""
+    user = get_user(conn, user_id)
+    if user is None:
+        raise NotFound("that account no longer exists")
+    return user
+
+
 def get_with_hash(conn: Connection, email: str) -> tuple[User, str] | None:
     row = conn.execute(select(users).where(users.c.email == email)).mappings().first()
     return (_user(row), row["password_hash"]) if row else None
+
+
+def require_account(conn: Connection, email: str) -> User:
+    """The account of ``email``, for a use case naming someone by their address."""
+    found = get_with_hash(conn, email)
+    if found is None:
+        raise NotFound(f"there is no account for {email}")
+    return found[0]
 
 
 def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
@@ -91,6 +114,17 @@ def set_role(conn: Connection, user_id: int, role: Role) -> None:
 def count_admins(conn: Connection) -> int:
     query = select(func.count()).select_from(users).where(users.c.role == Role.ADMIN.value)
     return int(conn.execute(query).scalar_one())
+
+
+def earliest_enabled_admin(conn: Connection) -> User | None:
+    query = (
+        select(users)
+        .where(users.c.role == Role.ADMIN.value, users.c.disabled.is_(False))
+        .order_by(users.c.id)
+        .limit(1)
+    )
+    row = conn.execute(query).mappings().first()
+    return _user(row) if row else None
 
 
 def insert_session(

@@ -93,3 +93,26 @@ def actions(conn: Connection) -> list[str]:
     """Every kind of line written so far, for the log's filter."""
     query = select(audit_log.c.action).distinct().order_by(audit_log.c.action)
     return list(conn.execute(query).scalars())
+
+
+def login_addresses(conn: Connection, user_id: int, *, since: datetime) -> set[str]:
+    """Every client address the account has logged in from since then.
+
+    The login lines are the only record of where an account is used from; the caller decides
+    what counts as the same network (an IPv6 client changes addresses within its block).
+    """
+    query = (
+        select(audit_log.c.detail)
+        .distinct()
+        .where(
+            audit_log.c.actor_id == user_id,
+            audit_log.c.action == "login",
+            audit_log.c.at >= since,
+        )
+    )
+    found = set()
+    for detail in conn.execute(query).scalars():
+        address = json.loads(detail).get("address")
+        if isinstance(address, str):
+            found.add(address)
+    return found

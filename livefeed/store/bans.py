@@ -10,7 +10,9 @@ from sqlalchemy import Connection, RowMapping, Select, insert, or_, select, upda
 from sqlalchemy.sql.elements import ColumnElement
 
 from livefeed.domain.bans import Ban
-from livefeed.store.schema import bans, feeds, users
+from livefeed.domain.errors import NotFound
+from livefeed.store.discussion_schema import bans
+from livefeed.store.schema import feeds, users
 
 _reader = users.alias("reader")
 _banner = users.alias("banner")
@@ -83,6 +85,14 @@ def insert_ban(
 def get_ban(conn: Connection, ban_id: int) -> Ban | None:
     row = conn.execute(_select().where(bans.c.id == ban_id)).mappings().first()
     return _ban(row) if row else None
+
+
+def require_ban(conn: Connection, ban_id: int) -> Ban:
+    """The ban ``ban_id``: lifted ones included, as they stay the record of what was done."""
+    ban = get_ban(conn, ban_id)
+    if ban is None:
+        raise NotFound(f"there is no ban {ban_id}")
+    return ban
 
 
 def against(conn: Connection, user_id: int, feed_id: int, now: datetime) -> list[Ban]:

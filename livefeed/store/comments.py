@@ -7,7 +7,7 @@ deciding at once, the database lets one through and the other's update matches n
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,12 +22,15 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from livefeed.domain.comments import UNDECIDED, Comment, CommentState, Sort
 from livefeed.domain.cursors import Cursor
+from livefeed.domain.errors import Conflict, NotFound
 from livefeed.domain.holding import Recent
-from livefeed.store.schema import comment_reports, comments, events, feeds, users
+from livefeed.store.discussion_schema import comment_reports, comments
+from livefeed.store.schema import events, feeds, users
 
 _author = users.alias("author")
 _decider = users.alias("decider")
@@ -104,6 +107,17 @@ def insert_comment(
 def get_comment(conn: Connection, comment_id: int) -> Comment | None:
     row = conn.execute(_select().where(comments.c.id == comment_id)).mappings().first()
     return _comment(row) if row else None
+
+
+def require_comment(
+    conn: Connection, comment_id: int, *, states: Collection[CommentState] = frozenset(CommentState)
+) -> Comment:
+    """The comment ``comment_id``, if it is in one of ``states``: one in another state (taken
+    back by its author, say) is not there for the use case asking."""
+    comment = get_comment(conn, comment_id)
+    if comment is None or comment.state not in states:
+        raise NotFound(f"there is no comment {comment_id}")
+    return comment
 
 
 def lock_feed(conn: Connection, feed_id: int) -> None:
@@ -344,12 +358,18 @@ def add_report(
     note: str,
     now: datetime,
 ) -> int:
-    """Record one reader's report; the comment's count of reports since its last decision."""
-    conn.execute(
-        insert(comment_reports).values(
-            comment_id=comment_id, reporter_id=reporter_id, reason=reason, note=note, created_at=now
-        )
+    """Record one reader's report; the comment's count of reports since its last decision.
+
+    A reader's second report sent at the same moment as their first passes the use case's
+    look; the database lets one of them through, and the other is refused as if seen.
+    """
+    report = insert(comment_reports).values(
+        comment_id=comment_id, reporter_id=reporter_id, reason=reason, note=note, created_at=now
     )
+    try:
+        conn.execute(report)
+    except IntegrityError:
+        raise Conflict("you have already reported this comment") from None
     count: int = conn.execute(
         update(comments)
         .where(comments.c.id == comment_id)

@@ -51,6 +51,22 @@ def append(
     return Event(feed_id, seq, type, post_id, data, now)
 
 
+def rewrite_post(
+    conn: Connection, feed_id: int, post_id: int, data: dict[str, Any], *, before: int
+) -> None:
+    """Put ``data`` in place of the post's copy in every event before ``before``.
+
+    A deleted post's words must not come back to whoever replays the log from its start;
+    its earlier events then carry the tombstone, and the deletion that follows still removes
+    it from every page.
+    """
+    conn.execute(
+        update(events)
+        .where(events.c.feed_id == feed_id, events.c.post_id == post_id, events.c.seq < before)
+        .values(data=json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    )
+
+
 def _event(row: RowMapping) -> Event:
     return Event(
         feed_id=row["feed_id"],

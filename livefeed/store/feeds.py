@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Connection, RowMapping, Select, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from livefeed.domain.comments import Discussion, Moderation
+from livefeed.domain.errors import Conflict, NotFound
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus
 from livefeed.store import short_urls
 from livefeed.store.schema import feed_tags, feeds, short_codes
@@ -77,7 +80,8 @@ def insert_feed(
         "created_at": now,
         "updated_at": now,
     }
-    feed_id: int = conn.execute(insert(feeds).values(values).returning(feeds.c.id)).scalar_one()
+    with _unique_slug(conn, data.slug):
+        feed_id: int = conn.execute(insert(feeds).values(values).returning(feeds.c.id)).scalar_one()
     _set_tags(conn, feed_id, data.tags)
     short_urls.assign(conn, feed_id=feed_id, now=now)
     return feed_id
@@ -92,15 +96,29 @@ def update_feed(
     notes_html: str,
     now: datetime,
 ) -> None:
-    conn.execute(
-        update(feeds)
-        .where(feeds.c.id == feed_id)
-        .values(
-            _values(data, lead_html, notes_html)
-            | {"version": feeds.c.version + 1, "updated_at": now}
+    with _unique_slug(conn, data.slug, other_than=feed_id):
+        conn.execute(
+            update(feeds)
+            .where(feeds.c.id == feed_id)
+            .values(
+                _values(data, lead_html, notes_html)
+                | {"version": feeds.c.version + 1, "updated_at": now}
+            )
         )
-    )
     _set_tags(conn, feed_id, data.tags)
+
+
+@contextmanager
+def _unique_slug(conn: Connection, slug: str, *, other_than: int | None = None) -> Iterator[None]:
+    """Refuse a slug another feed has. Two editors taking the same one at the same moment both
+    find it free; the database lets one of them through and the other is refused alike."""
+    taken = Conflict(f"a feed called “{slug}” already exists", field="slug")
+    if slug_taken(conn, slug, other_than=other_than):
+        raise taken
+    try:
+        yield
+    except IntegrityError:
+        raise taken from None
 
 
 def set_status(
@@ -153,6 +171,24 @@ def get_by_id(conn: Connection, feed_id: int) -> Feed | None:
     return _feed(row) if row else None
 
 
+def require_feed(conn: Connection, slug: str, *, lock: bool = False) -> Feed:
+    """The feed called ``slug`` (``lock`` as for :func:`get_by_slug`): every use case naming a
+    feed that is not there refuses with the same words."""
+    feed = get_by_slug(conn, slug, lock=lock)
+    if feed is None:
+        raise NotFound(f"there is no feed called “{slug}”")
+    return feed
+
+
+def require_feed_by_id(conn: Connection, feed_id: int) -> Feed:
+    """The feed a stored id names (a post's, a comment's, a reader's stream): gone only if it
+    was deleted since."""
+    feed = get_by_id(conn, feed_id)
+    if feed is None:
+        raise NotFound("that feed no longer exists")
+    return feed
+
+
 def rendered_texts(conn: Connection, feed_id: int) -> tuple[str, str]:
     """The lead and notes as sanitised HTML, rendered when they were saved."""
     row = conn.execute(
@@ -185,26 +221,6 @@ def with_tag(conn: Connection, tag: str, *, limit: int = 50) -> list[Feed]:
 
 def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(feeds)).scalar_one())
-
-
-def links(
-    conn: Connection, *, after_id: int, limit: int, below_id: int | None = None
-) -> list[tuple[int, str, datetime]]:
-    """(id, slug, last change) of feeds with ids after ``after_id``, in id order: for sitemaps."""
-    query = select(feeds.c.id, feeds.c.slug, feeds.c.updated_at).where(feeds.c.id > after_id)
-    if below_id is not None:
-        query = query.where(feeds.c.id < below_id)
-    rows = conn.execute(query.order_by(feeds.c.id).limit(limit))
-    return [(row.id, row.slug, row.updated_at) for row in rows]
-
-
-def blocks(conn: Connection, size: int) -> list[tuple[int, datetime]]:
-    """Feeds grouped by ``id // size``: each non-empty block and its latest change."""
-    block = (feeds.c.id // size).label("block")
-    query = (
-        select(block, func.max(feeds.c.updated_at).label("lastmod")).group_by(block).order_by(block)
-    )
-    return [(int(row.block), row.lastmod) for row in conn.execute(query)]
 
 
 def stamp(conn: Connection) -> tuple[int, int, datetime | None]:

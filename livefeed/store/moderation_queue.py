@@ -7,15 +7,18 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, case, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from livefeed.domain.comments import Comment, CommentState
+from livefeed.domain.errors import Conflict
 from livefeed.domain.moderation_queue import FeedRef, Report, Tab
 
 # The core's own mapping of a comment row, so the queue never shows a comment otherwise than
 # the discussion does.
 from livefeed.store.comments import _comment, _select
-from livefeed.store.schema import comment_features, comment_reports, comments, feeds, users
+from livefeed.store.discussion_schema import comment_features, comment_reports, comments
+from livefeed.store.schema import feeds, users
 
 _SHOWN_OR_HIDDEN = [CommentState.APPROVED.value, CommentState.HIDDEN.value]
 _DECIDED = [CommentState.APPROVED.value, CommentState.REJECTED.value, CommentState.HIDDEN.value]
@@ -23,10 +26,12 @@ _DECIDED = [CommentState.APPROVED.value, CommentState.REJECTED.value, CommentSta
 
 def feed_refs(conn: Connection, feed_ids: Sequence[int] | None) -> list[FeedRef]:
     """The feeds named by ``feed_ids`` (every feed for ``None``), by title."""
-    query = select(feeds.c.id, feeds.c.slug, feeds.c.title).order_by(feeds.c.title, feeds.c.id)
+    query = select(feeds.c.id, feeds.c.slug, feeds.c.title, feeds.c.timezone).order_by(
+        feeds.c.title, feeds.c.id
+    )
     if feed_ids is not None:
         query = query.where(feeds.c.id.in_(list(feed_ids)))
-    return [FeedRef(row.id, row.slug, row.title) for row in conn.execute(query)]
+    return [FeedRef(row.id, row.slug, row.title, row.timezone) for row in conn.execute(query)]
 
 
 def _where(tab: Tab, since: datetime) -> list[ColumnElement[bool]]:
@@ -126,12 +131,20 @@ def featured_posts(conn: Connection, comment_ids: Sequence[int]) -> dict[int, in
 
 
 def claim_feature(conn: Connection, comment_id: int, *, by: int, now: datetime) -> None:
-    """Claim the comment for a post; raises ``IntegrityError`` if an editor already has."""
-    conn.execute(
-        insert(comment_features).values(
-            comment_id=comment_id, post_id=None, featured_by=by, featured_at=now
-        )
+    """Claim the comment for a post, or refuse naming the editor who has.
+
+    The claim's row is what settles two editors featuring the comment at once; the refused
+    one's insert is undone alone (a savepoint), so the same transaction can still say who won.
+    """
+    claim = insert(comment_features).values(
+        comment_id=comment_id, post_id=None, featured_by=by, featured_at=now
     )
+    try:
+        with conn.begin_nested():
+            conn.execute(claim)
+    except IntegrityError:
+        by_name = featured_by(conn, comment_id)
+        raise Conflict(f"this comment has already been featured by {by_name}") from None
 
 
 def complete_feature(conn: Connection, comment_id: int, post_id: int) -> None:

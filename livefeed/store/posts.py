@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,6 @@ from sqlalchemy import (
     Select,
     and_,
     delete,
-    func,
     insert,
     or_,
     select,
@@ -21,10 +21,12 @@ from sqlalchemy import (
 )
 
 from livefeed.domain.cursors import Cursor
-from livefeed.domain.media import Rendition, video_of
+from livefeed.domain.errors import NotFound
+from livefeed.domain.feeds import Feed
+from livefeed.domain.media import Rendition, Video, video_of
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
 from livefeed.store import revisions, short_urls
-from livefeed.store.schema import feeds, post_tags, posts, short_codes, users
+from livefeed.store.schema import post_tags, posts, short_codes, users
 
 
 def _post(row: RowMapping) -> Post:
@@ -73,11 +75,18 @@ def _post(row: RowMapping) -> Post:
         version=row["version"],
         seq=row["seq"],
         short_code=row["short_code"] or "",
-        video=video_of(row["video_url"]) if row["video_url"] else None,
+        video=_video(row),
         corrections=revisions.corrections_of(row["corrections"]),
         retraction=revisions.retraction_of(row["retracted_at"], row["retraction_reason"]),
         **_lifecycle(row),
     )
+
+
+def _video(row: RowMapping) -> Video | None:
+    if not row["video_url"]:
+        return None
+    found = video_of(row["video_url"], row["video_duration_ms"])
+    return replace(found, alt=row["video_alt"] or "") if found else None
 
 
 def _renditions(stored: str | None) -> tuple[Rendition, ...]:
@@ -138,6 +147,8 @@ def _content(data: PostInput, body_html: str) -> dict[str, object]:
             else None
         ),
         "video_url": data.video.url if data.video else None,
+        "video_duration_ms": data.video.duration_ms if data.video else None,
+        "video_alt": (data.video.alt or None) if data.video else None,
         "read_more_url": card.url,
         "read_more_title": card.title,
         "read_more_summary": card.summary,
@@ -255,6 +266,21 @@ def get_post(conn: Connection, post_id: int) -> Post | None:
     return _post(row) if row else None
 
 
+def require_post(
+    conn: Connection,
+    feed: Feed,
+    post_id: int,
+    *,
+    visible: Callable[[Post], bool] = lambda post: True,
+) -> Post:
+    """The post ``post_id`` of ``feed``. One of another feed, or one the asker may not see
+    (``visible`` says), is not found either: nobody learns a post exists by asking for it."""
+    post = get_post(conn, post_id)
+    if post is None or post.feed_id != feed.id or not visible(post):
+        raise NotFound(f"there is no post {post_id} in “{feed.slug}”")
+    return post
+
+
 def _published(feed_id: int) -> Select[tuple[object, ...]]:
     return _select().where(posts.c.feed_id == feed_id, posts.c.state == PostState.PUBLISHED.value)
 
@@ -335,58 +361,6 @@ def feed_tagged(
     if skip_pinned:
         query = query.where(posts.c.pinned.is_(False))
     return [_post(row) for row in conn.execute(_newest_first(query, None).limit(limit)).mappings()]
-
-
-# What sitemaps list: light rows (no bodies), read in id order so a long list goes in batches.
-
-
-def published_links(
-    conn: Connection, *, after_id: int, limit: int, below_id: int | None = None
-) -> list[tuple[int, str, datetime]]:
-    """(post id, its feed's slug, last change) of published posts with ids after ``after_id``."""
-    query = (
-        select(posts.c.id, feeds.c.slug, posts.c.updated_at)
-        .join(feeds, feeds.c.id == posts.c.feed_id)
-        .where(posts.c.state == PostState.PUBLISHED.value, posts.c.id > after_id)
-    )
-    if below_id is not None:
-        query = query.where(posts.c.id < below_id)
-    rows = conn.execute(query.order_by(posts.c.id).limit(limit))
-    return [(row.id, row.slug, row.updated_at) for row in rows]
-
-
-def count_published(conn: Connection) -> int:
-    query = select(func.count()).where(posts.c.state == PostState.PUBLISHED.value)
-    return int(conn.execute(query).scalar_one())
-
-
-def published_blocks(conn: Connection, size: int) -> list[tuple[int, datetime]]:
-    """Published posts grouped by ``id // size``: each non-empty block and its latest change."""
-    block = (posts.c.id // size).label("block")
-    query = (
-        select(block, func.max(posts.c.updated_at).label("lastmod"))
-        .where(posts.c.state == PostState.PUBLISHED.value)
-        .group_by(block)
-        .order_by(block)
-    )
-    return [(int(row.block), row.lastmod) for row in conn.execute(query)]
-
-
-def published_since(
-    conn: Connection, since: datetime, *, limit: int
-) -> list[tuple[int, str, str, datetime, datetime]]:
-    """(id, feed slug, headline, published, last change) of posts published from ``since``."""
-    query = (
-        select(posts.c.id, feeds.c.slug, posts.c.headline, posts.c.published_at, posts.c.updated_at)
-        .join(feeds, feeds.c.id == posts.c.feed_id)
-        .where(posts.c.state == PostState.PUBLISHED.value, posts.c.published_at >= since)
-        .order_by(posts.c.published_at.desc(), posts.c.id.desc())
-        .limit(limit)
-    )
-    return [
-        (row.id, row.slug, row.headline, row.published_at, row.updated_at)
-        for row in conn.execute(query)
-    ]
 
 
 def newest_in(conn: Connection, feed_ids: Sequence[int], *, limit: int) -> list[Post]:

@@ -9,15 +9,8 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, or_, select, update
 
 from livefeed.domain.access import FeedRole
-from livefeed.store.schema import (
-    audit_log,
-    comment_reports,
-    comments,
-    feed_members,
-    feeds,
-    invitations,
-    users,
-)
+from livefeed.store.discussion_schema import comment_reports, comments
+from livefeed.store.schema import audit_log, feed_members, feeds, invitations, users
 
 
 def standards_accepted_at(conn: Connection, user_id: int) -> datetime | None:

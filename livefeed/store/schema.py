@@ -211,8 +211,12 @@ posts = Table(
     Column("image_width", Integer, nullable=True),
     Column("image_height", Integer, nullable=True),
     Column("image_renditions", Text, nullable=True),
-    # A YouTube or Vimeo address, or one of our uploaded videos; NULL for none.
+    # A YouTube or Vimeo address, or one of our uploaded videos; NULL for none. An uploaded
+    # video's length, found when the post is written; NULL for any other.
     Column("video_url", String(2000), nullable=True),
+    Column("video_duration_ms", Integer, nullable=True),
+    # What the video shows, as the editor described it; NULL for none.
+    Column("video_alt", String(500), nullable=True),
     # Before it goes out (see domain/workflow.py): when a scheduled post is due, when it was
     # sent to the editors, the editor who last dealt with it, why they sent it back, and
     # whether they changed a contribution before publishing it (NULL: not a contribution).
@@ -343,54 +347,10 @@ webhook_deliveries = Table(
     Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
 )
 
-# Readers' comments under a feed, with one level of replies. Deleting a feed or the comment
-# replied to takes them along; an account going leaves its comments without an author.
-comments = Table(
-    "comments",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
-    Column("parent_id", ForeignKey("comments.id", ondelete="CASCADE"), nullable=True),
-    Column("author_id", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-    # The name a guest gave; NULL for a signed-in reader, whose account's name is shown.
-    Column("guest_name", String(60), nullable=True),
-    Column("body", Text, nullable=False),
-    Column("state", String(20), nullable=False),
-    # Why it was held for review, for the moderator; "" when it was not.
-    Column("hold_reason", String(500), nullable=False),
-    # Readers' reports since a moderator last decided on it.
-    Column("reports", Integer, nullable=False),
-    # The moderator's decision: who, when and, for a rejection, why.
-    Column("decided_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-    Column("decided_at", UTCDateTime, nullable=True),
-    Column("decision_reason", String(40), nullable=False),
-    # The event that last showed it to readers: when it is taken down, that event's copy of
-    # the text is blanked, so the log keeps no words that readers can no longer see.
-    Column("shown_seq", BigInteger, nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    # A page of a feed's threads, newest or oldest first, from a position.
-    Index("ix_comments_feed_listing", "feed_id", "state", "parent_id", "created_at", "id"),
-    Index("ix_comments_parent", "parent_id", "created_at", "id"),
-    # The author's recent comments, for the holding rules (duplicates, bursts).
-    Index("ix_comments_author_recent", "author_id", "created_at"),
-)
-
-# One report per reader per comment; kept after a decision, as the record of what was said.
-comment_reports = Table(
-    "comment_reports",
-    metadata,
-    Column("comment_id", ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
-    Column("reporter_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("reason", String(20), nullable=False),
-    Column("note", Text, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Index("ix_comment_reports_reporter_id", "reporter_id"),
-)
-
-# Uploaded pictures and videos. The files are named by the SHA-256 of the bytes sent, so the
-# same picture uploaded twice is stored once; each upload still has its row (its own alt text,
-# who sent it, when).
+# Uploaded pictures and videos. The files are named by the SHA-256 of the bytes sent (of a
+# video as stored, once copied without its tags), so the same picture uploaded twice is stored
+# once; each upload still has its row (its own alt text, who sent it, for which feed, when).
+# The quotas add up byte_size by uploader and by feed.
 media = Table(
     "media",
     metadata,
@@ -403,59 +363,10 @@ media = Table(
     # The renditions' widths, as "480,960,1600"; empty for a video.
     Column("renditions", String(200), nullable=False),
     Column("alt", String(500), nullable=False),
-    Column("uploaded_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("uploaded_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("created_at", UTCDateTime, nullable=False),
-)
-
-# Readers barred from one feed's discussion, or from every feed's (``feed_id`` NULL), until
-# ``expires_at`` or for good (NULL). Lifting a ban keeps its row, as the record of what was done.
-bans = Table(
-    "bans",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=True),
-    Column("reason", String(500), nullable=False),
-    Column("banned_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=True),
-    Column("lifted_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-    Column("lifted_at", UTCDateTime, nullable=True),
-    # Whether a reader is banned, asked before each of their comments and reports.
-    Index("ix_bans_user_feed", "user_id", "feed_id"),
-    # A feed's bans in force, for its moderators' list.
-    Index("ix_bans_feed_lifted", "feed_id", "lifted_at"),
-)
-
-# The site's blocked words: a comment holding one waits for a moderator. Kept in the form the
-# matching compares (NFKC, case folded), so "Word" and "word" are one entry.
-blocked_words = Table(
-    "blocked_words",
-    metadata,
-    Column("word", String(100), primary_key=True),
-    Column("added_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-    Column("added_at", UTCDateTime, nullable=False),
-)
-
-# A reader's comment an editor turned into a quote post; one post per comment at most. The row
-# is written first, as a claim the database settles between two editors, and names its post
-# once that is published (``post_id`` NULL until then).
-comment_features = Table(
-    "comment_features",
-    metadata,
-    Column("comment_id", ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
-    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), nullable=True, index=True),
-    Column("featured_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-    Column("featured_at", UTCDateTime, nullable=False),
-)
-
-# Texts the site's administrators write, by name ("community_standards"): Markdown, rendered
-# when shown. A name without a row shows the default shipped with the code.
-site_texts = Table(
-    "site_texts",
-    metadata,
-    Column("name", String(40), primary_key=True),
-    Column("body", Text, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("updated_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    # NULL: sent for no feed, or before uploads knew their feed.
+    Column("feed_id", ForeignKey("feeds.id", ondelete="SET NULL"), nullable=True, index=True),
+    # A video's length as ffprobe read it; NULL for a picture.
+    Column("duration_ms", Integer, nullable=True),
 )

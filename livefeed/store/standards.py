@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from livefeed.store.schema import feeds, site_texts
+from livefeed.store.discussion_schema import site_texts
+from livefeed.store.schema import feeds
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.types import Scope
 
 from livefeed.domain.errors import (
     Conflict,
@@ -74,13 +76,49 @@ async def livefeed_error(request: Request, exc: Exception) -> Response:
     return _page(request, exc.status, exc.title, str(exc), _headers_of(exc))
 
 
+_TITLES = {404: "Not found", 405: "Method not allowed", 415: "Unsupported media type"}
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
-    detail = exc.detail if exc.detail and exc.detail != title else "that page does not exist"
+    status, headers = exc.status_code, dict(exc.headers or {})
+    if status in (404, 405):
+        allowed = _methods_at(request.app.routes, _routing_scope(request))
+        if allowed and request.method not in allowed:
+            status, headers["Allow"] = 405, ", ".join(sorted(allowed))
+    title = _TITLES.get(status, "Error")
+    if status == 405:
+        detail = f"{request.method} is not one of the methods {request.url.path} answers"
+    else:
+        detail = exc.detail if exc.detail and exc.detail != title else "that page does not exist"
     if wants_json(request):
-        return problem(exc.status_code, title, detail)
-    return _page(request, exc.status_code, title, detail, {})
+        return problem(status, title, detail, headers=headers)
+    return _page(request, status, title, detail, headers)
+
+
+def _routing_scope(request: Request) -> Scope:
+    """The request as the app's router first saw it, before a mount made it its own."""
+    root = request.scope.get("app_root_path", request.scope.get("root_path", ""))
+    return {"type": "http", "path": request.scope["path"], "root_path": root, "method": "GET"}
+
+
+def _methods_at(routes: Sequence[BaseRoute], scope: Scope) -> set[str]:
+    """Every method some route answers at the scope's path.
+
+    A 405 must list them all in ``Allow`` (RFC 9110), where Starlette names only the first
+    route it met; and a path under a mount (``/api``) that matched none of the mount's routes
+    is answered 404 by the mount, even when a route outside it serves another method there.
+    """
+    found: set[str] = set()
+    for route in routes:
+        match, child = route.matches(scope)
+        if match is Match.NONE:
+            continue
+        if isinstance(route, Mount):
+            found |= _methods_at(route.routes, {**scope, **child})
+        elif isinstance(route, Route) and route.methods:
+            found |= route.methods
+    return found
 
 
 def _page(

@@ -9,7 +9,7 @@ from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from livefeed.web.errors import server_error
-from livefeed.web.security import SESSION_COOKIE
+from livefeed.web.security import HOST_PREFIX, SESSION_COOKIE
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
@@ -93,8 +93,10 @@ class SecurityHeaders:
 
 def _has_session(scope: Scope) -> bool:
     for name, value in scope["headers"]:
-        if name == b"cookie" and SESSION_COOKIE in cookie_parser(value.decode("latin-1")):
-            return True
+        if name == b"cookie":
+            cookies = cookie_parser(value.decode("latin-1"))
+            if SESSION_COOKIE in cookies or HOST_PREFIX + SESSION_COOKIE in cookies:
+                return True
     return False
 
 

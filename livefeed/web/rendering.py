@@ -13,7 +13,8 @@ from starlette.templating import Jinja2Templates
 
 from livefeed.distribution import structured_data
 from livefeed.domain import times
-from livefeed.domain.feeds import Feed
+from livefeed.domain.comments import REASON_LABELS
+from livefeed.domain.feeds import Feed, zone_choices
 from livefeed.services import Services
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -37,6 +38,10 @@ def make_templates(svc: Services) -> Jinja2Templates:
     # says otherwise; every action checks again when it is taken.
     env.globals["rights"] = frozenset()
     env.globals["site_name"] = "Livefeed"
+    # Why a comment is reported or rejected: the one list, on every page that offers it.
+    env.globals["reason_labels"] = REASON_LABELS
+    # The feed form's list of time zones.
+    env.globals["time_zones"] = zone_choices()
     # The compose form's script refuses a file over these before sending it (media.py).
     env.globals["upload_limits"] = {
         "image": svc.settings.media_max_bytes,

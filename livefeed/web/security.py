@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from urllib.parse import unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from livefeed.access import accounts, tokens
 from livefeed.access.accounts import Session
@@ -27,6 +27,20 @@ from livefeed.web import client_address as forwarded
 SESSION_COOKIE = "lf_session"
 CSRF_COOKIE = "lf_csrf"
 CSRF_FIELD = "csrf_token"
+# Behind https the cookies' names carry this prefix: a browser then accepts them only from this
+# very host, over https, for the whole site, so a sibling subdomain can neither plant nor
+# overwrite a session or a form token.
+HOST_PREFIX = "__Host-"
+
+
+def cookie_name(request: Request, name: str) -> str:
+    """``name`` as this site's cookies are called: with ``__Host-`` behind https."""
+    return HOST_PREFIX + name if services(request).settings.secure_cookies else name
+
+
+def session_token(request: Request) -> str:
+    """The session cookie's value, or ``""``."""
+    return request.cookies.get(cookie_name(request, SESSION_COOKIE), "")
 
 
 def services(request: Request) -> Services:
@@ -37,7 +51,7 @@ def services(request: Request) -> Services:
 async def session(request: Request) -> Session | None:
     """The signed-in session of this request, looked up once."""
     if not hasattr(request.state, "session"):
-        token = request.cookies.get(SESSION_COOKIE, "")
+        token = session_token(request)
         found = await run_in_threadpool(accounts.session_user, services(request), token)
         request.state.session = found
     found_session: Session | None = request.state.session
@@ -65,7 +79,8 @@ class FormToken:
             return self._session.csrf_token
         state = self._request.state
         if not hasattr(state, "csrf"):
-            state.csrf = self._request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+            sent = self._request.cookies.get(cookie_name(self._request, CSRF_COOKIE))
+            state.csrf = sent or secrets.token_urlsafe(32)
         token: str = state.csrf
         return token
 
@@ -73,9 +88,10 @@ class FormToken:
 def remember_csrf(request: Request, response: Response) -> None:
     """Set the pre-login CSRF cookie if this request had to make one."""
     token = getattr(request.state, "csrf", None)
-    if token and request.cookies.get(CSRF_COOKIE) != token:
+    name = cookie_name(request, CSRF_COOKIE)
+    if token and request.cookies.get(name) != token:
         response.set_cookie(
-            CSRF_COOKIE,
+            name,
             token,
             httponly=True,
             samesite="lax",
@@ -86,7 +102,7 @@ def remember_csrf(request: Request, response: Response) -> None:
 async def check_csrf(request: Request, form: FormData) -> None:
     sent = form.get(CSRF_FIELD)
     found = await session(request)
-    expected = found.csrf_token if found else request.cookies.get(CSRF_COOKIE)
+    expected = found.csrf_token if found else request.cookies.get(cookie_name(request, CSRF_COOKIE))
     if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
         raise Forbidden(
             "this form has expired or did not come from this site: reload the page and try again"
@@ -96,7 +112,7 @@ async def check_csrf(request: Request, form: FormData) -> None:
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
     svc = services(request)
     response.set_cookie(
-        SESSION_COOKIE,
+        cookie_name(request, SESSION_COOKIE),
         token,
         max_age=svc.settings.session_days * 86_400,
         httponly=True,
@@ -105,8 +121,12 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
     )
 
 
-def clear_session_cookie(response: Response) -> None:
-    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
+def clear_session_cookie(request: Request, response: Response) -> None:
+    # A __Host- cookie is only replaced by one set with Secure, as it was.
+    secure = services(request).settings.secure_cookies
+    response.delete_cookie(
+        cookie_name(request, SESSION_COOKIE), httponly=True, samesite="lax", secure=secure
+    )
 
 
 def client_address(request: Request) -> str:
@@ -127,6 +147,20 @@ async def bearer_user(request: Request) -> User:
     # Unauthorized, saying whether the token is unknown, expired, revoked or its account off.
     user: User = await run_in_threadpool(tokens.authenticate, services(request), token.strip())
     return user
+
+
+def log_in_from_referer(request: Request) -> RedirectResponse:
+    """To the login form, then back to the page the script's request came from.
+
+    The desk's scripts post to endpoints that are not pages; the page to come back to is the
+    one that sent them.
+    """
+    try:
+        came_from = urlsplit(request.headers.get("referer", "")).path
+    except ValueError:
+        came_from = ""
+    target = quote(safe_next(came_from), safe="/%")
+    return RedirectResponse(f"/login?next={target}", status_code=303)
 
 
 def safe_next(target: str | None, default: str = "/desk") -> str:

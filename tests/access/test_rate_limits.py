@@ -15,7 +15,7 @@ import redis
 
 from livefeed.access.rate_limits.counters import Counter, MemoryCounter
 from livefeed.access.rate_limits.limiter import RateLimiter, address_key
-from livefeed.access.rate_limits.policies import default_policies, describe_wait
+from livefeed.access.rate_limits.policies import Per, default_policies, describe_wait
 from livefeed.access.rate_limits.redis_counter import KEY_PREFIX, SharedCounter
 from livefeed.domain.errors import TooManyRequests
 from tests.conftest import Clock
@@ -59,8 +59,9 @@ def refusal(limiter: RateLimiter, policy: str, **keys: str | int) -> TooManyRequ
     ("policy", "keys", "allowed", "window"),
     [
         ("signup", {"address": A}, 5, 3600),
-        ("login", {"account": "anna@newsroom.test"}, 5, 900),
+        ("login", {"account": "anna@newsroom.test", "address": A}, 5, 900),
         ("login", {"address": A}, 50, 900),
+        ("confirm_password", {"account": ANNA}, 5, 900),
         ("comment", {"account": ANNA}, 5, 60),
         ("comment", {"address": A}, 30, 60),
         ("report", {"account": ANNA}, 10, 600),
@@ -158,32 +159,68 @@ def test_failed_logins_are_checked_recorded_and_cleared(limiter: RateLimiter, cl
     limiter.record("login", account="anna@newsroom.test", address=A)  # never refuses itself
     clock.advance(60)
     with pytest.raises(TooManyRequests) as caught:
-        limiter.check("login", account="anna@newsroom.test", address=B)
+        limiter.check("login", account="anna@newsroom.test", address=A)
     assert caught.value.retry_after == 14 * 60
-    assert str(caught.value) == "too many failed logins: try again in 14 minutes"
-
-    limiter.clear("login", account="anna@newsroom.test")
-
+    assert str(caught.value) == (
+        "too many failed logins for this account from your network: try again in 14 minutes"
+    )
+    # The account from elsewhere, and another account from there, are other pairs.
     limiter.check("login", account="anna@newsroom.test", address=B)
+    limiter.check("login", account="carl@newsroom.test", address=A)
+
+    limiter.clear("login", account="anna@newsroom.test", address=A, only=Per.PAIR)
+
+    limiter.check("login", account="anna@newsroom.test", address=A)
     for _ in range(44):
         limiter.record("login", account="someone@newsroom.test", address=A)
-    # The address's failures were not cleared with the account's: 6 + 44 is its limit.
-    with pytest.raises(TooManyRequests):
+    # The address's failures were not cleared with the pair's: 6 + 44 is its limit.
+    with pytest.raises(TooManyRequests) as caught:
         limiter.check("login", account="carl@newsroom.test", address=A)
+    assert str(caught.value) == "too many failed logins from your network: try again in 14 minutes"
+    # A pair held to its own count alone is not refused for its address's.
+    limiter.check("login", account="carl@newsroom.test", address=A, only=Per.PAIR)
+
+
+def test_a_login_pair_that_keeps_failing_waits_for_its_day(
+    limiter: RateLimiter, clock: Clock
+) -> None:
+    for _ in range(4):
+        for _ in range(5):
+            limiter.record("login", account="anna@newsroom.test", address=A)
+        clock.advance(15 * 60)
+
+    with pytest.raises(TooManyRequests) as caught:
+        limiter.check("login", account="anna@newsroom.test", address=A)
+
+    assert caught.value.retry_after == 24 * 3600 - 3600
+    assert "try again in 23 hours" in str(caught.value)
+    limiter.check("login", account="anna@newsroom.test", address=B)
 
 
 def test_a_limit_needs_something_to_count_by(limiter: RateLimiter) -> None:
     with pytest.raises(ValueError, match="needs an account or an address"):
         limiter.hit("comment")
-    with pytest.raises(ValueError, match="needs an account or an address"):
+    with pytest.raises(ValueError, match="needs an address to count by"):
         limiter.hit("signup", account=ANNA)  # signups count by address only
+    with pytest.raises(ValueError, match="needs an account with an address or an address"):
+        limiter.check("login", account="anna@newsroom.test")
     with pytest.raises(ValueError, match="no rate limit policy named 'vote'"):
         limiter.hit("vote", account=ANNA)
 
 
 @pytest.mark.parametrize(
     ("seconds", "words"),
-    [(1, "1 second"), (40, "40 seconds"), (60, "1 minute"), (61, "2 minutes"), (840, "14 minutes")],
+    [
+        (1, "1 second"),
+        (40, "40 seconds"),
+        (60, "1 minute"),
+        (61, "2 minutes"),
+        (840, "14 minutes"),
+        (3599, "60 minutes"),
+        (3600, "1 hour"),
+        (3601, "2 hours"),
+        (82800, "23 hours"),
+    ],
 )
 def test_waits_are_told_in_words(seconds: int, words: str) -> None:
     assert describe_wait(seconds) == words
@@ -249,9 +286,11 @@ def test_redis_keeps_no_email_address_and_lets_keys_expire(redis_url: str, clock
     try:
         limiter.record("login", account="anna@newsroom.test", address=A)
         keys = client.keys(KEY_PREFIX + "*")
-        assert len(keys) == 2
+        assert len(keys) == 3
         assert not [key for key in keys if b"anna" in key or b"192.0.2" in key]
-        assert all(0 < client.pttl(key) <= 900_000 for key in keys)
+        # The pair's quarter hour and the address's, then the pair's day: none outlives its window.
+        ttls = sorted(client.pttl(key) for key in keys)
+        assert 0 < ttls[0] <= ttls[1] <= 900_000 < ttls[2] <= 86_400_000
     finally:
         client.close()
         limiter.close()

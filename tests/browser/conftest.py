@@ -1,14 +1,20 @@
 """The real server in a subprocess and a real headless Chromium to drive it.
 
-``live_server`` starts ``livefeed serve`` on a free loopback port over a fresh database (SQLite,
-and PostgreSQL where it runs), with an editor whose password the tests know. Browser contexts
-reach nothing but loopback: a page that points at an outside image must not wait on a network
-this machine does not have.
+Starting ``livefeed serve`` costs seconds, so the tests of a module share one, over a fresh
+SQLite database of the module's own. ``live_server`` is one test's part of it: a feed address
+and an editor (whose password the tests know) that no other test uses, so that no test sees
+another's posts, sessions or rate limits, nor a page cached for another's feed. A test that
+stops the server, or needs the whole site to itself, asks for ``own_server`` instead. Browser
+contexts reach nothing but loopback: a page that points at an outside image must not wait on a
+network this machine does not have.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +22,8 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,21 +58,26 @@ CHROMIUM_ARGS = [
 ]
 LOOPBACK = frozenset({"127.0.0.1", "localhost"})
 START_TIMEOUT = 30.0
+# Room for the counter after it, well inside a slug's 80 characters.
+SLUG_STEM = 40
 
 expect.set_options(timeout=10_000)
 
 
 @dataclass
-class LiveServer:
+class Server:
     """A running ``livefeed serve``; ``svc`` opens the same database from the test process."""
 
     url: str
     svc: Services
-    editor: User
-    password: str
     settings: Settings
     directory: Path
     process: subprocess.Popen[bytes] | None = None
+    numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def log(self) -> Path:
+        return self.directory / "serve.log"
 
     def at(self, path: str) -> str:
         return self.url + path
@@ -74,8 +86,7 @@ class LiveServer:
         """Start (or start again, on the same port and database) and wait until it answers."""
         assert self.process is None
         port = self.url.rsplit(":", 1)[1]
-        log = self.directory / "serve.log"
-        with log.open("ab") as output:
+        with self.log.open("ab") as output:
             self.process = subprocess.Popen(
                 [str(COMMAND), "serve", "--host", "127.0.0.1", "--port", port],
                 env=server_env(self.settings),
@@ -83,15 +94,69 @@ class LiveServer:
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
-        wait_until_up(self.process, self.url + "/", log)
+        wait_until_up(self.process, self.url + "/", self.log)
 
     def stop(self) -> None:
         if self.process is not None:
             stop(self.process)
             self.process = None
 
+    def check_running(self) -> None:
+        """A test of the module that killed the server fails by itself, not every one after."""
+        if self.process is None or self.process.poll() is not None:
+            pytest.fail(f"the module's livefeed serve is not running:\n{self.log.read_text()}")
+
+    def new_slug(self, test_name: str) -> str:
+        """A feed address unique on this server that names the test: the log says whose it is."""
+        words = re.findall(r"[a-z0-9]+", test_name.lower().removeprefix("test_"))
+        stem = "-".join(words)[:SLUG_STEM].rstrip("-") or "feed"
+        return f"{stem}-{next(self.numbers)}"
+
+
+@dataclass
+class LiveServer:
+    """One test's part of a running server: the feed address and the editor that are its own.
+
+    Only a test that owns the server may stop it: the others of its module still need it.
+    """
+
+    server: Server
+    editor: User
+    slug: str
+    owns_server: bool = False
+    password: str = PASSWORD
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def svc(self) -> Services:
+        return self.server.svc
+
+    def at(self, path: str) -> str:
+        return self.server.at(path)
+
+    def email(self, address: str) -> str:
+        """``address``, made this test's own: accounts (and their limits) are per test too."""
+        return tagged(address, self.slug)
+
+    def start(self) -> None:
+        self.server.start()
+
+    def stop(self) -> None:
+        if not self.owns_server:
+            pytest.fail("this server is shared by the module: stop only one from own_server")
+        self.server.stop()
+
 
 COMMAND = Path(sys.executable).with_name("livefeed")
+
+
+def tagged(address: str, slug: str) -> str:
+    """``anna@newsroom.test`` for the test of feed ``slug``: its own account, never another's."""
+    local, domain = address.split("@")
+    return f"{local}.{slug}@{domain}"
 
 
 def free_port() -> int:
@@ -140,15 +205,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@pytest.fixture
-def database_url(sqlite_url: str) -> str:
-    """Browser tests on SQLite alone: where the databases differ lies below, tested on both."""
-    return sqlite_url
-
-
-@pytest.fixture
-def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    """``livefeed serve`` over a migrated database holding one editor and nothing else."""
+@contextmanager
+def serving(database_url: str, directory: Path) -> Iterator[Server]:
+    """``livefeed serve`` on a free loopback port over a migrated database, until the end."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     settings = Settings.from_env(
@@ -161,14 +220,48 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     )
     svc = Services.build(settings, passwords=CHEAP_PASSWORDS)
     upgrade(svc.db)
-    editor = make_editor(svc)
-    server = LiveServer(url, svc, editor, PASSWORD, settings, tmp_path)
+    server = Server(url, svc, settings, directory)
     try:
         server.start()
         yield server
     finally:
         server.stop()
         svc.close()
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Browser tests on SQLite alone: where the databases differ lies below, tested on both."""
+    return sqlite_url
+
+
+@pytest.fixture(scope="module")
+def module_server(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """One server and one database for the tests of a module, which share them by feed."""
+    directory = tmp_path_factory.mktemp("server")
+    database = directory / "livefeed.db"
+    shutil.copy(sqlite_template, database)
+    with serving(f"sqlite:///{database}", directory) as server:
+        yield server
+
+
+@pytest.fixture
+def live_server(module_server: Server, request: pytest.FixtureRequest) -> LiveServer:
+    """The module's server, with a feed address and an editor (Anna) no other test uses."""
+    module_server.check_running()
+    slug = module_server.new_slug(request.node.name)
+    editor = make_editor(module_server.svc, email=tagged("anna@newsroom.test", slug))
+    return LiveServer(module_server, editor, slug)
+
+
+@pytest.fixture
+def own_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of the test's own, which it may stop and start: over a database holding Anna,
+    the editor, and nothing else; its feed is "summit"."""
+    with serving(database_url, tmp_path) as server:
+        yield LiveServer(server, make_editor(server.svc), "summit", owns_server=True)
 
 
 def only_loopback(route: Route) -> None:

@@ -40,7 +40,7 @@ def signed_in(server: LiveServer, new_context: NewContext, **options: object) ->
 
 
 def open_compose(page: Page, server: LiveServer) -> Locator:
-    page.goto(server.at("/feeds/summit"))
+    page.goto(server.at(f"/feeds/{server.slug}"))
     compose = page.get_by_role("region", name="New post")
     # The script has run once the publish button carries its shortcut.
     expect(compose.get_by_role("button", name="Publish")).to_have_attribute(
@@ -58,7 +58,8 @@ def kept_copies(page: Page) -> list[str]:
 def test_what_was_typed_survives_a_reload_and_goes_once_published(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    make_feed(live_server.svc, live_server.editor)
+    slug = live_server.slug
+    make_feed(live_server.svc, live_server.editor, slug=slug)
     page = signed_in(live_server, new_context)
     compose = open_compose(page, live_server)
 
@@ -75,7 +76,7 @@ def test_what_was_typed_survives_a_reload_and_goes_once_published(
 
     # Ctrl+Enter from the body publishes; the copy goes only on the page the server sends.
     field(compose, "Text").press("Control+Enter")
-    expect(page).to_have_url(re.compile(r"/feeds/summit#post-\d+$"))
+    expect(page).to_have_url(re.compile(rf"/feeds/{slug}#post-\d+$"))
     expect(page.get_by_role("heading", name=HEADLINE)).to_be_visible()
     assert kept_copies(page) == []
 
@@ -92,7 +93,8 @@ def test_what_was_typed_survives_a_reload_and_goes_once_published(
 def test_a_form_sent_back_with_errors_keeps_its_copy(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    make_feed(live_server.svc, live_server.editor)
+    slug = live_server.slug
+    make_feed(live_server.svc, live_server.editor, slug=slug)
     page = signed_in(live_server, new_context)
     compose = open_compose(page, live_server)
 
@@ -101,14 +103,14 @@ def test_a_form_sent_back_with_errors_keeps_its_copy(
 
     expect(page.locator(".form-error")).to_contain_text("Please correct")
     assert len(kept_copies(page)) == 1
-    page.goto(live_server.at("/feeds/summit"))
+    page.goto(live_server.at(f"/feeds/{slug}"))
     expect(field(page, "Text")).to_have_value(BODY)
 
 
 def test_fields_count_their_characters_and_warn_near_the_limit(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    make_feed(live_server.svc, live_server.editor)
+    make_feed(live_server.svc, live_server.editor, slug=live_server.slug)
     page = signed_in(live_server, new_context)
     compose = open_compose(page, live_server)
     headline = field(compose, "Headline (required)")
@@ -141,7 +143,8 @@ def test_fields_count_their_characters_and_warn_near_the_limit(
 def test_a_submit_while_offline_keeps_the_form_and_says_so(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    make_feed(live_server.svc, live_server.editor)
+    slug = live_server.slug
+    make_feed(live_server.svc, live_server.editor, slug=slug)
     context: BrowserContext = new_context()
     page = context.new_page()
     log_in(page, live_server)
@@ -155,7 +158,7 @@ def test_a_submit_while_offline_keeps_the_form_and_says_so(
     expect(compose.get_by_role("alert")).to_have_text(
         "You are offline: your post is kept here; it will be sent when you try again."
     )
-    expect(page).to_have_url(live_server.at("/feeds/summit"))
+    expect(page).to_have_url(live_server.at(f"/feeds/{slug}"))
     expect(field(compose, "Headline (required)")).to_have_value(HEADLINE)
     expect(field(compose, "Text")).to_have_value(BODY)
     assert len(kept_copies(page)) == 1
@@ -165,20 +168,21 @@ def test_a_submit_while_offline_keeps_the_form_and_says_so(
         "You are back online: press Publish to send your post."
     )
     compose.get_by_role("button", name="Publish").click()
-    expect(page).to_have_url(re.compile(r"/feeds/summit#post-\d+$"))
+    expect(page).to_have_url(re.compile(rf"/feeds/{slug}#post-\d+$"))
     expect(page.get_by_role("heading", name=HEADLINE)).to_be_visible()
     assert kept_copies(page) == []
 
 
 def test_a_submit_the_server_cannot_answer_keeps_the_form(
-    live_server: LiveServer, new_context: NewContext
+    own_server: LiveServer, new_context: NewContext
 ) -> None:
-    make_feed(live_server.svc, live_server.editor)
-    page = signed_in(live_server, new_context)
-    compose = open_compose(page, live_server)
+    slug = own_server.slug
+    make_feed(own_server.svc, own_server.editor, slug=slug)
+    page = signed_in(own_server, new_context)
+    compose = open_compose(page, own_server)
     field(compose, "Headline (required)").fill(HEADLINE)
 
-    live_server.stop()  # the network is up, the server is not there
+    own_server.stop()  # the network is up, the server is not there
     try:
         field(compose, "Headline (required)").press("Control+Enter")
         expect(compose.get_by_role("alert")).to_have_text(
@@ -187,28 +191,28 @@ def test_a_submit_the_server_cannot_answer_keeps_the_form(
         )
         expect(field(compose, "Headline (required)")).to_have_value(HEADLINE)
     finally:
-        live_server.start()
+        own_server.start()
 
     field(compose, "Headline (required)").press("Control+Enter")
-    expect(page).to_have_url(re.compile(r"/feeds/summit#post-\d+$"))
+    expect(page).to_have_url(re.compile(rf"/feeds/{slug}#post-\d+$"))
     assert kept_copies(page) == []
 
 
 def test_an_edit_is_offered_back_with_the_version_it_was_based_on(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    post = make_post(svc, editor, headline="Talks resume", body="Delegates are back.")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    post = make_post(svc, editor, slug, headline="Talks resume", body="Delegates are back.")
     page = signed_in(live_server, new_context)
-    edit_page = live_server.at(f"/feeds/summit/posts/{post.id}/edit")
+    edit_page = live_server.at(f"/feeds/{slug}/posts/{post.id}/edit")
     page.goto(edit_page)
     field(page, "Text").fill("Delegates are back, and the chair has spoken.")
     expect(page.locator(".compose-saved")).to_contain_text("Saved on this device")
 
     # Meanwhile a colleague saves the post.
     changed = {"headline": "Talks resume at last", "body": "Delegates are back."}
-    publishing.edit_post(svc, editor, "summit", post.id, changed, seen_version=None)
+    publishing.edit_post(svc, editor, slug, post.id, changed, seen_version=None)
     page.goto(edit_page)
     expect(field(page, "Headline (required)")).to_have_value("Talks resume at last")
     expect(field(page, "Text")).to_have_value("Delegates are back.")
@@ -234,11 +238,11 @@ def test_an_edit_is_offered_back_with_the_version_it_was_based_on(
 def test_an_edit_saved_lets_its_copy_go_and_one_discarded_is_gone(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    post = make_post(svc, editor, headline="Talks resume", body="Delegates are back.")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    post = make_post(svc, editor, slug, headline="Talks resume", body="Delegates are back.")
     page = signed_in(live_server, new_context)
-    edit_page = live_server.at(f"/feeds/summit/posts/{post.id}/edit")
+    edit_page = live_server.at(f"/feeds/{slug}/posts/{post.id}/edit")
 
     page.goto(edit_page)
     field(page, "Text").fill("A first draft of the change.")
@@ -251,7 +255,7 @@ def test_an_edit_saved_lets_its_copy_go_and_one_discarded_is_gone(
 
     field(page, "Text").fill("The chair has spoken.")
     field(page, "Text").press("Meta+Enter")
-    expect(page).to_have_url(live_server.at(f"/feeds/summit#post-{post.id}"))
+    expect(page).to_have_url(live_server.at(f"/feeds/{slug}#post-{post.id}"))
     expect(page.locator(f"#post-{post.id}")).to_contain_text("The chair has spoken.")
     assert kept_copies(page) == []
     page.goto(edit_page)
@@ -262,7 +266,7 @@ def test_an_edit_saved_lets_its_copy_go_and_one_discarded_is_gone(
 def test_a_preview_comes_back_where_the_editor_was(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    make_feed(live_server.svc, live_server.editor)
+    make_feed(live_server.svc, live_server.editor, slug=live_server.slug)
     page = signed_in(live_server, new_context)
     compose = open_compose(page, live_server)
     field(compose, "Headline (required)").fill(HEADLINE)
@@ -290,9 +294,16 @@ def no_sideways_scroll(page: Page) -> None:
 def test_on_a_phone_the_desk_pages_fit_and_the_buttons_are_at_hand(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor, title="Ceasefire talks in Geneva: the night the delegations came back")
-    post = make_post(svc, editor, headline="Talks resume", body="https://example.org/" + "a" * 120)
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(
+        svc,
+        editor,
+        slug=slug,
+        title="Ceasefire talks in Geneva: the night the delegations came back",
+    )
+    post = make_post(
+        svc, editor, slug, headline="Talks resume", body="https://example.org/" + "a" * 120
+    )
     page = signed_in(live_server, new_context, **PHONE)
     no_sideways_scroll(page)  # the desk
 
@@ -312,12 +323,12 @@ def test_on_a_phone_the_desk_pages_fit_and_the_buttons_are_at_hand(
     assert box["y"] + box["height"] <= PHONE_HEIGHT
     assert field(compose, "Text").evaluate("f => f.getBoundingClientRect().width") >= 300
 
-    page.goto(live_server.at(f"/feeds/summit/posts/{post.id}/edit"))
+    page.goto(live_server.at(f"/feeds/{slug}/posts/{post.id}/edit"))
     no_sideways_scroll(page)
     save = page.get_by_role("button", name="Save changes")
     box = save.bounding_box()
     assert box is not None
     assert box["height"] >= 44
 
-    page.goto(live_server.at("/desk/feeds/summit/edit"))
+    page.goto(live_server.at(f"/desk/feeds/{slug}/edit"))
     no_sideways_scroll(page)

@@ -19,24 +19,26 @@ pytestmark = pytest.mark.browser
 def test_a_reader_sees_a_correction_arrive_and_can_read_the_earlier_wording(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    post = make_post(svc, editor, headline="Minister Smyth resigns", body="Smyth has **gone**.")
-    other = make_post(svc, editor, headline="Bridge closed")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    post = make_post(
+        svc, editor, slug, headline="Minister Smyth resigns", body="Smyth has **gone**."
+    )
+    other = make_post(svc, editor, slug, headline="Bridge closed")
 
     reader = new_context().new_page()
-    reader.goto(live_server.at("/feeds/summit"))
+    reader.goto(live_server.at(f"/feeds/{slug}"))
     expect(reader.locator(".live-status")).to_have_attribute("data-state", "live")
 
     desk = new_context().new_page()
     log_in(desk, live_server)
-    desk.goto(live_server.at(f"/feeds/summit/posts/{post.id}/edit"))
+    desk.goto(live_server.at(f"/feeds/{slug}/posts/{post.id}/edit"))
     desk.get_by_label("Headline (required)", exact=True).fill("Minister Smith resigns")
     desk.get_by_label("Text", exact=True).fill("Smith has **gone**.")
     desk.get_by_label("This is a correction", exact=True).check()
     desk.get_by_label("Correction note", exact=True).fill("The minister's name was misspelt.")
     desk.get_by_role("button", name="Save changes").click()
-    expect(desk).to_have_url(re.compile(rf"/feeds/summit#post-{post.id}$"))
+    expect(desk).to_have_url(re.compile(rf"/feeds/{slug}#post-{post.id}$"))
 
     # The reader's page has it, without a reload.
     article = reader.locator(f"#post-{post.id}")
@@ -52,7 +54,7 @@ def test_a_reader_sees_a_correction_arrive_and_can_read_the_earlier_wording(
     expect(correction.locator(".earlier-body strong")).to_have_text("gone")
 
     # A retraction arrives the same way: in place, struck through, with its reason.
-    desk.goto(live_server.at(f"/feeds/summit/posts/{other.id}/retract"))
+    desk.goto(live_server.at(f"/feeds/{slug}/posts/{other.id}/retract"))
     desk.get_by_label("Why it is retracted (required)", exact=True).fill("It never closed.")
     desk.get_by_role("button", name="Retract post").click()
     retracted = reader.locator(f"#post-{other.id}")
@@ -68,12 +70,12 @@ def test_a_reader_sees_a_correction_arrive_and_can_read_the_earlier_wording(
 def test_two_editors_see_each_other_and_settle_a_clash(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, anna = live_server.svc, live_server.editor
-    make_feed(svc, anna)
-    ben = make_user(svc, "ben@newsroom.test", name="Ben Desk")
-    join(svc, ben, "summit", FeedRole.EDITOR)
-    post = make_post(svc, anna, headline="Talks resume", body="Delegates are back.")
-    edit = live_server.at(f"/feeds/summit/posts/{post.id}/edit")
+    svc, anna, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, anna, slug=slug)
+    ben = make_user(svc, live_server.email("ben@newsroom.test"), name="Ben Desk")
+    join(svc, ben, slug, FeedRole.EDITOR)
+    post = make_post(svc, anna, slug, headline="Talks resume", body="Delegates are back.")
+    edit = live_server.at(f"/feeds/{slug}/posts/{post.id}/edit")
 
     annas = new_context().new_page()
     log_in(annas, live_server)
@@ -91,7 +93,7 @@ def test_two_editors_see_each_other_and_settle_a_clash(
     # Ben saves first; Anna's save is refused, and she sees his version beside hers.
     bens.get_by_label("Headline (required)", exact=True).fill("Talks resume at noon")
     bens.get_by_role("button", name="Save changes").click()
-    expect(bens).to_have_url(re.compile(rf"/feeds/summit#post-{post.id}$"))
+    expect(bens).to_have_url(re.compile(rf"/feeds/{slug}#post-{post.id}$"))
     annas.get_by_label("Text", exact=True).fill("Delegates are back, tired.")
     annas.get_by_role("button", name="Save changes").click()
     clash = annas.get_by_role("region", name="Ben Desk saved this post while you were editing")
@@ -104,9 +106,9 @@ def test_two_editors_see_each_other_and_settle_a_clash(
     )
     expect(annas.get_by_label("Text", exact=True)).to_have_value("Delegates are back, tired.")
     annas.get_by_role("button", name="Save changes").click()
-    expect(annas).to_have_url(re.compile(rf"/feeds/summit#post-{post.id}$"))
+    expect(annas).to_have_url(re.compile(rf"/feeds/{slug}#post-{post.id}$"))
 
-    saved = reading.get_post(svc, "summit", post.id)[1]
+    saved = reading.get_post(svc, slug, post.id)[1]
     assert (saved.version, saved.headline, saved.body) == (
         3,
         "Talks resume at noon",

@@ -31,18 +31,18 @@ def signed_in(new_context: NewContext, server: LiveServer, email: str, path: str
 def test_a_comment_approved_by_a_moderator_appears_on_the_other_readers_open_page(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    make_post(svc, editor, headline="Talks resume")
-    make_moderator(svc, "summit")
-    make_user(svc, "rita@readers.test", name="Rita Reader")
-    make_user(svc, "sam@readers.test", name="Sam Reader")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    make_post(svc, editor, slug, headline="Talks resume")
+    mo_account = make_moderator(svc, slug, live_server.email("mo@newsroom.test"))
+    rita_account = make_user(svc, live_server.email("rita@readers.test"), name="Rita Reader")
+    sam_account = make_user(svc, live_server.email("sam@readers.test"), name="Sam Reader")
 
-    sam = signed_in(new_context, live_server, "sam@readers.test", "/feeds/summit")
+    sam = signed_in(new_context, live_server, sam_account.email, f"/feeds/{slug}")
     expect(sam.locator(".live-status")).to_have_attribute("data-state", "live")
     expect(sam.locator(".discussion .comment")).to_have_count(0)
 
-    rita = signed_in(new_context, live_server, "rita@readers.test", "/feeds/summit/discussion")
+    rita = signed_in(new_context, live_server, rita_account.email, f"/feeds/{slug}/discussion")
     rita.get_by_label("Your comment").fill("Is there a <b>vote</b> today?")
     standards = rita.get_by_label(re.compile("accept the community standards"))
     if standards.count():
@@ -53,7 +53,7 @@ def test_a_comment_approved_by_a_moderator_appears_on_the_other_readers_open_pag
     expect(mine.locator(".comment-body")).to_have_text("Is there a <b>vote</b> today?")
     comment_id = mine.get_attribute("data-comment-id")
 
-    mo = signed_in(new_context, live_server, "mo@newsroom.test", "/feeds/summit/discussion")
+    mo = signed_in(new_context, live_server, mo_account.email, f"/feeds/{slug}/discussion")
     waiting = mo.locator(f"#comment-{comment_id}")
     expect(waiting.locator(".flag-pending")).to_be_visible()
     waiting.get_by_role("button", name="Approve").click()
@@ -79,25 +79,28 @@ def test_a_comment_approved_by_a_moderator_appears_on_the_other_readers_open_pag
 def test_a_reader_deep_in_the_discussion_is_not_moved_new_comments_wait_behind_a_button(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    feed = make_feed(svc, editor)
-    publishing.update_feed(svc, editor, "summit", feed.as_input() | {"moderation": "post"})
-    authors = [make_user(svc, f"r{n}@readers.test", name=f"Reader {n}") for n in range(12)]
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    feed = make_feed(svc, editor, slug=slug)
+    publishing.update_feed(svc, editor, slug, feed.as_input() | {"moderation": "post"})
+    authors = [
+        make_user(svc, live_server.email(f"r{n}@readers.test"), name=f"Reader {n}")
+        for n in range(12)
+    ]
     for number, author in enumerate(authors):
         comments.post_comment(
-            svc, author, "summit",
+            svc, author, slug,
             {"body": f"Comment {number}. " + "Words. " * 60, "accept_standards": True},
             address=ADDRESS,
         )  # fmt: skip
     page = new_context(viewport={"width": 800, "height": 600}).new_page()
-    page.goto(live_server.at("/feeds/summit/discussion"))
+    page.goto(live_server.at(f"/feeds/{slug}/discussion"))
     reading = page.locator(".comments > li").nth(8)
     reading.scroll_into_view_if_needed()
     before = reading.bounding_box()
 
-    late = make_user(svc, "late@readers.test", name="Late Reader")
+    late = make_user(svc, live_server.email("late@readers.test"), name="Late Reader")
     said = comments.post_comment(
-        svc, late, "summit", {"body": "Breaking!", "accept_standards": True}, address=ADDRESS
+        svc, late, slug, {"body": "Breaking!", "accept_standards": True}, address=ADDRESS
     )
     button = page.locator(".new-comments")
     expect(button).to_have_text("1 new comment")

@@ -60,12 +60,12 @@ def frame_fits(page: Page) -> float:
 def test_a_partner_page_embeds_the_feed_and_a_new_post_appears_in_it(
     live_server: LiveServer, new_context: NewContext, partner: LoopbackSite
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    make_post(svc, editor, headline="Delegates arrive")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    make_post(svc, editor, slug, headline="Delegates arrive")
     page = new_context().new_page()
 
-    page.goto(partner_page(partner, snippet(live_server, feed="summit", theme="dark")))
+    page.goto(partner_page(partner, snippet(live_server, feed=slug, theme="dark")))
 
     embed: FrameLocator = page.frame_locator("iframe.livefeed-embed")
     expect(embed.locator(".post-headline")).to_have_text(["Delegates arrive"])
@@ -76,7 +76,9 @@ def test_a_partner_page_embeds_the_feed_and_a_new_post_appears_in_it(
     )
     before = frame_fits(page)
 
-    post = make_post(svc, editor, headline="Ceasefire announced", body="Both sides **agree**.")
+    post = make_post(
+        svc, editor, slug, headline="Ceasefire announced", body="Both sides **agree**."
+    )
 
     arrived = embed.locator(f"#post-{post.id}")
     expect(arrived.locator("strong")).to_have_text("agree")
@@ -87,35 +89,35 @@ def test_a_partner_page_embeds_the_feed_and_a_new_post_appears_in_it(
     expect(page.get_by_text("Below the feed")).to_be_visible()
     link = embed.get_by_role("link", name="Open the full live page")
     expect(link).to_have_attribute("target", "_blank")
-    expect(link).to_have_attribute("href", live_server.at("/feeds/summit"))
+    expect(link).to_have_attribute("href", live_server.at(f"/feeds/{slug}"))
 
 
 def test_an_embed_of_one_tag_shows_only_its_posts_and_keeps_to_its_limit(
     live_server: LiveServer, new_context: NewContext, partner: LoopbackSite
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    make_post(svc, editor, headline="Old vote news", tags="vote")
-    make_post(svc, editor, headline="Weather", tags="weather")
-    make_post(svc, editor, headline="Polls open", tags="vote, turnout")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    make_post(svc, editor, slug, headline="Old vote news", tags="vote")
+    make_post(svc, editor, slug, headline="Weather", tags="weather")
+    make_post(svc, editor, slug, headline="Polls open", tags="vote, turnout")
     page = new_context().new_page()
 
-    page.goto(partner_page(partner, snippet(live_server, feed="summit", tag="vote", limit="2")))
+    page.goto(partner_page(partner, snippet(live_server, feed=slug, tag="vote", limit="2")))
 
     embed = page.frame_locator("iframe.livefeed-embed")
     headlines = embed.locator(".post-headline")
     expect(headlines).to_have_text(["Polls open", "Old vote news"])
     expect(embed.locator(".live-status")).to_have_attribute("data-state", "live")
 
-    make_post(svc, editor, headline="Traffic", tags="roads")
-    make_post(svc, editor, headline="Turnout high", tags="vote")
+    make_post(svc, editor, slug, headline="Traffic", tags="roads")
+    make_post(svc, editor, slug, headline="Turnout high", tags="vote")
 
     # Events arrive in order: once the second post is in, the first was seen and left out.
     expect(headlines).to_have_text(["Turnout high", "Polls open"])
 
-    weather = make_post(svc, editor, headline="Storm warning", tags="weather")
+    weather = make_post(svc, editor, slug, headline="Storm warning", tags="weather")
     publishing.edit_post(
-        svc, editor, "summit", weather.id, weather.as_fields() | {"tags": "weather, vote"},
+        svc, editor, slug, weather.id, weather.as_fields() | {"tags": "weather, vote"},
         seen_version=weather.version,
     )  # fmt: skip
     expect(headlines).to_have_text(["Storm warning", "Turnout high"])
@@ -124,20 +126,20 @@ def test_an_embed_of_one_tag_shows_only_its_posts_and_keeps_to_its_limit(
 def test_only_the_embed_may_be_framed_by_another_site(
     live_server: LiveServer, new_context: NewContext, partner: LoopbackSite
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    make_post(svc, editor, headline="Delegates arrive")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    make_post(svc, editor, slug, headline="Delegates arrive")
     frames = "".join(
         f'<iframe title="{path}" src="{live_server.at(path)}"></iframe>'
-        for path in ("/feeds/summit/embed", "/feeds/summit", "/login")
+        for path in (f"/feeds/{slug}/embed", f"/feeds/{slug}", "/login")
     )
     page = new_context().new_page()
 
     page.goto(partner_page(partner, frames))
 
-    embedded = page.frame_locator('iframe[title="/feeds/summit/embed"]')
+    embedded = page.frame_locator(f'iframe[title="/feeds/{slug}/embed"]')
     expect(embedded.locator(".post-headline")).to_have_text("Delegates arrive")
-    for path in ("/feeds/summit", "/login"):
+    for path in (f"/feeds/{slug}", "/login"):
         handle = page.locator(f'iframe[title="{path}"]').element_handle()
         frame = handle.content_frame() if handle else None
         assert frame is not None
@@ -148,14 +150,14 @@ def test_only_the_embed_may_be_framed_by_another_site(
 def test_an_editor_copies_the_embed_code_and_it_works_on_a_partner_page(
     live_server: LiveServer, new_context: NewContext, partner: LoopbackSite
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    make_post(svc, editor, headline="Delegates arrive", tags="geneva")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    make_post(svc, editor, slug, headline="Delegates arrive", tags="geneva")
     context = new_context()
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     desk = context.new_page()
     log_in(desk, live_server)
-    desk.goto(live_server.at("/feeds/summit"))
+    desk.goto(live_server.at(f"/feeds/{slug}"))
 
     desk.get_by_text("Embed this feed").click()
     desk.get_by_label("Theme").select_option(label="Dark")
@@ -167,7 +169,7 @@ def test_an_editor_copies_the_embed_code_and_it_works_on_a_partner_page(
     code = desk.evaluate("navigator.clipboard.readText()")
     expect(desk.get_by_label("Embed code")).to_have_value(code)
     assert code == (
-        f'<script src="{live_server.at("/static/embed.js")}" data-feed="summit"'
+        f'<script src="{live_server.at("/static/embed.js")}" data-feed="{slug}"'
         ' data-theme="dark" data-tag="geneva" data-limit="5" async></script>'
     )
 
@@ -176,5 +178,5 @@ def test_an_editor_copies_the_embed_code_and_it_works_on_a_partner_page(
     embed = reader.frame_locator("iframe.livefeed-embed")
     expect(embed.locator(".post-headline")).to_have_text(["Delegates arrive"])
     expect(embed.locator("html")).to_have_attribute("data-theme", "dark")
-    make_post(svc, editor, headline="Talks resume", tags="geneva")
+    make_post(svc, editor, slug, headline="Talks resume", tags="geneva")
     expect(embed.locator(".post-headline")).to_have_text(["Talks resume", "Delegates arrive"])

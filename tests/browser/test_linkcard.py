@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from livefeed.outside.fetching import INSIDE
+from livefeed.outside.fetch_policy import INSIDE
 from tests.browser.conftest import LiveServer, NewContext, log_in
 from tests.factories import make_feed, make_post
 
@@ -26,20 +26,22 @@ def field(scope: Page | Locator, label: str) -> Locator:
 def test_an_editor_fills_the_card_edits_it_and_publishes(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    make_feed(live_server.svc, live_server.editor)
+    slug = live_server.slug
+    make_feed(live_server.svc, live_server.editor, slug=slug)
     earlier = make_post(
         live_server.svc,
         live_server.editor,
+        slug,
         headline="Talks resume",
         body="Delegates are **back** in the hall.",
         **{"image.url": "https://img.example.org/hall.jpg", "image.alt": "The hall"},
     )
     page = new_context().new_page()
     log_in(page, live_server)
-    page.goto(live_server.at("/feeds/summit"))
+    page.goto(live_server.at(f"/feeds/{slug}"))
     compose = page.get_by_role("region", name="New post")
 
-    field(compose, "Article address").fill(live_server.at(f"/feeds/summit/posts/{earlier.id}"))
+    field(compose, "Article address").fill(live_server.at(f"/feeds/{slug}/posts/{earlier.id}"))
     compose.get_by_role("button", name="Fill from the article").click()
 
     expect(compose.locator("[data-linkcard-status]")).to_contain_text("Filled from the article")
@@ -52,7 +54,7 @@ def test_an_editor_fills_the_card_edits_it_and_publishes(
     field(compose, "Headline (required)").fill("A deal by morning?")
     compose.get_by_role("button", name="Publish").click()
 
-    expect(page).to_have_url(re.compile(r"/feeds/summit#post-\d+$"))
+    expect(page).to_have_url(re.compile(rf"/feeds/{slug}#post-\d+$"))
     card = page.locator("article.post", has=page.get_by_role("heading", name="A deal by morning?"))
     expect(card.locator("aside.read-more")).to_contain_text("Earlier: talks resume")
 
@@ -60,10 +62,11 @@ def test_an_editor_fills_the_card_edits_it_and_publishes(
 def test_a_refused_address_is_explained_and_the_card_left_alone(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    make_feed(live_server.svc, live_server.editor)
+    slug = live_server.slug
+    make_feed(live_server.svc, live_server.editor, slug=slug)
     page = new_context().new_page()
     log_in(page, live_server)
-    page.goto(live_server.at("/feeds/summit"))
+    page.goto(live_server.at(f"/feeds/{slug}"))
     compose = page.get_by_role("region", name="New post")
 
     field(compose, "Article address").fill("http://169.254.169.254/latest/meta-data/")

@@ -46,7 +46,7 @@ def radio() -> Iterator[LoopbackSite]:
 
 def open_feed(new_context: NewContext, server: LiveServer) -> Page:
     page = new_context(viewport={"width": 800, "height": 700}).new_page()
-    page.goto(server.at("/feeds/summit"))
+    page.goto(server.at(f"/feeds/{server.slug}"))
     return page
 
 
@@ -66,7 +66,12 @@ def playing(page: Page) -> None:
 def test_the_player_plays_pauses_and_sets_the_volume_from_the_keyboard(
     live_server: LiveServer, new_context: NewContext, radio: LoopbackSite
 ) -> None:
-    make_feed(live_server.svc, live_server.editor, audio_stream_url=radio.at("/live.wav"))
+    make_feed(
+        live_server.svc,
+        live_server.editor,
+        slug=live_server.slug,
+        audio_stream_url=radio.at("/live.wav"),
+    )
     page = open_feed(new_context, live_server)
     listen = page.get_by_role("button", name="Listen Live")
     expect(page.get_by_role("link", name="Listen Live")).to_be_hidden()
@@ -107,7 +112,12 @@ def test_the_player_plays_pauses_and_sets_the_volume_from_the_keyboard(
 def test_a_stream_that_is_not_there_shows_as_offline(
     live_server: LiveServer, new_context: NewContext, radio: LoopbackSite
 ) -> None:
-    make_feed(live_server.svc, live_server.editor, audio_stream_url=radio.at("/gone.mp3"))
+    make_feed(
+        live_server.svc,
+        live_server.editor,
+        slug=live_server.slug,
+        audio_stream_url=radio.at("/gone.mp3"),
+    )
     page = open_feed(new_context, live_server)
 
     page.get_by_role("button", name="Listen Live").click()
@@ -124,7 +134,12 @@ def test_a_stream_that_is_not_there_shows_as_offline(
 def test_a_stream_whose_server_went_down_shows_as_offline(
     live_server: LiveServer, new_context: NewContext, radio: LoopbackSite
 ) -> None:
-    make_feed(live_server.svc, live_server.editor, audio_stream_url=radio.at("/live.wav"))
+    make_feed(
+        live_server.svc,
+        live_server.editor,
+        slug=live_server.slug,
+        audio_stream_url=radio.at("/live.wav"),
+    )
     page = open_feed(new_context, live_server)
     page.get_by_role("button", name="Listen Live").click()
     playing(page)
@@ -140,10 +155,10 @@ def test_a_stream_whose_server_went_down_shows_as_offline(
 def test_the_player_stays_docked_while_reading_and_across_show_older_posts(
     live_server: LiveServer, new_context: NewContext, radio: LoopbackSite
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor, audio_stream_url=radio.at("/live.wav"))
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug, audio_stream_url=radio.at("/live.wav"))
     for number in range(25):
-        make_post(svc, editor, headline=f"Update {number}", body="Text. " * 40)
+        make_post(svc, editor, slug, headline=f"Update {number}", body="Text. " * 40)
     page = open_feed(new_context, live_server)
     page.get_by_role("button", name="Listen Live").click()
     playing(page)
@@ -157,7 +172,7 @@ def test_the_player_stays_docked_while_reading_and_across_show_older_posts(
     expect(page.locator(".posts > li").last.locator(".post-headline")).to_have_text("Update 0")
     expect(older).to_have_count(0)
     expect(page.locator(".posts > li").nth(20).locator(".post")).to_be_focused()
-    assert page.url == live_server.at("/feeds/summit")
+    assert page.url == live_server.at(f"/feeds/{slug}")
     expect(player).to_be_visible()
     playing(page)
 
@@ -178,13 +193,13 @@ def test_the_player_stays_docked_while_reading_and_across_show_older_posts(
 def test_without_the_player_open_show_older_posts_is_an_ordinary_link(
     live_server: LiveServer, new_context: NewContext, radio: LoopbackSite
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor, audio_stream_url=radio.at("/live.wav"))
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug, audio_stream_url=radio.at("/live.wav"))
     for number in range(21):
-        make_post(svc, editor, headline=f"Update {number}")
+        make_post(svc, editor, slug, headline=f"Update {number}")
     page = open_feed(new_context, live_server)
 
     page.get_by_role("link", name="Show older posts").click()
 
-    expect(page).to_have_url(re.compile(r"/feeds/summit\?cursor="))
+    expect(page).to_have_url(re.compile(rf"/feeds/{slug}\?cursor="))
     expect(page.locator(".posts > li")).to_have_count(1)

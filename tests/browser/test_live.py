@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 def open_reader(new_context: NewContext, server: LiveServer) -> Page:
     page = new_context().new_page()
-    page.goto(server.at("/feeds/summit"))
+    page.goto(server.at(f"/feeds/{server.slug}"))
     expect(page.locator(".live-status")).to_have_attribute("data-state", "live")
     return page
 
@@ -25,12 +25,14 @@ def open_reader(new_context: NewContext, server: LiveServer) -> Page:
 def test_a_new_post_appears_at_the_top_and_edits_and_deletes_follow(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    make_post(svc, editor, headline="Delegates arrive")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    make_post(svc, editor, slug, headline="Delegates arrive")
     page = open_reader(new_context, live_server)
 
-    post = make_post(svc, editor, headline="Ceasefire announced", body="Both sides **agree**.")
+    post = make_post(
+        svc, editor, slug, headline="Ceasefire announced", body="Both sides **agree**."
+    )
     arrived = page.locator(f"#post-{post.id}")
     expect(arrived).to_be_visible()
     expect(arrived.locator("strong")).to_have_text("agree")
@@ -40,12 +42,12 @@ def test_a_new_post_appears_at_the_top_and_edits_and_deletes_follow(
     expect(page.locator(".live-announcer")).to_have_text("New post: Ceasefire announced")
 
     publishing.edit_post(
-        svc, editor, "summit", post.id, post.as_fields() | {"headline": "Ceasefire holds"},
+        svc, editor, slug, post.id, post.as_fields() | {"headline": "Ceasefire holds"},
         seen_version=post.version,
     )  # fmt: skip
     expect(arrived.locator(".post-headline")).to_have_text("Ceasefire holds")
 
-    publishing.delete_post(svc, editor, "summit", post.id)
+    publishing.delete_post(svc, editor, slug, post.id)
     expect(page.locator(f"#post-{post.id}")).to_have_count(0)
     expect(page.locator(".post")).to_have_count(1)
 
@@ -53,15 +55,15 @@ def test_a_new_post_appears_at_the_top_and_edits_and_deletes_follow(
 def test_a_reader_scrolled_into_the_feed_gets_a_banner_instead(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
     for number in range(12):
-        make_post(svc, editor, headline=f"Update {number}", body="Text. " * 80)
+        make_post(svc, editor, slug, headline=f"Update {number}", body="Text. " * 80)
     page = open_reader(new_context, live_server)
     page.locator(".post").last.scroll_into_view_if_needed()
 
-    first = make_post(svc, editor, headline="Breaking one")
-    second = make_post(svc, editor, headline="Breaking two")
+    first = make_post(svc, editor, slug, headline="Breaking one")
+    second = make_post(svc, editor, slug, headline="Breaking two")
     banner = page.locator(".new-posts")
     expect(banner).to_have_text("2 new posts")
     expect(page.locator(f"#post-{first.id}")).to_have_count(0)
@@ -77,15 +79,15 @@ def test_a_reader_scrolled_into_the_feed_gets_a_banner_instead(
 def test_the_key_events_box_and_the_pinned_post_follow(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    first = make_post(svc, editor, headline="Opening statements", pinned=True)
-    make_post(svc, editor, headline="Coffee break")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    first = make_post(svc, editor, slug, headline="Opening statements", pinned=True)
+    make_post(svc, editor, slug, headline="Coffee break")
     page = open_reader(new_context, live_server)
     box = page.locator("nav.key-events")
     expect(box).to_be_hidden()
 
-    key = make_post(svc, editor, headline="Deal reached", key_event=True, pinned=True)
+    key = make_post(svc, editor, slug, headline="Deal reached", key_event=True, pinned=True)
     expect(box).to_be_visible()
     expect(box.locator("li")).to_have_count(1)
     expect(box.locator(".key-event-headline")).to_have_text("Deal reached")
@@ -94,7 +96,7 @@ def test_the_key_events_box_and_the_pinned_post_follow(
     expect(page.locator(".posts > li").last.locator(".post")).to_have_id(f"post-{first.id}")
 
     publishing.edit_post(
-        svc, editor, "summit", key.id, key.as_fields() | {"key_event": False},
+        svc, editor, slug, key.id, key.as_fields() | {"key_event": False},
         seen_version=key.version,
     )  # fmt: skip
     expect(box).to_be_hidden()
@@ -104,16 +106,16 @@ def test_without_event_streams_the_page_polls(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
     """A browser or network where EventSource does not work still gets every update."""
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
     context = new_context()
     context.add_init_script("delete window.EventSource;")
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(live_server.at("/feeds/summit"))
+    page.goto(live_server.at(f"/feeds/{slug}"))
 
-    post = make_post(svc, editor, headline="Heard by polling")
+    post = make_post(svc, editor, slug, headline="Heard by polling")
     expect(page.locator(f"#post-{post.id}")).to_be_visible(timeout=25_000)
     assert not any("/events" in url for url in requests)
     assert any("/updates?since=" in url for url in requests)
@@ -122,30 +124,30 @@ def test_without_event_streams_the_page_polls(
 def test_a_change_of_title_and_the_end_of_the_feed_reach_the_page(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    feed = make_feed(svc, editor)
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    feed = make_feed(svc, editor, slug=slug)
     page = open_reader(new_context, live_server)
 
-    publishing.update_feed(svc, editor, "summit", feed.as_input() | {"title": "Summit: day two"})
+    publishing.update_feed(svc, editor, slug, feed.as_input() | {"title": "Summit: day two"})
     expect(page.locator("#feed-title")).to_have_text("Summit: day two")
 
-    publishing.set_feed_status(svc, editor, "summit", FeedStatus.ENDED)
+    publishing.set_feed_status(svc, editor, slug, FeedStatus.ENDED)
     expect(page.locator(".live-status")).to_have_attribute("data-state", "ended")
     expect(page.locator(".badge").first).to_have_text("Ended")
 
 
 def test_posts_published_while_the_server_was_down_arrive_once(
-    live_server: LiveServer, new_context: NewContext
+    own_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    before = make_post(svc, editor, headline="Before the outage")
-    page = open_reader(new_context, live_server)
+    svc, editor, slug = own_server.svc, own_server.editor, own_server.slug
+    make_feed(svc, editor, slug=slug)
+    before = make_post(svc, editor, slug, headline="Before the outage")
+    page = open_reader(new_context, own_server)
 
-    live_server.stop()
+    own_server.stop()
     expect(page.locator(".live-status")).not_to_have_attribute("data-state", "live")
-    missed = [make_post(svc, editor, headline=f"Missed {n}") for n in range(3)]
-    live_server.start()
+    missed = [make_post(svc, editor, slug, headline=f"Missed {n}") for n in range(3)]
+    own_server.start()
 
     for post in missed:
         expect(page.locator(f"#post-{post.id}")).to_have_count(1, timeout=20_000)
@@ -157,16 +159,16 @@ def test_posts_published_while_the_server_was_down_arrive_once(
 def test_a_hidden_tab_counts_unread_posts_in_its_title(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
     page = open_reader(new_context, live_server)
     title = page.title()
     page.evaluate(
         "Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
         "document.dispatchEvent(new Event('visibilitychange'));"
     )
-    make_post(svc, editor, headline="First while away")
-    make_post(svc, editor, headline="Second while away")
+    make_post(svc, editor, slug, headline="First while away")
+    make_post(svc, editor, slug, headline="Second while away")
     expect(page).to_have_title(f"(2) {title}")
 
     page.evaluate(

@@ -46,16 +46,17 @@ def field(scope: Page | Locator, label: str) -> Locator:
 
 
 def open_compose(server: LiveServer, new_context: NewContext) -> tuple[Page, Locator]:
-    make_feed(server.svc, server.editor, slug="summit")
+    make_feed(server.svc, server.editor, slug=server.slug)
     page = new_context().new_page()
     log_in(page, server)
-    page.goto(server.at("/feeds/summit"))
+    page.goto(server.at(f"/feeds/{server.slug}"))
     return page, page.get_by_role("region", name="New post")
 
 
 def test_an_editor_drops_a_picture_and_readers_get_every_size(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
+    slug = live_server.slug
     desk, compose = open_compose(live_server, new_context)
     field(compose, "Headline (required)").fill("Crowds gather at the gate")
 
@@ -72,7 +73,7 @@ def test_an_editor_drops_a_picture_and_readers_get_every_size(
     # Publishing at once: the upload goes first, then the post with the picture's address.
     compose.get_by_role("button", name="Publish").click()
 
-    expect(desk).to_have_url(re.compile(r"/feeds/summit#post-\d+$"))
+    expect(desk).to_have_url(re.compile(rf"/feeds/{slug}#post-\d+$"))
     media = re.compile(r"^http://127\.0\.0\.1:\d+/media/[0-9a-f]{64}-1600\.jpg$")
 
     for viewport, loaded in (
@@ -80,7 +81,7 @@ def test_an_editor_drops_a_picture_and_readers_get_every_size(
         ({"width": 360, "height": 740}, 480),
     ):
         reader = new_context(viewport=viewport).new_page()
-        reader.goto(live_server.at("/feeds/summit"))
+        reader.goto(live_server.at(f"/feeds/{slug}"))
         post = reader.locator("article.post").first
         expect(post.locator(".post-headline")).to_have_text("Crowds gather at the gate")
         figure = post.locator("figure.post-figure")
@@ -160,10 +161,11 @@ def test_a_refused_file_is_explained_next_to_the_field(
 
 
 def test_the_upload_fits_a_phone(live_server: LiveServer, new_context: NewContext) -> None:
-    make_feed(live_server.svc, live_server.editor, slug="summit")
+    slug = live_server.slug
+    make_feed(live_server.svc, live_server.editor, slug=slug)
     page = new_context(viewport={"width": 360, "height": 740}).new_page()
     log_in(page, live_server)
-    page.goto(live_server.at("/feeds/summit"))
+    page.goto(live_server.at(f"/feeds/{slug}"))
 
     expect(page.get_by_label("Upload a picture")).to_be_visible()
     expect(page.get_by_label("Upload a video")).to_be_visible()

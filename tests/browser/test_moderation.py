@@ -27,9 +27,9 @@ def log_in_as(page: Page, server: LiveServer, email: str) -> None:
     expect(page).not_to_have_url(server.at("/login"))
 
 
-def comment(svc: Services, who: User, body: str) -> Comment:
+def comment(svc: Services, slug: str, who: User, body: str) -> Comment:
     fields = {"body": body, "accept_standards": "on"}
-    return discussion.post_comment(svc, who, "summit", fields, address=ADDRESS)
+    return discussion.post_comment(svc, who, slug, fields, address=ADDRESS)
 
 
 def state_of(svc: Services, comment_id: int) -> Comment:
@@ -46,13 +46,13 @@ def card(page: Page, comment_id: int) -> Locator:
 def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc = live_server.svc
-    make_feed(svc, live_server.editor)
-    mo = make_moderator(svc, "summit")
-    rita = make_user(svc, "rita@readers.test", name="Rita Reader")
-    sam = make_user(svc, "sam@readers.test", name="Sam Reader")
-    first = comment(svc, rita, "The first comment of the night")
-    second = comment(svc, sam, "Buy cheap watches")
+    svc, slug = live_server.svc, live_server.slug
+    make_feed(svc, live_server.editor, slug=slug)
+    mo = make_moderator(svc, slug, live_server.email("mo@newsroom.test"))
+    rita = make_user(svc, live_server.email("rita@readers.test"), name="Rita Reader")
+    sam = make_user(svc, live_server.email("sam@readers.test"), name="Sam Reader")
+    first = comment(svc, slug, rita, "The first comment of the night")
+    second = comment(svc, slug, sam, "Buy cheap watches")
 
     moderator = new_context().new_page()
     log_in_as(moderator, live_server, mo.email)
@@ -82,7 +82,7 @@ def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
     # A reader comments from their own browser; the comment comes into the open queue.
     reader = new_context().new_page()
     log_in_as(reader, live_server, rita.email)
-    reader.goto(live_server.at("/feeds/summit/discussion"))
+    reader.goto(live_server.at(f"/feeds/{slug}/discussion"))
     reader.get_by_label("Your comment").fill("Is the press conference still on?")
     reader.get_by_role("button", name="Post comment").click()
     question = "Is the press conference still on?"
@@ -131,13 +131,13 @@ def test_a_moderator_works_the_queue_with_the_keyboard_while_comments_arrive(
 def test_a_comment_decided_elsewhere_is_refused_naming_who_and_leaves_by_itself(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc = live_server.svc
+    svc, slug = live_server.svc, live_server.slug
     anna = live_server.editor
-    make_feed(svc, anna)
-    mo = make_moderator(svc, "summit")
-    rita = make_user(svc, "rita@readers.test", name="Rita Reader")
-    first = comment(svc, rita, "Decided twice?")
-    second = comment(svc, rita, "And another one")
+    make_feed(svc, anna, slug=slug)
+    mo = make_moderator(svc, slug, live_server.email("mo@newsroom.test"))
+    rita = make_user(svc, live_server.email("rita@readers.test"), name="Rita Reader")
+    first = comment(svc, slug, rita, "Decided twice?")
+    second = comment(svc, slug, rita, "And another one")
 
     moderator = new_context().new_page()
     log_in_as(moderator, live_server, mo.email)

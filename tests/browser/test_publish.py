@@ -60,9 +60,9 @@ def fill_post(compose: Locator) -> None:
 def test_an_editor_publishes_and_a_reader_sees_it(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    slug = "atlantic-storm"
+    slug = f"{live_server.slug}-storm"
     # Anna edits a feed already, so the desk lets her open the next one.
-    make_feed(live_server.svc, live_server.editor, slug="night-desk")
+    make_feed(live_server.svc, live_server.editor, slug=live_server.slug)
     desk = new_context().new_page()
     log_in(desk, live_server)
     create_feed(desk, live_server, slug)
@@ -125,10 +125,11 @@ def test_an_editor_publishes_and_a_reader_sees_it(
 def test_a_form_error_keeps_what_was_typed(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    make_feed(live_server.svc, live_server.editor, slug="summit", timezone=ZONE)
+    slug = live_server.slug
+    make_feed(live_server.svc, live_server.editor, slug=slug, timezone=ZONE)
     page = new_context().new_page()
     log_in(page, live_server)
-    page.goto(live_server.at("/feeds/summit"))
+    page.goto(live_server.at(f"/feeds/{slug}"))
 
     compose = page.get_by_role("region", name="New post")
     fill_post(compose)
@@ -157,11 +158,12 @@ def test_a_form_error_keeps_what_was_typed(
 def test_the_feed_fits_a_phone(
     live_server: LiveServer, new_context: NewContext, as_editor: bool
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor, slug="summit", timezone=ZONE, tags="politics, world, climate")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug, timezone=ZONE, tags="politics, world, climate")
     make_post(
         svc,
         editor,
+        slug,
         headline="Negotiators trade drafts past midnight as the deadline slips again",
         body=(
             "The text is at https://example.org/documents/summit/drafts/2026-11-25/"
@@ -182,12 +184,12 @@ def test_the_feed_fits_a_phone(
             "read_more.image_url": "https://picsum.photos/seed/card/400/300",
         },
     )
-    make_post(svc, editor, headline="Talks resume", body="Delegates are back.", pinned=True)
+    make_post(svc, editor, slug, headline="Talks resume", body="Delegates are back.", pinned=True)
 
     page = new_context(viewport={"width": 360, "height": 740}).new_page()
     if as_editor:
         log_in(page, live_server)
-    page.goto(live_server.at("/feeds/summit"))
+    page.goto(live_server.at(f"/feeds/{slug}"))
     expect(page.locator("article.post")).to_have_count(2)
     if as_editor:
         expect(page.get_by_role("region", name="New post")).to_be_visible()

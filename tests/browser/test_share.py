@@ -17,7 +17,7 @@ NO_CLIPBOARD = "delete Navigator.prototype.clipboard;"
 
 
 def open_feed(page: Page, server: LiveServer) -> None:
-    page.goto(server.at("/feeds/summit"))
+    page.goto(server.at(f"/feeds/{server.slug}"))
     expect(page.locator(".live-status")).to_have_attribute("data-state", "live")
 
 
@@ -28,7 +28,8 @@ def box_of(page: Page, short_url: str) -> Locator:
 def test_the_button_copies_the_feeds_short_url(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    feed = make_feed(live_server.svc, live_server.editor)
+    slug = live_server.slug
+    feed = make_feed(live_server.svc, live_server.editor, slug=slug)
     short_url = live_server.svc.urls.short(feed.short_code)
     context = new_context()
     context.grant_permissions(CLIPBOARD, origin=live_server.url)
@@ -43,22 +44,22 @@ def test_the_button_copies_the_feeds_short_url(
     expect(box.get_by_role("textbox")).to_have_count(0)
     # And the address copied leads back to the feed, counted.
     page.goto(short_url)
-    expect(page).to_have_url(live_server.at("/feeds/summit"))
-    clicks = short_urls.feed_clicks(live_server.svc, live_server.editor, "summit").clicks
+    expect(page).to_have_url(live_server.at(f"/feeds/{slug}"))
+    clicks = short_urls.feed_clicks(live_server.svc, live_server.editor, slug).clicks
     assert [count for _, count in clicks] == [1]
 
 
 def test_a_post_that_arrives_live_has_a_working_button_too(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
     context = new_context()
     context.grant_permissions(CLIPBOARD, origin=live_server.url)
     page = context.new_page()
     open_feed(page, live_server)
 
-    post = make_post(svc, editor, headline="Ceasefire announced")
+    post = make_post(svc, editor, slug, headline="Ceasefire announced")
     arrived = page.locator(f"#post-{post.id}")
     expect(arrived).to_be_visible()
     arrived.get_by_role("button", name="Get short URL").click()
@@ -70,14 +71,14 @@ def test_a_post_that_arrives_live_has_a_working_button_too(
 def test_without_a_clipboard_the_address_is_shown_selected(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor)
-    post = make_post(svc, editor, headline="Talks resume")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    post = make_post(svc, editor, slug, headline="Talks resume")
     short_url = svc.urls.short(post.short_code)
     context = new_context()
     context.add_init_script(NO_CLIPBOARD)
     page = context.new_page()
-    page.goto(live_server.at(f"/feeds/summit/posts/{post.id}"))
+    page.goto(live_server.at(f"/feeds/{slug}/posts/{post.id}"))
     assert page.evaluate("navigator.clipboard === undefined")
 
     page.get_by_role("button", name="Get short URL").click()
@@ -97,7 +98,7 @@ def test_without_a_clipboard_the_address_is_shown_selected(
 def test_a_refused_clipboard_falls_back_to_the_field(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    feed = make_feed(live_server.svc, live_server.editor)
+    feed = make_feed(live_server.svc, live_server.editor, slug=live_server.slug)
     short_url = live_server.svc.urls.short(feed.short_code)
     page = new_context().new_page()  # no permission granted: writing is refused
     page.add_init_script(
@@ -116,9 +117,10 @@ def test_a_refused_clipboard_falls_back_to_the_field(
 def test_without_javascript_there_is_no_button_that_does_nothing(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    make_feed(live_server.svc, live_server.editor)
+    slug = live_server.slug
+    make_feed(live_server.svc, live_server.editor, slug=slug)
     page = new_context(java_script_enabled=False).new_page()
-    page.goto(live_server.at("/feeds/summit"))
+    page.goto(live_server.at(f"/feeds/{slug}"))
 
     expect(page.locator(".short-url")).to_be_hidden()
     expect(page.get_by_role("button", name="Get short URL")).to_have_count(0)

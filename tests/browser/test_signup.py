@@ -16,17 +16,18 @@ from tests.factories import make_feed, make_post
 def test_a_reader_signs_up_from_a_feed_and_comments(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc = live_server.svc
-    make_feed(svc, live_server.editor)
-    make_post(svc, live_server.editor, headline="Talks resume")
+    svc, slug = live_server.svc, live_server.slug
+    rita = live_server.email("rita@readers.test")
+    make_feed(svc, live_server.editor, slug=slug)
+    make_post(svc, live_server.editor, slug, headline="Talks resume")
     page = new_context().new_page()
-    page.goto(live_server.at("/feeds/summit"))
+    page.goto(live_server.at(f"/feeds/{slug}"))
     site_nav = page.get_by_role("navigation", name="Site")
 
     site_nav.get_by_role("link", name="Sign up").click()
-    expect(page).to_have_url(live_server.at("/signup?next=/feeds/summit"))
+    expect(page).to_have_url(live_server.at(f"/signup?next=/feeds/{slug}"))
     page.get_by_label("Display name").fill("Rita <b>Reader</b>")
-    page.get_by_label("Email address").fill("rita@readers.test")
+    page.get_by_label("Email address").fill(rita)
     page.get_by_label("Password").fill("a long passphrase")
     page.get_by_role("button", name="Sign up").click()
 
@@ -42,20 +43,20 @@ def test_a_reader_signs_up_from_a_feed_and_comments(
     page.get_by_label("Password").fill("a long passphrase")
     page.get_by_role("button", name="Sign up").click()
 
-    expect(page).to_have_url(live_server.at("/feeds/summit"))
+    expect(page).to_have_url(live_server.at(f"/feeds/{slug}"))
     expect(page.get_by_role("heading", name="Summit in Geneva: live")).to_be_visible()
     expect(site_nav).to_contain_text("Rita <b>Reader</b>")
     expect(site_nav.get_by_role("link", name="Your account")).to_be_visible()
     expect(site_nav.get_by_role("button", name=re.compile("Log out"))).to_be_visible()
     expect(site_nav.get_by_role("link", name="Desk")).to_have_count(0)
     with svc.db.read() as conn:
-        found = account_store.get_with_hash(conn, "rita@readers.test")
+        found = account_store.get_with_hash(conn, rita)
     assert found is not None
     assert reader_accounts.has_accepted_standards(svc, found[0])
 
     discussion = page.locator("#discussion")
     expect(discussion.get_by_role("link", name="community standards")).to_have_attribute(
-        "href", "/feeds/summit/community-standards"
+        "href", f"/feeds/{slug}/community-standards"
     )
     discussion.get_by_role("link", name="Join the discussion").click()
     form = page.locator("#comment-form")

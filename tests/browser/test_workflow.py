@@ -34,7 +34,7 @@ def sign_in(page: Page, server: LiveServer, user: User) -> None:
 
 def open_reader(new_context: NewContext, server: LiveServer) -> Page:
     page = new_context().new_page()
-    page.goto(server.at("/feeds/summit"))
+    page.goto(server.at(f"/feeds/{server.slug}"))
     expect(page.locator(".live-status")).to_have_attribute("data-state", "live")
     return page
 
@@ -42,24 +42,24 @@ def open_reader(new_context: NewContext, server: LiveServer) -> Page:
 def test_a_contribution_from_a_phone_goes_live_from_the_queue(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor, timezone=ZONE)
-    carl = make_contributor(svc)
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug, timezone=ZONE)
+    carl = make_contributor(svc, slug, live_server.email("carl@newsroom.test"))
     for number in range(12):
-        make_post(svc, editor, headline=f"Update {number}", body="Text. " * 80)
+        make_post(svc, editor, slug, headline=f"Update {number}", body="Text. " * 80)
     reader = open_reader(new_context, live_server)
     reader.locator(".post").last.scroll_into_view_if_needed()
 
     # Carl, on his phone, writes and submits.
     phone = new_context(**PHONE).new_page()
     sign_in(phone, live_server, carl)
-    phone.goto(live_server.at("/feeds/summit"))
+    phone.goto(live_server.at(f"/feeds/{slug}"))
     compose = phone.get_by_role("region", name="New post")
     expect(compose.get_by_role("button", name="Publish")).to_have_count(0)
     compose.get_by_label("Headline (required)", exact=True).fill("Bridge reopens to traffic")
     compose.get_by_label("Text", exact=True).fill("Police lifted the **cordon** at noon.")
     compose.get_by_role("button", name="Submit to editors").tap()
-    expect(phone).to_have_url(re.compile(r"/desk/feeds/summit/mine#post-\d+$"))
+    expect(phone).to_have_url(re.compile(rf"/desk/feeds/{slug}/mine#post-\d+$"))
     expect(phone.locator(".standing").first).to_contain_text("Waiting for an editor")
     # The page's own content fits the phone (the site header is the header's business).
     right = phone.evaluate(
@@ -75,11 +75,11 @@ def test_a_contribution_from_a_phone_goes_live_from_the_queue(
     desk = new_context().new_page()
     log_in(desk, live_server)
     desk.get_by_role("link", name="Contributions to Summit in Geneva: live").click()
-    expect(desk).to_have_url(live_server.at("/desk/feeds/summit/contributions"))
+    expect(desk).to_have_url(live_server.at(f"/desk/feeds/{slug}/contributions"))
     item = desk.locator(".queue-item", has_text="Bridge reopens to traffic")
     expect(item.locator("strong").first).to_have_text("Waiting for an editor")
     item.get_by_role("button", name=re.compile("^Publish")).click()
-    expect(desk).to_have_url(re.compile(r"/feeds/summit#post-\d+$"))
+    expect(desk).to_have_url(re.compile(rf"/feeds/{slug}#post-\d+$"))
     post_id = desk.url.rsplit("-", 1)[1]
 
     # The reader, scrolled down, is told first, then sees it.
@@ -102,14 +102,14 @@ def test_a_contribution_from_a_phone_goes_live_from_the_queue(
 def test_a_scheduled_post_appears_on_an_open_page_at_its_time(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
-    svc, editor = live_server.svc, live_server.editor
-    make_feed(svc, editor, timezone=ZONE)
-    make_post(svc, editor, headline="Polls close at eight")
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug, timezone=ZONE)
+    make_post(svc, editor, slug, headline="Polls close at eight")
     reader = open_reader(new_context, live_server)
 
     desk = new_context().new_page()
     log_in(desk, live_server)
-    desk.goto(live_server.at("/feeds/summit"))
+    desk.goto(live_server.at(f"/feeds/{slug}"))
     compose = desk.get_by_role("region", name="New post")
     compose.get_by_label("Headline (required)", exact=True).fill("First results are in")
     compose.get_by_text("Schedule…").click()
@@ -119,7 +119,7 @@ def test_a_scheduled_post_appears_on_an_open_page_at_its_time(
         local.strftime("%Y-%m-%dT%H:%M:%S")
     )
     compose.get_by_role("button", name="Schedule", exact=True).click()
-    expect(desk).to_have_url(re.compile(r"/desk/feeds/summit/contributions#post-\d+$"))
+    expect(desk).to_have_url(re.compile(rf"/desk/feeds/{slug}/contributions#post-\d+$"))
     scheduled = desk.locator(".queue-item", has_text="First results are in")
     expect(scheduled).to_contain_text(f"Scheduled for {local:%H:%M}")
     post_id = desk.url.rsplit("-", 1)[1]

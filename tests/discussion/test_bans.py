@@ -18,7 +18,7 @@ from livefeed.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.services import Services
-from livefeed.store.schema import bans as bans_table
+from livefeed.store.discussion_schema import bans as bans_table
 from tests.conftest import Clock
 from tests.factories import join, make_admin, make_editor, make_feed, make_moderator, make_user
 

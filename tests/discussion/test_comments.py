@@ -17,7 +17,7 @@ from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.services import Services
 from livefeed.store import events
-from livefeed.store.schema import comment_reports, comments
+from livefeed.store.discussion_schema import comment_reports, comments
 from livefeed.store.schema import events as events_table
 from tests.conftest import Clock
 from tests.factories import make_editor, make_feed, make_user

@@ -26,7 +26,8 @@ from livefeed.newsroom import publishing, team
 from livefeed.services import Services
 from livefeed.store import events
 from livefeed.store import reader_accounts as reader_store
-from livefeed.store.schema import audit_log, comment_reports, comments, users
+from livefeed.store.discussion_schema import comment_reports, comments
+from livefeed.store.schema import audit_log, users
 from tests.conftest import Clock
 from tests.factories import (
     PASSWORD,

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner, Result
 
-from livefeed import cli
+import livefeed
+from livefeed.cli.main import cli
 from livefeed.distribution import reading
 from livefeed.distribution.resources import feed_json, post_json
 from livefeed.domain.feeds import FeedStatus
@@ -139,7 +140,7 @@ def test_every_page_and_post_is_written_with_our_stylesheet_and_nothing_live(
     # 45 posts: the pinned one and 20 more on the first page, then 20 and 4.
     expected = {"index.html", "page-2.html", "page-3.html", "feed.json", "static/livefeed.css"}
     assert files == expected | {f"posts/{post.id}.html" for post in posts}
-    css = (Path(cli.__file__).parent / "web" / "static" / "livefeed.css").read_bytes()
+    css = (Path(livefeed.__file__).parent / "web" / "static" / "livefeed.css").read_bytes()
     assert (copy / "static" / "livefeed.css").read_bytes() == css
     for path in html_files(copy):
         page = parse(path)
@@ -335,7 +336,7 @@ def one_line_error(result: Result, *words: str) -> None:
 def test_the_command_writes_the_copy_and_says_how_it_went(
     run: CliRunner, posts: list[Post], tmp_path: Path
 ) -> None:
-    result = run.invoke(cli.cli, ["export-static", "summit", str(tmp_path / "copy")])
+    result = run.invoke(cli, ["export-static", "summit", str(tmp_path / "copy")])
     assert result.exit_code == 0, result.output
     assert result.stderr == f"{POSTS} of {POSTS} posts\n"
     assert result.stdout == (
@@ -346,7 +347,7 @@ def test_the_command_writes_the_copy_and_says_how_it_went(
 
 
 def test_the_command_refuses_an_unknown_feed(run: CliRunner, tmp_path: Path) -> None:
-    result = run.invoke(cli.cli, ["export-static", "nowhere", str(tmp_path / "copy")])
+    result = run.invoke(cli, ["export-static", "nowhere", str(tmp_path / "copy")])
     one_line_error(result, "there is no feed called “nowhere”")
     assert not (tmp_path / "copy").exists()
 
@@ -358,9 +359,9 @@ def test_the_command_refuses_a_folder_holding_something_unless_forced(
     copy = tmp_path / "copy"
     copy.mkdir()
     (copy / "keep.txt").write_text("mine", encoding="utf-8")
-    one_line_error(run.invoke(cli.cli, ["export-static", "summit", str(copy)]), "--force")
+    one_line_error(run.invoke(cli, ["export-static", "summit", str(copy)]), "--force")
     assert not (copy / "index.html").exists()
-    forced = run.invoke(cli.cli, ["export-static", "summit", str(copy), "--force"])
+    forced = run.invoke(cli, ["export-static", "summit", str(copy), "--force"])
     assert forced.exit_code == 0, forced.output
     assert (copy / "index.html").is_file()
 
@@ -371,10 +372,8 @@ def test_the_command_says_in_one_line_where_it_cannot_write(
     make_feed(svc, editor)
     (tmp_path / "a-file").write_text("", encoding="utf-8")
     below_a_file = tmp_path / "a-file" / "copy"
+    one_line_error(run.invoke(cli, ["export-static", "summit", str(below_a_file)]), "cannot write")
     one_line_error(
-        run.invoke(cli.cli, ["export-static", "summit", str(below_a_file)]), "cannot write"
-    )
-    one_line_error(
-        run.invoke(cli.cli, ["export-static", "summit", str(tmp_path / "a-file")]),
+        run.invoke(cli, ["export-static", "summit", str(tmp_path / "a-file")]),
         "is not a directory",
     )

@@ -18,7 +18,7 @@ from livefeed.domain.errors import Forbidden, Invalid
 from livefeed.domain.events import EventType
 from livefeed.domain.feeds import FeedStatus
 from livefeed.newsroom import publishing
-from livefeed.outside.fetching import FetchPolicy
+from livefeed.outside.fetch_policy import FetchPolicy
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import events as event_log

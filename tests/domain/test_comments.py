@@ -9,27 +9,30 @@ from html.parser import HTMLParser
 import pytest
 
 from livefeed.domain import holding
-from livefeed.domain.comments import (
+from livefeed.domain.comment_text import (
     BODY_LENGTH,
+    clean_body,
+    clean_guest_name,
+    links_in,
+    render_text,
+)
+from livefeed.domain.comments import (
+    REASON_LABELS,
     Comment,
     CommentState,
     Discussion,
     Moderation,
-    ReportReason,
+    Reason,
     already_decided,
     check_can_comment,
     check_reply,
-    clean_body,
-    clean_guest_name,
     initial_state,
-    links_in,
     parse_comment_input,
     parse_discussion,
     parse_moderation,
     parse_parent_id,
-    parse_reject_reason,
+    parse_reason,
     parse_report,
-    render_text,
 )
 from livefeed.domain.errors import Conflict, Forbidden, Invalid
 from livefeed.domain.holding import HoldContext, Recent, hold_reasons
@@ -254,14 +257,30 @@ def test_who_sees_a_comment() -> None:
     assert comment().visible_to(None)
 
 
-def test_reports_and_rejections_take_a_reason_from_their_list() -> None:
-    assert parse_report("Spam", "  bought followers ") == (ReportReason.SPAM, "bought followers")
+def test_reports_and_rejections_take_a_reason_from_the_one_list() -> None:
+    assert parse_report("Spam", "  bought followers ") == (Reason.SPAM, "bought followers")
     with pytest.raises(Invalid) as refused:
         parse_report("boring", "x" * 501)
     assert set(refused.value.errors) == {"reason", "note"}
-    assert parse_reject_reason("personal-data").value == "personal-data"
-    with pytest.raises(Invalid, match="off-topic"):
-        parse_reject_reason("rude")
+    assert parse_report("personal-data", "")[0] is parse_reason("personal-data")
+    with pytest.raises(Invalid) as rude:
+        parse_reason("rude")
+    assert rude.value.errors == {
+        "reason": "must be one of spam, abuse, harassment, off-topic, misinformation, "
+        "personal-data or other"
+    }
+    assert list(REASON_LABELS) == list(Reason)
+
+
+# What the database holds from when reports and rejections had lists of their own.
+STORED_REPORTS = ("spam", "abuse", "harassment", "misinformation", "other")
+STORED_REJECTIONS = ("spam", "abuse", "off-topic", "misinformation", "personal-data", "other")
+
+
+@pytest.mark.parametrize("stored", sorted({*STORED_REPORTS, *STORED_REJECTIONS}))
+def test_every_reason_already_stored_is_still_on_the_list(stored: str) -> None:
+    assert parse_reason(stored).value == stored
+    assert REASON_LABELS[Reason(stored)]
 
 
 # Holding for review ----------------------------------------------------------------------------

@@ -248,3 +248,18 @@ def test_as_fields_round_trips_through_the_parser() -> None:
         post.read_more,
     )
     assert (data.tags, data.key_event, data.pinned) == (post.tags, True, False)
+
+
+def test_a_video_keeps_the_editors_description_and_loses_it_with_the_video() -> None:
+    youtube = "https://youtu.be/dQw4w9WgXcQ"
+    described = parse_post_input(
+        {"headline": "Motorcade", "video.url": youtube, "video.alt": "  Cars leave the palace "}
+    )
+    assert described.video is not None
+    assert described.video.alt == "Cars leave the palace"
+    # An API client takes a video away by its address alone; its description goes with it.
+    removed = parse_post_input({"headline": "Motorcade", "video.url": "", "video.alt": "Cars"})
+    assert removed.video is None
+    assert errors_of({"headline": "x", "video.url": youtube, "video.alt": "x" * 501}) == {
+        "video.alt": "must be at most 500 characters (it has 501)"
+    }

@@ -1,4 +1,5 @@
-"""The rules of a post's life before it goes out: who sees it, who moves it, and where to."""
+"""The rules of a post's life before it goes out: who moves it, and where to (who reads it is
+test_visibility.py's)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from livefeed.domain.posts import Post, PostState, check_editable
 from livefeed.domain.workflow import (
     MOVES,
     Mover,
-    can_see,
     check_move,
     check_start,
     parse_publish_at,
@@ -42,50 +42,9 @@ def mover(role: FeedRole | None, *, author: bool) -> Mover:
 
 
 CONTRIBUTOR = mover(FeedRole.CONTRIBUTOR, author=True)
-OTHER_CONTRIBUTOR = mover(FeedRole.CONTRIBUTOR, author=False)
 EDITOR = mover(FeedRole.EDITOR, author=False)
 EDITOR_AUTHOR = mover(FeedRole.EDITOR, author=True)
 MODERATOR = mover(FeedRole.MODERATOR, author=False)
-# The author who has since left the team keeps no access to what they wrote.
-FORMER_AUTHOR = mover(None, author=True)
-
-
-# Who sees what ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("state", "who", "sees"),
-    [
-        (DRAFT, CONTRIBUTOR, True),
-        (DRAFT, OTHER_CONTRIBUTOR, False),
-        (DRAFT, EDITOR, False),  # a draft is its author's alone, even for the editors
-        (DRAFT, EDITOR_AUTHOR, True),
-        (DRAFT, MODERATOR, False),
-        (DRAFT, FORMER_AUTHOR, False),
-        (DRAFT, None, False),
-        (SUBMITTED, CONTRIBUTOR, True),
-        (SUBMITTED, OTHER_CONTRIBUTOR, False),
-        (SUBMITTED, EDITOR, True),
-        (SUBMITTED, MODERATOR, False),
-        (SUBMITTED, None, False),
-        (SCHEDULED, CONTRIBUTOR, True),
-        (SCHEDULED, OTHER_CONTRIBUTOR, False),
-        (SCHEDULED, EDITOR, True),
-        (SCHEDULED, None, False),
-        (PUBLISHED, None, True),
-        (PUBLISHED, OTHER_CONTRIBUTOR, True),
-    ],
-)
-def test_who_sees_a_post(state: PostState, who: Mover | None, sees: bool) -> None:
-    seq = 5 if state is PUBLISHED else 0
-    assert can_see(post(state, seq=seq), who) is sees
-
-
-def test_a_deleted_post_is_public_only_if_it_was_ever_out() -> None:
-    assert can_see(post(DELETED, seq=4), None)  # its tombstone tells readers it went
-    assert not can_see(post(DELETED, seq=0), None)  # a deleted draft was never anyone's news
-    assert can_see(post(DELETED, seq=0), CONTRIBUTOR)
-    assert can_see(post(DELETED, seq=0), EDITOR)
 
 
 # Who moves what, and where ----------------------------------------------------------------------

@@ -17,7 +17,8 @@ from livefeed.domain.users import User
 from livefeed.newsroom import featuring
 from livefeed.services import Services
 from livefeed.store import events
-from livefeed.store.schema import comment_features, posts
+from livefeed.store.discussion_schema import comment_features
+from livefeed.store.schema import posts
 from tests.conftest import Clock
 from tests.factories import make_admin, make_editor, make_feed, make_moderator, make_user
 

@@ -11,7 +11,8 @@ from livefeed.domain.posts import ReadMore
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.newsroom.linkcards import card_from_page, decode, fetch_card
-from livefeed.outside.fetching import INSIDE, Page
+from livefeed.outside.fetch_policy import INSIDE
+from livefeed.outside.fetching import Page
 from livefeed.services import Services
 from livefeed.settings import Settings
 from tests.conftest import Clock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -348,6 +349,34 @@ def test_outsiders_do_not_read_the_history(svc: Services, editor: User) -> None:
         revisions.history(svc, editor, "storm", post.id)
     with pytest.raises(NotFound):
         revisions.history(svc, editor, "nowhere", post.id)
+
+
+def test_the_history_of_a_post_not_out_is_as_missing_as_the_post(
+    svc: Services, editor: User, clock: Clock
+) -> None:
+    """A contributor, a moderator or someone off the team learns nothing of a post they may not
+    read by asking for its history; its author and the editors read it as before."""
+    make_feed(svc, editor)
+    dora = make_contributor(svc, email="dora@newsroom.test")
+    soon = workflow.When((clock.now + timedelta(hours=1)).isoformat())
+    words = {"headline": "Embargoed", "body": "Not yet."}
+    draft = workflow.start_post(svc, editor, "summit", words, state=PostState.DRAFT)
+    submitted = workflow.start_post(svc, dora, "summit", words, state=PostState.SUBMITTED)
+    scheduled = workflow.start_post(
+        svc, editor, "summit", words, state=PostState.SCHEDULED, publish_at=soon
+    )
+
+    for who in (make_contributor(svc), make_moderator(svc), make_user(svc, "s@x.test"), None):
+        for post in (draft, submitted, scheduled):
+            with pytest.raises(NotFound):
+                revisions.history(svc, who, "summit", post.id)
+            with pytest.raises(NotFound):
+                workflow.visible_post(svc, who, "summit", post.id)
+    assert revisions.history(svc, editor, "summit", draft.id)[1] == draft
+    assert revisions.history(svc, dora, "summit", submitted.id)[1] == submitted
+    assert revisions.history(svc, editor, "summit", submitted.id)[1] == submitted
+    with pytest.raises(NotFound):
+        revisions.history(svc, make_admin(svc), "summit", draft.id)  # a draft is its author's
 
 
 def test_new_words_for_a_post_not_out_yet_are_kept_too(svc: Services, editor: User) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from livefeed.distribution import reading, short_urls
+from livefeed.distribution import reading, short_urls, sitemaps
 from livefeed.domain.access import FeedRole
 from livefeed.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from livefeed.domain.events import EventType
@@ -653,10 +653,10 @@ def test_nothing_unpublished_reaches_any_read_path(
         assert ids(found) == {out.id}
     assert ids(reading.embed(svc, "summit").posts) == {out.id}
     assert ids(reading.embed(svc, "summit", tag="secret").posts) == {out.id}
-    assert reading.sitemap_size(svc) == 2  # the feed and the one post
-    links = [link.url for batch in reading.sitemap_links(svc, "posts") for link in batch]
+    assert sitemaps.sitemap_size(svc) == 2  # the feed and the one post
+    links = [link.url for batch in sitemaps.sitemap_links(svc, "posts") for link in batch]
     assert links == [svc.urls.post("summit", out.id)]
-    assert [item.url for item in reading.recent_news(svc)] == [svc.urls.post("summit", out.id)]
+    assert [item.url for item in sitemaps.recent_news(svc)] == [svc.urls.post("summit", out.id)]
     for post_id in hidden_ids:
         with pytest.raises(NotFound):
             reading.post_page(svc, "summit", post_id)

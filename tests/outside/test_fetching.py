@@ -20,13 +20,8 @@ from pathlib import Path
 import pytest
 
 from livefeed.domain.addresses import is_public_address
-from livefeed.outside.fetching import (
-    INSIDE,
-    FetchPolicy,
-    Refused,
-    fetch_html,
-    system_resolver,
-)
+from livefeed.outside.fetch_policy import INSIDE, FetchPolicy, Refused, system_resolver
+from livefeed.outside.fetching import fetch_html
 from tests.conftest import missing_service
 from tests.other_sites import (
     HOST,

@@ -19,13 +19,8 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 import redis
 
-from livefeed.realtime.broker import (
-    NOTICE_CHANNEL,
-    Broker,
-    MemoryBroker,
-    RedisBroker,
-    broker_from_url,
-)
+from livefeed.realtime.broker import Broker, MemoryBroker, broker_from_url
+from livefeed.realtime.redis_broker import NOTICE_CHANNEL, RedisBroker
 from tests.redis_server import RedisServer
 
 DEADLINE = 5.0
@@ -184,7 +179,7 @@ def test_two_instances_deliver_each_others_notices(redis_url: str) -> None:
 def test_a_notice_from_another_process_arrives(redis_url: str) -> None:
     script = (
         "import asyncio, sys\n"
-        "from livefeed.realtime.broker import RedisBroker\n"
+        "from livefeed.realtime.redis_broker import RedisBroker\n"
         "broker = RedisBroker(sys.argv[1], instance_id='cli')\n"
         "broker.announce(314)\n"
         "asyncio.run(broker.close())\n"
@@ -223,7 +218,7 @@ def test_announce_neither_raises_nor_waits_while_redis_is_down(
     private_redis: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     broker = redis_broker(private_redis.url, "a", announce_pause=0)  # try Redis on every announce
-    with caplog.at_level(logging.WARNING, "livefeed.realtime.broker"):
+    with caplog.at_level(logging.WARNING, "livefeed.realtime.redis_broker"):
         started = time.monotonic()
         for feed_id in range(100):
             broker.announce(feed_id)

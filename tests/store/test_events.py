@@ -122,16 +122,18 @@ def test_every_change_takes_the_next_seq_without_gaps(svc: Services, clock: Cloc
     assert last_seq(svc, feed.id) == 8
     assert all(event.feed_id == feed.id for event in log)
     # Each entry holds the state right after its change, so the log replays on its own.
-    assert log[0].data["pinned"] is True
-    assert log[2].data["pinned"] is False
+    assert log[1].data["pinned"] is False
     assert (log[3].data["pinned"], log[3].data["version"], log[3].data["seq"]) == (True, 2, 4)
-    assert log[4].data == {
+    tombstone = {
         "id": first.id,
         "version": 3,
         "seq": 5,
         "url": f"http://livefeed.test/feeds/summit/posts/{first.id}",
         "state": "deleted",
     }
+    assert log[4].data == tombstone
+    # A deleted post's words leave the log: its earlier entries now hold its tombstone too.
+    assert log[0].data == log[2].data == tombstone
     assert (log[5].data["title"], log[5].data["last_seq"]) == ("Summit: day 2", 6)
     assert log[6].data["status"] == "ended"
     assert log[7].data["status"] == "live"

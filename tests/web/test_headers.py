@@ -17,7 +17,7 @@ from livefeed.web.middleware import MAX_BODY_BYTES
 from livefeed.web.security import CSRF_COOKIE, SESSION_COOKIE
 from tests.conftest import Clock
 from tests.factories import CHEAP_PASSWORDS, make_feed, make_post
-from tests.web.conftest import Page, log_in
+from tests.web.conftest import Page, csrf_of, log_in
 
 
 def policy(response: httpx.Response) -> dict[str, list[str]]:
@@ -138,13 +138,34 @@ def test_cookies_are_secure_behind_https(
     app = create_app(secure, behind_https)
     try:
         with TestClient(app, base_url="https://livefeed.test", follow_redirects=False) as client:
+            first = client.get("/login")
             login = log_in(client, editor.email)
+            desk = client.get("/desk")
+            logout = client.post("/logout", data={"csrf_token": csrf_of(desk.text)})
+            after = client.get("/desk")
     finally:
         behind_https.close()
 
-    cookies = [value for key, value in login.headers.multi_items() if key == "set-cookie"]
-    assert cookies
-    assert all("Secure" in cookie for cookie in cookies)
+    cookies = [
+        value
+        for response in (first, login)
+        for key, value in response.headers.multi_items()
+        if key == "set-cookie"
+    ]
+    assert {cookie.split("=", 1)[0] for cookie in cookies} == {
+        f"__Host-{CSRF_COOKIE}",
+        f"__Host-{SESSION_COOKIE}",
+    }
+    # What the __Host- prefix requires of a cookie, or the browser drops it.
+    for cookie in cookies:
+        assert "Secure" in cookie
+        assert "Path=/" in cookie
+        assert "Domain" not in cookie
+    assert desk.status_code == 200
+    (gone,) = [v for k, v in logout.headers.multi_items() if k == "set-cookie"]
+    assert gone.startswith(f"__Host-{SESSION_COOKIE}=")
+    assert "Secure" in gone
+    assert after.status_code == 303
     assert login.headers["strict-transport-security"] == "max-age=31536000"
 
 

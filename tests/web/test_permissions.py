@@ -29,6 +29,7 @@ from livefeed.access import accounts, tokens
 from livefeed.discussion import bans, comments
 from livefeed.domain.access import FeedRole
 from livefeed.domain.feeds import FeedStatus
+from livefeed.domain.media import MediaFormat
 from livefeed.domain.posts import PostState
 from livefeed.domain.reader_accounts import STANDARDS_FIELD
 from livefeed.domain.users import Role, User
@@ -36,6 +37,7 @@ from livefeed.newsroom import invitations, publishing, workflow
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import accounts as account_store
+from livefeed.store import media as media_store
 from livefeed.store import members
 from livefeed.store.schema import metadata
 from livefeed.web.app import create_app
@@ -101,6 +103,7 @@ def test_every_rule_names_a_route() -> None:
 
 @dataclass
 class World:
+    people: dict[str, User]
     sessions: dict[str, accounts.Session]
     bearers: dict[str, str]
     values: dict[str, str]
@@ -157,6 +160,13 @@ def build_world(svc: Services) -> World:
         svc, rex, "summit", {"body": "Buy now", STANDARDS_FIELD: "on"}, address="192.0.2.2"
     )
     ban = bans.ban_author(svc, anna, said.id, {"length": "7d", "reason": "Spam"})
+    # Carl's picture for the summit (its row only: no file is served in the matrix).
+    with svc.db.write() as conn:
+        upload = media_store.insert_media(
+            conn, digest="ab" * 32, fmt=MediaFormat.PNG, width=40, height=30, byte_size=1000,
+            renditions=(40,), alt="A hall", uploaded_by=people[permission_rules.CONTRIBUTOR].id,
+            feed_id=summit.id, duration_ms=None, now=svc.clock(),
+        )  # fmt: skip
     invitation = invitations.invite(svc, anna, "invitee@newsroom.test", feed_slug="summit",
                                     role="contributor")  # fmt: skip
     spare_token = tokens.create(svc, anna, anna.email, name="spare").token
@@ -178,8 +188,9 @@ def build_world(svc: Services) -> World:
         "format": "atom",
         "block:int": "0",
         "name": "nothing-here.jpg",
+        "media_id": str(upload.id),
     }
-    return World(sessions, bearers, values)
+    return World(people, sessions, bearers, values)
 
 
 def fill(path: str, rule: Rule, world: World) -> str:

@@ -1,7 +1,8 @@
 """Rate limits through the web face: a refusal answers 429 with ``Retry-After``, as a page
-and as problem+json; the app closes the limiter's Redis connection when it stops.
+and as problem+json; failed logins hold back the network they came from, not the account's
+owner elsewhere; the app closes the limiter's Redis connection when it stops.
 
-The routes here stand in for the ones that will call ``svc.limits``: the limiter, the error
+The report routes here stand in for the ones that call ``svc.limits``: the limiter, the error
 handlers and the templates are the app's own.
 """
 
@@ -19,6 +20,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from livefeed.access.rate_limits.redis_counter import CLIENT_NAME
+from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
@@ -27,6 +29,7 @@ from livefeed.web.rendering import make_templates
 from livefeed.web.security import client_address
 from tests.conftest import Clock
 from tests.redis_server import RedisServer
+from tests.web.conftest import log_in
 
 # The limiter counts outside the database: one database is enough.
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -69,6 +72,35 @@ def test_a_refusal_says_when_to_come_back(reporting: TestClient, clock: Clock, p
         assert refused.headers["content-type"].startswith("text/html")
     clock.advance(510)
     assert reporting.post(path).status_code == 204
+
+
+STRANGER, OWNER = "198.51.100.66", "192.0.2.10"
+
+
+def browser_at(app: Starlette, address: str) -> TestClient:
+    return TestClient(app, follow_redirects=False, client=(address, 40000))
+
+
+def test_a_strangers_failed_logins_hold_back_only_the_strangers_network(
+    app: Starlette, settings: Settings, editor: User, clock: Clock
+) -> None:
+    with browser_at(app, STRANGER) as stranger:
+        for _ in range(settings.login_attempts):
+            assert log_in(stranger, editor.email, "a wrong password").status_code == 422
+
+        refused = log_in(stranger, editor.email)  # even the right password waits
+
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "900"
+        assert (
+            "too many failed logins for this account from your network: try again in 15 minutes"
+            in refused.text.lower()
+        )
+    with browser_at(app, OWNER) as owner:
+        assert log_in(owner, editor.email).status_code == 303
+    clock.advance(900)
+    with browser_at(app, STRANGER) as stranger:
+        assert log_in(stranger, editor.email).status_code == 303
 
 
 def limiter_connections(client: redis.Redis) -> int:

@@ -33,10 +33,11 @@ class Mode(Enum):
 
 
 class Counter(Protocol):
-    def take(self, buckets: Sequence[Bucket], now: float, mode: Mode) -> float:
-        """Seconds until every bucket has room (0.0 if all have room now), counting per ``mode``.
+    def take(self, buckets: Sequence[Bucket], now: float, mode: Mode) -> list[float]:
+        """Seconds until each bucket has room (0.0 if it has room now), counting per ``mode``.
 
-        ``now`` is a Unix time from the caller's clock, so tests can move time.
+        One wait per bucket, in order, so the caller can tell which limit refused. ``now`` is
+        a Unix time from the caller's clock, so tests can move time.
         """
 
     def forget(self, keys: Sequence[str]) -> None:
@@ -66,21 +67,23 @@ class MemoryCounter:
         """How many keys are kept now."""
         return len(self._hits)
 
-    def take(self, buckets: Sequence[Bucket], now: float, mode: Mode) -> float:
+    def take(self, buckets: Sequence[Bucket], now: float, mode: Mode) -> list[float]:
         with self._lock:
             if now >= self._next_sweep:
                 self._sweep(now)
-            wait = 0.0
+            waits = []
             for bucket in buckets:
                 times = self._recent(bucket.key, now)
+                wait = 0.0
                 if len(times) >= bucket.count:
                     # The hit that must leave the window for one more to fit.
-                    wait = max(wait, times[len(times) - bucket.count] + bucket.window - now)
-            if mode is Mode.PEEK or (mode is Mode.TAKE and wait > 0):
-                return wait
+                    wait = times[len(times) - bucket.count] + bucket.window - now
+                waits.append(wait)
+            if mode is Mode.PEEK or (mode is Mode.TAKE and any(waits)):
+                return waits
             for bucket in buckets:
                 self._add(bucket, now)
-            return wait
+            return waits
 
     def forget(self, keys: Sequence[str]) -> None:
         with self._lock:

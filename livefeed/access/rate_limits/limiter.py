@@ -1,8 +1,9 @@
 """What the use cases call: ``svc.limits.hit("comment", account=user.id, address=address)``.
 
-Counts are kept per account and per client address, under the policies of ``policies``.
-Accounts and addresses are stored as digests (no email addresses in Redis), and an IPv6
-address counts as its /64, the block one subscriber is given and may pick any address from.
+Counts are kept per account, per client address and per the two together, under the policies
+of ``policies``. Accounts and addresses are stored as digests (no email addresses in Redis),
+and an IPv6 address counts as its /64, the block one subscriber is given and may pick any
+address from.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from livefeed.access.rate_limits.counters import Bucket, Counter, MemoryCounter, Mode
-from livefeed.access.rate_limits.policies import Per, Policy, default_policies
+from livefeed.access.rate_limits.policies import Limit, Per, Policy, default_policies
 from livefeed.access.rate_limits.redis_counter import SharedCounter
 from livefeed.domain.errors import TooManyRequests
 from livefeed.settings import Settings
@@ -26,7 +27,8 @@ class RateLimiter:
     """Named policies over one counter; every method takes the policy's name and the keys.
 
     Give whichever of ``account`` and ``address`` the caller has: a limit counting by one that
-    is not given is skipped (a guest has no account), but at least one must be given.
+    is not given is skipped (a guest has no account; a pair needs both), but at least one limit
+    must be left to count by. ``only`` narrows a policy to its limits counting by that.
     """
 
     def __init__(
@@ -46,38 +48,61 @@ class RateLimiter:
         self._refuse_after(policy, account, address, Mode.TAKE)
 
     def check(
-        self, policy: str, *, account: Account | None = None, address: str | None = None
+        self,
+        policy: str,
+        *,
+        account: Account | None = None,
+        address: str | None = None,
+        only: Per | None = None,
     ) -> None:
         """Refuse as :meth:`hit` would, but count nothing (before trying a password)."""
-        self._refuse_after(policy, account, address, Mode.PEEK)
+        self._refuse_after(policy, account, address, Mode.PEEK, only)
 
     def record(
         self, policy: str, *, account: Account | None = None, address: str | None = None
     ) -> None:
         """Count one that already happened (a failed login), never refusing."""
-        self._take(policy, account, address, Mode.ADD)
+        self._take(policy, account, address, Mode.ADD, None)
 
     def clear(
-        self, policy: str, *, account: Account | None = None, address: str | None = None
+        self,
+        policy: str,
+        *,
+        account: Account | None = None,
+        address: str | None = None,
+        only: Per | None = None,
     ) -> None:
-        """Forget what was counted for these keys (a good login clears its account's failures)."""
-        buckets = self._buckets(self._policy(policy), account, address)
-        self._counter.forget([bucket.key for bucket in buckets])
+        """Forget what was counted for these keys (a good login clears its pair's failures)."""
+        counted = self._counted(self._policy(policy), account, address, only)
+        self._counter.forget([bucket.key for _, bucket in counted])
 
     def close(self) -> None:
         self._counter.close()
 
     def _refuse_after(
-        self, name: str, account: Account | None, address: str | None, mode: Mode
+        self,
+        name: str,
+        account: Account | None,
+        address: str | None,
+        mode: Mode,
+        only: Per | None = None,
     ) -> None:
-        wait = self._take(name, account, address, mode)
+        wait, limit = self._take(name, account, address, mode, only)
         if wait > 0:
             seconds = math.ceil(wait)
-            raise TooManyRequests(self._policy(name).refuse_message(seconds), retry_after=seconds)
+            message = self._policy(name).refuse_message(limit, seconds)
+            raise TooManyRequests(message, retry_after=seconds)
 
-    def _take(self, name: str, account: Account | None, address: str | None, mode: Mode) -> float:
-        buckets = self._buckets(self._policy(name), account, address)
-        return self._counter.take(buckets, self._clock().timestamp(), mode)
+    def _take(
+        self, name: str, account: Account | None, address: str | None, mode: Mode, only: Per | None
+    ) -> tuple[float, Limit]:
+        """The longest wait, and the limit that sets it: the one whose words the refusal uses."""
+        counted = self._counted(self._policy(name), account, address, only)
+        waits = self._counter.take(
+            [bucket for _, bucket in counted], self._clock().timestamp(), mode
+        )
+        limits = [limit for limit, _ in counted]
+        return max(zip(waits, limits, strict=True), key=lambda found: found[0])
 
     def _policy(self, name: str) -> Policy:
         try:
@@ -85,24 +110,46 @@ class RateLimiter:
         except KeyError:
             raise ValueError(f"there is no rate limit policy named {name!r}") from None
 
-    def _buckets(
-        self, policy: Policy, account: Account | None, address: str | None
-    ) -> list[Bucket]:
+    def _counted(
+        self, policy: Policy, account: Account | None, address: str | None, only: Per | None
+    ) -> list[tuple[Limit, Bucket]]:
+        """Each of the policy's limits that these keys can count, with its bucket."""
         keys = {
             Per.ACCOUNT: None if account is None else _digest(str(account)),
             Per.ADDRESS: None if address is None else _digest(address_key(address)),
+            # The address first and then a newline, which no address holds: however odd the
+            # account typed, two different pairs never share a key.
+            Per.PAIR: (
+                None
+                if account is None or address is None
+                else _digest(f"{address_key(address)}\n{account}")
+            ),
         }
-        buckets = [
-            Bucket(
-                f"{policy.name}:{limit.per.value}:{limit.window}:{key}", limit.count, limit.window
+        counted = [
+            (
+                limit,
+                Bucket(
+                    f"{policy.name}:{limit.per.value}:{limit.window}:{key}",
+                    limit.count,
+                    limit.window,
+                ),
             )
             for limit in policy.limits
-            if (key := keys[limit.per]) is not None
+            if (only is None or limit.per is only) and (key := keys[limit.per]) is not None
         ]
-        if not buckets:
+        if not counted:
             # Counting nothing would mean no limit at all: a caller's mistake, not a user's.
-            raise ValueError(f"the {policy.name} limit needs an account or an address to count by")
-        return buckets
+            needs = " or ".join(dict.fromkeys(_NEEDS[limit.per] for limit in policy.limits))
+            raise ValueError(f"the {policy.name} limit needs {needs} to count by")
+        return counted
+
+
+# What each kind of limit must be given, named to a caller that gave too little.
+_NEEDS = {
+    Per.ACCOUNT: "an account",
+    Per.ADDRESS: "an address",
+    Per.PAIR: "an account with an address",
+}
 
 
 def address_key(address: str) -> str:

@@ -1,8 +1,14 @@
-"""The named rate limits: how many of what, per account or per address, in which window.
+"""The named rate limits: how many of what, per account, per address or per the two together,
+in which window.
 
 A policy's limits are all kept at once: a comment must fit in the account's minute, the
 account's hour and the address's minute. Limits per address are looser than per account
 because many people share one address (a newsroom's office, a mobile carrier's NAT).
+
+Failed logins are never counted per account alone: anyone may type an account's address, so a
+limit per account would let a stranger keep its owner out (OWASP ASVS 2.2.1). They are counted
+per account and address together, with a day's window behind the quarter hour so a guesser
+waits longer and longer, and per address against one network trying many accounts.
 """
 
 from __future__ import annotations
@@ -18,15 +24,21 @@ class Per(Enum):
 
     ACCOUNT = "account"
     ADDRESS = "address"
+    PAIR = "pair"  # an account from one address: what only that network can use up
 
 
 @dataclass(frozen=True)
 class Limit:
-    """At most ``count`` within any ``window`` seconds, for each account or each address."""
+    """At most ``count`` within any ``window`` seconds, for each account, address or pair.
+
+    ``refusal`` replaces the policy's message when this limit is the one that refuses, for a
+    policy whose limits are about different people (one pair, or everyone at an address).
+    """
 
     count: int
     window: int
     per: Per
+    refusal: str = ""
 
     def __post_init__(self) -> None:
         if self.count < 1 or self.window < 1:
@@ -48,19 +60,23 @@ class Policy:
         if len(seen) != len(self.limits):
             raise ValueError(f"{self.name}: two limits count by the same thing in the same window")
 
-    def refuse_message(self, wait: int) -> str:
-        return self.refusal.format(wait=describe_wait(wait))
+    def refuse_message(self, limit: Limit, wait: int) -> str:
+        return (limit.refusal or self.refusal).format(wait=describe_wait(wait))
 
 
 MINUTE = 60
 HOUR = 60 * MINUTE
+DAY = 24 * HOUR
 LOGIN_WINDOW = 15 * MINUTE
-# Failed logins allowed per address, as a multiple of those allowed per account.
+# Failed logins allowed per pair in a day, as a multiple of those in the quarter hour.
+DAILY_LOGIN_FACTOR = 4
+# Failed logins allowed per address, as a multiple of those allowed per pair.
 ADDRESS_LOGIN_FACTOR = 10
 
 
 def default_policies(*, login_attempts: int) -> Mapping[str, Policy]:
     """Every policy, by name; ``login_attempts`` is ``LIVEFEED_LOGIN_ATTEMPTS``."""
+    pair_refusal = "too many failed logins for this account from your network: try again in {wait}"
     policies = (
         Policy(
             "signup",
@@ -70,10 +86,21 @@ def default_policies(*, login_attempts: int) -> Mapping[str, Policy]:
         Policy(
             "login",
             (
-                Limit(login_attempts, LOGIN_WINDOW, Per.ACCOUNT),
+                Limit(login_attempts, LOGIN_WINDOW, Per.PAIR, pair_refusal),
+                Limit(login_attempts * DAILY_LOGIN_FACTOR, DAY, Per.PAIR, pair_refusal),
                 Limit(login_attempts * ADDRESS_LOGIN_FACTOR, LOGIN_WINDOW, Per.ADDRESS),
             ),
-            "too many failed logins: try again in {wait}",
+            "too many failed logins from your network: try again in {wait}",
+        ),
+        # Re-entering one's password while signed in: only the session's holder can fail it,
+        # so it may count per account without letting a stranger lock anyone out.
+        Policy(
+            "confirm_password",
+            (
+                Limit(login_attempts, LOGIN_WINDOW, Per.ACCOUNT),
+                Limit(login_attempts * DAILY_LOGIN_FACTOR, DAY, Per.ACCOUNT),
+            ),
+            "too many wrong passwords: try again in {wait}",
         ),
         Policy(
             "comment",
@@ -94,8 +121,14 @@ def default_policies(*, login_attempts: int) -> Mapping[str, Policy]:
 
 
 def describe_wait(seconds: int) -> str:
-    """``40 seconds`` under a minute, else whole minutes rounded up (``14 minutes``)."""
+    """``40 seconds`` under a minute, whole minutes rounded up under an hour (``14 minutes``),
+    else whole hours rounded up (``23 hours``): never a wait shorter than the real one."""
     if seconds < MINUTE:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = math.ceil(seconds / MINUTE)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return _count(seconds, "second")
+    if seconds < HOUR:
+        return _count(math.ceil(seconds / MINUTE), "minute")
+    return _count(math.ceil(seconds / HOUR), "hour")
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}{'s' if number != 1 else ''}"

@@ -31,21 +31,24 @@ CLIENT_NAME = "livefeed-ratelimit"  # how its connections show in CLIENT LIST
 
 # KEYS: one sorted set per bucket.
 # ARGV: now, mode, a member name unique to this hit, then count and window for each key.
-# Returns the wait in seconds as a string (a Lua number would be cut to an integer).
+# Returns each key's wait in seconds as a string (a Lua number would be cut to an integer).
 _SCRIPT = """
 local now, mode, member = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local wait = 0
+local waits, longest = {}, 0
 for i, key in ipairs(KEYS) do
   local count, window = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local held = redis.call('ZCARD', key)
+  local wait = 0
   if held >= count then
     local edge = redis.call('ZRANGE', key, held - count, held - count, 'WITHSCORES')
-    wait = math.max(wait, tonumber(edge[2]) + window - now)
+    wait = tonumber(edge[2]) + window - now
   end
+  waits[i] = tostring(wait)
+  longest = math.max(longest, wait)
 end
-if mode == 'peek' or (mode == 'take' and wait > 0) then
-  return tostring(wait)
+if mode == 'peek' or (mode == 'take' and longest > 0) then
+  return waits
 end
 for i, key in ipairs(KEYS) do
   local count, window = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
@@ -56,7 +59,7 @@ for i, key in ipairs(KEYS) do
   end
   redis.call('PEXPIRE', key, math.ceil(window * 1000))
 end
-return tostring(wait)
+return waits
 """
 
 
@@ -67,12 +70,12 @@ class RedisCounter:
         self._client = client
         self._script = client.register_script(_SCRIPT)
 
-    def take(self, buckets: Sequence[Bucket], now: float, mode: Mode) -> float:
+    def take(self, buckets: Sequence[Bucket], now: float, mode: Mode) -> list[float]:
         args: list[str | int] = [repr(now), mode.value, secrets.token_hex(8)]
         for bucket in buckets:
             args += [bucket.count, bucket.window]
         answer = self._script(keys=[KEY_PREFIX + b.key for b in buckets], args=args)
-        return float(answer)
+        return [float(wait) for wait in answer]
 
     def forget(self, keys: Sequence[str]) -> None:
         if keys:
@@ -109,17 +112,17 @@ class SharedCounter:
         self._down = False
         self._lock = threading.Lock()
 
-    def take(self, buckets: Sequence[Bucket], now: float, mode: Mode) -> float:
+    def take(self, buckets: Sequence[Bucket], now: float, mode: Mode) -> list[float]:
         if time.monotonic() >= self._skip_until:
             try:
-                wait = self._redis.take(buckets, now, mode)
+                waits = self._redis.take(buckets, now, mode)
             except (RedisError, OSError) as error:
                 self._failed(error)
             else:
                 self._recovered()
-                if mode is Mode.ADD or (mode is Mode.TAKE and wait == 0):
+                if mode is Mode.ADD or (mode is Mode.TAKE and not any(waits)):
                     self._local.take(buckets, now, Mode.ADD)
-                return wait
+                return waits
         return self._local.take(buckets, now, mode)
 
     def forget(self, keys: Sequence[str]) -> None:

@@ -28,7 +28,7 @@ from livefeed.domain.reader_accounts import STANDARDS_FIELD
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.web.discussion.comments import comment_id_param
-from livefeed.web.forms import json_object
+from livefeed.web.forms import json_object, query_param
 from livefeed.web.reader.caching import cache_control
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.security import bearer_user, client_address, services
@@ -51,8 +51,8 @@ async def list_comments(request: Request) -> Response:
     slug = request.path_params["slug"]
     params = request.query_params
     # Checked before the cache is asked, so a bad option is refused the same way every time.
-    sort = parse_sort(params.get("sort"))
-    limit = discussion.parse_limit(params.get("limit"))
+    sort = parse_sort(query_param(request, "sort"))
+    limit = discussion.parse_limit(query_param(request, "limit"))
     cursor = params.get("cursor") or None
     if cursor:
         Cursor.decode(cursor)
@@ -95,7 +95,7 @@ async def create_comment(request: Request) -> Response:
     user = await bearer_user(request)
     svc = services(request)
     slug = request.path_params["slug"]
-    body = await json_object(request, _COMMENT_FIELDS)
+    body = await json_object(request, _COMMENT_FIELDS, nullable=frozenset({"parent_id"}))
     address = client_address(request)
     comment = await run_in_threadpool(
         lambda: discussion.post_comment(svc, user, slug, body, address=address)

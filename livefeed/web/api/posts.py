@@ -8,7 +8,6 @@ that is flattened into the field names the use cases check, so an error names
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +19,7 @@ from starlette.routing import Route
 from livefeed import __version__
 from livefeed.distribution import reading
 from livefeed.distribution.resources import feed_json, post_json
+from livefeed.domain.comments import Discussion, Moderation
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.feeds import Feed, FeedStatus, check_transition
 from livefeed.newsroom import publishing, workflow
@@ -28,6 +28,7 @@ from livefeed.web.api import workflow as api_workflow
 from livefeed.web.api.openapi.document import spec
 from livefeed.web.desk.linkcards import api_link_card
 from livefeed.web.desk.media import api_upload
+from livefeed.web.forms import json_object, query_param
 from livefeed.web.reader.caching import ARCHIVE, cache_control
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.security import bearer_user, services
@@ -44,25 +45,21 @@ _NESTED = {
     "video": ("url",),
 }
 _POST_FIELDS = frozenset({"headline", "body", "tags", "key_event", "pinned", *_NESTED})
+# Null removes a part of a post, and says a post has no publish time.
+_POST_NULLS = frozenset({*_NESTED, "publish_at"})
+# Settings a desk form sends blank for their default; a script leaves the key out for that.
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "discussion": tuple(choice.value for choice in Discussion),
+    "moderation": tuple(choice.value for choice in Moderation),
+}
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    try:
-        body = json.loads(raw)
-        # JSON can spell a lone surrogate (\ud800) that no UTF-8 text column can store.
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except ValueError:
-        raise Invalid.field("body", "the request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise Invalid.field("body", "the request body must be a JSON object")
+def _feed_body(body: dict[str, Any]) -> dict[str, Any]:
+    """``body``, once no setting in it is blank."""
+    for key, choices in _CHOICES.items():
+        if body.get(key) == "":
+            raise Invalid.field(key, f"must be {', '.join(choices[:-1])} or {choices[-1]}")
     return body
-
-
-def _check_known(body: Mapping[str, Any], known: frozenset[str], also: frozenset[str]) -> None:
-    unknown = [key for key in body if key not in known and key not in also]
-    if unknown:
-        raise Invalid(dict.fromkeys(unknown, "is not a field this resource has"))
 
 
 def _status(body: Mapping[str, Any], allowed: tuple[FeedStatus, ...]) -> FeedStatus | None:
@@ -108,8 +105,7 @@ async def list_feeds(request: Request) -> Response:
 async def create_feed(request: Request) -> Response:
     user = await bearer_user(request)
     svc = services(request)
-    body = await _json_body(request)
-    _check_known(body, _FEED_FIELDS, frozenset({"status"}))
+    body = _feed_body(await json_object(request, _FEED_FIELDS | {"status"}, allow_empty=False))
     live = _status(body, (FeedStatus.SCHEDULED, FeedStatus.LIVE)) is not FeedStatus.SCHEDULED
     feed = await run_in_threadpool(lambda: publishing.create_feed(svc, user, body, live=live))
     return _created(feed_json(feed, svc.urls), f"/api/v1/feeds/{feed.slug}")
@@ -126,8 +122,7 @@ async def update_feed(request: Request) -> Response:
     user = await bearer_user(request)
     svc = services(request)
     slug = request.path_params["slug"]
-    body = await _json_body(request)
-    _check_known(body, _FEED_FIELDS, frozenset({"status"}))
+    body = _feed_body(await json_object(request, _FEED_FIELDS | {"status"}, allow_empty=False))
     wanted = _status(body, tuple(FeedStatus))
     feed = await run_in_threadpool(reading.get_feed, svc, slug)
     if wanted is not None:
@@ -152,10 +147,13 @@ async def list_posts(request: Request) -> Response:
     svc = services(request)
     slug = request.path_params["slug"]
     params = request.query_params
-    limit = reading.parse_limit(params.get("limit"))
+    limit = reading.parse_limit(query_param(request, "limit"))
     since, cursor = params.get("since"), params.get("cursor")
     if params.get("state", "published") != "published":
-        # Drafts, contributions, scheduled posts: the caller's to see, never cached.
+        # Drafts, contributions, scheduled posts: the caller's to see, never cached; one page.
+        if since is not None or cursor is not None:
+            unpaged = "since" if since is not None else "cursor"
+            raise Invalid.field(unpaged, "a listing by state is one page: leave it out")
         return await api_workflow.listing(request, slug, params["state"], limit)
     if since is not None and cursor:
         raise Invalid.field("cursor", "give either since or cursor, not both")
@@ -215,8 +213,9 @@ async def create_post(request: Request) -> Response:
     user = await bearer_user(request)
     svc = services(request)
     slug = request.path_params["slug"]
-    body = await _json_body(request)
-    _check_known(body, _POST_FIELDS, api_workflow.NEW_KEYS)
+    body = await json_object(
+        request, _POST_FIELDS | api_workflow.NEW_KEYS, allow_empty=False, nullable=_POST_NULLS
+    )
     fields = _flatten_post(body, {})
     state, when = api_workflow.start_of(body)
     post = await run_in_threadpool(
@@ -241,9 +240,10 @@ async def update_post(request: Request) -> Response:
     user = await bearer_user(request)
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
-    body = await _json_body(request)
     also = frozenset({"version"}) | api_workflow.CHANGE_KEYS | revision_views.CHANGE_KEYS
-    _check_known(body, _POST_FIELDS, also)
+    body = await json_object(
+        request, _POST_FIELDS | also, allow_empty=False, nullable=_POST_NULLS | {"correction_note"}
+    )
     _, current = await run_in_threadpool(workflow.visible_post, svc, user, slug, post_id)
     seen = revision_views.required_version(body)
     fields = _flatten_post(body, current.as_fields())

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +22,7 @@ from livefeed.domain.times import iso_utc
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing, revisions
 from livefeed.web.errors import problem
+from livefeed.web.forms import json_object
 from livefeed.web.security import bearer_user, services
 from livefeed.web.views import post_id_param
 
@@ -68,10 +68,7 @@ async def api_revisions(request: Request) -> Response:
 async def api_retract(request: Request) -> Response:
     user = await bearer_user(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
-    body = await _json_object(request)
-    unknown = [key for key in body if key not in ("reason", "version")]
-    if unknown:
-        raise Invalid(dict.fromkeys(unknown, "is not a field this resource has"))
+    body = await json_object(request, frozenset({"reason", "version"}), allow_empty=False)
     seen = version_of(body)
     svc = services(request)
     try:
@@ -164,16 +161,6 @@ async def stale(request: Request, slug: str, post_id: int, error: Conflict) -> R
         errors={"version": str(error)},
         extra={"current": post_json(current, slug, services(request).urls)},
     )
-
-
-async def _json_object(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        raise Invalid.field("body", "the request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise Invalid.field("body", "the request body must be a JSON object")
-    return body
 
 
 routes = [

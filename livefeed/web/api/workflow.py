@@ -37,8 +37,17 @@ LISTED = (PostState.DRAFT, PostState.SUBMITTED, PostState.SCHEDULED)
 def start_of(body: Mapping[str, Any]) -> tuple[PostState, workflow.When | None]:
     """The state a new post asks for (published if it says none) and its ``publish_at``."""
     state = parse_state(body["state"]) if "state" in body else PostState.PUBLISHED
-    when = workflow.When(body["publish_at"]) if "publish_at" in body else None
-    return state, when
+    return state, _when(body)
+
+
+def _when(body: Mapping[str, Any]) -> workflow.When | None:
+    """The ``publish_at`` sent, if any. A form sends an empty string for a time left blank;
+    JSON says that with null, so an empty string is refused as the time it is not."""
+    if "publish_at" not in body:
+        return None
+    if body["publish_at"] == "":
+        raise Invalid.field("publish_at", "give a date and time with its offset, or null")
+    return workflow.When(body["publish_at"])
 
 
 def private(data: dict[str, Any], status: int = 200) -> JSONResponse:
@@ -88,6 +97,7 @@ async def change(
     """A PATCH that concerns the workflow (a post not out yet, or a ``state``), made; ``None``
     for a plain edit of a published post, which is ``publishing.edit_post``'s."""
     moving = any(key in body for key in CHANGE_KEYS)
+    when = _when(body)
     if current.state not in UNPUBLISHED:
         if moving and body.get("state") not in (None, current.state.value):
             raise Conflict("this post is published already", field="state")
@@ -97,7 +107,6 @@ async def change(
         return None
     svc = services(request)
     state = parse_state(body["state"], MOVES) if "state" in body else None
-    when = workflow.When(body["publish_at"]) if "publish_at" in body else None
     if state is None and when is not None and current.state is PostState.SCHEDULED:
         state = PostState.SCHEDULED  # a new time for a scheduled post
     return await run_in_threadpool(

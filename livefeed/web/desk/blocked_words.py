@@ -11,9 +11,9 @@ from livefeed.discussion import blocked_words as word_list
 from livefeed.domain.blocked_words import MAX_WORDS, WORD_LENGTH
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import User, require_admin
-from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
 from livefeed.web.discussion.moderation import PRIVATE
+from livefeed.web.forms import checked_form, text
 from livefeed.web.security import services
 from livefeed.web.views import render
 
@@ -42,14 +42,13 @@ async def words_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def save_words(request: Request, user: User) -> Response:
-    form = await request.form()
-    await security.check_csrf(request, form)
-    text = str(form.get(FIELD, ""))
+    form = await checked_form(request)
+    words = text(form, FIELD)
     try:
-        await run_in_threadpool(word_list.set_blocked_words, services(request), user, text)
+        await run_in_threadpool(word_list.set_blocked_words, services(request), user, words)
     except (Invalid, Conflict) as error:
         errors = error.errors if isinstance(error, Invalid) else {FIELD: str(error)}
-        return await _page(request, text, errors, saved=False, status=error.status)
+        return await _page(request, words, errors, saved=False, status=error.status)
     return RedirectResponse("/desk/blocked-words?saved", status_code=303)
 
 

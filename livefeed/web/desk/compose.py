@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from livefeed.distribution.resources import Urls
 from livefeed.domain.posts import Post, PostState
 from livefeed.newsroom.workflow import When
+from livefeed.web.forms import text, typed
 
 POST_FIELDS = (
     "headline",
@@ -28,6 +29,7 @@ POST_FIELDS = (
     "read_more.summary",
     "read_more.image_url",
     "video.url",
+    "video.alt",
     "tags",
 )
 POST_FLAGS = ("key_event", "pinned")
@@ -56,14 +58,10 @@ def blank() -> PostForm:
 
 def from_form(form: FormData) -> dict[str, object]:
     """The post fields from a submitted form, flags as booleans."""
-    values: dict[str, object] = {}
-    for name in POST_FIELDS:
-        raw = form.get(name, "")
-        values[name] = raw if isinstance(raw, str) else ""
+    values: dict[str, object] = dict(typed(form, POST_FIELDS))
     for name in POST_FLAGS:
         values[name] = form.get(name) == "on"
-    raw = form.get("publish_at", "")
-    values["publish_at"] = raw if isinstance(raw, str) else ""
+    values["publish_at"] = text(form, "publish_at")
     return values
 
 
@@ -83,7 +81,7 @@ INTENTS = {
 
 def intended(form: FormData) -> tuple[PostState, When | None]:
     """The state a new post is asked for, and its time (typed in the feed's zone) if scheduled."""
-    state = INTENTS.get(str(form.get("intent", "")), PostState.PUBLISHED)
+    state = INTENTS.get(text(form, "intent"), PostState.PUBLISHED)
     when = When(form.get("publish_at", ""), local=True) if state is PostState.SCHEDULED else None
     return state, when
 

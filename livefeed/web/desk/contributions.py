@@ -25,7 +25,8 @@ from livefeed.domain.users import User
 from livefeed.domain.workflow import Mover, unscheduled
 from livefeed.newsroom import publishing, workflow
 from livefeed.web.desk import compose
-from livefeed.web.desk.feeds import _errors_of, _form, _see_other, signed_in
+from livefeed.web.desk.feeds import signed_in
+from livefeed.web.forms import checked_form, errors_of, see_other, text
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param, render
 
@@ -108,10 +109,10 @@ async def move(request: Request, user: User) -> Response:
     schedule, take back a contribution, delete a draft."""
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
-    form = await _form(request)
-    intent = str(form.get("intent", ""))
-    note = str(form.get("note", ""))
-    seen = str(form.get("version", ""))
+    form = await checked_form(request)
+    intent = text(form, "intent")
+    note = text(form, "note")
+    seen = text(form, "version")
     from_queue = form.get("from") == "queue"
     try:
         if intent not in LIST_INTENTS and intent != "unschedule":
@@ -125,15 +126,15 @@ async def move(request: Request, user: User) -> Response:
             )
         )  # fmt: skip
     except (Invalid, Conflict) as error:
-        errors = _errors_of(error)
+        errors = errors_of(error)
         field, message = next(iter(errors.items()))
         problem = {"post_id": post_id, "field": field, "message": message, "note": note}
         if from_queue:
             return await _queue(request, user, problem=problem, status=422)
         return await _mine(request, user, problem=problem, status=422)
     if post.state is PostState.PUBLISHED:
-        return _see_other(f"{svc.urls.feed_path(slug)}#post-{post.id}")
-    return _see_other(f"{queue_path(slug) if from_queue else mine_path(slug)}#post-{post.id}")
+        return see_other(f"{svc.urls.feed_path(slug)}#post-{post.id}")
+    return see_other(f"{queue_path(slug) if from_queue else mine_path(slug)}#post-{post.id}")
 
 
 async def _unscheduled(request: Request, user: User, slug: str, post_id: int) -> PostState:
@@ -154,7 +155,7 @@ async def draft_page(request: Request, user: User) -> Response:
     )
     if post.state not in (PostState.DRAFT, PostState.SUBMITTED, PostState.SCHEDULED):
         # Out already (or gone): its page, or the editing form of published posts, is the place.
-        return _see_other(f"{svc.urls.feed_path(feed.slug)}#post-{post.id}")
+        return see_other(f"{svc.urls.feed_path(feed.slug)}#post-{post.id}")
     post_form = compose.from_post(post)
     post_form.values["publish_at"] = local_input(post.publish_at, feed)
     return await _draft_form(request, user, feed, post, post_form)
@@ -184,11 +185,11 @@ async def save_draft(request: Request, user: User) -> Response:
     """The draft form: preview, save, submit, publish or schedule, with the words as typed."""
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
-    form = await _form(request)
+    form = await checked_form(request)
     fields = compose.from_form(form)
-    seen = str(form.get("version", ""))
+    seen = text(form, "version")
     post_form = compose.PostForm(values=fields, version=int(seen) if seen.isdigit() else None)
-    intent = str(form.get("intent", ""))
+    intent = text(form, "intent")
     status = 200
     try:
         if intent == "preview":
@@ -203,11 +204,11 @@ async def save_draft(request: Request, user: User) -> Response:
                     seen_version=post_form.version,
                 )
             )  # fmt: skip
-            return _see_other(_after(svc.urls.feed_path(slug), slug, post, user))
+            return see_other(_after(svc.urls.feed_path(slug), slug, post, user))
         else:
             raise Invalid.field("intent", "is not something this form can do")
     except (Invalid, Conflict) as error:
-        post_form.errors = _errors_of(error)
+        post_form.errors = errors_of(error)
         status = 409 if isinstance(error, Conflict) else 422
     feed, post = await run_in_threadpool(workflow.visible_post, svc, user, slug, post_id)
     return await _draft_form(request, user, feed, post, post_form, status)

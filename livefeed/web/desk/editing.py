@@ -39,6 +39,7 @@ LABELS = {
     "read_more.summary": "Summary",
     "read_more.image_url": "Article image address",
     "video.url": "Video address",
+    "video.alt": "What the video shows (for screen readers)",
     "tags": "Tags",
     "key_event": "Key event",
     "pinned": "Pin to the top",

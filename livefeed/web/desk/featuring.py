@@ -10,9 +10,9 @@ from starlette.routing import Route
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import User
 from livefeed.newsroom import featuring
-from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
 from livefeed.web.discussion.moderation import PRIVATE, id_param
+from livefeed.web.forms import checked_form, typed
 from livefeed.web.security import services
 from livefeed.web.views import render
 
@@ -48,10 +48,9 @@ async def feature_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def feature(request: Request, user: User) -> Response:
-    form = await request.form()
-    await security.check_csrf(request, form)
+    form = await checked_form(request)
     comment_id = id_param(request, "comment_id")
-    values = {name: str(form.get(name, "")) for name in FIELDS}
+    values = typed(form, FIELDS)
     svc = services(request)
     _, feed = await run_in_threadpool(featuring.feature_target, svc, user, comment_id)
     try:

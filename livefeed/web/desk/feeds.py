@@ -12,13 +12,12 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from livefeed.access import accounts, permissions
-from livefeed.discussion import standards
+from livefeed.discussion import reader_accounts, standards
 from livefeed.distribution import reading
 from livefeed.domain.access import Right, require
 from livefeed.domain.errors import Conflict, Forbidden, Invalid
@@ -27,7 +26,7 @@ from livefeed.domain.users import User
 from livefeed.newsroom import publishing, workflow
 from livefeed.web import security
 from livefeed.web.desk import compose, editing, linkcards
-from livefeed.web.middleware import MAX_BODY_BYTES
+from livefeed.web.forms import checked_form, errors_of, see_other, text, typed
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param, render
 
@@ -35,18 +34,6 @@ FEED_FIELDS = (
     "slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url",
     "discussion", "moderation",
 )  # fmt: skip
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-async def _form(request: Request) -> FormData:
-    # Starlette's own 1 MB cap per field would turn an over-long post into a bare 400 page;
-    # BodyLimit already caps the whole request, and the rules name the field that is too long.
-    form = await request.form(max_part_size=MAX_BODY_BYTES)
-    await security.check_csrf(request, form)
-    return form
 
 
 DeskHandler = Callable[[Request, User], Awaitable[Response]]
@@ -60,7 +47,7 @@ def signed_in(handler: DeskHandler) -> Callable[[Request], Awaitable[Response]]:
         user = await security.viewer(request)
         if user is None:
             target = quote(security.safe_next(request.url.path), safe="/%")
-            return _see_other(f"/login?next={target}")
+            return see_other(f"/login?next={target}")
         return await handler(request, user)
 
     return endpoint
@@ -72,48 +59,49 @@ async def _require(request: Request, user: User, feed_id: int, right: Right) -> 
     require(rights, right)
 
 
-def _errors_of(error: Invalid | Conflict) -> dict[str, str]:
-    if isinstance(error, Invalid):
-        return error.errors
-    return {error.field or "form": str(error)}
-
-
 async def login_page(request: Request) -> Response:
-    next_url = security.safe_next(request.query_params.get("next"))
+    next_url = security.safe_next(request.query_params.get("next"), "")
     return await render(request, "login.html", {"email": "", "errors": {}, "next": next_url})
 
 
 async def login(request: Request) -> Response:
-    form = await _form(request)
-    email = str(form.get("email", ""))
-    next_url = security.safe_next(str(form.get("next", "")))
+    form = await checked_form(request)
+    email = text(form, "email")
+    next_url = security.safe_next(text(form, "next"), "")
     try:
         session = await run_in_threadpool(
             accounts.log_in,
             services(request),
             email,
-            str(form.get("password", "")),
+            text(form, "password"),
             address=security.client_address(request),
         )
     except Invalid as error:
         values = {"email": email, "errors": error.errors, "next": next_url}
         return await render(request, "login.html", values, status=422)
-    response = _see_other(next_url)
-    old = request.cookies.get(security.SESSION_COOKIE)
+    response = see_other(next_url or await _start_page(request, session.user))
+    old = security.session_token(request)
     if old:
         await run_in_threadpool(accounts.log_out, services(request), old)
     security.set_session_cookie(request, response, session.token)
     return response
 
 
+async def _start_page(request: Request, user: User) -> str:
+    """Where a login that names no page leads: the desk is for those who work there, and a
+    reader would find it empty."""
+    works = await run_in_threadpool(reader_accounts.works_on_desk, services(request), user)
+    return "/desk" if works else "/account"
+
+
 async def logout(request: Request) -> Response:
-    form = await _form(request)
-    token = request.cookies.get(security.SESSION_COOKIE)
+    form = await checked_form(request)
+    token = security.session_token(request)
     if token:
         await run_in_threadpool(accounts.log_out, services(request), token)
     # Back to the page the reader logged out from (the header's form says which).
-    response = _see_other(security.safe_next(str(form.get("next", "")), "/"))
-    security.clear_session_cookie(response)
+    response = see_other(security.safe_next(text(form, "next"), "/"))
+    security.clear_session_cookie(request, response)
     return response
 
 
@@ -144,14 +132,14 @@ async def new_feed_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def create_feed(request: Request, user: User) -> Response:
-    form = await _form(request)
-    fields = {name: str(form.get(name, "")) for name in FEED_FIELDS}
+    form = await checked_form(request)
+    fields = typed(form, FEED_FIELDS)
     try:
         feed = await run_in_threadpool(publishing.create_feed, services(request), user, fields)
     except (Invalid, Conflict) as error:
-        values = {"values": fields, "errors": _errors_of(error), "feed": None}
+        values = {"values": fields, "errors": errors_of(error), "feed": None}
         return await render(request, "feed_form.html", values, status=422)
-    return _see_other(services(request).urls.feed_path(feed.slug))
+    return see_other(services(request).urls.feed_path(feed.slug))
 
 
 @signed_in
@@ -170,24 +158,32 @@ async def edit_feed_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def update_feed(request: Request, user: User) -> Response:
-    form = await _form(request)
+    form = await checked_form(request)
     slug = request.path_params["slug"]
-    fields = {name: str(form.get(name, "")) for name in FEED_FIELDS}
+    fields = typed(form, FEED_FIELDS)
     try:
         feed = await run_in_threadpool(
             publishing.update_feed, services(request), user, slug, fields
         )
     except (Invalid, Conflict) as error:
         current = await run_in_threadpool(reading.get_feed, services(request), slug)
-        values = {"values": fields, "errors": _errors_of(error), "feed": current}
+        values = {"values": fields, "errors": errors_of(error), "feed": current}
         return await render(request, "feed_form.html", values, status=422)
-    return _see_other(services(request).urls.feed_path(feed.slug))
+    return see_other(services(request).urls.feed_path(feed.slug))
+
+
+@signed_in
+async def end_feed_page(request: Request, user: User) -> Response:
+    """Ending a feed tells every open page at once, so the button asks first, as delete does."""
+    feed = await run_in_threadpool(reading.get_feed, services(request), request.path_params["slug"])
+    await _require(request, user, feed.id, Right.RUN_FEED)
+    return await render(request, "feed_end.html", {"feed": feed})
 
 
 @signed_in
 async def feed_status(request: Request, user: User) -> Response:
-    form = await _form(request)
-    wanted = str(form.get("status", ""))
+    form = await checked_form(request)
+    wanted = text(form, "status")
     if wanted not in {s.value for s in FeedStatus}:
         raise Invalid.field("status", "must be scheduled, live or ended")
     feed = await run_in_threadpool(
@@ -197,7 +193,7 @@ async def feed_status(request: Request, user: User) -> Response:
         request.path_params["slug"],
         FeedStatus(wanted),
     )
-    return _see_other(services(request).urls.feed_path(feed.slug))
+    return see_other(services(request).urls.feed_path(feed.slug))
 
 
 @signed_in
@@ -206,7 +202,7 @@ async def publish(request: Request, user: User) -> Response:
     compose.INTENTS), or show a preview and keep the form."""
     svc = services(request)
     slug = request.path_params["slug"]
-    form = await _form(request)
+    form = await checked_form(request)
     fields = compose.from_form(form)
     post_form = compose.PostForm(values=fields)
     try:
@@ -219,9 +215,9 @@ async def publish(request: Request, user: User) -> Response:
             post = await run_in_threadpool(
                 lambda: workflow.start_post(svc, user, slug, fields, state=state, publish_at=when)
             )
-            return _see_other(compose.after_writing(svc.urls, slug, post))
+            return see_other(compose.after_writing(svc.urls, slug, post))
     except (Invalid, Conflict) as error:
-        post_form.errors = _errors_of(error)
+        post_form.errors = errors_of(error)
         status = 422
     page = await run_in_threadpool(reading.feed_page, svc, slug)
     rights = await run_in_threadpool(permissions.rights_for, svc, user, page.feed.id)
@@ -235,6 +231,7 @@ async def edit_post_page(request: Request, user: User) -> Response:
     page = await run_in_threadpool(
         reading.post_page, svc, request.path_params["slug"], post_id_param(request)
     )
+    await _require(request, user, page.feed.id, Right.PUBLISH)
     values = {"feed": page.feed, "post": page.post, "compose": compose.from_post(page.post)}
     values |= await editing.edit_page(request, user, page.feed, page.post)
     return await render(request, "post_form.html", values)
@@ -244,9 +241,9 @@ async def edit_post_page(request: Request, user: User) -> Response:
 async def edit_post(request: Request, user: User) -> Response:
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
-    form = await _form(request)
+    form = await checked_form(request)
     fields = compose.from_form(form)
-    seen = str(form.get("version", ""))
+    seen = text(form, "version")
     post_form = compose.PostForm(values=fields, version=int(seen) if seen.isdigit() else None)
     correction, note = editing.correction_from(form)
     post_form.values |= {"correction": correction, "correction_note": note}
@@ -263,9 +260,9 @@ async def edit_post(request: Request, user: User) -> Response:
                     correction=correction, correction_note=note,
                 )
             )  # fmt: skip
-            return _see_other(f"{svc.urls.feed_path(slug)}#post-{post.id}")
+            return see_other(f"{svc.urls.feed_path(slug)}#post-{post.id}")
     except (Invalid, Conflict) as error:
-        post_form.errors = _errors_of(error)
+        post_form.errors = errors_of(error)
         status = 409 if isinstance(error, Conflict) else 422
         stale = isinstance(error, Conflict) and error.field == "version"
     feed, post = await run_in_threadpool(reading.get_post, svc, slug, post_id)
@@ -290,13 +287,13 @@ async def delete_post_page(request: Request, user: User) -> Response:
 async def delete_post(request: Request, user: User) -> Response:
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
-    form = await _form(request)
-    seen = str(form.get("version", ""))
+    form = await checked_form(request)
+    seen = text(form, "version")
     await run_in_threadpool(
         publishing.delete_post, svc, user, slug, post_id,
         seen_version=int(seen) if seen.isdigit() else None,
     )  # fmt: skip
-    return _see_other(svc.urls.feed_path(slug))
+    return see_other(svc.urls.feed_path(slug))
 
 
 routes = [
@@ -308,6 +305,7 @@ routes = [
     Route("/desk/feeds/new", create_feed, methods=["POST"]),
     Route("/desk/feeds/{slug}/edit", edit_feed_page, methods=["GET"]),
     Route("/desk/feeds/{slug}/edit", update_feed, methods=["POST"]),
+    Route("/desk/feeds/{slug}/end", end_feed_page, methods=["GET"]),
     Route("/desk/feeds/{slug}/status", feed_status, methods=["POST"]),
     Route("/feeds/{slug}/posts", publish, methods=["POST"]),
     Route("/feeds/{slug}/posts/{post_id}/edit", edit_post_page, methods=["GET"]),

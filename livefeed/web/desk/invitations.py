@@ -80,7 +80,7 @@ async def accept(request: Request) -> Response:
     except InvitationUnusable as error:
         return await _gone(request, error)
     response = see_other("/desk")
-    old = request.cookies.get(security.SESSION_COOKIE)
+    old = security.session_token(request)
     if old:
         await run_in_threadpool(accounts.log_out, svc, old)
     security.set_session_cookie(request, response, session.token)

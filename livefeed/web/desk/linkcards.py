@@ -8,13 +8,11 @@ problem+json naming ``url``. Fetching can take seconds, so it runs off the event
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from livefeed.domain.errors import Invalid, LivefeedError
 from livefeed.domain.posts import ReadMore
@@ -22,6 +20,7 @@ from livefeed.domain.users import User
 from livefeed.newsroom import linkcards
 from livefeed.web import security
 from livefeed.web.errors import problem
+from livefeed.web.forms import checked_form, json_object
 
 
 def card_json(card: ReadMore) -> dict[str, Any]:
@@ -40,15 +39,7 @@ async def _card(request: Request, user: User, url: object) -> JSONResponse:
 
 async def api_link_card(request: Request) -> Response:
     user = await security.bearer_user(request)
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        raise Invalid.field("body", "the request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise Invalid.field("body", "the request body must be a JSON object")
-    unknown = [key for key in body if key != "url"]
-    if unknown:
-        raise Invalid(dict.fromkeys(unknown, "is not a field this resource has"))
+    body = await json_object(request, frozenset({"url"}), allow_empty=False)
     return await _card(request, user, body.get("url"))
 
 
@@ -60,15 +51,9 @@ async def desk_link_card(request: Request) -> Response:
     """
     user = await security.viewer(request)
     if user is None:
-        try:
-            came_from = urlsplit(request.headers.get("referer", "")).path
-        except ValueError:
-            came_from = ""
-        target = quote(security.safe_next(came_from), safe="/%")
-        return RedirectResponse(f"/login?next={target}", status_code=303)
+        return security.log_in_from_referer(request)
     try:
-        form = await request.form()
-        await security.check_csrf(request, form)
+        form = await checked_form(request)
         url = form.get("url")
         return await _card(request, user, url if isinstance(url, str) else None)
     except LivefeedError as error:

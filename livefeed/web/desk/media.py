@@ -1,38 +1,46 @@
-"""Uploads and the files they leave: one use case, two doors, and the files served.
+"""Uploads and the files they leave: one use case, two doors, the files served, the library.
 
-``POST /api/v1/media`` takes ``file`` and ``alt`` as multipart/form-data with a bearer token,
-for scripts; ``POST /desk/media`` takes the same from the compose form's script, with the desk
-session and the form's CSRF token in an ``X-CSRF-Token`` header. Both answer 201 with the
-upload, and problem+json naming the field for every refusal. Who may upload, and the form
-token, are checked before the body is read: a forged request costs no upload.
+``POST /api/v1/media`` takes ``file``, ``alt`` and optionally ``feed`` (the slug of the feed it
+is for) as multipart/form-data with a bearer token, for scripts; ``POST /desk/media`` takes the
+same from the compose form's script, with the desk session and the form's CSRF token in an
+``X-CSRF-Token`` header. Both answer 201 with the upload, and problem+json naming the field for
+every refusal. Who may upload, and the form token, are checked before the body is read: a
+forged request costs no upload.
 
 ``GET /media/{name}`` serves what was stored: only names this site gives, only from its media
 folder, with the type its name says, no sniffing, and cached for good (a name is its content).
+
+``GET /desk/media`` is the media library: the uploads one may see, where each is used, and a
+way to delete those no post uses (a page asks first, like deleting a post). It works without
+JavaScript.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from livefeed.domain.errors import Invalid, LivefeedError, NotFound
-from livefeed.domain.media import ALT, parse_media_name
+from livefeed.domain.errors import Conflict, Invalid, LivefeedError, NotFound
+from livefeed.domain.media import ALT, FEED, parse_media_name, size_text
 from livefeed.domain.users import User
-from livefeed.newsroom import media
+from livefeed.newsroom import media, media_library
 from livefeed.outside.storage import LocalStorage
 from livefeed.services import Services
 from livefeed.web import security
+from livefeed.web.desk.feeds import signed_in
 from livefeed.web.errors import problem
+from livefeed.web.forms import PRIVATE, checked_form, see_other
 from livefeed.web.uploads import Received, receive_upload
+from livefeed.web.views import render
 
 # Bodies these paths stream themselves, each under its own limits (see web/uploads.py).
 UPLOAD_PATHS = frozenset({"/api/v1/media", "/desk/media"})
+UPLOAD_FIELDS = frozenset({ALT, FEED})
 CSRF_HEADER = "x-csrf-token"
 IMMUTABLE = "public, max-age=31536000, immutable"
 FILE_HEADERS = {
@@ -71,8 +79,10 @@ async def _receive(request: Request, svc: Services, accepted: frozenset[str]) ->
 async def _store(svc: Services, user: User, received: Received) -> JSONResponse:
     try:
         incoming = media.Incoming(received.filename or "", received.file, received.size)
-        alt = received.fields.get(ALT)
-        uploaded = await run_in_threadpool(media.upload, svc, user, incoming, alt)
+        fields = received.fields
+        uploaded = await run_in_threadpool(
+            media.upload, svc, user, incoming, fields.get(ALT), fields.get(FEED)
+        )
     finally:
         received.close()
     return JSONResponse(
@@ -86,7 +96,7 @@ async def api_upload(request: Request) -> Response:
     user = await security.bearer_user(request)
     svc = security.services(request)
     await run_in_threadpool(media.check_uploader, svc, user)
-    return await _store(svc, user, await _receive(request, svc, frozenset({ALT})))
+    return await _store(svc, user, await _receive(request, svc, UPLOAD_FIELDS))
 
 
 async def desk_upload(request: Request) -> Response:
@@ -97,18 +107,13 @@ async def desk_upload(request: Request) -> Response:
     """
     user = await security.viewer(request)
     if user is None:
-        try:
-            came_from = urlsplit(request.headers.get("referer", "")).path
-        except ValueError:
-            came_from = ""
-        target = quote(security.safe_next(came_from), safe="/%")
-        return RedirectResponse(f"/login?next={target}", status_code=303)
+        return security.log_in_from_referer(request)
     svc = security.services(request)
     try:
         token = FormData({security.CSRF_FIELD: request.headers.get(CSRF_HEADER, "")})
         await security.check_csrf(request, token)
         await run_in_threadpool(media.check_uploader, svc, user)
-        return await _store(svc, user, await _receive(request, svc, frozenset({ALT})))
+        return await _store(svc, user, await _receive(request, svc, UPLOAD_FIELDS))
     except LivefeedError as error:
         errors = error.errors if isinstance(error, Invalid) else None
         return problem(error.status, error.title, str(error), errors=errors)
@@ -129,7 +134,62 @@ async def serve_media(request: Request) -> Response:
     return FileResponse(path, media_type=found.format.content_type, headers=FILE_HEADERS)
 
 
+# The media library ---------------------------------------------------------------------------
+
+
+def _number(raw: str | None) -> int | None:
+    """A row's number from the address; anything else is no number (ids are 32-bit)."""
+    return int(raw) if raw and raw.isdigit() and len(raw) <= 9 else None
+
+
+def _media_id(request: Request) -> int:
+    found = _number(request.path_params["media_id"])
+    if found is None:
+        raise NotFound(media_library.NO_SUCH_UPLOAD)
+    return found
+
+
+@signed_in
+async def library_page(request: Request, user: User) -> Response:
+    svc = security.services(request)
+    before = _number(request.query_params.get("before"))
+    shelf = await run_in_threadpool(media_library.library, svc, user, before)
+    values = {
+        "library": shelf,
+        "size_text": size_text,
+        "deleted": request.query_params.get("deleted") == "1",
+        "paged": before is not None,
+    }
+    return await render(request, "media_library.html", values, headers=PRIVATE)
+
+
+async def _confirm(request: Request, user: User, *, error: str = "", status: int = 200) -> Response:
+    svc = security.services(request)
+    found = await run_in_threadpool(media_library.entry, svc, user, _media_id(request))
+    values = {"entry": found, "size_text": size_text, "error": error}
+    return await render(request, "media_delete.html", values, status=status, headers=PRIVATE)
+
+
+@signed_in
+async def delete_page(request: Request, user: User) -> Response:
+    return await _confirm(request, user)
+
+
+@signed_in
+async def delete_upload(request: Request, user: User) -> Response:
+    await checked_form(request)
+    svc = security.services(request)
+    try:
+        await run_in_threadpool(media_library.delete_upload, svc, user, _media_id(request))
+    except Conflict as error:
+        return await _confirm(request, user, error=str(error), status=409)
+    return see_other("/desk/media?deleted=1")
+
+
 routes = [
     Route("/media/{name}", serve_media, methods=["GET", "HEAD"]),
+    Route("/desk/media", library_page, methods=["GET"]),
     Route("/desk/media", desk_upload, methods=["POST"]),
+    Route("/desk/media/{media_id}/delete", delete_page, methods=["GET"]),
+    Route("/desk/media/{media_id}/delete", delete_upload, methods=["POST"]),
 ]

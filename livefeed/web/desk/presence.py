@@ -19,6 +19,7 @@ from livefeed.domain.presence import editing_line
 from livefeed.newsroom import presence
 from livefeed.web import security
 from livefeed.web.errors import problem
+from livefeed.web.forms import checked_form
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param
 
@@ -36,8 +37,7 @@ async def editing(request: Request) -> Response:
         target = quote(security.safe_next(edit_page), safe="/%")
         return RedirectResponse(f"/login?next={target}", status_code=303)
     try:
-        form = await request.form()
-        await security.check_csrf(request, form)
+        form = await checked_form(request)
         svc, slug, post_id = services(request), request.path_params["slug"], post_id_param(request)
         if form.get("left"):
             await run_in_threadpool(presence.stopped_editing, svc, user, slug, post_id)

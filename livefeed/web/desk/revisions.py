@@ -13,8 +13,8 @@ from livefeed.domain.access import Right, require
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing
-from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
+from livefeed.web.forms import checked_form, text
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param, render
 
@@ -37,10 +37,9 @@ async def retract_page(request: Request, user: User) -> Response:
 async def retract(request: Request, user: User) -> Response:
     svc = services(request)
     slug, post_id = request.path_params["slug"], post_id_param(request)
-    form = await request.form()
-    await security.check_csrf(request, form)
+    form = await checked_form(request)
     reason = form.get("reason", "")
-    seen = str(form.get("version", ""))
+    seen = text(form, "version")
     try:
         await run_in_threadpool(
             lambda: publishing.retract_post(

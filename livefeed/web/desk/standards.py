@@ -13,8 +13,8 @@ from livefeed.discussion import reader_accounts, standards
 from livefeed.distribution import reading
 from livefeed.domain.errors import Invalid
 from livefeed.domain.users import User, require_admin
-from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
+from livefeed.web.forms import checked_form, text
 from livefeed.web.security import services, viewer
 from livefeed.web.views import render
 
@@ -58,13 +58,12 @@ async def desk_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def save_site(request: Request, user: User) -> Response:
-    form = await request.form()
-    await security.check_csrf(request, form)
-    text = str(form.get(FIELD, ""))
+    form = await checked_form(request)
+    written = text(form, FIELD)
     try:
-        await run_in_threadpool(standards.set_site_standards, services(request), user, text)
+        await run_in_threadpool(standards.set_site_standards, services(request), user, written)
     except Invalid as error:
-        values = {"text": text, "errors": error.errors, "saved": False}
+        values = {"text": written, "errors": error.errors, "saved": False}
         return await render(request, "desk_standards.html", values, status=422, headers=PRIVATE)
     return RedirectResponse("/desk/standards?saved", status_code=303)
 
@@ -72,12 +71,13 @@ async def save_site(request: Request, user: User) -> Response:
 @signed_in
 async def save_feed(request: Request, user: User) -> Response:
     """The standards section of a feed's form; an empty text follows the site's again."""
-    form = await request.form()
-    await security.check_csrf(request, form)
+    form = await checked_form(request)
     slug = request.path_params["slug"]
-    text = str(form.get(FIELD, ""))
+    written = text(form, FIELD)
     try:
-        await run_in_threadpool(standards.set_feed_standards, services(request), user, slug, text)
+        await run_in_threadpool(
+            standards.set_feed_standards, services(request), user, slug, written
+        )
     except Invalid as error:
         feed = await run_in_threadpool(reading.get_feed, services(request), slug)
         values: dict[str, Any] = feed.as_input()
@@ -86,7 +86,7 @@ async def save_feed(request: Request, user: User) -> Response:
             "values": values,
             "errors": {},
             "feed": feed,
-            "standards_form": {"text": text, "errors": error.errors},
+            "standards_form": {"text": written, "errors": error.errors},
         }
         return await render(request, "feed_form.html", context, status=422, headers=PRIVATE)
     return RedirectResponse(f"/desk/feeds/{slug}/edit?saved=standards", status_code=303)

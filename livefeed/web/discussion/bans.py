@@ -23,7 +23,7 @@ from livefeed.domain.users import User
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
 from livefeed.web.discussion.moderation import PRIVATE, id_param
-from livefeed.web.forms import json_object
+from livefeed.web.forms import checked_form, json_object, text, typed
 from livefeed.web.security import services
 from livefeed.web.views import render
 
@@ -57,10 +57,9 @@ async def ban_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def ban(request: Request, user: User) -> Response:
-    form = await request.form()
-    await security.check_csrf(request, form)
+    form = await checked_form(request)
     comment_id = id_param(request, "comment_id")
-    values = {name: str(form.get(name, "")) for name in FIELDS}
+    values = typed(form, FIELDS)
     try:
         made = await run_in_threadpool(bans.ban_author, services(request), user, comment_id, values)
     except (Invalid, Conflict) as error:
@@ -87,11 +86,10 @@ async def bans_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def lift(request: Request, user: User) -> Response:
-    form = await request.form()
-    await security.check_csrf(request, form)
+    form = await checked_form(request)
     ban_id = id_param(request, "ban_id")
     await run_in_threadpool(bans.lift, services(request), user, ban_id)
-    return RedirectResponse(bans_url(str(form.get("feed", "")), lifted="1"), status_code=303)
+    return RedirectResponse(bans_url(text(form, "feed"), lifted="1"), status_code=303)
 
 
 # The API -----------------------------------------------------------------------------------------

@@ -22,14 +22,7 @@ from starlette.routing import Route
 from livefeed.discussion import comments as discussion
 from livefeed.discussion import moderation, reader_accounts
 from livefeed.discussion.comment_resources import discussion_path
-from livefeed.domain.comments import (
-    REJECT_LABELS,
-    REPORT_LABELS,
-    Comment,
-    CommentState,
-    Discussion,
-    parse_reject_reason,
-)
+from livefeed.domain.comments import Comment, CommentState, Discussion, parse_reason
 from livefeed.domain.errors import (
     Conflict,
     Forbidden,
@@ -42,6 +35,7 @@ from livefeed.domain.feeds import Feed
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.web import security
+from livefeed.web.forms import checked_form, errors_of, see_other, text, typed
 from livefeed.web.reader.pages import PRIVATE, page_validator, reader_cache_headers
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -58,30 +52,8 @@ def comment_id_param(request: Request) -> int:
     return int(raw)
 
 
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-async def _form(request: Request) -> FormData:
-    form = await request.form()
-    await security.check_csrf(request, form)
-    return form
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
-
-
 def _login_to(path: str) -> RedirectResponse:
-    return _see_other(f"/login?next={quote(security.safe_next(path), safe='/%?=&')}")
-
-
-def _errors_of(error: LivefeedError) -> dict[str, str]:
-    if isinstance(error, Invalid):
-        return error.errors
-    field = error.field if isinstance(error, Conflict) and error.field else "form"
-    return {field: str(error)}
+    return see_other(f"/login?next={quote(security.safe_next(path), safe='/%?=&')}")
 
 
 def _headers_of(error: LivefeedError) -> dict[str, str]:
@@ -138,8 +110,6 @@ async def _render(
         {
             "feed": page.feed,
             "discussion": page,
-            "report_labels": REPORT_LABELS,
-            "reject_labels": REJECT_LABELS,
             "standards_accepted": accepted,
             **values,
         },
@@ -152,9 +122,9 @@ async def post_comment(request: Request) -> Response:
     """The comment form: a new comment or a reply, from a signed-in reader or a guest."""
     svc = services(request)
     slug = request.path_params["slug"]
-    form = await _form(request)
+    form = await checked_form(request)
     viewer = await security.viewer(request)
-    typed = {name: _text(form, name) for name in ("body", "parent_id", "name")}
+    written = typed(form, ("body", "parent_id", "name"))
     # Every field of the form goes to the use case, which reads what it knows of (a first
     # comment also carries the reader's acceptance of the community standards).
     fields: dict[str, object] = {
@@ -173,13 +143,13 @@ async def post_comment(request: Request) -> Response:
     except _FORM_ERRORS as error:
         page = await run_in_threadpool(lambda: discussion.discussion_page(svc, slug, viewer=viewer))
         replying = await run_in_threadpool(
-            discussion.reply_target, svc, page.feed, typed["parent_id"]
+            discussion.reply_target, svc, page.feed, written["parent_id"]
         )
-        values = {"form": typed, "errors": _errors_of(error), "replying": replying, "sent": False}
+        values = {"form": written, "errors": errors_of(error), "replying": replying, "sent": False}
         return await _render(request, page, values, status=error.status, headers=_headers_of(error))
     if viewer is None:
-        return _see_other(f"{discussion_path(svc.urls, slug)}?sent=1#comment-form")
-    return _see_other(f"{discussion_path(svc.urls, slug)}#comment-{comment.id}")
+        return see_other(f"{discussion_path(svc.urls, slug)}?sent=1#comment-form")
+    return see_other(f"{discussion_path(svc.urls, slug)}#comment-{comment.id}")
 
 
 # Reports ---------------------------------------------------------------------------------------
@@ -189,30 +159,32 @@ async def report_page(request: Request) -> Response:
     viewer = await security.viewer(request)
     if viewer is None:
         return _login_to(request.url.path)
-    comment, feed = await _shown_comment(request, comment_id_param(request))
+    sent = request.query_params.get("sent") == "1"
+    # The report just sent may be the one that hid the comment: its author is thanked all the
+    # same (the thanks show nothing of the comment).
+    comment, feed = await _shown_comment(request, comment_id_param(request), hidden_too=sent)
     values = {
         "comment": comment,
         "feed": feed,
         "form": {"reason": "", "note": ""},
         "errors": {},
-        "sent": request.query_params.get("sent") == "1",
-        "report_labels": REPORT_LABELS,
+        "sent": sent,
     }
     return await render(request, "comment_report.html", values, headers=PRIVATE)
 
 
 async def report(request: Request) -> Response:
     svc = services(request)
-    form = await _form(request)
+    form = await checked_form(request)
     viewer = await security.viewer(request)
     if viewer is None:
         return _login_to(request.url.path)
     comment_id = comment_id_param(request)
-    typed = {"reason": _text(form, "reason"), "note": _text(form, "note")}
+    written = typed(form, ("reason", "note"))
     try:
         await run_in_threadpool(
             lambda: discussion.report_comment(
-                svc, viewer, comment_id, typed, address=security.client_address(request)
+                svc, viewer, comment_id, written, address=security.client_address(request)
             )
         )
     except _FORM_ERRORS as error:
@@ -220,22 +192,22 @@ async def report(request: Request) -> Response:
         values = {
             "comment": comment,
             "feed": feed,
-            "form": typed,
-            "errors": _errors_of(error),
+            "form": written,
+            "errors": errors_of(error),
             "sent": False,
-            "report_labels": REPORT_LABELS,
         }
         return await render(
             request, "comment_report.html", values, status=error.status,
             headers=_headers_of(error),
         )  # fmt: skip
-    return _see_other(f"/comments/{comment_id}/report?sent=1")
+    return see_other(f"/comments/{comment_id}/report?sent=1")
 
 
 async def _shown_comment(
     request: Request, comment_id: int, *, hidden_too: bool = False
 ) -> tuple[Comment, Feed]:
-    """A comment readers may report (and, after a refusal, one hidden meanwhile)."""
+    """A comment readers may report (and, for a refused report or the thanks for one, a
+    comment hidden meanwhile)."""
     comment, feed = await run_in_threadpool(discussion.find_comment, services(request), comment_id)
     if not (comment.is_visible or (hidden_too and comment.state is CommentState.HIDDEN)):
         raise NotFound(f"there is no comment {comment_id}")
@@ -249,15 +221,15 @@ Act = Callable[[Services, User, int, FormData], Comment]
 
 async def _act(request: Request, act: Act) -> Response:
     """A button beside a comment: check the form, act, and go back to where it was pressed."""
-    form = await _form(request)
+    form = await checked_form(request)
     viewer = await security.viewer(request)
     if viewer is None:
         return _login_to(request.url.path)
     comment_id = comment_id_param(request)
     svc = services(request)
     comment = await run_in_threadpool(lambda: act(svc, viewer, comment_id, form))
-    back = security.safe_next(_text(form, "next"), default="/").split("#", 1)[0]
-    return _see_other(f"{back}#comment-{comment.id}")
+    back = security.safe_next(text(form, "next"), default="/").split("#", 1)[0]
+    return see_other(f"{back}#comment-{comment.id}")
 
 
 async def approve(request: Request) -> Response:
@@ -266,7 +238,7 @@ async def approve(request: Request) -> Response:
 
 async def reject(request: Request) -> Response:
     def act(svc: Services, user: User, cid: int, form: FormData) -> Comment:
-        return moderation.reject(svc, user, cid, parse_reject_reason(_text(form, "reason")))
+        return moderation.reject(svc, user, cid, parse_reason(text(form, "reason")))
 
     return await _act(request, act)
 

@@ -28,13 +28,14 @@ from livefeed.discussion import moderation, moderation_queue
 from livefeed.discussion.comment_resources import comment_json
 from livefeed.discussion.moderation_queue import Queue
 from livefeed.distribution.resources import Urls
-from livefeed.domain.comments import REJECT_LABELS, REPORT_LABELS, Comment, parse_reject_reason
+from livefeed.domain.comments import Comment, parse_reason
 from livefeed.domain.errors import LivefeedError, NotFound
 from livefeed.domain.moderation_queue import TAB_LABELS, QueueItem, Tab
 from livefeed.domain.times import iso_utc
 from livefeed.domain.users import User
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
+from livefeed.web.forms import checked_form, query_param, text
 from livefeed.web.security import services
 from livefeed.web.views import render
 
@@ -73,15 +74,10 @@ def queue_url(feed: str | None, tab: Tab | str | None, **more: str) -> str:
     return "/moderation" + (f"?{query}" if query else "")
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
-
-
 def _where(form: FormData) -> tuple[str | None, str | None]:
     """The feed and tab the form was sent from, to go back to (unknown values are dropped)."""
-    tab = _text(form, "tab")
-    return _text(form, "feed") or None, tab if tab in {t.value for t in Tab} else None
+    tab = text(form, "tab")
+    return text(form, "feed") or None, tab if tab in {t.value for t in Tab} else None
 
 
 async def _queue(request: Request, user: User, feed: str | None, tab: object) -> Queue:
@@ -96,8 +92,6 @@ def _context(queue: Queue) -> dict[str, Any]:
         "queue": queue,
         "tab_urls": {tab: queue_url(slug, tab) for tab in Tab},
         "tab_labels": TAB_LABELS,
-        "reject_labels": REJECT_LABELS,
-        "report_labels": REPORT_LABELS,
         "feed_slug": queue.feed.slug if queue.feed else "",
         "poll_ms": POLL_INTERVAL_MS,
     }
@@ -165,7 +159,7 @@ def _decide(action: str, user: User, comment_id: int, form: FormData, request: R
     if action == "approve":
         return moderation.approve(svc, user, comment_id)
     if action == "reject":
-        return moderation.reject(svc, user, comment_id, parse_reject_reason(_text(form, "reason")))
+        return moderation.reject(svc, user, comment_id, parse_reason(text(form, "reason")))
     if action == "hide":
         return moderation.hide(svc, user, comment_id)
     return moderation.restore(svc, user, comment_id)
@@ -174,8 +168,7 @@ def _decide(action: str, user: User, comment_id: int, form: FormData, request: R
 def _decision(action: str) -> Any:
     @signed_in
     async def endpoint(request: Request, user: User) -> Response:
-        form = await request.form()
-        await security.check_csrf(request, form)
+        form = await checked_form(request)
         comment_id = id_param(request, "comment_id")
         feed, tab = _where(form)
         try:
@@ -224,8 +217,8 @@ def item_json(item: QueueItem, urls: Urls) -> dict[str, Any]:
 async def api_queue(request: Request) -> Response:
     """``GET /api/v1/moderation/queue?feed=&tab=``: one tab of the queue, as on the page."""
     user = await security.bearer_user(request)
-    params = request.query_params
-    queue = await _queue(request, user, params.get("feed") or None, params.get("tab"))
+    feed = request.query_params.get("feed") or None
+    queue = await _queue(request, user, feed, query_param(request, "tab"))
     urls = services(request).urls
     body = {
         "tab": queue.tab.value,

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from livefeed.access import accounts
@@ -21,27 +20,12 @@ from livefeed.domain.reader_accounts import STANDARDS_FIELD
 from livefeed.domain.users import User
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
+from livefeed.web.forms import checked_form, errors_of, see_other, text, typed
 from livefeed.web.security import services
 from livefeed.web.views import render
 
 PRIVATE = {"Cache-Control": "private, no-store"}
 SIGNUP_FIELDS = ("display_name", "email")
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-async def _form(request: Request) -> FormData:
-    form = await request.form()
-    await security.check_csrf(request, form)
-    return form
-
-
-def _errors_of(error: Invalid | Conflict) -> dict[str, str]:
-    if isinstance(error, Invalid):
-        return error.errors
-    return {error.field or "form": str(error)}
 
 
 def _signed_in_as(request: Request, response: Response, session: accounts.Session) -> None:
@@ -52,17 +36,19 @@ def _signed_in_as(request: Request, response: Response, session: accounts.Sessio
 async def signup_page(request: Request) -> Response:
     next_url = security.safe_next(request.query_params.get("next"), "/")
     if await security.viewer(request) is not None:
-        return _see_other(next_url)
+        return see_other(next_url)
     values = {"values": {}, "errors": {}, "accepted": False, "next": next_url}
     return await render(request, "signup.html", values, headers=PRIVATE)
 
 
 async def signup(request: Request) -> Response:
-    form = await _form(request)
-    next_url = security.safe_next(str(form.get("next", "")), "/")
-    fields: dict[str, object] = {name: str(form.get(name, "")) for name in SIGNUP_FIELDS}
-    fields["password"] = str(form.get("password", ""))
-    fields[STANDARDS_FIELD] = form.get(STANDARDS_FIELD) or ""
+    form = await checked_form(request)
+    next_url = security.safe_next(text(form, "next"), "/")
+    fields: dict[str, object] = {
+        **typed(form, SIGNUP_FIELDS),
+        "password": text(form, "password"),
+        STANDARDS_FIELD: form.get(STANDARDS_FIELD) or "",
+    }
     try:
         session = await run_in_threadpool(
             readers.sign_up, services(request), fields, address=security.client_address(request)
@@ -70,14 +56,14 @@ async def signup(request: Request) -> Response:
     except (Invalid, Conflict) as error:
         values = {
             "values": {name: fields[name] for name in SIGNUP_FIELDS},
-            "errors": _errors_of(error),
+            "errors": errors_of(error),
             "accepted": bool(fields[STANDARDS_FIELD]),
             "next": next_url,
         }
         status = 409 if isinstance(error, Conflict) else 422
         return await render(request, "signup.html", values, status=status, headers=PRIVATE)
-    response = _see_other(next_url)
-    old = request.cookies.get(security.SESSION_COOKIE)
+    response = see_other(next_url)
+    old = security.session_token(request)
     if old:
         await run_in_threadpool(accounts.log_out, services(request), old)
     _signed_in_as(request, response, session)
@@ -109,30 +95,30 @@ async def account_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def rename(request: Request, user: User) -> Response:
-    form = await _form(request)
-    name = str(form.get("display_name", ""))
+    form = await checked_form(request)
+    name = text(form, "display_name")
     try:
         await run_in_threadpool(readers.rename, services(request), user, name)
     except Invalid as error:
         values = {"display_name": name}
         return await _account_page(request, user, errors=error.errors, values=values, status=422)
-    return _see_other("/account?saved=name")
+    return see_other("/account?saved=name")
 
 
 @signed_in
 async def change_password(request: Request, user: User) -> Response:
-    form = await _form(request)
+    form = await checked_form(request)
     try:
         session = await run_in_threadpool(
             accounts.change_password,
             services(request),
             user,
-            str(form.get("current_password", "")),
-            str(form.get("password", "")),
+            text(form, "current_password"),
+            text(form, "password"),
         )
     except Invalid as error:
         return await _account_page(request, user, errors=error.errors, status=422)
-    response = _see_other("/account?saved=password")
+    response = see_other("/account?saved=password")
     _signed_in_as(request, response, session)
     return response
 
@@ -154,9 +140,9 @@ async def download(request: Request, user: User) -> Response:
 
 @signed_in
 async def accept_standards(request: Request, user: User) -> Response:
-    form = await _form(request)
+    form = await checked_form(request)
     await run_in_threadpool(readers.accept_standards, services(request), user)
-    return _see_other(security.safe_next(str(form.get("next", "")), "/account"))
+    return see_other(security.safe_next(text(form, "next"), "/account"))
 
 
 @signed_in
@@ -166,16 +152,16 @@ async def delete_page(request: Request, user: User) -> Response:
 
 @signed_in
 async def delete(request: Request, user: User) -> Response:
-    form = await _form(request)
+    form = await checked_form(request)
     try:
         await run_in_threadpool(
-            readers.delete_account, services(request), user, str(form.get("password", ""))
+            readers.delete_account, services(request), user, text(form, "password")
         )
     except (Invalid, Conflict) as error:
-        values = {"errors": _errors_of(error)}
+        values = {"errors": errors_of(error)}
         return await render(request, "account_delete.html", values, status=422, headers=PRIVATE)
-    response = _see_other("/account/deleted")
-    security.clear_session_cookie(response)
+    response = see_other("/account/deleted")
+    security.clear_session_cookie(request, response)
     return response
 
 

@@ -14,7 +14,6 @@ from livefeed.access import permissions
 from livefeed.discussion.comments import preview as discussion_preview
 from livefeed.distribution import reading
 from livefeed.domain.access import Right
-from livefeed.domain.comments import REJECT_LABELS, REPORT_LABELS
 from livefeed.domain.feeds import Feed
 from livefeed.newsroom import workflow
 from livefeed.web.desk import compose
@@ -67,8 +66,6 @@ async def feed(request: Request) -> Response:
             if page.is_first_page
             else None
         ),
-        "reject_labels": REJECT_LABELS,
-        "report_labels": REPORT_LABELS,
         "compose": compose.blank() if can_compose else None,
         "readers": await stream.reader_total(request.app, page.feed.id) if is_editor else None,
         "waiting": await run_in_threadpool(workflow.waiting, svc, page.feed.id) if is_editor else 0,

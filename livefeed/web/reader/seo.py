@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from livefeed.distribution import reading, structured_data
+from livefeed.distribution import sitemaps, structured_data
 from livefeed.domain.errors import NotFound
 from livefeed.domain.times import iso_utc
 from livefeed.services import Services
@@ -61,7 +61,7 @@ class _Writer:
         return text.encode("utf-8")
 
 
-def _urlset(batches: Iterable[list[reading.Link]], limit: int) -> Iterator[bytes]:
+def _urlset(batches: Iterable[list[sitemaps.Link]], limit: int) -> Iterator[bytes]:
     """A ``<urlset>`` of at most ``limit`` addresses, sent as each batch is read."""
     xml = _Writer()
     xml.open("urlset", {"xmlns": SITEMAP_NS})
@@ -84,9 +84,9 @@ def _urlset(batches: Iterable[list[reading.Link]], limit: int) -> Iterator[bytes
     yield xml.take()
 
 
-def _whole_site(svc: Services) -> Iterator[list[reading.Link]]:
-    yield from reading.sitemap_links(svc, "feeds")
-    yield from reading.sitemap_links(svc, "posts")
+def _whole_site(svc: Services) -> Iterator[list[sitemaps.Link]]:
+    yield from sitemaps.sitemap_links(svc, "feeds")
+    yield from sitemaps.sitemap_links(svc, "posts")
 
 
 def _streamed(chunks: Iterator[bytes], max_age: int) -> Response:
@@ -99,10 +99,10 @@ def _streamed(chunks: Iterator[bytes], max_age: int) -> Response:
 async def sitemap(request: Request) -> Response:
     """Every feed and published post; past the protocol's limit, an index of smaller files."""
     svc = services(request)
-    limit = reading.SITEMAP_LIMIT
-    if await run_in_threadpool(reading.sitemap_size, svc) <= limit:
+    limit = sitemaps.SITEMAP_LIMIT
+    if await run_in_threadpool(sitemaps.sitemap_size, svc) <= limit:
         return _streamed(_urlset(_whole_site(svc), limit), 600)
-    parts = await run_in_threadpool(reading.sitemap_parts, svc, limit)
+    parts = await run_in_threadpool(sitemaps.sitemap_parts, svc, limit)
     xml = _Writer()
     xml.open("sitemapindex", {"xmlns": SITEMAP_NS})
     xml.newline()
@@ -119,7 +119,7 @@ async def sitemap(request: Request) -> Response:
     )
 
 
-def _part(kind: reading.SitemapKind) -> Callable[[Request], Awaitable[Response]]:
+def _part(kind: sitemaps.SitemapKind) -> Callable[[Request], Awaitable[Response]]:
     async def part(request: Request) -> Response:
         """One file of the sitemap index: the feeds or posts of one block of ids.
 
@@ -127,12 +127,12 @@ def _part(kind: reading.SitemapKind) -> Callable[[Request], Awaitable[Response]]
         where a failure half-way through a stream could only cut it short under a 200.
         """
         block: int = request.path_params["block"]
-        limit = reading.SITEMAP_LIMIT
+        limit = sitemaps.SITEMAP_LIMIT
         svc = services(request)
-        parts = await run_in_threadpool(reading.sitemap_parts, svc, limit)
+        parts = await run_in_threadpool(sitemaps.sitemap_parts, svc, limit)
         if not any(part.kind == kind and part.block == block for part in parts):
             raise NotFound(f"the sitemap has no file {kind}-{block}.xml")
-        links = reading.sitemap_links(svc, kind, block=block, size=limit)
+        links = sitemaps.sitemap_links(svc, kind, block=block, size=limit)
         return _streamed(_urlset(links, limit), 600)
 
     return part
@@ -140,7 +140,7 @@ def _part(kind: reading.SitemapKind) -> Callable[[Request], Awaitable[Response]]
 
 async def news_sitemap(request: Request) -> Response:
     """Posts of the last two days, in Google's news sitemap form."""
-    items = await run_in_threadpool(reading.recent_news, services(request))
+    items = await run_in_threadpool(sitemaps.recent_news, services(request))
     xml = _Writer()
     xml.open("urlset", {"xmlns": SITEMAP_NS, "xmlns:news": NEWS_NS})
     xml.newline()

@@ -3,16 +3,8 @@
 The pages are not rendered a second way: the app itself is asked for them, in process, by a
 small ASGI call of our own (no server, no socket), as an anonymous reader would ask, so the
 copy holds everything the page holds, whichever feature put it there. Each page is then
-rewritten by :class:`Rewriter`:
-
-- links to the feed's pages and posts point at their files, relative, so the copy works from
-  any folder and from ``file://``; "Show older posts" leads to ``page-2.html`` and on;
-- files of ours the pages use (the stylesheet, our images) are copied beside them;
-- what needs the site behind it goes: scripts (no stream, no polling), forms, the site's
-  navigation (log in); a link to a page not in the copy (a tag) stays as its text only,
-  except inside what an editor wrote (``.prose``), which keeps its full address;
-- metadata in ``<head>`` (``<link rel=canonical>``) keeps pointing at the original, and a
-  note at the top of each page links to the page it is a copy of.
+rewritten to work as a file (:mod:`livefeed.web.reader.static_pages`), and the files of ours
+it uses (the stylesheet, our images) are copied beside it.
 
 ``feed.json`` holds the feed and every published post, newest first, in the API's shapes.
 """
@@ -26,8 +18,6 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
@@ -40,19 +30,13 @@ from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.services import Services
 from livefeed.web.app import create_app
+from livefeed.web.reader.static_pages import POST_ANCHOR, Rewriter, Scan
 
 Say = Callable[[str], None]
 
 PROGRESS_EVERY = 100
-_POST_ANCHOR = re.compile(r"post-(\d+)")
 _PAGE_FILE = re.compile(r"page-\d+\.html")
 _POST_FILE = re.compile(r"\d+\.html")
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-)
-# Where a page names a file it needs, as opposed to a page it links to.
-_ASSET_ATTRS = {"img": "src", "source": "src", "video": "poster", "audio": "src"}
-_ASSET_RELS = frozenset({"stylesheet", "icon", "apple-touch-icon", "preload"})
 
 
 class ExportError(Exception):
@@ -135,6 +119,10 @@ class _Export:
         path, query = self.pages[name]
         return self.origin + path + (f"?{query}" if query else "")
 
+    def saved(self) -> str:
+        """Now, as the feed's readers are shown times: when the copy was saved."""
+        return times.stamp(self.svc.clock(), self.feed.zone)
+
     def _published(self) -> list[Post]:
         posts: list[Post] = []
         cursor: str | None = None
@@ -153,7 +141,7 @@ class _Export:
         name, query = "index.html", ""
         while True:
             self.pages[name] = (path, query)
-            scan = _Scan(await self._page(path, query))
+            scan = Scan(await self._page(path, query))
             for post_id in scan.post_ids:
                 self.page_of_post.setdefault(post_id, name)
             cursor = parse_qs(urlsplit(scan.older or "").query).get("cursor", [""])[0]
@@ -164,7 +152,7 @@ class _Export:
 
     async def _copy_assets(self, html: str) -> None:
         """Copy the files of ours a page needs, each once; one the site cannot serve is left out."""
-        for link in _Scan(html).assets:
+        for link in Scan(html).assets:
             path = self.site_path(link)
             if path is None or path in self.tried:
                 continue
@@ -220,7 +208,7 @@ class _Export:
         if path == "/":
             return "index.html"
         if path == self.svc.urls.feed_path(self.feed.slug):
-            anchor = _POST_ANCHOR.fullmatch(parts.fragment)
+            anchor = POST_ANCHOR.fullmatch(parts.fragment)
             if anchor and int(anchor.group(1)) in self.page_of_post:
                 return self.page_of_post[int(anchor.group(1))] + fragment
             cursor = parse_qs(parts.query).get("cursor")
@@ -294,171 +282,6 @@ async def _get(
 
     await app(scope, receive, send)
     return status, headers, b"".join(body)
-
-
-class _Scan(HTMLParser):
-    """What the exporter needs to know of a page before it is rewritten."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.post_ids: list[int] = []
-        self.older: str | None = None
-        self.assets: list[str] = []
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = _attrs(attrs)
-        anchor = _POST_ANCHOR.fullmatch(found.get("id", ""))
-        if tag == "article" and anchor:
-            self.post_ids.append(int(anchor.group(1)))
-        elif tag == "a" and "next" in found.get("rel", "").split():
-            self.older = found.get("href")
-        asset = _asset_link(tag, found)
-        if asset:
-            self.assets.append(asset)
-
-
-def _attrs(attrs: list[tuple[str, str | None]]) -> dict[str, str]:
-    return {name: value or "" for name, value in attrs}
-
-
-def _asset_link(tag: str, attrs: dict[str, str]) -> str | None:
-    if tag == "link" and _ASSET_RELS & set(attrs.get("rel", "").lower().split()):
-        return attrs.get("href")
-    return attrs.get(_ASSET_ATTRS[tag]) if tag in _ASSET_ATTRS else None
-
-
-class Rewriter(HTMLParser):
-    """One page, its links rewritten for the copy; everything else passed through as it was."""
-
-    def __init__(self, export: _Export, name: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.export = export
-        self.name = name
-        self.here = posixpath.dirname(name) or "."
-        self.out: list[str] = []
-        self.skipping: tuple[str, int] | None = None  # the dropped element's tag, its depth
-        self.prose: tuple[str, int] | None = None
-
-    def rewrite(self, html: str) -> str:
-        self.feed(html)
-        self.close()
-        return "".join(self.out)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, closed=False)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, closed=True)
-
-    def _start(self, tag: str, attrs: list[tuple[str, str | None]], *, closed: bool) -> None:
-        opens = not closed and tag not in _VOID
-        if self.skipping:
-            if opens and tag == self.skipping[0]:
-                self.skipping = (tag, self.skipping[1] + 1)
-            return
-        found = _attrs(attrs)
-        if self._dropped(tag, found):
-            if opens:
-                self.skipping = (tag, 1)
-            return
-        if self.prose and opens and tag == self.prose[0]:
-            self.prose = (tag, self.prose[1] + 1)
-        elif not self.prose and opens and "prose" in found.get("class", "").split():
-            self.prose = (tag, 1)
-        changed = self._links(tag, attrs)
-        if changed is None:
-            if opens:
-                self.skipping = (tag, 1)
-            return
-        if changed == attrs:
-            self.out.append(self.get_starttag_text() or "")
-        else:
-            shown = "".join(
-                f" {name}" if value is None else f' {name}="{escape(value)}"'
-                for name, value in changed
-            )
-            self.out.append(f"<{tag}{shown}{' /' if closed else ''}>")
-        if tag == "main":
-            self.out.append(self._note())
-
-    def _dropped(self, tag: str, attrs: dict[str, str]) -> bool:
-        if tag == "form" or (tag == "script" and "src" in attrs):
-            return True
-        return tag == "nav" and attrs.get("aria-label") == "Site"
-
-    def _links(
-        self, tag: str, attrs: list[tuple[str, str | None]]
-    ) -> list[tuple[str, str | None]] | None:
-        """The attributes with links rewritten; ``None`` leaves the whole element out."""
-        export = self.export
-        about_original = tag == "link" and not _asset_link(tag, _attrs(attrs))
-        changed: list[tuple[str, str | None]] = []
-        for name, value in attrs:
-            if value is None or name not in ("href", "src", "poster"):
-                changed.append((name, value))
-                continue
-            target = None if about_original else export.target(value)
-            if target is not None:
-                file, hash_, fragment = target.partition("#")
-                changed.append((name, posixpath.relpath(file, self.here) + hash_ + fragment))
-            elif export.site_path(value) is None:
-                changed.append((name, value))  # elsewhere, or a #fragment of this page
-            elif about_original or (tag == "a" and self.prose):
-                changed.append((name, self._absolute(value)))
-            elif tag != "a":
-                return None
-            # else: a link to a page not in the copy keeps its text, not its address
-        return changed
-
-    def _absolute(self, link: str) -> str:
-        return link if urlsplit(link).netloc else self.export.origin + link
-
-    def _note(self) -> str:
-        export = self.export
-        saved = times.stamp(export.svc.clock(), export.feed.zone)
-        original = escape(export.original(self.name))
-        return (
-            f'\n<p class="archive-note">A copy of <a class="archive-original" href="{original}">'
-            f"the original page</a>, saved at {escape(saved)}.</p>"
-        )
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.skipping:
-            if tag == self.skipping[0]:
-                depth = self.skipping[1] - 1
-                self.skipping = (tag, depth) if depth else None
-            return
-        if self.prose and tag == self.prose[0]:
-            depth = self.prose[1] - 1
-            self.prose = (tag, depth) if depth else None
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.out.append(data)
-
-    def handle_entityref(self, name: str) -> None:
-        if not self.skipping:
-            self.out.append(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        if not self.skipping:
-            self.out.append(f"&#{name};")
-
-    def handle_comment(self, data: str) -> None:
-        if not self.skipping:
-            self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl: str) -> None:
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data: str) -> None:
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data: str) -> None:
-        self.out.append(f"<![{data}]>")
 
 
 def summary(exported: Exported, directory: Path) -> str:

@@ -33,9 +33,10 @@ from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.realtime import sse
-from livefeed.realtime.broker import Broker, RedisBroker, broker_from_url
+from livefeed.realtime.broker import Broker, broker_from_url
 from livefeed.realtime.connections import BufferedReader
 from livefeed.realtime.hub import Frame, Hub, Subscriber
+from livefeed.realtime.redis_broker import RedisBroker
 from livefeed.services import Services
 from livefeed.web.reader.caching import cache_control
 from livefeed.web.security import services

@@ -14,6 +14,7 @@
     var target = field(box.getAttribute("data-upload-field"));
     var alt = field(box.getAttribute("data-upload-alt"));
     var maxBytes = parseInt(box.getAttribute("data-max-bytes"), 10) || 0;
+    var feed = box.getAttribute("data-upload-feed");  // counted against this feed's quota
     var pending = null;   // a file waiting for its description
     var sending = null;   // the request on its way
     var waiting = null;   // a submission held back while a file was on its way: {button}
@@ -66,6 +67,7 @@
       pending = null;
       var body = new FormData();
       body.append("alt", alt ? alt.value.trim() : "");
+      if (feed) { body.append("feed", feed); }
       body.append("file", file, file.name || "pasted");
       var xhr = new XMLHttpRequest();
       sending = xhr;

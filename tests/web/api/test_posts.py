@@ -579,7 +579,6 @@ def test_posting_to_an_ended_feed_is_a_conflict(
         b'"text"',
         b"null",
         b"\xff\xfe{}",
-        b'{"headline": "\\ud800 alone"}',  # a lone surrogate no database can store
     ],
 )
 def test_a_body_that_is_not_a_json_object_is_refused(
@@ -594,6 +593,23 @@ def test_a_body_that_is_not_a_json_object_is_refused(
 
     assert_problem(response, 422, "body")
     assert "JSON" in response.json()["detail"]
+    assert state(svc) == before
+
+
+def test_a_lone_surrogate_no_database_can_store_is_refused_naming_its_field(
+    client: TestClient, svc: Services, editor: User, token: str
+) -> None:
+    make_feed(svc, editor)
+    before = state(svc)
+
+    response = client.post(
+        POSTS,
+        content=b'{"headline": "\\ud800 alone"}',
+        headers=bearer(token) | {"Content-Type": "application/json"},
+    )
+
+    assert_problem(response, 422, "headline")
+    assert "surrogate" in response.json()["detail"]
     assert state(svc) == before
 
 

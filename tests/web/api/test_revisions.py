@@ -3,14 +3,16 @@ with the post as it is now, and the history for the feed's team."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from livefeed.access import accounts
+from livefeed.domain.posts import PostState
 from livefeed.domain.users import User
-from livefeed.newsroom import publishing
+from livefeed.newsroom import publishing, workflow
 from livefeed.services import Services
 from livefeed.web.api.openapi.document import spec
 from tests.conftest import Clock
@@ -298,3 +300,34 @@ def test_the_revisions_are_for_the_team_only(
     assert_problem(client.get(f"{POSTS}/999/revisions", headers=bearer(token)), 404)
     wrong_feed = f"/api/v1/feeds/storm/posts/{post.id}/revisions"
     assert_problem(client.get(wrong_feed, headers=bearer(token)), 404)
+
+
+def test_a_post_not_out_has_no_history_for_whoever_may_not_read_it(
+    client: TestClient, svc: Services, editor: User, token: str, clock: Clock
+) -> None:
+    """Its history carries its words and its short URL: for a contributor or a moderator who
+    may not read the post, the history is as missing as the post itself."""
+    make_feed(svc, editor)
+    dora = make_contributor(svc, email="dora@newsroom.test")
+    soon = workflow.When((clock.now + timedelta(hours=1)).isoformat())
+    words = {"headline": "Not for them", "body": "Embargoed."}
+    theirs = [
+        workflow.start_post(svc, editor, "summit", words, state=PostState.DRAFT),
+        workflow.start_post(svc, dora, "summit", words, state=PostState.SUBMITTED),
+        workflow.start_post(
+            svc, editor, "summit", words, state=PostState.SCHEDULED, publish_at=soon
+        ),
+    ]
+    askers = [make_contributor(svc), make_moderator(svc)]
+
+    for who in (accounts.create_token(svc, user.email) for user in askers):
+        for post in theirs:
+            for path in (f"{POSTS}/{post.id}", f"{POSTS}/{post.id}/revisions"):
+                response = client.get(path, headers=bearer(who))
+                assert_problem(response, 404)
+                assert "Embargoed" not in response.text
+                assert post.short_code not in response.text
+    dora_token = accounts.create_token(svc, dora.email)
+    for post, reader in zip(theirs, (token, dora_token, token), strict=True):
+        for path in (f"{POSTS}/{post.id}", f"{POSTS}/{post.id}/revisions"):
+            assert client.get(path, headers=bearer(reader)).status_code == 200

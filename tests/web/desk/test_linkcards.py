@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from livefeed.access import accounts
 from livefeed.domain.users import User
-from livefeed.outside.fetching import INSIDE
+from livefeed.outside.fetch_policy import INSIDE
 from livefeed.services import Services
 from livefeed.web.api.openapi.document import spec
 from tests.factories import PASSWORD, make_contributor, make_feed, make_post
@@ -99,7 +99,7 @@ def test_a_contributor_may_not_make_the_server_fetch(
         ("http://localhost:8000/", "only the standard web ports (80 and 443)"),
         ("gopher://example.org/", "must be a full http:// or https:// address"),
         ("", "is required"),
-        (None, "is required"),
+        (None, "cannot be null"),
         (["http://example.org/"], "must be text"),
     ],
 )

@@ -123,7 +123,7 @@ def test_the_files_are_served_for_good_with_their_type_and_no_sniffing(
 def test_a_video_is_served_in_ranges_for_seeking(
     client: TestClient, summit: None, token: str
 ) -> None:
-    clip = files.mp4(10_000)
+    clip = files.video("mp4")
     body = post_file(client, clip, "clip.mp4", alt="The motorcade", headers=bearer(token)).json()
     path = body["url"].removeprefix("http://livefeed.test")
 
@@ -132,9 +132,9 @@ def test_a_video_is_served_in_ranges_for_seeking(
     part = client.get(path, headers={"Range": "bytes=100-199"})
 
     assert whole.headers["content-type"] == "video/mp4"
-    assert whole.content == clip
+    assert files.probe(whole.content)["format"]["duration"]
     assert part.status_code == 206
-    assert part.content == clip[100:200]
+    assert part.content == whole.content[100:200]
 
 
 def test_the_same_picture_twice_is_stored_once(
@@ -525,7 +525,9 @@ def test_a_post_with_an_uploaded_picture_shows_every_size(
 def test_videos_play_in_privacy_enhanced_sandboxed_frames_or_our_player(
     client: TestClient, svc: Services, editor: User, summit: None, token: str
 ) -> None:
-    clip = post_file(client, files.webm(), "clip.webm", alt="Motorcade", headers=bearer(token))
+    clip = post_file(
+        client, files.video("webm"), "clip.webm", alt="Motorcade", headers=bearer(token)
+    )
     make_post(svc, editor, headline="On YouTube", **{"video.url": "https://youtu.be/dQw4w9WgXcQ"})
     make_post(svc, editor, headline="On Vimeo", **{"video.url": "https://vimeo.com/76979871"})
     make_post(svc, editor, headline="Ours", **{"video.url": clip.json()["url"]})

@@ -16,7 +16,7 @@ from livefeed.domain.comments import Comment, CommentState
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.services import Services
-from livefeed.store.schema import comment_reports, comments
+from livefeed.store.discussion_schema import comment_reports, comments
 from tests.conftest import Clock
 from tests.factories import make_feed, make_moderator, make_user
 from tests.web.conftest import XSS, Page, csrf, field_errors, log_in, submit, without_our_script
@@ -331,7 +331,10 @@ def test_a_reader_reports_a_comment_once(
     assert "Questionable" in form.text
     missing = submit(client, f"/comments/{target.id}/report", {"note": "see for yourself"})
     assert missing.status_code == 422
-    assert "must be one of spam, abuse, harassment, misinformation or other" in missing.text
+    assert (
+        "must be one of spam, abuse, harassment, off-topic, misinformation, personal-data or other"
+        in missing.text
+    )
     assert Page(missing.text).values["note"] == "see for yourself"
     sent = submit(client, f"/comments/{target.id}/report", {"reason": "misinformation"})
     assert sent.headers["location"] == f"/comments/{target.id}/report?sent=1"

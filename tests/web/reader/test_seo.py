@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import update
 from starlette.testclient import TestClient
 
-from livefeed.distribution import reading
+from livefeed.distribution import reading, sitemaps
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.domain.times import iso_utc
@@ -328,7 +328,7 @@ def test_the_sitemap_lists_every_feed_and_exactly_the_published_posts(
 def test_a_long_sitemap_is_read_in_batches(
     client: TestClient, svc: Services, editor: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reading, "SITEMAP_BATCH", 2)
+    monkeypatch.setattr(sitemaps, "SITEMAP_BATCH", 2)
     make_feed(svc, editor)
     published = [make_post(svc, editor, headline=f"Update {n}").id for n in range(5)]
 
@@ -342,7 +342,7 @@ def test_a_long_sitemap_is_read_in_batches(
 def test_past_the_limit_the_sitemap_is_an_index_of_bounded_files(
     client: TestClient, svc: Services, editor: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reading, "SITEMAP_LIMIT", 3)
+    monkeypatch.setattr(sitemaps, "SITEMAP_LIMIT", 3)
     make_feed(svc, editor)
     published = [make_post(svc, editor, headline=f"Update {n}").id for n in range(7)]
     publishing.delete_post(svc, editor, "summit", published[3])

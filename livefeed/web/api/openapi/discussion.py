@@ -1,6 +1,6 @@
 """The discussion's part of the OpenAPI document: comments, reports and moderators' decisions.
 
-Built with the helpers of :mod:`livefeed.web.api.openapi.document`, and limits taken from the
+Built with the helpers of :mod:`livefeed.web.api.openapi.helpers`, and limits taken from the
 comment rules themselves, so the document says what the server refuses.
 """
 
@@ -10,14 +10,16 @@ from functools import partial
 from typing import Any
 
 from livefeed.discussion import comments as discussion
+from livefeed.domain import comment_text
 from livefeed.domain import comments as rules
-from livefeed.web.api.openapi.document import (
+from livefeed.web.api.openapi.helpers import (
     PROBLEM_TYPE,
     Schema,
     array,
     boolean,
     integer,
     json_body,
+    not_modified,
     nullable,
     obj,
     ok,
@@ -45,7 +47,7 @@ COMMENT_FIELDS: dict[str, Schema] = {
         ["name", "guest"],
         closed=False,
     ),
-    "body": text("The text as written: plain text, line breaks kept.", rules.BODY_LENGTH),
+    "body": text("The text as written: plain text, line breaks kept.", comment_text.BODY_LENGTH),
     "body_html": text(
         "The text as HTML: everything escaped, http(s) addresses made links with "
         'rel="nofollow ugc noopener", line breaks as <br>.'
@@ -102,9 +104,10 @@ def schemas() -> dict[str, Schema]:
             "A comment, or with parent_id a reply (to a comment, not to a reply).",
             {
                 "body": text(
-                    f"1 to {rules.BODY_LENGTH:,} characters after trimming; no control "
+                    f"1 to {comment_text.BODY_LENGTH:,} characters after trimming; no control "
                     "characters but line breaks.",
-                    rules.BODY_LENGTH,
+                    comment_text.BODY_LENGTH,
+                    minLength=1,
                 ),
                 "parent_id": nullable(integer("The comment replied to.", 1)),
                 "accept_standards": boolean(
@@ -121,7 +124,7 @@ def schemas() -> dict[str, Schema]:
                     "enum": [reason.value for reason in rules.ReportReason],
                     "description": "What is wrong with it.",
                 },
-                "note": text("Anything the moderators should know.", rules.NOTE_LENGTH),
+                "note": text("Anything the moderators should know.", comment_text.NOTE_LENGTH),
             },
             ["reason"],
         ),
@@ -189,7 +192,10 @@ def paths() -> dict[str, Schema]:
             "get": comments(
                 "listComments",
                 "List a feed's approved comments, thread by thread",
-                {"200": ok("CommentPage", "A page of threads.")},
+                {
+                    "200": ok("CommentPage", "A page of threads."),
+                    "304": not_modified("the approved comments"),
+                },
                 params=("slug", "comment_sort", "comment_limit", "comment_cursor"),
                 problems=("404", "422"),
             ),

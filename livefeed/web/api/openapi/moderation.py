@@ -10,14 +10,16 @@ from functools import partial
 from typing import Any
 
 from livefeed.domain import bans as ban_rules
+from livefeed.domain import comment_text
 from livefeed.domain import comments as comment_rules
 from livefeed.domain.moderation_queue import TAB_SIZE, Tab
-from livefeed.web.api.openapi.document import (
+from livefeed.web.api.openapi.helpers import (
     Schema,
     array,
     boolean,
     integer,
     json_body,
+    not_modified,
     nullable,
     obj,
     ok,
@@ -52,7 +54,7 @@ def _item() -> Schema:
                 "type": "string",
                 "enum": [reason.value for reason in comment_rules.ReportReason],
             },
-            "note": text("What the reader added, as typed.", comment_rules.NOTE_LENGTH),
+            "note": text("What the reader added, as typed.", comment_text.NOTE_LENGTH),
             "created_at": text("When (UTC).", format="date-time"),
         },
         ["reason", "note", "created_at"],
@@ -70,7 +72,7 @@ def _item() -> Schema:
                 "enum": [state.value for state in comment_rules.CommentState],
             },
             "author": author,
-            "body": text("The text as written.", comment_rules.BODY_LENGTH),
+            "body": text("The text as written.", comment_text.BODY_LENGTH),
             "body_html": text("The text as HTML: escaped, addresses made links."),
             "created_at": text("When it was written (UTC).", format="date-time"),
             "hold_reason": nullable(text("Why it was held for review.")),
@@ -134,7 +136,9 @@ def schemas() -> dict[str, Schema]:
                     "description": "feed: this feed's discussion; site: every feed's "
                     "(administrators only).",
                 },
-                "reason": text("Why (the reader is told it).", ban_rules.REASON_LENGTH),
+                "reason": text(
+                    "Why (the reader is told it).", ban_rules.REASON_LENGTH, minLength=1
+                ),
             },
             ["comment_id", "length", "reason"],
         ),
@@ -187,7 +191,7 @@ def paths() -> dict[str, Schema]:
                 "getModerationQueue",
                 "One tab of the moderation queue (moderators, editors and admins); answers "
                 "304 to If-None-Match while it is unchanged",
-                {"200": ok("ModerationQueue", "The tab.")},
+                {"200": ok("ModerationQueue", "The tab."), "304": not_modified("the tab")},
                 params=("queue_feed", "queue_tab"),
                 private=True,
                 problems=("404", "422"),

@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from livefeed.domain.access import FeedRole
-from livefeed.web.api.openapi.document import (
+from livefeed.web.api.openapi.helpers import (
     Schema,
     array,
     json_body,
@@ -85,7 +85,7 @@ def paths() -> dict[str, Schema]:
                 {"204": {"description": "Removed."}},
                 params=("slug", "email"),
                 write=True,
-                problems=("404", "409"),
+                problems=("404", "409", "422"),
             ),
         },
     }

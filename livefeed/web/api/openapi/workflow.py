@@ -1,8 +1,9 @@
 """The workflow's part of the OpenAPI document: drafts, contributions and scheduled posts.
 
-It adds to what ``openapi.py`` says of posts (their JSON gains ``state``, ``publish_at``,
-``author`` and ``review_note``; new posts and changes take a ``state``), and to the listing of
-a feed's posts (``state=`` lists what is not out yet, for the feed's team).
+It adds to what :mod:`livefeed.web.api.openapi.posts` says of posts (their JSON gains
+``state``, ``publish_at``, ``author`` and ``review_note``; new posts and changes take a
+``state``), and to the listing of a feed's posts (``state=`` lists what is not out yet, for the
+feed's team).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from livefeed.domain import workflow as rules
 from livefeed.domain.posts import PostState
-from livefeed.web.api.openapi.document import (
+from livefeed.web.api.openapi.helpers import (
     Schema,
     moment,
     nullable,

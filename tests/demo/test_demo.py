@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from livefeed.demo import DESK_EMAIL, seed_demo
+from livefeed.demo.seeding import DESK_EMAIL, seed_demo
 from livefeed.distribution import reading
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post

@@ -1,0 +1,62 @@
+"""The ``livefeed`` group every command hangs from, and the one place their failures are reported.
+
+A thin face over the same use cases as the pages and the API. Every failure a user can cause is
+reported by :class:`LivefeedGroup` as one line on stderr with exit status 1 (130 for Ctrl-C).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from livefeed import __version__
+from livefeed.cli import audit, export_static, feeds, site, tokens, users, webhooks
+from livefeed.cli.failures import reported
+
+
+class LivefeedGroup(click.Group):
+    """Runs everything below it inside :func:`reported`: the parsing as much as the commands."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # The group's own words (``livefeed --frob``) are parsed here, before any command runs.
+        with reported():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with reported():
+            return super().invoke(ctx)
+
+
+@click.group("livefeed", cls=LivefeedGroup)
+@click.version_option(__version__, prog_name="livefeed")
+def cli() -> None:
+    """Livefeed: live news feeds for newsrooms.
+
+    Settings come from LIVEFEED_* environment variables and a .env file.
+    """
+
+
+for command in (
+    site.serve,
+    site.demo,
+    site.db,
+    users.user,
+    tokens.token,
+    webhooks.webhook,
+    feeds.feed,
+    feeds.post,
+    export_static.export_static,
+    audit.audit_log,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="livefeed")

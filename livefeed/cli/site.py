@@ -1,0 +1,121 @@
+"""Readying a site and serving it: the schema, a first admin, the demo feed, then the server.
+
+``serve`` does every step itself, so a fresh checkout serves with one command; ``db upgrade``
+and ``demo`` are the same steps for a site whose server is started some other way.
+"""
+
+from __future__ import annotations
+
+import click
+
+from livefeed.access import accounts
+from livefeed.cli.running import services
+from livefeed.demo.seeding import seed_demo
+from livefeed.services import Services
+from livefeed.settings import Settings
+from livefeed.store import migrate
+
+
+def upgrade(svc: Services) -> str:
+    """Apply the migrations; say what happened."""
+    before = migrate.current_revision(svc.db)
+    migrate.upgrade(svc.db)
+    after = migrate.current_revision(svc.db)
+    if before == after:
+        return f"Database is up to date (revision {after})"
+    return f"Database upgraded to revision {after}"
+
+
+def prepare(svc: Services) -> list[str]:
+    """Make the site ready to serve: migrations, a first admin, the demo feed if wanted."""
+    messages = [upgrade(svc), *first_admin(svc)]
+    if svc.settings.seed_demo:
+        feed = seed_demo(svc)
+        if feed is not None:
+            messages.append(f"Demo feed: {svc.urls.feed(feed.slug)}")
+    return messages
+
+
+def first_admin(svc: Services) -> list[str]:
+    """On a site without users, make an admin and say its password, this once only."""
+    admin = accounts.ensure_first_admin(svc)
+    if admin is None:
+        return []
+    email, password = admin
+    return [f"First admin: {email} / password: {password} (shown once; change it after logging in)"]
+
+
+@click.command()
+@click.option("--host", help="Address to listen on (default: LIVEFEED_HOST).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: LIVEFEED_PORT).")
+def serve(host: str | None, port: int | None) -> None:
+    """Prepare the site and serve it.
+
+    Applies migrations, creates a first admin on an empty site (its password is shown once)
+    and seeds the demo feed if LIVEFEED_SEED_DEMO is on and there is no feed yet.
+    """
+    settings = Settings.from_env()
+    settings = settings.replace(
+        host=settings.host if host is None else host,
+        port=settings.port if port is None else port,
+    )
+    with services(settings, needs_schema=False) as svc:
+        for message in prepare(svc):
+            click.echo(message)
+
+    import uvicorn
+
+    from livefeed.web.app import create_app
+    from livefeed.web.front import StreamFront
+
+    app = create_app(settings)
+    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    click.echo(f"Livefeed on http://{shown_host}:{settings.port}/")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=False,
+        # Naming the server tells no reader anything, only someone looking for its known flaws.
+        server_header=False,
+        # Caches age what they keep by it.
+        date_header=True,
+        # An idle kept-alive connection is let go after 5 s: each one holds a file descriptor
+        # that a reader's event stream could use, and a browser opens a new one in no time.
+        timeout_keep_alive=5,
+        log_level="info",
+        http=StreamFront.serving(app),
+        timeout_graceful_shutdown=5,
+    )
+
+
+@click.command()
+def demo() -> None:
+    """Seed the demo feed into an empty site.
+
+    Applies migrations first, and makes the first admin if there is no user yet (the demo's own
+    byline account would otherwise leave the site without anyone able to log in). Prints the
+    feed's address last.
+    """
+    with services(needs_schema=False) as svc:
+        upgrade(svc)
+        for message in first_admin(svc):
+            click.echo(message)
+        click.echo("Seeding the demo feed…", err=True)
+        feed = seed_demo(svc)
+        if feed is None:
+            click.echo("There is already a feed; the demo is only seeded into an empty site.")
+        else:
+            click.echo(svc.urls.feed(feed.slug))
+
+
+@click.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply any migrations not yet applied."""
+    with services(needs_schema=False) as svc:
+        click.echo(upgrade(svc))

@@ -1,0 +1,1 @@
+"""The demo feed seeded into an empty site: its code apart from its story."""

@@ -1,0 +1,159 @@
+"""Readying and serving a site: ``db upgrade``, ``serve`` and ``demo`` (once for real), and
+the one-line failures every command shares."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from livefeed.access import accounts
+from livefeed.cli.site import prepare
+from livefeed.distribution import reading
+from livefeed.domain.users import Role
+from livefeed.services import Services
+from livefeed.settings import Settings
+from tests.cli.conftest import HEAD, Run, ok, user_error
+from tests.factories import CHEAP_PASSWORDS
+
+COMMAND = shutil.which("livefeed") or str(Path(sys.executable).with_name("livefeed"))
+
+
+def test_db_upgrade_migrates_then_has_nothing_to_do(run: Run) -> None:
+    assert ok(run("db", "upgrade")) == f"Database upgraded to revision {HEAD}\n"
+    assert ok(run("db", "upgrade")) == f"Database is up to date (revision {HEAD})\n"
+
+
+def test_commands_refuse_a_database_not_yet_migrated(run: Run) -> None:
+    user_error(run("token", "create", "anna@newsroom.test"), "livefeed db upgrade")
+
+
+def test_an_unreachable_database_is_one_line(run: Run, tmp_path: Path) -> None:
+    # A directory is not a database file.
+    result = run("db", "upgrade", LIVEFEED_DATABASE_URL=f"sqlite:///{tmp_path}")
+    user_error(result, "cannot reach the database")
+
+
+def test_a_bad_setting_names_the_variable(run: Run) -> None:
+    user_error(run("db", "upgrade", LIVEFEED_PORT="eighty"), "LIVEFEED_PORT")
+
+
+def test_prepare_makes_the_first_admin_once(env: dict[str, str], svc: Services) -> None:
+    first = prepare(svc)
+    assert first[0] == f"Database upgraded to revision {HEAD}"
+    admin = [line for line in first if line.startswith("First admin: admin@livefeed.local")]
+    assert len(admin) == 1
+    password = admin[0].split("password: ")[1].split(" ")[0]
+    session = accounts.log_in(svc, "admin@livefeed.local", password, address="127.0.0.1")
+    assert session.user.role is Role.ADMIN
+    second = prepare(svc)
+    assert second == [f"Database is up to date (revision {HEAD})"]
+    assert password not in " ".join(second)
+
+
+def test_prepare_seeds_the_demo_feed_when_asked(env: dict[str, str]) -> None:
+    settings = Settings.from_env(env | {"LIVEFEED_SEED_DEMO": "true"}, env_file=None)
+    svc = Services.build(settings, passwords=CHEAP_PASSWORDS)
+    try:
+        messages = prepare(svc)
+        assert any(m.startswith("Demo feed: http://livefeed.test/feeds/") for m in messages)
+        assert not any(m.startswith("Demo feed") for m in prepare(svc))
+    finally:
+        svc.close()
+
+
+def test_demo_seeds_an_empty_site_only(run: Run, svc: Services) -> None:
+    first, url = ok(run("demo")).splitlines()
+    assert first.startswith("First admin: admin@livefeed.local / password: ")
+    assert url.startswith("http://livefeed.test/feeds/")
+    slug = url.rsplit("/", 1)[1]
+    assert reading.feed_page(svc, slug).posts
+    assert ok(run("demo")) == (
+        "There is already a feed; the demo is only seeded into an empty site.\n"
+    )
+
+
+@contextmanager
+def serving(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[int, str]]:
+    """The real command on a free port: its port, and what it printed until uvicorn was up."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"} | env,
+        cwd=tmp_path,
+    )
+    try:
+        assert server.stdout is not None
+        lines: list[str] = []
+        for line in server.stdout:
+            lines.append(line)
+            if "Uvicorn running on" in line:
+                break
+        yield port, "".join(lines)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stdout:
+            server.stdout.close()
+
+
+def test_serve_prepares_the_site_and_serves_it(env: dict[str, str], tmp_path: Path) -> None:
+    """Migrate, first admin, demo feed, then pages answer."""
+    with serving(env | {"LIVEFEED_SEED_DEMO": "true"}, tmp_path) as (port, output):
+        assert "First admin: admin@livefeed.local" in output, output
+        assert "Demo feed: http://livefeed.test/feeds/" in output, output
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+            home = response.read().decode()
+        assert response.status == 200
+        assert "Live" in home
+
+
+def test_serve_does_not_name_the_server(migrated: dict[str, str], tmp_path: Path) -> None:
+    with (
+        serving(migrated, tmp_path) as (port, _),
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response,
+    ):
+        assert response.status == 200
+        assert response.headers["Server"] is None
+        assert response.headers["Date"]
+
+
+def test_the_installed_command(env: dict[str, str], tmp_path: Path) -> None:
+    assert Path(COMMAND).exists()
+
+    def livefeed(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [COMMAND, *args],
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin"} | env | extra_env,
+            cwd=tmp_path,
+            check=False,
+        )
+
+    upgraded = livefeed("db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert upgraded.stdout == f"Database upgraded to revision {HEAD}\n"
+    failed = livefeed("post", "nowhere", "--headline", "H")
+    assert failed.returncode == 1
+    assert failed.stderr.splitlines() == [
+        "livefeed: error: there is no admin yet: name the author with --as EMAIL"
+    ]
+    bad = livefeed("db", "upgrade", LIVEFEED_PORT="0")
+    assert bad.returncode == 1
+    assert bad.stderr.splitlines() == [
+        "livefeed: error: LIVEFEED_PORT: must be between 1 and 65535"
+    ]
+    unknown = livefeed("post", "--frob")
+    assert unknown.returncode == 1
+    assert unknown.stderr == "livefeed: error: no such option '--frob' (see livefeed post --help)\n"
