@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from livefeed.domain.posts import Post
 from livefeed.domain.users import User, require_admin
 from livefeed.services import Services
 from livefeed.store import audit as store
@@ -39,6 +40,16 @@ def record(
         post_id=post_id,
         detail=detail,
     )
+
+
+def record_post(
+    svc: Services, conn: Connection, actor: User, action: str, post: Post, **detail: object
+) -> None:
+    """A line about a post: its headline, feed and version, as every move of a post writes it."""
+    record(
+        svc, conn, actor, action, post.headline, feed_id=post.feed_id, post_id=post.id,
+        version=post.version, **detail,
+    )  # fmt: skip
 
 
 def entries(

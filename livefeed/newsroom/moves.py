@@ -47,7 +47,7 @@ def make_move(
         check_feed_open(feed, target)
         assert moment is not None
         moved = _moved(conn, feed, post, SCHEDULED, now, publish_at=moment, reviewer_id=actor.id)
-        _audit(svc, conn, actor, "post.scheduled", moved, publish_at=_iso(moment))
+        audit.record_post(svc, conn, actor, "post.scheduled", moved, publish_at=_iso(moment))
         return moved
     if target is SUBMITTED and current is DRAFT:
         # A fresh submission: whatever an editor said or did last time is behind it.
@@ -55,13 +55,13 @@ def make_move(
             conn, feed, post, SUBMITTED, now,
             submitted_at=now, reviewer_id=None, review_note=None, edited_in_review=None,
         )  # fmt: skip
-        _audit(svc, conn, actor, "post.submitted", moved)
+        audit.record_post(svc, conn, actor, "post.submitted", moved)
         return moved
     if target is DRAFT and not mover.wrote(post):
         moved = _moved(
             conn, feed, post, DRAFT, now, publish_at=None, reviewer_id=actor.id, review_note=note
         )
-        _audit(svc, conn, actor, "post.returned", moved, note=note)
+        audit.record_post(svc, conn, actor, "post.returned", moved, note=note)
         return moved
     if target is DELETED:
         who = {} if mover.wrote(post) else {"reviewer_id": actor.id}
@@ -69,12 +69,12 @@ def make_move(
             conn, feed, post, DELETED, now, publish_at=None, pinned=False, key_event=False, **who
         )
         if current is not DRAFT:
-            _audit(svc, conn, actor, "post.deleted", moved, was=current.value)
+            audit.record_post(svc, conn, actor, "post.deleted", moved, was=current.value)
         return moved
     # Taken back by its author, or a cancelled schedule (to draft, or back to the queue).
     moved = _moved(conn, feed, post, target, now, publish_at=None)
     if current is SCHEDULED:
-        _audit(svc, conn, actor, "post.unscheduled", moved, now=target.value)
+        audit.record_post(svc, conn, actor, "post.unscheduled", moved, now=target.value)
     return moved
 
 
@@ -83,9 +83,9 @@ def record_start(
 ) -> None:
     """A post written straight into a state is logged as the move into it would be."""
     if post.state is SCHEDULED:
-        _audit(svc, conn, actor, "post.scheduled", post, publish_at=_iso(moment))
+        audit.record_post(svc, conn, actor, "post.scheduled", post, publish_at=_iso(moment))
     elif post.state is SUBMITTED:
-        _audit(svc, conn, actor, "post.submitted", post)
+        audit.record_post(svc, conn, actor, "post.submitted", post)
 
 
 def check_feed_open(feed: Feed, state: PostState) -> None:
@@ -125,15 +125,6 @@ def _moved(
     if not lifecycle.move(conn, post, to, now=now, **values):
         raise changed_meanwhile()
     return post_store.require_post(conn, feed, post.id)
-
-
-def _audit(
-    svc: Services, conn: Connection, actor: User, action: str, post: Post, **detail: object
-) -> None:
-    audit.record(
-        svc, conn, actor, action, post.headline, feed_id=post.feed_id, post_id=post.id,
-        version=post.version, **detail,
-    )  # fmt: skip
 
 
 def _iso(moment: datetime | None) -> str | None:

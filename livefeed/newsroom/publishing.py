@@ -158,7 +158,7 @@ def publish_post(
             seq=seq,
         )
         post = _log_post(svc, conn, feed, seq, EventType.POST_PUBLISHED, post_id, now)
-        _audit_post(svc, conn, author, "post.published", post)
+        audit.record_post(svc, conn, author, "post.published", post)
     svc.committed(feed.id)
     return post
 
@@ -210,9 +210,9 @@ def edit_post(
         revisions.keep_edit(conn, post, editor, correction_note=note, now=now)
         post = _log_post(svc, conn, feed, seq, EventType.POST_UPDATED, post.id, now)
         if note:
-            _audit_post(svc, conn, editor, "post.corrected", post, note=note)
+            audit.record_post(svc, conn, editor, "post.corrected", post, note=note)
         else:
-            _audit_post(svc, conn, editor, "post.edited", post)
+            audit.record_post(svc, conn, editor, "post.edited", post)
     svc.committed(feed.id)
     return post
 
@@ -232,7 +232,7 @@ def delete_post(
         post = _log_post(svc, conn, feed, seq, EventType.POST_DELETED, post.id, now)
         tombstone = post_json(post, feed.slug, svc.urls)
         event_log.rewrite_post(conn, feed.id, post.id, tombstone, before=seq)
-        _audit_post(svc, conn, editor, "post.deleted", post)
+        audit.record_post(svc, conn, editor, "post.deleted", post)
     svc.committed(feed.id)
     return post
 
@@ -262,18 +262,9 @@ def retract_post(
             raise Conflict("this post was changed by someone else meanwhile", field="version")
         revisions.keep_retraction(conn, post, editor, reason=text, now=now)
         post = _log_post(svc, conn, feed, seq, EventType.POST_UPDATED, post.id, now)
-        _audit_post(svc, conn, editor, "post.retracted", post, reason=text)
+        audit.record_post(svc, conn, editor, "post.retracted", post, reason=text)
     svc.committed(feed.id)
     return post
-
-
-def _audit_post(
-    svc: Services, conn: Connection, actor: User, action: str, post: Post, **detail: object
-) -> None:
-    audit.record(
-        svc, conn, actor, action, post.headline, feed_id=post.feed_id, post_id=post.id,
-        version=post.version, **detail,
-    )  # fmt: skip
 
 
 def _render_feed_texts(svc: Services, data: FeedInput) -> tuple[str, str]:
