@@ -20,6 +20,7 @@ from livefeed.domain.access import FeedRole, Right
 from livefeed.domain.errors import Checks, Conflict, Invalid
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus, check_transition, parse_feed_input
+from livefeed.domain.idempotency import Once
 from livefeed.domain.posts import Post, PostInput, check_editable, parse_post_input
 from livefeed.domain.revisions import (
     check_correction,
@@ -29,7 +30,7 @@ from livefeed.domain.revisions import (
     parse_retraction_reason,
 )
 from livefeed.domain.users import User
-from livefeed.newsroom import media, revisions
+from livefeed.newsroom import media, retries, revisions
 from livefeed.services import Services
 from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
@@ -136,13 +137,21 @@ def preview_post(svc: Services, fields: Mapping[str, object]) -> Preview:
 
 
 def publish_post(
-    svc: Services, actor: User | None, slug: str, fields: Mapping[str, object]
+    svc: Services,
+    actor: User | None,
+    slug: str,
+    fields: Mapping[str, object],
+    *,
+    once: Once | None = None,
 ) -> Post:
+    """``once``: a client's ``Idempotency-Key``, so that sending again makes no second post."""
     preview = preview_post(svc, fields)
     now = svc.clock()
     with svc.db.write() as conn:
         feed = feed_store.require_feed(conn, slug, lock=True)
         author = require_right(conn, actor, feed.id, Right.PUBLISH)
+        if (made := retries.made_before(svc, conn, author.id, once, feed)) is not None:
+            return made
         if feed.status is FeedStatus.ENDED:
             raise Conflict("this feed has ended: reopen it before posting to it")
         if preview.data.pinned:
@@ -157,6 +166,7 @@ def publish_post(
             now=now,
             seq=seq,
         )
+        retries.remember(svc, conn, author.id, once, post_id)
         post = _log_post(svc, conn, feed, seq, EventType.POST_PUBLISHED, post_id, now)
         audit.record_post(svc, conn, author, "post.published", post)
     svc.committed(feed.id)

@@ -24,6 +24,7 @@ from livefeed.access import permissions
 from livefeed.distribution.reading import get_feed
 from livefeed.domain.errors import Checks, Conflict, Forbidden
 from livefeed.domain.feeds import Feed
+from livefeed.domain.idempotency import Once
 from livefeed.domain.posts import Post, PostState, parse_post_input
 from livefeed.domain.users import User
 from livefeed.domain.visibility import may_read, may_read_post
@@ -39,7 +40,7 @@ from livefeed.domain.workflow import (
     clean_note,
     parse_publish_at,
 )
-from livefeed.newsroom import publishing, revisions
+from livefeed.newsroom import publishing, retries, revisions
 from livefeed.newsroom.moves import changed_meanwhile, check_feed_open, make_move, record_start
 from livefeed.newsroom.publishing import Preview
 from livefeed.services import Services
@@ -79,11 +80,14 @@ def start_post(
     *,
     state: PostState = PUBLISHED,
     publish_at: When | None = None,
+    once: Once | None = None,
 ) -> Post:
-    """Write a new post as a draft, a contribution, a scheduled post, or published at once."""
+    """Write a new post as a draft, a contribution, a scheduled post, or published at once.
+
+    ``once``: a client's ``Idempotency-Key``, so that sending again makes no second post."""
     if state is PUBLISHED:
         _check_input(svc, slug, None, state, publish_at)  # a time given by mistake is refused
-        return publishing.publish_post(svc, actor, slug, fields)
+        return publishing.publish_post(svc, actor, slug, fields, once=once)
     preview, moment = _check_input(svc, slug, fields, state, publish_at)
     assert preview is not None
     now = svc.clock()
@@ -91,8 +95,10 @@ def start_post(
         feed = feed_store.require_feed(conn, slug, lock=True)
         mover = _mover(_viewer(conn, actor, feed))
         check_start(state, mover)
-        check_feed_open(feed, state)
         assert actor is not None  # a mover has rights, so someone signed in
+        if (made := retries.made_before(svc, conn, actor.id, once, feed)) is not None:
+            return made
+        check_feed_open(feed, state)
         post_id = post_store.insert_post(
             conn,
             feed_id=feed.id,
@@ -105,6 +111,7 @@ def start_post(
             publish_at=moment,
             submitted_at=now if state is SUBMITTED else None,
         )
+        retries.remember(svc, conn, actor.id, once, post_id)
         post = post_store.require_post(conn, feed, post_id)
         record_start(svc, conn, actor, post, moment)
     return post

@@ -370,3 +370,16 @@ media = Table(
     # A video's length as ffprobe read it; NULL for a picture.
     Column("duration_ms", Integer, nullable=True),
 )
+
+# A post made by a request that carried an ``Idempotency-Key``: the same key from the same
+# account gets that post back instead of a second one, for a day. ``fingerprint`` is the
+# request's (method, path and body), so a key reused for another request is refused.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

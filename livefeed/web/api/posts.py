@@ -19,6 +19,7 @@ from starlette.routing import Route
 from livefeed import __version__
 from livefeed.distribution import reading
 from livefeed.distribution.resources import feed_json, post_json
+from livefeed.domain import idempotency
 from livefeed.domain.comments import Discussion, Moderation
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.feeds import Feed, FeedStatus, check_transition
@@ -218,8 +219,16 @@ async def create_post(request: Request) -> Response:
     )
     fields = _flatten_post(body, {})
     state, when = api_workflow.start_of(body)
+    key = request.headers.get(idempotency.HEADER)
+    once = (
+        idempotency.once(key, request.method, request.url.path, await request.body())
+        if key is not None
+        else None
+    )
     post = await run_in_threadpool(
-        lambda: workflow.start_post(svc, user, slug, fields, state=state, publish_at=when)
+        lambda: workflow.start_post(
+            svc, user, slug, fields, state=state, publish_at=when, once=once
+        )
     )
     return _created(post_json(post, slug, svc.urls), f"/api/v1/feeds/{slug}/posts/{post.id}")
 

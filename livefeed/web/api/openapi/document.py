@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from livefeed.distribution.reading import MAX_PAGE_SIZE, PAGE_SIZE
+from livefeed.domain import idempotency
 from livefeed.domain import text as text_rules
 from livefeed.web.api.openapi import discussion, moderation, team, workflow
 from livefeed.web.api.openapi.feeds import feed_paths, feed_schemas
@@ -83,6 +84,19 @@ PARAMETERS: dict[str, Schema] = {
         "query",
         "An event number (seq): list every change after it, in event order.",
         {"type": "integer", "minimum": 0},
+    ),
+    "idempotency_key": parameter(
+        idempotency.HEADER,
+        "header",
+        "A key of the client's own (a UUID, say): sent again with the same request within a "
+        "day, it answers with the post the first request made instead of making a second. The "
+        "same key with another request is refused with 422.",
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": idempotency.KEY_LENGTH,
+            "pattern": "^[!-~]+$",
+        },
     ),
 }
 

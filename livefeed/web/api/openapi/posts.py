@@ -198,7 +198,7 @@ def post_paths() -> dict[str, Schema]:
                 "createPost",
                 "Publish a post",
                 {"201": created("Post", "The new post.")},
-                params=feed,
+                params=(*feed, "idempotency_key"),
                 body=json_body("NewPost", "The post."),
                 write=True,
                 problems=("404", "409", "422"),
