@@ -99,7 +99,8 @@ class Listing:
 
 
 LISTINGS: dict[str, Listing] = {
-    "/feeds/{slug}": Listing(PUBLIC),
+    # The feed's page lists its scheduled posts above the rest for the team (a private page).
+    "/feeds/{slug}": Listing(PUBLIC | {"scheduled": frozenset({EDITOR, ADMIN})}),
     "/feeds/{slug}/embed": Listing(PUBLIC),
     "/feeds/{slug}/updates": Listing(PUBLIC),
     "/tags/{tag}": Listing(PUBLIC),

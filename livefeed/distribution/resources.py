@@ -75,6 +75,7 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
         "published_at": iso_utc(post.published_at) if post.is_published else None,
         "updated_at": iso_utc(post.updated_at),
         "headline": post.headline,
+        "title": post.title_text,
         "body": post.body,
         "body_html": post.body_html,
         "quote": (
@@ -102,6 +103,7 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
                 "url": post.video.url,
                 "kind": post.video.kind.value,
                 "embed_url": post.video.embed_url,
+                "alt": post.video.alt,
             }
             if post.video
             else None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from livefeed.domain.posts import first_sentence
 from livefeed.services import Services
 from livefeed.store import feeds as feed_store
 from livefeed.store import sitemaps as sitemap_store
@@ -91,6 +92,6 @@ def recent_news(svc: Services) -> list[NewsItem]:
     with svc.db.read() as conn:
         rows = sitemap_store.published_since(conn, svc.clock() - NEWS_WINDOW, limit=NEWS_LIMIT)
     return [
-        NewsItem(svc.urls.post(slug, id_), headline, published, lastmod)
-        for id_, slug, headline, published, lastmod in rows
+        NewsItem(svc.urls.post(slug, id_), headline or first_sentence(body), published, lastmod)
+        for id_, slug, headline, body, published, lastmod in rows
     ]

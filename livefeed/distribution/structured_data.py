@@ -96,7 +96,7 @@ def live_blog_posting(
 def _update(post: Post, page_url: str, publisher: dict[str, str]) -> dict[str, Any]:
     update: dict[str, Any] = {
         "@type": "BlogPosting",
-        "headline": post.headline,
+        "headline": post.title_text,
         "url": f"{page_url}#post-{post.id}",
         "datePublished": iso_utc(post.published_at),
         "dateModified": iso_utc(post.updated_at),
@@ -165,7 +165,7 @@ def post_card(feed: Feed, post: Post, *, urls: Urls) -> Card:
     else:
         image, alt = "", ""
     return Card(
-        title=post.headline,
+        title=post.title_text,
         description=summary(text),
         url=urls.post(feed.slug, post.id),
         image=image,

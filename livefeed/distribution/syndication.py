@@ -186,7 +186,7 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
     return Entry(
         id=tag_uri(urls, post.created_at, f"posts/{post.id}"),
         url=urls.post(feed.slug, post.id),
-        title=clean(f"Retracted: {post.headline}" if post.retraction else post.headline),
+        title=clean(f"Retracted: {post.title_text}" if post.retraction else post.title_text),
         html=clean(_with_notices(post, feed, entry_html(post, urls.origin))),
         published=post.published_at,
         updated=post.updated_at,

@@ -7,6 +7,7 @@ error names the same field on a page and in problem+json.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -153,6 +154,11 @@ class Post:
     def is_retracted(self) -> bool:
         return self.retraction is not None
 
+    @property
+    def title_text(self) -> str:
+        """What names the post wherever a title is shown: see :func:`display_headline`."""
+        return display_headline(self)
+
     def as_fields(self) -> dict[str, object]:
         """The post's editable fields in their flat form names (the base of an edit)."""
         quote = self.quote or Quote("", "")
@@ -179,6 +185,48 @@ class Post:
         }
 
 
+TITLE_TEXT_LENGTH = 120
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_LINE_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)+")
+_MD_INLINE_MARK = re.compile(r"<[^>]*>|[*_`~]+")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
+
+
+def first_sentence(markdown: str, limit: int = TITLE_TEXT_LENGTH) -> str:
+    """The first sentence of a Markdown text as plain text, at most ``limit`` characters."""
+    for raw in markdown.splitlines():
+        text = _MD_INLINE_MARK.sub("", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", raw)))
+        text = " ".join(_MD_LINE_MARK.sub("", text).split())
+        if text:
+            break
+    else:
+        return ""
+    end = _SENTENCE_END.search(text)
+    if end:
+        text = text[: end.end()]
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    return text
+
+
+def display_headline(post: Post) -> str:
+    """The post's headline, or for a post without one, the first sentence of its text (or of
+    its quote, or its picture's, card's or video's description)."""
+    if post.headline:
+        return post.headline
+    for text in (
+        post.body,
+        post.quote.text if post.quote else "",
+        post.image.alt if post.image else "",
+        post.read_more.title if post.read_more else "",
+        post.video.alt if post.video else "",
+    ):
+        if sentence := first_sentence(text):
+            return sentence
+    return ""
+
+
 def parse_post_input(fields: Mapping[str, object]) -> PostInput:
     """Check every field of a post; raise :class:`Invalid` listing each one that is wrong.
 
@@ -195,10 +243,7 @@ def parse_post_input(fields: Mapping[str, object]) -> PostInput:
         return checks.run(lambda: clean_web_url(fields.get(name), name), "")
 
     headline = checks.run(
-        lambda: clean_title(
-            fields.get("headline"), "headline", max_length=HEADLINE_LENGTH, required=True
-        ),
-        "",
+        lambda: clean_title(fields.get("headline"), "headline", max_length=HEADLINE_LENGTH), ""
     )
     body = checks.run(lambda: clean_text(fields.get("body"), "body", max_length=BODY_LENGTH), "")
 
@@ -248,6 +293,9 @@ def parse_post_input(fields: Mapping[str, object]) -> PostInput:
     tags: tuple[str, ...] = checks.run(lambda: clean_tags(fields.get("tags")), ())
     key_event = checks.run(lambda: clean_flag(fields.get("key_event"), "key_event"), False)
     pinned = checks.run(lambda: clean_flag(fields.get("pinned"), "pinned"), False)
+    # A one-line update may go without a headline; a post with nothing at all may not.
+    if not (headline or body or quote or image or card or video_url):
+        checks.fail("headline", "a post needs a headline or some text")
     checks.done()
     return PostInput(headline, body, quote, image, card, tags, key_event, pinned, video=video)
 

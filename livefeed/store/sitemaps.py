@@ -65,16 +65,24 @@ def post_blocks(conn: Connection, size: int) -> list[tuple[int, datetime]]:
 
 def published_since(
     conn: Connection, since: datetime, *, limit: int
-) -> list[tuple[int, str, str, datetime, datetime]]:
-    """(id, feed slug, headline, published, last change) of posts published from ``since``."""
+) -> list[tuple[int, str, str, str, datetime, datetime]]:
+    """(id, feed slug, headline, body, published, last change) of posts published from
+    ``since``."""
     query = (
-        select(posts.c.id, feeds.c.slug, posts.c.headline, posts.c.published_at, posts.c.updated_at)
+        select(
+            posts.c.id,
+            feeds.c.slug,
+            posts.c.headline,
+            posts.c.body,
+            posts.c.published_at,
+            posts.c.updated_at,
+        )
         .join(feeds, feeds.c.id == posts.c.feed_id)
         .where(posts.c.state == PostState.PUBLISHED.value, posts.c.published_at >= since)
         .order_by(posts.c.published_at.desc(), posts.c.id.desc())
         .limit(limit)
     )
     return [
-        (row.id, row.slug, row.headline, row.published_at, row.updated_at)
+        (row.id, row.slug, row.headline, row.body, row.published_at, row.updated_at)
         for row in conn.execute(query)
     ]

@@ -63,14 +63,14 @@ def test_what_was_typed_survives_a_reload_and_goes_once_published(
     page = signed_in(live_server, new_context)
     compose = open_compose(page, live_server)
 
-    field(compose, "Headline (required)").fill(HEADLINE)
+    field(compose, "Headline (optional when there is text)").fill(HEADLINE)
     field(compose, "Text").fill(BODY)
     expect(compose.locator(".compose-saved")).to_contain_text("Saved on this device")
     assert len(kept_copies(page)) == 1
 
     page.reload()
     compose = page.get_by_role("region", name="New post")
-    expect(field(compose, "Headline (required)")).to_have_value(HEADLINE)
+    expect(field(compose, "Headline (optional when there is text)")).to_have_value(HEADLINE)
     expect(field(compose, "Text")).to_have_value(BODY)
     expect(compose.locator(".compose-restore")).to_contain_text("Restored the post you were")
 
@@ -85,7 +85,7 @@ def test_what_was_typed_survives_a_reload_and_goes_once_published(
     expect(compose.get_by_role("button", name="Publish")).to_have_attribute(
         "aria-keyshortcuts", "Control+Enter Meta+Enter"
     )
-    expect(field(compose, "Headline (required)")).to_have_value("")
+    expect(field(compose, "Headline (optional when there is text)")).to_have_value("")
     expect(field(compose, "Text")).to_have_value("")
     expect(compose.locator(".compose-restore")).to_have_count(0)
 
@@ -98,7 +98,9 @@ def test_a_form_sent_back_with_errors_keeps_its_copy(
     page = signed_in(live_server, new_context)
     compose = open_compose(page, live_server)
 
-    field(compose, "Text").fill(BODY)  # no headline: the server refuses it
+    # An invisible direction control in the headline: the server refuses it.
+    field(compose, "Headline (optional when there is text)").fill("Talks \u202eresume")
+    field(compose, "Text").fill(BODY)
     field(compose, "Text").press("Control+Enter")
 
     expect(page.locator(".form-error")).to_contain_text("Please correct")
@@ -113,7 +115,7 @@ def test_fields_count_their_characters_and_warn_near_the_limit(
     make_feed(live_server.svc, live_server.editor, slug=live_server.slug)
     page = signed_in(live_server, new_context)
     compose = open_compose(page, live_server)
-    headline = field(compose, "Headline (required)")
+    headline = field(compose, "Headline (optional when there is text)")
     counter = compose.locator("#f-headline-count")
 
     expect(counter).to_have_text("0 / 200")
@@ -149,7 +151,7 @@ def test_a_submit_while_offline_keeps_the_form_and_says_so(
     page = context.new_page()
     log_in(page, live_server)
     compose = open_compose(page, live_server)
-    field(compose, "Headline (required)").fill(HEADLINE)
+    field(compose, "Headline (optional when there is text)").fill(HEADLINE)
     field(compose, "Text").fill(BODY)
 
     context.set_offline(True)
@@ -159,7 +161,7 @@ def test_a_submit_while_offline_keeps_the_form_and_says_so(
         "You are offline: your post is kept here; it will be sent when you try again."
     )
     expect(page).to_have_url(live_server.at(f"/feeds/{slug}"))
-    expect(field(compose, "Headline (required)")).to_have_value(HEADLINE)
+    expect(field(compose, "Headline (optional when there is text)")).to_have_value(HEADLINE)
     expect(field(compose, "Text")).to_have_value(BODY)
     assert len(kept_copies(page)) == 1
 
@@ -180,20 +182,20 @@ def test_a_submit_the_server_cannot_answer_keeps_the_form(
     make_feed(own_server.svc, own_server.editor, slug=slug)
     page = signed_in(own_server, new_context)
     compose = open_compose(page, own_server)
-    field(compose, "Headline (required)").fill(HEADLINE)
+    field(compose, "Headline (optional when there is text)").fill(HEADLINE)
 
     own_server.stop()  # the network is up, the server is not there
     try:
-        field(compose, "Headline (required)").press("Control+Enter")
+        field(compose, "Headline (optional when there is text)").press("Control+Enter")
         expect(compose.get_by_role("alert")).to_have_text(
             "The server cannot be reached: your post is kept here; "
             "it will be sent when you try again."
         )
-        expect(field(compose, "Headline (required)")).to_have_value(HEADLINE)
+        expect(field(compose, "Headline (optional when there is text)")).to_have_value(HEADLINE)
     finally:
         own_server.start()
 
-    field(compose, "Headline (required)").press("Control+Enter")
+    field(compose, "Headline (optional when there is text)").press("Control+Enter")
     expect(page).to_have_url(re.compile(rf"/feeds/{slug}#post-\d+$"))
     assert kept_copies(page) == []
 
@@ -214,7 +216,9 @@ def test_an_edit_is_offered_back_with_the_version_it_was_based_on(
     changed = {"headline": "Talks resume at last", "body": "Delegates are back."}
     publishing.edit_post(svc, editor, slug, post.id, changed, seen_version=None)
     page.goto(edit_page)
-    expect(field(page, "Headline (required)")).to_have_value("Talks resume at last")
+    expect(field(page, "Headline (optional when there is text)")).to_have_value(
+        "Talks resume at last"
+    )
     expect(field(page, "Text")).to_have_value("Delegates are back.")
     offer = page.locator(".compose-restore")
     expect(offer).to_contain_text("The post has changed since")
@@ -223,10 +227,10 @@ def test_an_edit_is_offered_back_with_the_version_it_was_based_on(
 
     offer.get_by_role("button", name=re.compile(r"^Restore your unsaved changes from \d")).click()
     expect(field(page, "Text")).to_have_value("Delegates are back, and the chair has spoken.")
-    expect(field(page, "Headline (required)")).to_have_value("Talks resume")
+    expect(field(page, "Headline (optional when there is text)")).to_have_value("Talks resume")
     expect(version).to_have_value(str(post.version))
     # The focus goes to the first field the restore changed.
-    expect(field(page, "Headline (required)")).to_be_focused()
+    expect(field(page, "Headline (optional when there is text)")).to_be_focused()
 
     # Saving on top of the colleague's version is refused, and nothing typed is lost.
     page.get_by_role("button", name="Save changes").click()
@@ -269,7 +273,7 @@ def test_a_preview_comes_back_where_the_editor_was(
     make_feed(live_server.svc, live_server.editor, slug=live_server.slug)
     page = signed_in(live_server, new_context)
     compose = open_compose(page, live_server)
-    field(compose, "Headline (required)").fill(HEADLINE)
+    field(compose, "Headline (optional when there is text)").fill(HEADLINE)
     field(compose, "Text").fill(BODY)
     preview = compose.get_by_role("button", name="Preview")
     preview.scroll_into_view_if_needed()
@@ -309,7 +313,7 @@ def test_on_a_phone_the_desk_pages_fit_and_the_buttons_are_at_hand(
 
     compose = open_compose(page, live_server)
     no_sideways_scroll(page)
-    headline = field(compose, "Headline (required)")
+    headline = field(compose, "Headline (optional when there is text)")
     font_size = headline.evaluate("field => parseFloat(getComputedStyle(field).fontSize)")
     assert font_size >= 16, "iOS zooms into a text field under 16 px"
     publish = compose.get_by_role("button", name="Publish")

@@ -33,7 +33,9 @@ def test_a_reader_sees_a_correction_arrive_and_can_read_the_earlier_wording(
     desk = new_context().new_page()
     log_in(desk, live_server)
     desk.goto(live_server.at(f"/feeds/{slug}/posts/{post.id}/edit"))
-    desk.get_by_label("Headline (required)", exact=True).fill("Minister Smith resigns")
+    desk.get_by_label("Headline (optional when there is text)", exact=True).fill(
+        "Minister Smith resigns"
+    )
     desk.get_by_label("Text", exact=True).fill("Smith has **gone**.")
     desk.get_by_label("This is a correction", exact=True).check()
     desk.get_by_label("Correction note", exact=True).fill("The minister's name was misspelt.")
@@ -91,7 +93,9 @@ def test_two_editors_see_each_other_and_settle_a_clash(
     expect(bens.locator("[data-editing-notice]")).to_have_text("Anna Editor is editing this post")
 
     # Ben saves first; Anna's save is refused, and she sees his version beside hers.
-    bens.get_by_label("Headline (required)", exact=True).fill("Talks resume at noon")
+    bens.get_by_label("Headline (optional when there is text)", exact=True).fill(
+        "Talks resume at noon"
+    )
     bens.get_by_role("button", name="Save changes").click()
     expect(bens).to_have_url(re.compile(rf"/feeds/{slug}#post-{post.id}$"))
     annas.get_by_label("Text", exact=True).fill("Delegates are back, tired.")
@@ -101,7 +105,7 @@ def test_two_editors_see_each_other_and_settle_a_clash(
     expect(clash.locator(".clash-theirs").first).to_contain_text("Talks resume at noon")
 
     clash.get_by_role("button", name="Use theirs for Headline").click()
-    expect(annas.get_by_label("Headline (required)", exact=True)).to_have_value(
+    expect(annas.get_by_label("Headline (optional when there is text)", exact=True)).to_have_value(
         "Talks resume at noon"
     )
     expect(annas.get_by_label("Text", exact=True)).to_have_value("Delegates are back, tired.")

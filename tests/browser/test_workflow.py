@@ -56,7 +56,9 @@ def test_a_contribution_from_a_phone_goes_live_from_the_queue(
     phone.goto(live_server.at(f"/feeds/{slug}"))
     compose = phone.get_by_role("region", name="New post")
     expect(compose.get_by_role("button", name="Publish")).to_have_count(0)
-    compose.get_by_label("Headline (required)", exact=True).fill("Bridge reopens to traffic")
+    compose.get_by_label("Headline (optional when there is text)", exact=True).fill(
+        "Bridge reopens to traffic"
+    )
     compose.get_by_label("Text", exact=True).fill("Police lifted the **cordon** at noon.")
     compose.get_by_role("button", name="Submit to editors").tap()
     expect(phone).to_have_url(re.compile(rf"/desk/feeds/{slug}/mine#post-\d+$"))
@@ -111,7 +113,9 @@ def test_a_scheduled_post_appears_on_an_open_page_at_its_time(
     log_in(desk, live_server)
     desk.goto(live_server.at(f"/feeds/{slug}"))
     compose = desk.get_by_role("region", name="New post")
-    compose.get_by_label("Headline (required)", exact=True).fill("First results are in")
+    compose.get_by_label("Headline (optional when there is text)", exact=True).fill(
+        "First results are in"
+    )
     compose.get_by_text("Schedule…").click()
     due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
     local = due.astimezone(ZoneInfo(ZONE))
@@ -119,9 +123,10 @@ def test_a_scheduled_post_appears_on_an_open_page_at_its_time(
         local.strftime("%Y-%m-%dT%H:%M:%S")
     )
     compose.get_by_role("button", name="Schedule", exact=True).click()
-    expect(desk).to_have_url(re.compile(rf"/desk/feeds/{slug}/contributions#post-\d+$"))
-    scheduled = desk.locator(".queue-item", has_text="First results are in")
-    expect(scheduled).to_contain_text(f"Scheduled for {local:%H:%M}")
+    # Scheduling keeps the editor on the feed, where the team sees what is to go out.
+    expect(desk).to_have_url(re.compile(rf"/feeds/{slug}#scheduled-post-\d+$"))
+    scheduled = desk.locator(".scheduled-posts li", has_text="First results are in")
+    expect(scheduled).to_contain_text(f"{local:%H:%M}")
     post_id = desk.url.rsplit("-", 1)[1]
 
     # Not before its time: the reader's page has only what was out.

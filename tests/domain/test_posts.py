@@ -78,8 +78,8 @@ def test_optional_parts_left_empty_are_none() -> None:
 @pytest.mark.parametrize(
     ("fields", "field", "words"),
     [
-        ({}, "headline", "is required"),
-        ({"headline": "   "}, "headline", "is required"),
+        ({}, "headline", "a headline or some text"),
+        ({"headline": "   ", "body": "  "}, "headline", "a headline or some text"),
         ({"headline": "x" * 300}, "headline", f"at most {HEADLINE_LENGTH}"),
         ({"headline": "Two\nlines"}, "headline", "one line"),
         ({"headline": 42}, "headline", "must be text"),
@@ -179,7 +179,7 @@ def test_bad_tags_are_refused(tags: object, words: str) -> None:
 def test_every_mistake_is_reported_at_once() -> None:
     errors = errors_of(
         {
-            "headline": "",
+            "headline": "Two\nlines",
             "body": "x" * (BODY_LENGTH + 1),
             "quote.attribution": "Someone",
             "image.url": "https://i.example.org/a.jpg",

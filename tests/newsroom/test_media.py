@@ -482,6 +482,7 @@ def test_a_post_may_carry_a_video(svc: Services, editor: User, tmp_path: Path) -
         "url": "https://youtu.be/dQw4w9WgXcQ",
         "kind": "youtube",
         "embed_url": "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        "alt": "",
     }
     assert uploaded.video is not None
     assert (uploaded.video.kind, uploaded.video.embed_url) == (VideoKind.UPLOAD, clip.url)

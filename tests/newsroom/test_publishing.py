@@ -261,6 +261,7 @@ def test_publish_a_post(svc: Services, editor: User, clock: Clock) -> None:
         "published_at": "2026-11-25T18:01:30Z",
         "updated_at": "2026-11-25T18:01:30Z",
         "headline": "Talks resume",
+        "title": "Talks resume",
         "body": "Delegates are **back**.",
         "body_html": "<p>Delegates are <strong>back</strong>.</p>\n",
         "quote": {"text": "We are close.", "attribution": "The chair"},
@@ -305,7 +306,7 @@ def test_invalid_input_reports_every_field_and_writes_nothing(svc: Services, edi
         make_post(
             svc,
             editor,
-            headline="",
+            headline="Price \u202e$5",
             body="[click](javascript:alert(1))",
             tags="ok, not_ok",
             pinned=True,

@@ -179,7 +179,7 @@ def test_corrections_add_up_and_minor_edits_between_them_stay_quiet(
         ({"correction_note": ""}, "correction_note"),
         ({"correction_note": "n" * 501, "headline": "New"}, "correction_note"),
         ({"correction_note": "Only the tags", "tags": "new"}, "correction_note"),
-        ({"correction_note": "Fixed", "headline": ""}, "headline"),
+        ({"correction_note": "Fixed", "headline": "Price \u202e$5"}, "headline"),
     ],
 )
 def test_a_bad_correction_writes_nothing(
@@ -200,7 +200,7 @@ def test_a_bad_field_and_a_missing_note_are_reported_together(svc: Services, edi
     make_feed(svc, editor)
     post = make_post(svc, editor)
     with pytest.raises(Invalid) as caught:
-        edit(svc, editor, post.id, 1, headline="", correction_note="")
+        edit(svc, editor, post.id, 1, headline="Price \u202e$5", correction_note="")
     assert set(caught.value.errors) == {"headline", "correction_note"}
 
 

@@ -322,7 +322,7 @@ def test_a_schedule_not_in_the_future_is_refused_on_publish_at(
 
 def test_bad_words_and_a_bad_time_are_reported_together(svc: Services, editor: User) -> None:
     with pytest.raises(Invalid) as caught:
-        start(svc, editor, SCHEDULED, headline="", publish_at="yesterday")
+        start(svc, editor, SCHEDULED, headline="Price \u202e$5", publish_at="yesterday")
     assert set(caught.value.errors) == {"headline", "publish_at"}
 
 

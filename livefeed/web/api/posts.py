@@ -43,7 +43,7 @@ _NESTED = {
     "quote": ("text", "attribution"),
     "image": ("url", "caption", "credit", "alt"),
     "read_more": ("url", "title", "summary", "image_url"),
-    "video": ("url",),
+    "video": ("url", "alt"),
 }
 _POST_FIELDS = frozenset({"headline", "body", "tags", "key_event", "pinned", *_NESTED})
 # Null removes a part of a post, and says a post has no publish time.

@@ -87,8 +87,10 @@ def intended(form: FormData) -> tuple[PostState, When | None]:
 
 
 def after_writing(urls: Urls, slug: str, post: Post) -> str:
-    """Where the desk goes once a post is written: to it, wherever it now is."""
+    """Where the desk goes once a post is written: to it, wherever it now is. A scheduled post
+    is listed on the feed page itself, so the editor stays on the feed."""
     if post.state is PostState.PUBLISHED:
         return f"{urls.feed_path(slug)}#post-{post.id}"
-    page = "contributions" if post.state is PostState.SCHEDULED else "mine"
-    return f"/desk/feeds/{quote(slug)}/{page}#post-{post.id}"
+    if post.state is PostState.SCHEDULED:
+        return f"{urls.feed_path(slug)}#scheduled-post-{post.id}"
+    return f"/desk/feeds/{quote(slug)}/mine#post-{post.id}"

@@ -15,7 +15,10 @@ from livefeed.discussion.comments import preview as discussion_preview
 from livefeed.distribution import reading
 from livefeed.domain.access import Right
 from livefeed.domain.feeds import Feed
+from livefeed.domain.posts import Post, PostState
+from livefeed.domain.users import User
 from livefeed.newsroom import workflow
+from livefeed.services import Services
 from livefeed.web.desk import compose
 from livefeed.web.desk.editing import editing_on_feed
 from livefeed.web.desk.editing import post_page as editors_post_page
@@ -73,6 +76,9 @@ async def feed(request: Request) -> Response:
     if user is not None:
         if Right.PUBLISH in rights:
             values["editing_now"] = await editing_on_feed(request, user, page.feed.id)
+        if can_compose:
+            # The team's list of posts going out later: only on this private page, never cached.
+            values["scheduled"] = await scheduled_posts(svc, user, slug)
         return await render(request, "feed.html", values, headers=PRIVATE)
     validator = page_validator(page.feed, cursor)
     response = await render(
@@ -81,6 +87,17 @@ async def feed(request: Request) -> Response:
     if response.status_code == 200 and "set-cookie" not in response.headers:
         cache.put(validator, bytes(response.body))
     return response
+
+
+async def scheduled_posts(svc: Services, user: User, slug: str) -> list[Post]:
+    """The feed's scheduled posts, soonest first, as far as this member of the team may read
+    them (the Contributions page's listing)."""
+    _, posts = await run_in_threadpool(
+        lambda: workflow.list_in_state(
+            svc, user, slug, PostState.SCHEDULED, limit=workflow.QUEUE_LIMIT
+        )
+    )
+    return posts
 
 
 def page_validator(feed: Feed, cursor: str | None) -> str:

@@ -18,7 +18,7 @@
 
   function labelOf(field) {
     var label = field.id ? document.querySelector('label[for="' + field.id + '"]') : null;
-    return (label ? label.textContent : field.name).replace(/\(required\)/, "").trim();
+    return (label ? label.textContent : field.name).replace(/\s*\([^)]*\)\s*$/, "").trim();
   }
 
   function describe(field, id) {

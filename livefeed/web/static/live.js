@@ -154,7 +154,7 @@
         entry.querySelector("time").setAttribute("datetime", time.getAttribute("datetime"));
         entry.querySelector("time").textContent = time.firstChild.textContent;
       }
-      entry.querySelector(".key-event-headline").textContent = data.headline;
+      entry.querySelector(".key-event-headline").textContent = (data.title || data.headline);
     }
     box.hidden = entries.children.length === 0;
   }
@@ -162,10 +162,10 @@
   // A correction or a retraction is news in itself; a minor edit is not announced.
   function announceCorrection(current, replacement, data) {
     if (replacement.classList.contains("is-retracted") && !current.classList.contains("is-retracted")) {
-      announce("Retracted: " + data.headline);
+      announce("Retracted: " + (data.title || data.headline));
     } else if (replacement.querySelectorAll(".post-correction").length >
                current.querySelectorAll(".post-correction").length) {
-      announce("Corrected: " + data.headline);
+      announce("Corrected: " + (data.title || data.headline));
     }
   }
 
@@ -178,7 +178,7 @@
       var article = fragment(message.html);
       if (atTop()) { insert(article); } else { waiting.push(article); updateBanner(); }
       followKeyEvents(data, article);
-      announce("New post: " + data.headline);
+      announce("New post: " + (data.title || data.headline));
     } else if (message.type === "post.updated") {
       var current = existing(data.id);
       var replacement = message.html ? fragment(message.html) : null;

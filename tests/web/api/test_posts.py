@@ -359,7 +359,7 @@ def test_a_bad_post_is_refused_naming_the_field(
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"headline": ""}, "headline"),
+        ({"headline": "a\u202eb"}, "headline"),
         ({"body": "b" * TWO_MB}, "body"),
         ({"body": "[x](javascript:alert(1))"}, "body"),
         ({"read_more": {"url": "javascript:alert(1)", "title": "T"}}, "read_more.url"),

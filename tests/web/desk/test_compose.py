@@ -99,7 +99,7 @@ def test_a_form_sent_back_still_carries_what_the_script_needs(
 ) -> None:
     feed = make_feed(svc, editor)
 
-    response = submit(desk, "/feeds/summit/posts", {"body": "No headline.", "intent": "publish"})
+    response = submit(desk, "/feeds/summit/posts", {"intent": "publish"})
 
     assert response.status_code == 422
     assert form_of(response.text)["data-compose"] == f"{editor.id}/{feed.id}/new"

@@ -203,7 +203,7 @@ def test_an_editor_schedules_in_the_feeds_zone(
     )
     assert scheduled.status_code == 303
     [post] = workflow.queue(svc, editor, "summit").scheduled
-    assert location(scheduled) == f"{QUEUE}#post-{post.id}"
+    assert location(scheduled) == f"/feeds/summit#scheduled-post-{post.id}"
     assert post.publish_at == clock.now + timedelta(minutes=30)
     assert "Scheduled for 19:30 CET, 25 November 2026 by Anna Editor" in text_of(
         client.get(QUEUE).text

@@ -407,7 +407,7 @@ def assert_kept(html: str, typed: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"headline": ""}, "headline", "is required"),
+        ({"headline": "Price \u202e$5"}, "headline", "direction controls"),
         ({"headline": "H" * 300}, "headline", "at most 200 characters"),
         ({"body": "b" * 2 * 1024 * 1024}, "body", "at most 20,000 characters"),
         ({"body": "See [this](javascript:alert(1))"}, "body", "links must be http"),
@@ -444,7 +444,7 @@ def test_each_mistake_is_shown_next_to_its_own_field(
 ) -> None:
     make_feed(svc, editor)
     typed = COMPOSE_FIELDS | {
-        "headline": "",
+        "headline": "Price \u202e$5",
         "body": "[x](javascript:alert(1))",
         "read_more.url": "javascript:alert(1)",
     }

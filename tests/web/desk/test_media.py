@@ -584,6 +584,7 @@ def test_the_api_takes_and_gives_a_post_video(
         "url": "https://www.youtube.com/shorts/dQw4w9WgXcQ",
         "kind": "youtube",
         "embed_url": "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        "alt": "",
     }
     assert_refused(refused, 422, "video.url")
     assert cleared.json()["video"] is None

@@ -7,6 +7,7 @@ upload's size limits are said in words, since they are the site's settings.
 from __future__ import annotations
 
 from livefeed.domain import media as media_rules
+from livefeed.domain import posts as post_rules
 from livefeed.web.api.openapi.helpers import (
     PROBLEM_TYPE,
     Schema,
@@ -50,13 +51,17 @@ def media_schemas() -> dict[str, Schema]:
         "A YouTube address (youtube.com/watch?v=…, youtu.be/…, /shorts/…, /embed/…), a Vimeo "
         "address (vimeo.com/…), or the url of an MP4 or WebM video uploaded here."
     )
+    video_alt = text(
+        "What the video shows, for readers who cannot see it: the player's label. Empty for none.",
+        post_rules.CAPTION_LENGTH,
+    )
     widths = ", ".join(str(width) for width in media_rules.RENDITION_WIDTHS)
     return {
         "Image": obj(description, image, tuple(image), closed=False),
         "Rendition": rendition,
         "VideoInput": obj(
             "A video shown with the post. Send null instead of the object to remove it.",
-            {"url": video_url},
+            {"url": video_url, "alt": video_alt},
         ),
         "Video": obj(
             "A video shown with the post.",
@@ -72,8 +77,9 @@ def media_schemas() -> dict[str, Schema]:
                     "iframe), or the uploaded file itself.",
                     format="uri",
                 ),
+                "alt": video_alt,
             },
-            ["url", "kind", "embed_url"],
+            ["url", "kind", "embed_url", "alt"],
             closed=False,
         ),
         "MediaUpload": obj(

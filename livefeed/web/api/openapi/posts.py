@@ -85,7 +85,11 @@ def part_schemas() -> dict[str, Schema]:
 
 def post_input_fields() -> dict[str, Schema]:
     return {
-        "headline": text("One line.", post_rules.HEADLINE_LENGTH, minLength=1),
+        "headline": text(
+            "One line; optional when the post has text (an empty string for none). A post "
+            "needs a headline or some text, a quote, a picture, a card or a video.",
+            post_rules.HEADLINE_LENGTH,
+        ),
         "body": text(
             "Markdown; links must be http, https or mailto, images http or https.",
             post_rules.BODY_LENGTH,
@@ -116,7 +120,11 @@ def post_schemas() -> dict[str, Schema]:
                 "short_url": short_url("post"),
                 "published_at": text("Publish time (UTC).", format="date-time"),
                 "updated_at": text("Last edit (UTC).", format="date-time"),
-                "headline": text("The headline."),
+                "headline": text("The headline as written; an empty string for none."),
+                "title": text(
+                    "What names the post: its headline or, without one, the first sentence "
+                    "of its text."
+                ),
                 "body": text("The body as written, in Markdown."),
                 "body_html": text("The body as sanitised HTML."),
                 "quote": nullable(ref("Quote")),
@@ -138,7 +146,7 @@ def post_schemas() -> dict[str, Schema]:
             ["id", "version", "seq", "url", "state"],
             closed=False,
         ),
-        "NewPost": obj("A post to publish now.", fields, ["headline"]),
+        "NewPost": obj("A post to publish now.", fields),
         "PostChanges": obj(
             "Fields to change; fields left out keep their value. With correction_note the edit "
             "is a public correction; with retracted (and retraction_reason, and nothing else "
