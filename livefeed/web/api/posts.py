@@ -29,7 +29,7 @@ from livefeed.web.api import workflow as api_workflow
 from livefeed.web.api.openapi.document import spec
 from livefeed.web.desk.linkcards import api_link_card
 from livefeed.web.desk.media import api_upload
-from livefeed.web.forms import json_object, query_param
+from livefeed.web.forms import PRIVATE, json_object, query_param
 from livefeed.web.reader.caching import ARCHIVE, cache_control
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.security import bearer_user, services
@@ -260,7 +260,7 @@ async def update_post(request: Request) -> Response:
     words = fields if any(key in _POST_FIELDS for key in body) else None
     moved = await api_workflow.change(request, user, slug, current, body, words, seen)
     if moved is not None:
-        return JSONResponse(post_json(moved, slug, svc.urls), headers=api_workflow.PRIVATE)
+        return JSONResponse(post_json(moved, slug, svc.urls), headers=PRIVATE)
     try:
         post = await revision_views.edit_or_retract(
             request, user, slug, post_id, body, fields, seen

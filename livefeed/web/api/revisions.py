@@ -22,11 +22,9 @@ from livefeed.domain.times import iso_utc
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing, revisions
 from livefeed.web.errors import problem
-from livefeed.web.forms import json_object
+from livefeed.web.forms import PRIVATE, json_object
 from livefeed.web.security import bearer_user, services
 from livefeed.web.views import post_id_param
-
-PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 def revision_json(revision: Revision) -> dict[str, Any]:

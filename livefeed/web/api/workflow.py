@@ -22,9 +22,8 @@ from livefeed.domain.posts import Post, PostState
 from livefeed.domain.users import User
 from livefeed.domain.workflow import UNPUBLISHED, parse_state
 from livefeed.newsroom import workflow
+from livefeed.web.forms import PRIVATE
 from livefeed.web.security import bearer_user, services
-
-PRIVATE = {"Cache-Control": "private, no-store"}
 
 # Keys a new post's JSON may carry besides its words; and a change's, besides ``version``.
 NEW_KEYS = frozenset({"state", "publish_at"})

@@ -12,8 +12,7 @@ from livefeed.domain.blocked_words import MAX_WORDS, WORD_LENGTH
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import User, require_admin
 from livefeed.web.desk.feeds import signed_in
-from livefeed.web.discussion.moderation import PRIVATE
-from livefeed.web.forms import checked_form, text
+from livefeed.web.forms import PRIVATE, checked_form, text
 from livefeed.web.security import services
 from livefeed.web.views import render
 

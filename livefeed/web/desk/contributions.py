@@ -26,11 +26,9 @@ from livefeed.domain.workflow import Mover, unscheduled
 from livefeed.newsroom import publishing, workflow
 from livefeed.web.desk import compose
 from livefeed.web.desk.feeds import signed_in
-from livefeed.web.forms import checked_form, errors_of, see_other, text
+from livefeed.web.forms import PRIVATE, checked_form, errors_of, see_other, text
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param, render
-
-PRIVATE = {"Cache-Control": "private, no-store"}
 
 # The draft form's buttons, and where each takes the post.
 FORM_INTENTS = {

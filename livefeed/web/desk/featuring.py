@@ -11,8 +11,8 @@ from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import User
 from livefeed.newsroom import featuring
 from livefeed.web.desk.feeds import signed_in
-from livefeed.web.discussion.moderation import PRIVATE, id_param
-from livefeed.web.forms import checked_form, typed
+from livefeed.web.discussion.moderation import id_param
+from livefeed.web.forms import PRIVATE, checked_form, typed
 from livefeed.web.security import services
 from livefeed.web.views import render
 

@@ -19,11 +19,9 @@ from livefeed.domain.presence import editing_line
 from livefeed.newsroom import presence
 from livefeed.web import security
 from livefeed.web.errors import problem
-from livefeed.web.forms import checked_form
+from livefeed.web.forms import PRIVATE, checked_form
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param
-
-PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 async def editing(request: Request) -> Response:

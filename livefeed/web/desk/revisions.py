@@ -14,11 +14,9 @@ from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.web.desk.feeds import signed_in
-from livefeed.web.forms import checked_form, text
+from livefeed.web.forms import PRIVATE, checked_form, text
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param, render
-
-PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 @signed_in

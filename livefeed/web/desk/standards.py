@@ -14,11 +14,10 @@ from livefeed.distribution import reading
 from livefeed.domain.errors import Invalid
 from livefeed.domain.users import User, require_admin
 from livefeed.web.desk.feeds import signed_in
-from livefeed.web.forms import checked_form, text
+from livefeed.web.forms import PRIVATE, checked_form, text
 from livefeed.web.security import services, viewer
 from livefeed.web.views import render
 
-PRIVATE = {"Cache-Control": "private, no-store"}
 # The standards change rarely, and a reader who has just been shown new ones can wait a minute.
 READER_CACHE = {"Cache-Control": "public, max-age=60"}
 FIELD = "community_standards"

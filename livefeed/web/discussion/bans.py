@@ -22,8 +22,8 @@ from livefeed.domain.times import iso_utc
 from livefeed.domain.users import User
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
-from livefeed.web.discussion.moderation import PRIVATE, id_param
-from livefeed.web.forms import checked_form, json_object, text, typed
+from livefeed.web.discussion.moderation import id_param
+from livefeed.web.forms import PRIVATE, checked_form, json_object, text, typed
 from livefeed.web.security import services
 from livefeed.web.views import render
 

@@ -35,8 +35,8 @@ from livefeed.domain.feeds import Feed
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.web import security
-from livefeed.web.forms import checked_form, errors_of, see_other, text, typed
-from livefeed.web.reader.pages import PRIVATE, page_validator, reader_cache_headers
+from livefeed.web.forms import PRIVATE, checked_form, errors_of, see_other, text, typed
+from livefeed.web.reader.pages import page_validator, reader_cache_headers
 from livefeed.web.security import services
 from livefeed.web.views import render
 

@@ -35,11 +35,10 @@ from livefeed.domain.times import iso_utc
 from livefeed.domain.users import User
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
-from livefeed.web.forms import checked_form, query_param, text
+from livefeed.web.forms import PRIVATE, checked_form, query_param, text
 from livefeed.web.security import services
 from livefeed.web.views import render
 
-PRIVATE = {"Cache-Control": "private, no-store"}
 # The poll's answer may be kept, but must be checked again each time.
 REVALIDATE = {"Cache-Control": "private, no-cache"}
 # How often the page asks whether the queue changed, in milliseconds.

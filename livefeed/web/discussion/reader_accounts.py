@@ -20,11 +20,10 @@ from livefeed.domain.reader_accounts import STANDARDS_FIELD
 from livefeed.domain.users import User
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
-from livefeed.web.forms import checked_form, errors_of, see_other, text, typed
+from livefeed.web.forms import PRIVATE, checked_form, errors_of, see_other, text, typed
 from livefeed.web.security import services
 from livefeed.web.views import render
 
-PRIVATE = {"Cache-Control": "private, no-store"}
 SIGNUP_FIELDS = ("display_name", "email")
 
 

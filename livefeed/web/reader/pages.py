@@ -22,6 +22,7 @@ from livefeed.services import Services
 from livefeed.web.desk import compose
 from livefeed.web.desk.editing import editing_on_feed
 from livefeed.web.desk.editing import post_page as editors_post_page
+from livefeed.web.forms import PRIVATE
 from livefeed.web.reader import stream
 from livefeed.web.reader.caching import cache_control
 from livefeed.web.reader.page_cache import PageCache
@@ -29,7 +30,6 @@ from livefeed.web.security import services, viewer
 from livefeed.web.views import post_id_param, render
 
 # What a signed-in editor sees (tools, the compose form) is theirs alone.
-PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 async def home(request: Request) -> Response:
