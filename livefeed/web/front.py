@@ -19,7 +19,7 @@ import asyncio
 import ipaddress
 import re
 from collections import Counter
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from starlette.applications import Starlette
@@ -83,7 +83,8 @@ class StreamFront(asyncio.Protocol):
         return type("LivefeedStreamFront", (cls,), {"app": app, "clients": Counter()})
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
+        # uvloop's transports are not asyncio.Transport subclasses, but offer the same methods.
+        transport = cast(asyncio.Transport, transport)
         self._transport = transport
         self._connections().add(self)
         settings = self.app.state.services.settings
