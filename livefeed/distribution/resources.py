@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from livefeed.domain.credentials import Credentials
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post, PostState
 from livefeed.domain.times import iso_utc
@@ -56,6 +57,7 @@ def feed_json(feed: Feed, urls: Urls) -> dict[str, Any]:
         "updated_at": iso_utc(feed.updated_at),
         "discussion": feed.discussion.value,
         "moderation": feed.moderation.value,
+        "default_verification": feed.default_verification.value,
     }
 
 
@@ -94,6 +96,9 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
                     {"width": r.width, "height": r.height, "url": r.url}
                     for r in post.image.renditions
                 ],
+                "source_type": post.image.source_type or None,
+                "ai_generated": post.image.ai_made,
+                "credentials": credentials_json(post.image.credentials),
             }
             if post.image
             else None
@@ -131,7 +136,24 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
         "review_note": (post.review_note or None) if post.state is PostState.DRAFT else None,
         # Edits marked as corrections, oldest first; a minor edit leaves no trace here.
         "corrections": [{"at": iso_utc(c.at), "note": c.note} for c in post.corrections],
+        "verification": post.verification.value,
+        "source_type": post.source_type.value if post.source_type else None,
+        "sourcing": post.sourcing,
         "retracted": post.is_retracted,
         "retraction_reason": post.retraction.reason if post.retraction else None,
         "retracted_at": iso_utc(post.retraction.at) if post.retraction else None,
+    }
+
+
+def credentials_json(credentials: Credentials | None) -> dict[str, Any] | None:
+    """A picture's Content Credentials as the API, feeds and pages' scripts show them."""
+    if credentials is None:
+        return None
+    return {
+        "validity": credentials.validity.value,
+        "signer": credentials.signer,
+        "claim_generator": credentials.claim_generator,
+        "actions": list(credentials.actions),
+        "digital_source_type": credentials.digital_source_type or None,
+        "failures": list(credentials.failures),
     }

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from livefeed.domain.comments import Discussion, Moderation, parse_discussion, parse_moderation
 from livefeed.domain.errors import Checks, Invalid
 from livefeed.domain.text import clean_line, clean_tags, clean_text, clean_title, clean_web_url
+from livefeed.domain.verification import Verification, parse_verification
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_LENGTH = (3, 80)
@@ -49,6 +50,8 @@ class FeedInput:
     audio_stream_url: str
     discussion: Discussion = Discussion.MEMBERS
     moderation: Moderation = Moderation.PRE
+    # The state a new post takes when its author does not say (see domain/verification.py).
+    default_verification: Verification = Verification.CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Feed:
     # Who may comment, and whether comments wait for a moderator (see domain/comments.py).
     discussion: Discussion = Discussion.MEMBERS
     moderation: Moderation = Moderation.PRE
+    default_verification: Verification = Verification.CONFIRMED
 
     @property
     def zone(self) -> ZoneInfo:
@@ -96,6 +100,7 @@ class Feed:
             "audio_stream_url": self.audio_stream_url,
             "discussion": self.discussion.value,
             "moderation": self.moderation.value,
+            "default_verification": self.default_verification.value,
         }
 
 
@@ -119,8 +124,15 @@ def parse_feed_input(fields: Mapping[str, object]) -> FeedInput:
     )
     discussion = checks.run(lambda: parse_discussion(fields.get("discussion")), Discussion.MEMBERS)
     moderation = checks.run(lambda: parse_moderation(fields.get("moderation")), Moderation.PRE)
+    default = checks.run(
+        lambda: parse_verification(fields.get("default_verification"), "default_verification"),
+        None,
+    )
     checks.done()
-    return FeedInput(slug, title, lead, notes, tags, timezone, start, audio, discussion, moderation)
+    return FeedInput(
+        slug, title, lead, notes, tags, timezone, start, audio, discussion, moderation,
+        default_verification=default or Verification.CONFIRMED,
+    )  # fmt: skip
 
 
 def clean_slug(value: object) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from livefeed.domain.credentials import Credentials, is_ai_made
+from livefeed.domain.credentials import parse_source_type as parse_image_source
 from livefeed.domain.errors import Checks, Conflict
 from livefeed.domain.media import Rendition, Video, parse_video
 from livefeed.domain.text import (
@@ -22,6 +24,13 @@ from livefeed.domain.text import (
     clean_text,
     clean_title,
     clean_web_url,
+)
+from livefeed.domain.verification import (
+    SourceType,
+    Verification,
+    parse_source_type,
+    parse_sourcing,
+    parse_verification,
 )
 
 HEADLINE_LENGTH = 200
@@ -56,6 +65,14 @@ class Image:
     width: int = 0
     height: int = 0
     renditions: tuple[Rendition, ...] = ()
+    # Its Content Credentials, read on upload (see domain/credentials.py), and the IPTC
+    # digital source type an editor gave by hand ("" for none).
+    credentials: Credentials | None = None
+    source_type: str = ""
+
+    @property
+    def ai_made(self) -> bool:
+        return is_ai_made(self.credentials, self.source_type)
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,11 @@ class PostInput:
     key_event: bool
     pinned: bool
     video: Video | None = None
+    # How far the newsroom stands behind it (see domain/verification.py); ``None``: not said,
+    # so a new post takes its feed's default and an edit keeps what the post had.
+    verification: Verification | None = None
+    source_type: SourceType | None = None
+    sourcing: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,10 @@ class Post:
     # Public corrections, oldest first, and the retraction, if any (see domain/revisions.py).
     corrections: tuple[Correction, ...] = ()
     retraction: Retraction | None = None
+    # Its verification state, where it came from and on whose word (domain/verification.py).
+    verification: Verification = Verification.CONFIRMED
+    source_type: SourceType | None = None
+    sourcing: str = ""
 
     # Its life before it goes out (see domain/workflow.py): when it is due if scheduled, when
     # it was sent to the editors, the editor who last dealt with it and their note if they
@@ -173,6 +199,7 @@ class Post:
             "image.caption": image.caption,
             "image.credit": image.credit,
             "image.alt": image.alt,
+            "image.source_type": image.source_type,
             "read_more.url": card.url,
             "read_more.title": card.title,
             "read_more.summary": card.summary,
@@ -182,6 +209,9 @@ class Post:
             "tags": list(self.tags),
             "key_event": self.key_event,
             "pinned": self.pinned,
+            "verification": self.verification.value,
+            "source_type": self.source_type.value if self.source_type else "",
+            "sourcing": self.sourcing,
         }
 
 
@@ -259,11 +289,12 @@ def parse_post_input(fields: Mapping[str, object]) -> PostInput:
     caption = line("image.caption", CAPTION_LENGTH)
     credit = line("image.credit", NAME_LENGTH)
     alt = line("image.alt", CAPTION_LENGTH)
-    if (caption or credit or alt) and not image_url:
+    if (caption or credit or alt or fields.get("image.source_type")) and not image_url:
         checks.fail("image.url", "give the image's address, or clear its caption and credit")
     if image_url and not alt:
         checks.fail("image.alt", "describe the image for readers who cannot see it")
-    image = Image(image_url, caption, credit, alt) if image_url else None
+    image_source = checks.run(lambda: parse_image_source(fields.get("image.source_type")), "")
+    image = Image(image_url, caption, credit, alt, source_type=image_source) if image_url else None
 
     card_url = url("read_more.url")
     card_title = line("read_more.title", HEADLINE_LENGTH)
@@ -293,11 +324,19 @@ def parse_post_input(fields: Mapping[str, object]) -> PostInput:
     tags: tuple[str, ...] = checks.run(lambda: clean_tags(fields.get("tags")), ())
     key_event = checks.run(lambda: clean_flag(fields.get("key_event"), "key_event"), False)
     pinned = checks.run(lambda: clean_flag(fields.get("pinned"), "pinned"), False)
+    verification = checks.run(
+        lambda: parse_verification(fields.get("verification"), as_it_is=True), None
+    )
+    source_type = checks.run(lambda: parse_source_type(fields.get("source_type")), None)
+    sourcing = checks.run(lambda: parse_sourcing(fields.get("sourcing")), "")
     # A one-line update may go without a headline; a post with nothing at all may not.
     if not (headline or body or quote or image or card or video_url):
         checks.fail("headline", "a post needs a headline or some text")
     checks.done()
-    return PostInput(headline, body, quote, image, card, tags, key_event, pinned, video=video)
+    return PostInput(
+        headline, body, quote, image, card, tags, key_event, pinned, video=video,
+        verification=verification, source_type=source_type, sourcing=sourcing,
+    )  # fmt: skip
 
 
 def check_editable(post: Post, seen_version: int | None) -> None:

@@ -27,6 +27,8 @@ class RevisionKind(StrEnum):
     EDIT = "edit"
     CORRECTION = "correction"
     RETRACTION = "retraction"
+    # A change of verification state (see domain/verification.py): public, like a correction.
+    VERIFICATION = "verification"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,12 @@ class Revision:
     def headline(self) -> str:
         return str(self.fields.get("headline", ""))
 
+    @property
+    def verification(self) -> str:
+        # A revision kept before posts had a verification state: they were all published as
+        # confirmed.
+        return str(self.fields.get("verification") or "confirmed")
+
 
 def parse_correction(marked: bool, note: object) -> str | None:
     """The public note of an edit marked as a correction; ``None`` for a minor edit.
@@ -72,9 +80,9 @@ def parse_correction(marked: bool, note: object) -> str | None:
     return text or None
 
 
-def _shown(image: Image | None) -> tuple[str, str, str, str] | None:
+def _shown(image: Image | None) -> tuple[str, str, str, str, str] | None:
     # What readers see of a picture; its renditions are found again from its address.
-    return (image.url, image.caption, image.credit, image.alt) if image else None
+    return (image.url, image.caption, image.credit, image.alt, image.source_type) if image else None
 
 
 def words_changed(post: Post, data: PostInput) -> bool:
@@ -107,6 +115,16 @@ def check_correction(post: Post, data: PostInput) -> None:
 def correction_of(before: Post, note: str, at: datetime) -> Correction:
     """The correction readers see: its note, and the wording it replaced."""
     return Correction(at=at, note=note, headline=before.headline, body_html=before.body_html)
+
+
+def edit_kind(before: Post, data: PostInput, correction_note: str | None) -> RevisionKind:
+    """What the history calls an edit: a correction if the editor marked it; a change of
+    verification state if it made one (public too); otherwise a minor edit."""
+    if correction_note:
+        return RevisionKind.CORRECTION
+    if data.verification is not None and data.verification is not before.verification:
+        return RevisionKind.VERIFICATION
+    return RevisionKind.EDIT
 
 
 def check_revisable(post: Post, seen_version: int | None) -> None:

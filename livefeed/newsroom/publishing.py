@@ -8,7 +8,7 @@ is told about is ever missing from the database, and nothing is half-written.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -23,13 +23,16 @@ from livefeed.domain.feeds import Feed, FeedInput, FeedStatus, check_transition,
 from livefeed.domain.idempotency import Once
 from livefeed.domain.posts import Post, PostInput, check_editable, parse_post_input
 from livefeed.domain.revisions import (
+    RevisionKind,
     check_correction,
     check_retractable,
     check_revisable,
+    edit_kind,
     parse_correction,
     parse_retraction_reason,
 )
 from livefeed.domain.users import User
+from livefeed.domain.verification import check_may_set, initial_state
 from livefeed.newsroom import media, retries, revisions
 from livefeed.services import Services
 from livefeed.store import events as event_log
@@ -156,11 +159,14 @@ def publish_post(
             raise Conflict("this feed has ended: reopen it before posting to it")
         if preview.data.pinned:
             _unpin_others(svc, conn, feed, keep=None, now=now)
+        state = initial_state(
+            preview.data.verification, feed.default_verification, may_confirm=True
+        )
         seq = event_log.next_seq(conn, feed.id)
         post_id = post_store.insert_post(
             conn,
             feed_id=feed.id,
-            data=preview.data,
+            data=replace(preview.data, verification=state),
             body_html=preview.body_html,
             author_id=author.id,
             now=now,
@@ -205,11 +211,15 @@ def edit_post(
             check_correction(post, preview.data)
         if preview.data.pinned and not post.pinned:
             _unpin_others(svc, conn, feed, keep=post.id, now=now)
+        if preview.data.verification is not None:
+            check_may_set(preview.data.verification, may_confirm=True)
+        data = replace(preview.data, verification=preview.data.verification or post.verification)
+        kind = edit_kind(post, data, note)
         seq = event_log.next_seq(conn, feed.id)
         written = post_store.update_post(
             conn,
             post.id,
-            data=preview.data,
+            data=data,
             body_html=preview.body_html,
             seen_version=post.version,
             now=now,
@@ -217,10 +227,16 @@ def edit_post(
         )
         if not written:
             raise Conflict("this post was changed by someone else meanwhile", field="version")
-        revisions.keep_edit(conn, post, editor, correction_note=note, now=now)
+        revisions.keep_edit(conn, post, editor, correction_note=note, now=now, kind=kind)
+        was = post.verification
         post = _log_post(svc, conn, feed, seq, EventType.POST_UPDATED, post.id, now)
         if note:
             audit.record_post(svc, conn, editor, "post.corrected", post, note=note)
+        elif kind is RevisionKind.VERIFICATION:
+            audit.record_post(
+                svc, conn, editor, "post.verification", post,
+                was=was.value, now=post.verification.value,
+            )  # fmt: skip
         else:
             audit.record_post(svc, conn, editor, "post.edited", post)
     svc.committed(feed.id)

@@ -23,11 +23,18 @@ from livefeed.store import revisions as store
 
 
 def keep_edit(
-    conn: Connection, before: Post, editor: User, *, correction_note: str | None, now: datetime
+    conn: Connection,
+    before: Post,
+    editor: User,
+    *,
+    correction_note: str | None,
+    now: datetime,
+    kind: RevisionKind | None = None,
 ) -> None:
     """Keep ``before`` as the revision of an edit; with a note, the edit is a public correction
-    and the post carries it (with the wording it replaced) from now on."""
-    kind = RevisionKind.CORRECTION if correction_note else RevisionKind.EDIT
+    and the post carries it (with the wording it replaced) from now on. ``kind`` says when the
+    edit changed the verification state (see ``domain.revisions.edit_kind``)."""
+    kind = kind or (RevisionKind.CORRECTION if correction_note else RevisionKind.EDIT)
     store.keep(conn, before, kind=kind, note=correction_note or "", editor_id=editor.id, now=now)
     if correction_note:
         corrections = (*before.corrections, correction_of(before, correction_note, now))

@@ -15,7 +15,7 @@ inside the transaction that makes the move, against the post as it is right then
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -27,6 +27,7 @@ from livefeed.domain.feeds import Feed
 from livefeed.domain.idempotency import Once
 from livefeed.domain.posts import Post, PostState, parse_post_input
 from livefeed.domain.users import User
+from livefeed.domain.verification import check_may_set, initial_state
 from livefeed.domain.visibility import may_read, may_read_post
 from livefeed.domain.workflow import (
     DELETED,
@@ -99,10 +100,13 @@ def start_post(
         if (made := retries.made_before(svc, conn, actor.id, once, feed)) is not None:
             return made
         check_feed_open(feed, state)
+        verification = initial_state(
+            preview.data.verification, feed.default_verification, may_confirm=mover.is_editor
+        )
         post_id = post_store.insert_post(
             conn,
             feed_id=feed.id,
-            data=preview.data,
+            data=replace(preview.data, verification=verification),
             body_html=preview.body_html,
             author_id=actor.id,
             now=now,
@@ -160,6 +164,9 @@ def update_post(
             )
         target = wanted or post.state
         check_move(post, target, mover, note=clean)
+        asked = preview.data.verification if preview is not None else None
+        if asked is not None and asked is not post.verification:
+            check_may_set(asked, may_confirm=mover.is_editor)
         if preview is not None and fields is not None and _new_words(post, fields):
             edited = post.submitted_at is not None and not mover.wrote(post)
             extra = {"edited_in_review": True} if edited else {}

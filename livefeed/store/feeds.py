@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from livefeed.domain.comments import Discussion, Moderation
 from livefeed.domain.errors import Conflict, NotFound
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus
+from livefeed.domain.verification import Verification
 from livefeed.store import short_urls
 from livefeed.store.schema import feed_tags, feeds, short_codes
 
@@ -37,6 +38,7 @@ def _feed(row: RowMapping) -> Feed:
         short_code=row["short_code"] or "",
         discussion=Discussion(row["discussion"]),
         moderation=Moderation(row["moderation"]),
+        default_verification=Verification(row["default_verification"]),
     )
 
 
@@ -60,6 +62,7 @@ def _values(data: FeedInput, lead_html: str, notes_html: str) -> dict[str, objec
         "audio_stream_url": data.audio_stream_url,
         "discussion": data.discussion.value,
         "moderation": data.moderation.value,
+        "default_verification": data.default_verification.value,
     }
 
 

@@ -20,11 +20,13 @@ from sqlalchemy import (
     update,
 )
 
+from livefeed.domain.credentials import Credentials
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.errors import NotFound
 from livefeed.domain.feeds import Feed
 from livefeed.domain.media import Rendition, Video, video_of
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
+from livefeed.domain.verification import SourceType, Verification
 from livefeed.store import revisions, short_urls
 from livefeed.store.schema import post_tags, posts, short_codes, users
 
@@ -40,6 +42,8 @@ def _post(row: RowMapping) -> Post:
             row["image_width"] or 0,
             row["image_height"] or 0,
             _renditions(row["image_renditions"]),
+            Credentials.from_json(row["image_credentials"]),
+            row["image_source_type"] or "",
         )
         if row["image_url"]
         else None
@@ -78,6 +82,9 @@ def _post(row: RowMapping) -> Post:
         video=_video(row),
         corrections=revisions.corrections_of(row["corrections"]),
         retraction=revisions.retraction_of(row["retracted_at"], row["retraction_reason"]),
+        verification=Verification(row["verification"]),
+        source_type=SourceType(row["source_type"]) if row["source_type"] else None,
+        sourcing=row["sourcing"] or "",
         **_lifecycle(row),
     )
 
@@ -129,7 +136,7 @@ def _content(data: PostInput, body_html: str) -> dict[str, object]:
     quote = data.quote or Quote("", "")
     image = data.image or Image("", "", "", "")
     card = data.read_more or ReadMore("", "", "", "")
-    return {
+    values: dict[str, object] = {
         "headline": data.headline,
         "body": data.body,
         "body_html": body_html,
@@ -153,10 +160,17 @@ def _content(data: PostInput, body_html: str) -> dict[str, object]:
         "read_more_title": card.title,
         "read_more_summary": card.summary,
         "read_more_image_url": card.image_url,
+        "image_credentials": image.credentials.as_json() if image.credentials else None,
+        "image_source_type": image.source_type or None,
         "tags": json.dumps(list(data.tags)),
         "key_event": data.key_event,
         "pinned": data.pinned,
+        "source_type": data.source_type.value if data.source_type else None,
+        "sourcing": data.sourcing,
     }
+    if data.verification is not None:
+        values["verification"] = data.verification.value
+    return values
 
 
 def insert_post(
@@ -302,18 +316,29 @@ def _newest_first(
 
 
 def timeline(
-    conn: Connection, feed_id: int, *, before: Cursor | None, limit: int, skip_pinned: bool
+    conn: Connection,
+    feed_id: int,
+    *,
+    before: Cursor | None,
+    limit: int,
+    skip_pinned: bool,
+    only: Verification | None = None,
 ) -> list[Post]:
-    """Published posts newest first, from a position; the pinned one may be left to the top."""
+    """Published posts newest first, from a position; the pinned one may be left to the top.
+    ``only``: the posts in that verification state alone (the "Confirmed only" view)."""
     query = _published(feed_id)
+    if only is not None:
+        query = query.where(posts.c.verification == only.value)
     if skip_pinned:
         query = query.where(posts.c.pinned.is_(False))
     query = _newest_first(query, before).limit(limit)
     return [_post(row) for row in conn.execute(query).mappings()]
 
 
-def pinned(conn: Connection, feed_id: int) -> list[Post]:
+def pinned(conn: Connection, feed_id: int, only: Verification | None = None) -> list[Post]:
     query = _published(feed_id).where(posts.c.pinned.is_(True)).order_by(posts.c.id.desc())
+    if only is not None:
+        query = query.where(posts.c.verification == only.value)
     return [_post(row) for row in conn.execute(query).mappings()]
 
 

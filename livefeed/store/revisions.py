@@ -11,6 +11,7 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 from livefeed.domain.posts import Correction, Post, PostState, Retraction
 from livefeed.domain.revisions import Revision, RevisionKind
 from livefeed.domain.times import iso_utc
+from livefeed.domain.verification import SourceType, Verification
 from livefeed.store.schema import post_revisions, posts, users
 
 
@@ -118,8 +119,41 @@ def mark_retracted(
         .values(
             retracted_at=now,
             retraction_reason=reason,
+            verification="retracted",
             pinned=False,
             key_event=False,
+            version=posts.c.version + 1,
+            updated_at=now,
+            seq=seq,
+        )
+    )
+    return result.rowcount == 1
+
+
+def set_verification(
+    conn: Connection,
+    post_id: int,
+    *,
+    state: Verification,
+    source_type: SourceType | None,
+    sourcing: str,
+    seen_version: int,
+    now: datetime,
+    seq: int,
+) -> bool:
+    """Write a post's verification if it is still at ``seen_version``; ``False`` otherwise."""
+    result = conn.execute(
+        update(posts)
+        .where(
+            posts.c.id == post_id,
+            posts.c.version == seen_version,
+            posts.c.state == PostState.PUBLISHED.value,
+            posts.c.retracted_at.is_(None),
+        )
+        .values(
+            verification=state.value,
+            source_type=source_type.value if source_type else None,
+            sourcing=sourcing,
             version=posts.c.version + 1,
             updated_at=now,
             seq=seq,

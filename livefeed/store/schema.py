@@ -150,6 +150,8 @@ feeds = Table(
     # Who may comment (closed, members, guests) and whether comments wait (pre) or not (post).
     Column("discussion", String(10), nullable=False, server_default="members"),
     Column("moderation", String(10), nullable=False, server_default="pre"),
+    # The verification state a new post takes when its author does not say.
+    Column("default_verification", String(20), nullable=False, server_default="confirmed"),
     # The feed's event counter: the row lock taken to bump it orders commits by seq.
     Column("last_seq", BigInteger, nullable=False),
     Column("version", Integer, nullable=False),
@@ -231,6 +233,16 @@ posts = Table(
     Column("corrections", Text, nullable=True),
     Column("retracted_at", UTCDateTime, nullable=True),
     Column("retraction_reason", Text, nullable=True),
+    # How far the newsroom stands behind it (see domain/verification.py), where it came from,
+    # and on whose word; "retracted" is written by a retraction only.
+    Column("verification", String(20), nullable=False, server_default="confirmed"),
+    Column("source_type", String(40), nullable=True),
+    Column("sourcing", String(300), nullable=True),
+    # The picture's Content Credentials as read on upload (JSON, see domain/credentials.py),
+    # copied so that showing them needs no look-up, and the IPTC digital source type an editor
+    # gave by hand; NULL for none.
+    Column("image_credentials", Text, nullable=True),
+    Column("image_source_type", String(60), nullable=True),
     # The feed page reads newest first from a position: this index makes page 500 as cheap as 1.
     Index("ix_posts_feed_timeline", "feed_id", "state", "published_at", "id"),
     Index("ix_posts_feed_seq", "feed_id", "seq"),
@@ -369,6 +381,9 @@ media = Table(
     Column("feed_id", ForeignKey("feeds.id", ondelete="SET NULL"), nullable=True, index=True),
     # A video's length as ffprobe read it; NULL for a picture.
     Column("duration_ms", Integer, nullable=True),
+    # A picture's Content Credentials (C2PA) as read on upload, as JSON; NULL: it had none. Its
+    # manifest store is kept beside the renditions as ``{hash}.c2pa``.
+    Column("credentials", Text, nullable=True),
 )
 
 # A post made by a request that carried an ``Idempotency-Key``: the same key from the same
