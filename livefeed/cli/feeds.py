@@ -8,7 +8,7 @@ import click
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import acting, acting_user, read_text, services
 from livefeed.domain.posts import PostState
-from livefeed.newsroom import publishing, team, workflow
+from livefeed.newsroom import publishing, team, verification, workflow
 
 
 @click.group()
@@ -104,6 +104,12 @@ def feed_member(slug: str, email: str, role: str, remove: bool, as_email: str | 
     "--at", "publish_at", metavar="MOMENT",
     help="Schedule it, e.g. 2026-11-25T18:00+01:00 (with its offset).",
 )  # fmt: skip
+@click.option(
+    "--verification", default="", metavar="STATE",
+    help="unverified, confirmed or disputed [the feed's default].",
+)  # fmt: skip
+@click.option("--source-type", default="", help="our reporter, agency, official statement…")
+@click.option("--sourcing", default="", help="On whose word, e.g. 'According to the ministry'.")
 @click.option("--as", "as_email", metavar="EMAIL", help="Author (default: first admin).")
 def post(
     slug: str,
@@ -125,6 +131,9 @@ def post(
     pinned: bool,
     draft: bool,
     publish_at: str | None,
+    verification: str,
+    source_type: str,
+    sourcing: str,
     as_email: str | None,
 ) -> None:
     """Publish a post to a feed now (or at --at, or keep it as a --draft); print its address."""
@@ -144,6 +153,9 @@ def post(
         "tags": tags,
         "key_event": key_event,
         "pinned": pinned,
+        "verification": verification,
+        "source_type": source_type,
+        "sourcing": sourcing,
     }
     with services() as svc:
         if draft and publish_at is not None:
@@ -160,3 +172,31 @@ def post(
         else:
             # Not on the feed yet: where its author (and, once scheduled, the editors) find it.
             click.echo(f"{svc.urls.origin}/desk/feeds/{slug}/posts/{written.id}")
+
+
+@click.command()
+@click.argument("slug")
+@click.argument("post_id", type=int)
+@click.argument("state", metavar="STATE")
+@click.option("--source-type", default=None, help="our reporter, agency, official statement…")
+@click.option("--sourcing", default=None, help="On whose word, e.g. 'According to the ministry'.")
+@click.option("--as", "as_email", metavar="EMAIL", help="Acting editor (default: first admin).")
+def verify(
+    slug: str,
+    post_id: int,
+    state: str,
+    source_type: str | None,
+    sourcing: str | None,
+    as_email: str | None,
+) -> None:
+    """Mark a published post unverified, confirmed or disputed; open pages show it at once."""
+    fields: dict[str, object] = {"verification": state}
+    if source_type is not None:
+        fields["source_type"] = source_type
+    if sourcing is not None:
+        fields["sourcing"] = sourcing
+    with services() as svc:
+        changed = verification.set_verification(
+            svc, acting_user(svc, as_email), slug, post_id, fields
+        )
+        click.echo(f"{svc.urls.post(slug, changed.id)} {changed.verification.value}")

@@ -52,6 +52,7 @@ for command in (
     webhooks.webhook,
     feeds.feed,
     feeds.post,
+    feeds.verify,
     export_static.export_static,
     audit.audit_log,
 ):

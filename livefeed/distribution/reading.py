@@ -11,11 +11,13 @@ from livefeed.domain.events import Event
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post, PostState
 from livefeed.domain.text import clean_tags
+from livefeed.domain.verification import Verification
 from livefeed.domain.visibility import may_read_post
 from livefeed.services import Services
 from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
 from livefeed.store import posts as post_store
+from livefeed.store import revisions as revision_store
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -31,6 +33,10 @@ class FeedPage:
     key_events: list[Post]
     next_cursor: str | None
     is_first_page: bool
+    # The "Confirmed only" view shows posts in that state alone; ``None``: every post.
+    only: Verification | None = None
+    # How many entries the feed's corrections log holds (counted on the first page only).
+    corrections: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,20 @@ def parse_limit(text: str | None) -> int:
     return int(text)
 
 
-def feed_page(svc: Services, slug: str, cursor: str | None = None) -> FeedPage:
-    """The feed with one page of posts; the first page also carries the pinned post on top."""
+def parse_only(text: str | None) -> Verification | None:
+    """The ``only`` of a feed page's address: ``confirmed`` for the "Confirmed only" view."""
+    if not text:
+        return None
+    if text != Verification.CONFIRMED.value:
+        raise Invalid.field("only", "must be confirmed, or left out for every post")
+    return Verification.CONFIRMED
+
+
+def feed_page(
+    svc: Services, slug: str, cursor: str | None = None, only: Verification | None = None
+) -> FeedPage:
+    """The feed with one page of posts; the first page also carries the pinned post on top.
+    ``only``: the posts in that verification state alone."""
     before = parse_cursor(cursor)
     with svc.db.read() as conn:
         feed = feed_store.require_feed(conn, slug)
@@ -77,11 +95,12 @@ def feed_page(svc: Services, slug: str, cursor: str | None = None) -> FeedPage:
         # The pinned post and the key events stand on top of the first page and nowhere else,
         # so a page further down does not look for them: both searches grow with the feed.
         # Leaving pinned posts out of the timeline changes nothing when there are none.
-        pinned = post_store.pinned(conn, feed.id)[:1] if first else []
+        pinned = post_store.pinned(conn, feed.id, only)[:1] if first else []
         posts = post_store.timeline(
-            conn, feed.id, before=before, limit=PAGE_SIZE + 1, skip_pinned=True
+            conn, feed.id, before=before, limit=PAGE_SIZE + 1, skip_pinned=True, only=only
         )
         key_events = post_store.key_events(conn, feed.id) if first else []
+        corrections = revision_store.count_public(conn, feed.id) if first else 0
     page, more = posts[:PAGE_SIZE], len(posts) > PAGE_SIZE
     return FeedPage(
         feed=feed,
@@ -92,6 +111,8 @@ def feed_page(svc: Services, slug: str, cursor: str | None = None) -> FeedPage:
         key_events=key_events,
         next_cursor=_cursor_after(page) if more else None,
         is_first_page=first,
+        only=only,
+        corrections=corrections,
     )
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, Select, func, insert, select, update
 
 from livefeed.domain.posts import Correction, Post, PostState, Retraction
 from livefeed.domain.revisions import Revision, RevisionKind
@@ -160,3 +160,55 @@ def set_verification(
         )
     )
     return result.rowcount == 1
+
+
+# What the feed's public corrections log lists; a minor edit stays the newsroom's own.
+PUBLIC_KINDS = (RevisionKind.CORRECTION, RevisionKind.RETRACTION, RevisionKind.VERIFICATION)
+
+
+def _public_of_feed(feed_id: int) -> Select[tuple[object, ...]]:
+    return (
+        select(post_revisions, users.c.display_name.label("editor_name"))
+        .join(posts, posts.c.id == post_revisions.c.post_id)
+        .outerjoin(users, users.c.id == post_revisions.c.editor_id)
+        .where(
+            posts.c.feed_id == feed_id,
+            posts.c.state == PostState.PUBLISHED.value,
+            post_revisions.c.kind.in_([kind.value for kind in PUBLIC_KINDS]),
+        )
+    )
+
+
+def count_public(conn: Connection, feed_id: int) -> int:
+    """How many entries the feed's corrections log holds."""
+    query = select(func.count()).select_from(_public_of_feed(feed_id).subquery())
+    return int(conn.execute(query).scalar_one())
+
+
+def public_of_feed(conn: Connection, feed_id: int, *, limit: int) -> list[Revision]:
+    """The feed's corrections, retractions and changes of verification state, newest first,
+    for posts readers can still read."""
+    query = _public_of_feed(feed_id).order_by(
+        post_revisions.c.created_at.desc(), post_revisions.c.id.desc()
+    )
+    return [_revision(row) for row in conn.execute(query.limit(limit)).mappings()]
+
+
+def after(conn: Connection, revisions: Sequence[Revision]) -> dict[int, Revision | None]:
+    """For each revision, the one kept at the next change of its post (the post as this change
+    left it), or ``None`` when the post has not changed since (it is as this change left it)."""
+    found: dict[int, Revision | None] = {}
+    for revision in revisions:
+        query = (
+            select(post_revisions, users.c.display_name.label("editor_name"))
+            .outerjoin(users, users.c.id == post_revisions.c.editor_id)
+            .where(
+                post_revisions.c.post_id == revision.post_id,
+                post_revisions.c.version > revision.version,
+            )
+            .order_by(post_revisions.c.version)
+            .limit(1)
+        )
+        row = conn.execute(query).mappings().first()
+        found[revision.id] = _revision(row) if row else None
+    return found

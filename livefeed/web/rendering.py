@@ -14,7 +14,9 @@ from starlette.templating import Jinja2Templates
 from livefeed.distribution import structured_data
 from livefeed.domain import times
 from livefeed.domain.comments import REASON_LABELS
+from livefeed.domain.credentials import SOURCE_TYPES
 from livefeed.domain.feeds import Feed, zone_choices
+from livefeed.domain.verification import SourceType
 from livefeed.services import Services
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -42,6 +44,9 @@ def make_templates(svc: Services) -> Jinja2Templates:
     env.globals["reason_labels"] = REASON_LABELS
     # The feed form's list of time zones.
     env.globals["time_zones"] = zone_choices()
+    # A picture's digital source types, in the words readers and the compose form show.
+    env.globals["source_types"] = SOURCE_TYPES
+    env.globals["source_kinds"] = [kind.value for kind in SourceType]
     # The compose form's script refuses a file over these before sending it (media.py).
     env.globals["upload_limits"] = {
         "image": svc.settings.media_max_bytes,

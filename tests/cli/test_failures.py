@@ -45,6 +45,7 @@ CALLS = {
     "feed create": ["feed", "create", "summit", "--title", "Summit"],
     "feed member": ["feed", "member", "summit", "ada@newsroom.test", "--role", "editor"],
     "post": ["post", "summit", "--headline", "Talks resume"],
+    "verify": ["verify", "summit", "1", "confirmed"],
     "export-static": ["export-static", "summit", "copy"],
     "audit": ["audit"],
 }

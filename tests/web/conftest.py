@@ -199,6 +199,7 @@ PART_SCRIPTS = (
     '<script src="/static/embed-snippet.js" defer></script>',
     '<script src="/static/linkcard.js" defer></script>',  # the compose form's card filler
     '<script src="/static/discussion.js" defer></script>',  # the discussion under the posts
+    '<script src="/static/verification.js" defer></script>',  # announces a change of label
     '<script src="/static/upload.js" defer></script>',  # the compose form's uploads
     '<script src="/static/charcount.js" defer></script>',  # the compose form's counts
     '<script src="/static/editing.js" defer></script>',  # the edit page: who else, conflicts

@@ -23,6 +23,7 @@ from livefeed.domain import idempotency
 from livefeed.domain.comments import Discussion, Moderation
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.feeds import Feed, FeedStatus, check_transition
+from livefeed.domain.verification import SETTABLE
 from livefeed.newsroom import publishing, workflow
 from livefeed.web.api import revisions as revision_views
 from livefeed.web.api import workflow as api_workflow
@@ -37,21 +38,25 @@ from livefeed.web.views import post_id_param
 
 _FEED_FIELDS = frozenset(
     {"slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url"}
-    | {"discussion", "moderation"}
+    | {"discussion", "moderation", "default_verification"}
 )
 _NESTED = {
     "quote": ("text", "attribution"),
-    "image": ("url", "caption", "credit", "alt"),
+    "image": ("url", "caption", "credit", "alt", "source_type"),
     "read_more": ("url", "title", "summary", "image_url"),
     "video": ("url", "alt"),
 }
-_POST_FIELDS = frozenset({"headline", "body", "tags", "key_event", "pinned", *_NESTED})
-# Null removes a part of a post, and says a post has no publish time.
-_POST_NULLS = frozenset({*_NESTED, "publish_at"})
+_POST_FIELDS = frozenset(
+    {"headline", "body", "tags", "key_event", "pinned", *_NESTED}
+    | {"verification", "source_type", "sourcing"}
+)
+# Null removes a part of a post or its source type, and says a post has no publish time.
+_POST_NULLS = frozenset({*_NESTED, "publish_at", "source_type"})
 # Settings a desk form sends blank for their default; a script leaves the key out for that.
 _CHOICES: dict[str, tuple[str, ...]] = {
     "discussion": tuple(choice.value for choice in Discussion),
     "moderation": tuple(choice.value for choice in Moderation),
+    "default_verification": tuple(state.value for state in SETTABLE),
 }
 
 

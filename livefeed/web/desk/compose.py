@@ -31,6 +31,10 @@ POST_FIELDS = (
     "video.url",
     "video.alt",
     "tags",
+    "image.source_type",
+    "verification",
+    "source_type",
+    "sourcing",
 )
 POST_FLAGS = ("key_event", "pinned")
 

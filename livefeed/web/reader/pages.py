@@ -42,18 +42,21 @@ async def feed(request: Request) -> Response:
     svc = services(request)
     slug = request.path_params["slug"]
     cursor = request.query_params.get("cursor")
+    only = reading.parse_only(request.query_params.get("only"))
+    # The "Confirmed only" view is another page of the same feed, cached apart.
+    position = f"{cursor}|only={only}" if only else cursor
     user = await viewer(request)
     cache: PageCache = request.app.state.page_cache
     if user is None:
         current = await run_in_threadpool(reading.get_feed, svc, slug)
-        validator = page_validator(current, cursor)
+        validator = page_validator(current, position)
         headers = reader_cache_headers(current, validator)
         if validator in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
         body = cache.get(validator)
         if body is not None:
             return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-    page = await run_in_threadpool(reading.feed_page, svc, slug, cursor)
+    page = await run_in_threadpool(reading.feed_page, svc, slug, cursor, only)
     rights = await run_in_threadpool(permissions.rights_for, svc, user, page.feed.id)
     # Contributors write here too (drafts and submissions); the readers count is the editors'.
     can_compose = Right.CONTRIBUTE in rights and page.is_first_page
@@ -80,7 +83,7 @@ async def feed(request: Request) -> Response:
             # The team's list of posts going out later: only on this private page, never cached.
             values["scheduled"] = await scheduled_posts(svc, user, slug)
         return await render(request, "feed.html", values, headers=PRIVATE)
-    validator = page_validator(page.feed, cursor)
+    validator = page_validator(page.feed, position)
     response = await render(
         request, "feed.html", values, headers=reader_cache_headers(page.feed, validator)
     )

@@ -13,6 +13,8 @@
   var announcer = feed.querySelector(".live-announcer");
   var status = feed.querySelector(".live-status");
   var onlyTag = feed.getAttribute("data-tag") || "";
+  // The "Confirmed only" view shows posts in that verification state alone.
+  var onlyState = feed.getAttribute("data-only-verification") || "";
   var limit = parseInt(feed.getAttribute("data-limit"), 10) || 0;
   var waiting = [];
   var unread = 0;
@@ -57,7 +59,8 @@
   }
 
   function wanted(data) {
-    return !onlyTag || (data.tags || []).indexOf(onlyTag) !== -1;
+    return (!onlyTag || (data.tags || []).indexOf(onlyTag) !== -1) &&
+      (!onlyState || data.verification === onlyState);
   }
 
   // The oldest posts go once there are more than the limit.
@@ -186,7 +189,7 @@
       if (current && replacement) {
         announceCorrection(current, replacement, data);
         current.replaceWith(replacement); arrange(replacement);
-      } else if (onlyTag && replacement && !waiting.some(function (w) { return w.id === replacement.id; })) {
+      } else if ((onlyTag || onlyState) && replacement && !waiting.some(function (w) { return w.id === replacement.id; })) {
         // It has just been given the tag this embed shows: in it goes, where it belongs.
         var item = document.createElement("li");
         item.appendChild(replacement);

@@ -16,7 +16,7 @@ from tests.conftest import Clock
 from tests.factories import make_feed, make_post
 from tests.web.conftest import XSS, Page, post_ids
 
-EMBED_SCRIPTS = ["/static/embed-frame.js", "/static/live.js"]
+EMBED_SCRIPTS = ["/static/embed-frame.js", "/static/live.js", "/static/verification.js"]
 
 
 def scripts(html: str) -> list[str]:

@@ -213,6 +213,7 @@ def test_a_headline_cannot_break_out_of_the_data_block(
         {"type": "application/ld+json"},
         {"src": "/static/share.js", "defer": ""},
         {"src": "/static/live.js", "defer": ""},
+        {"src": "/static/verification.js", "defer": ""},
         {"src": "/static/discussion.js", "defer": ""},
     ]
     data = json_ld(html)
