@@ -229,6 +229,26 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated addresses or CIDR blocks (IPv4 or IPv6) of the proxies in front; "
         "only from these is `X-Forwarded-For` believed for the client's address. Empty: none.",
     ),
+    Setting(
+        "corrections_policy_url",
+        "",
+        _optional_url(("http", "https")),
+        "Address of the site's corrections policy, given to search engines as the publisher's "
+        "`correctionsPolicy`; empty: none.",
+    ),
+    Setting(
+        "publishing_principles_url",
+        "",
+        _optional_url(("http", "https")),
+        "Address of the site's publishing principles (`publishingPrinciples`); empty: none.",
+    ),
+    Setting(
+        "verification_policy_url",
+        "",
+        _optional_url(("http", "https")),
+        "Address of how the newsroom verifies and fact-checks "
+        "(`verificationFactCheckingPolicy`); empty: none.",
+    ),
 )
 
 
@@ -253,6 +273,9 @@ class Settings:
     request_head_timeout: int = 10
     connections_per_client: int = 500
     trusted_proxies: tuple[Network, ...] = ()
+    corrections_policy_url: str | None = None
+    publishing_principles_url: str | None = None
+    verification_policy_url: str | None = None
 
     @property
     def media_path(self) -> Path:

@@ -72,6 +72,7 @@ class Rule:
 
 R = Rule
 POST = {"headline": "From the permission matrix", "body": "A line."}
+CONFIRM = {"verification": "confirmed", "sourcing": "Confirmed by the ministry"}
 
 RULES: dict[tuple[str, str], Rule] = {
     # Readers' pages, feeds for apps, search engines: open to all --------------------------------
@@ -80,6 +81,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/feeds/{slug}/posts/{post_id}"): R(EVERYONE),
     ("GET", "/tags/{tag}"): R(EVERYONE),
     ("GET", "/feeds/{slug}/embed"): R(EVERYONE),
+    ("GET", "/feeds/{slug}/corrections"): R(EVERYONE),
+    ("GET", "/feeds/{slug}/corrections.atom"): R(EVERYONE),
     ("GET", "/feeds/{slug}/updates"): R(EVERYONE),
     ("GET", "/feeds/{slug}/events"): R(
         EVERYONE, values={"slug": "archive"}, note="the ended feed: a live one streams forever"
@@ -157,6 +160,8 @@ RULES: dict[tuple[str, str], Rule] = {
         EDITORS, body={"reason": "It was wrong.", "version": "1"}
     ),
     ("POST", "/feeds/{slug}/posts/{post_id}/editing"): R(EDITORS, body={}),
+    # Confirming is the editors' call: a contributor's attempt is refused and changes nothing.
+    ("POST", "/feeds/{slug}/posts/{post_id}/verification"): R(EDITORS, body=CONFIRM),
     ("POST", "/desk/link-card"): R(EDITS_SOMEWHERE, body={"url": "http://127.0.0.1/"}),
     ("POST", "/desk/media"): R(WRITES_SOMEWHERE, body={}),
     ("GET", "/desk/media"): R(WRITES_SOMEWHERE, note="each sees the uploads they may manage"),
@@ -257,6 +262,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/feeds/{slug}/posts/{post_id}/retract"): R(
         EDITORS, body={"reason": "It was wrong."}
     ),
+    ("PUT", "/api/v1/feeds/{slug}/posts/{post_id}/verification"): R(EDITORS, body=CONFIRM),
     ("GET", "/api/v1/feeds/{slug}/short-url"): R(EDITORS),
     ("GET", "/api/v1/feeds/{slug}/posts/{post_id}/short-url"): R(EDITORS),
     ("POST", "/api/v1/link-cards"): R(EDITS_SOMEWHERE, body={"url": "http://127.0.0.1/"}),

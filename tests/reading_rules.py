@@ -102,6 +102,10 @@ LISTINGS: dict[str, Listing] = {
     # The feed's page lists its scheduled posts above the rest for the team (a private page).
     "/feeds/{slug}": Listing(PUBLIC | {"scheduled": frozenset({EDITOR, ADMIN})}),
     "/feeds/{slug}/embed": Listing(PUBLIC),
+    # Only a post that was corrected, retracted or changed state is in the log: here, the
+    # retracted one.
+    "/feeds/{slug}/corrections": Listing({"retracted": EVERYONE}),
+    "/feeds/{slug}/corrections.atom": Listing({"retracted": EVERYONE}),
     "/feeds/{slug}/updates": Listing(PUBLIC),
     "/tags/{tag}": Listing(PUBLIC),
     "/feeds.{format}": Listing(PUBLIC),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -58,16 +58,27 @@ class Card:
 
 
 def live_blog_posting(
-    feed: Feed, posts: Sequence[Post], *, urls: Urls, lead_html: str = ""
+    feed: Feed,
+    posts: Sequence[Post],
+    *,
+    urls: Urls,
+    lead_html: str = "",
+    policies: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The feed as a schema.org ``LiveBlogPosting``, its updates being ``posts``.
 
     ``posts`` are the ones on the feed's first page (the pinned post, then the newest), so each
     update's ``url`` is that page's address with the post's anchor. ``lead_html`` is the
-    rendered lead, read as plain text for the description.
+    rendered lead, read as plain text for the description. ``policies``: the site's
+    ``correctionsPolicy``, ``publishingPrinciples`` and ``verificationFactCheckingPolicy``
+    addresses that are set (see :func:`policies_of`); with any, the publisher is a
+    ``NewsMediaOrganization``, the type schema.org gives these properties.
     """
     page_url = urls.feed(feed.slug)
-    publisher = {"@type": "Organization", "name": SITE_NAME, "url": urls.origin + "/"}
+    publisher: dict[str, str] = {"@type": "Organization", "name": SITE_NAME}
+    publisher["url"] = urls.origin + "/"
+    if policies:
+        publisher = {**publisher, "@type": "NewsMediaOrganization", **policies}
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "LiveBlogPosting",
@@ -86,6 +97,8 @@ def live_blog_posting(
     data["datePublished"] = iso_utc(feed.created_at)
     data["dateModified"] = iso_utc(feed.updated_at)
     data["publisher"] = publisher
+    if policies and "publishingPrinciples" in policies:
+        data["publishingPrinciples"] = policies["publishingPrinciples"]
     image = first_image(posts)
     if image:
         data["image"] = image
@@ -241,3 +254,15 @@ class _TextReader(HTMLParser):
     def text(self) -> str:
         lines = [_SPACES.sub(" ", line).strip() for line in "".join(self._parts).split("\n")]
         return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def policies_of(
+    corrections: str | None, principles: str | None, verification: str | None
+) -> dict[str, str]:
+    """The site's policy addresses that are set, under their schema.org names."""
+    named = {
+        "correctionsPolicy": corrections,
+        "publishingPrinciples": principles,
+        "verificationFactCheckingPolicy": verification,
+    }
+    return {name: url for name, url in named.items() if url}

@@ -191,7 +191,7 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
         published=post.published_at,
         updated=post.updated_at,
         author=clean(post.author_name),
-        tags=tuple(clean(tag) for tag in post.tags),
+        tags=(*(clean(tag) for tag in post.tags), f"verification:{post.verification.value}"),
         image_url=clean(post.image.url) if post.image else "",
         external_url=clean(post.read_more.url) if post.read_more else "",
         source=(

@@ -17,6 +17,7 @@ from livefeed.web import webhook_sender
 from livefeed.web.api import comments as api_comments
 from livefeed.web.api import posts as api_posts
 from livefeed.web.api import revisions as api_revisions
+from livefeed.web.api import verification as api_verification
 from livefeed.web.desk import (
     admin,
     blocked_words,
@@ -30,12 +31,13 @@ from livefeed.web.desk import (
     standards,
     team,
     tokens,
+    verification,
 )
 from livefeed.web.discussion import bans, moderation, reader_accounts
 from livefeed.web.discussion import comments as discussion
 from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, CrashGuard, SecurityHeaders
-from livefeed.web.reader import embed, pages, seo, short_urls, stream, syndication
+from livefeed.web.reader import corrections, embed, pages, seo, short_urls, stream, syndication
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.rendering import make_templates
 from livefeed.web.scheduler import Scheduler
@@ -68,10 +70,13 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             *syndication.routes,
             *short_urls.routes,
             *pages.routes,
+            *corrections.routes,
             *feeds.routes,
             *revisions.routes,
             *presence.routes,
             *api_revisions.routes,
+            *api_verification.routes,
+            *verification.routes,
             *discussion.routes,
             *team.routes,
             *invitations.routes,

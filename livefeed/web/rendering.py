@@ -56,7 +56,15 @@ def make_templates(svc: Services) -> Jinja2Templates:
         "?" + urlencode({k: v for k, v in params.items() if v is not None})
     )
     # Structured data and link previews (_feed_meta.html, _post_meta.html), built in Python.
-    env.globals["live_blog_posting"] = partial(structured_data.live_blog_posting, urls=svc.urls)
+    settings = svc.settings
+    policies = structured_data.policies_of(
+        settings.corrections_policy_url,
+        settings.publishing_principles_url,
+        settings.verification_policy_url,
+    )
+    env.globals["live_blog_posting"] = partial(
+        structured_data.live_blog_posting, urls=svc.urls, policies=policies
+    )
     env.globals["feed_card"] = partial(structured_data.feed_card, urls=svc.urls)
     env.globals["post_card"] = partial(structured_data.post_card, urls=svc.urls)
     # script_json escapes "<", ">" and "&", so the JSON cannot end its <script> early.
