@@ -10,6 +10,7 @@ when it carries no manifest, with the same IPTC vocabulary.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -195,3 +196,18 @@ def is_ai_made(credentials: Credentials | None, hand_set: str) -> bool:
     if hand_set in _AI_MADE:
         return True
     return credentials is not None and credentials.source_code in _AI_MADE
+
+
+_MANIFEST_NAME = re.compile(r"([0-9a-f]{64})\.c2pa")
+MANIFEST_TYPE = "application/c2pa"
+
+
+def manifest_name(digest: str) -> str:
+    """The file keeping the manifest store of the upload whose original had SHA-256 ``digest``."""
+    return f"{digest}.c2pa"
+
+
+def parse_manifest_name(name: str) -> str | None:
+    """The digest a manifest store's file name carries, or ``None`` for any other name."""
+    found = _MANIFEST_NAME.fullmatch(name)
+    return found.group(1) if found else None

@@ -20,6 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from urllib.parse import parse_qs, urlsplit
 
+from livefeed.domain.credentials import Credentials, manifest_name
 from livefeed.domain.errors import Invalid
 
 FILE = "file"
@@ -104,12 +105,20 @@ class Media:
     # knew their feed), and a video's length.
     feed_id: int | None
     duration_ms: int | None
+    # A picture's Content Credentials, read on upload; ``None`` when it carried none.
+    credentials: Credentials | None = None
 
     @property
     def file_names(self) -> tuple[str, ...]:
         if self.format.is_video:
             return (media_name(self.hash, self.format),)
         return tuple(media_name(self.hash, self.format, width) for width in self.renditions)
+
+    @property
+    def stored_names(self) -> tuple[str, ...]:
+        """Every file kept for it: its renditions, and its manifest store if it had one."""
+        kept = self.credentials is not None and self.credentials.store_kept
+        return (*self.file_names, manifest_name(self.hash)) if kept else self.file_names
 
     @property
     def length(self) -> str:

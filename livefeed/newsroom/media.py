@@ -23,6 +23,7 @@ from livefeed.access import audit
 from livefeed.access.permissions import require_right, require_writer
 from livefeed.domain.access import Right
 from livefeed.domain.containers import inspect_image, sniff
+from livefeed.domain.credentials import Credentials, credentials_from_manifest, manifest_name
 from livefeed.domain.errors import Checks, Invalid
 from livefeed.domain.feeds import Feed
 from livefeed.domain.media import (
@@ -44,7 +45,7 @@ from livefeed.domain.media import (
 )
 from livefeed.domain.posts import Image, PostInput
 from livefeed.domain.users import User
-from livefeed.outside import images, video
+from livefeed.outside import content_credentials, images, video
 from livefeed.services import Services
 from livefeed.store import feeds
 from livefeed.store import media as media_store
@@ -132,6 +133,7 @@ def upload(
                 feed_id=target.id if target else None,
                 duration_ms=stored.duration_ms,
                 now=svc.clock(),
+                credentials=stored.credentials,
             )
             audit.record(
                 svc, conn, uploader, "media.uploaded", incoming.filename,
@@ -187,6 +189,7 @@ class _Stored:
     widths: tuple[int, ...]
     duration_ms: int | None
     names: tuple[str, ...]
+    credentials: Credentials | None = None
 
 
 def _store_picture(svc: Services, data: bytes) -> _Stored:
@@ -197,7 +200,23 @@ def _store_picture(svc: Services, data: bytes) -> _Stored:
     for name, file in zip(names, made.files, strict=True):
         svc.storage.put(name, io.BytesIO(file.data))
     widths = tuple(file.width for file in made.files)
-    return _Stored(digest, made.format, made.width, made.height, widths, None, names)
+    credentials = _credentials(svc, data, made.format, digest)
+    if credentials is not None and credentials.store_kept:
+        names = (*names, manifest_name(digest))
+    return _Stored(digest, made.format, made.width, made.height, widths, None, names, credentials)
+
+
+def _credentials(svc: Services, data: bytes, fmt: MediaFormat, digest: str) -> Credentials | None:
+    """What the original's C2PA manifest says, if it has one; its manifest store is kept
+    beside the renditions, which lose it when re-encoded."""
+    found = content_credentials.read(data, fmt.content_type)
+    if found is None:
+        return None
+    if found.raw is not None:
+        svc.storage.put(manifest_name(digest), io.BytesIO(found.raw))
+    return credentials_from_manifest(
+        found.store, found.validation_state, store_kept=found.raw is not None
+    )
 
 
 def _store_video(svc: Services, file: IO[bytes], fmt: MediaFormat) -> _Stored:
@@ -276,4 +295,10 @@ def _ours(svc: Services, url: str) -> tuple[str, MediaFormat] | None:
 def _with_renditions(svc: Services, image: Image, record: Media) -> Image:
     renditions = renditions_of(svc, record)
     largest = renditions[-1]
-    return replace(image, width=largest.width, height=largest.height, renditions=renditions)
+    return replace(
+        image,
+        width=largest.width,
+        height=largest.height,
+        renditions=renditions,
+        credentials=record.credentials,
+    )

@@ -105,7 +105,7 @@ def delete_upload(svc: Services, actor: User | None, media_id: int) -> None:
             svc, conn, viewer, "media.deleted", record.file_names[-1],
             feed_id=record.feed_id, media_id=record.id, type=record.format.content_type,
         )  # fmt: skip
-    remove_files(svc, record.hash, record.format, record.file_names)
+    remove_files(svc, record.hash, record.format, record.stored_names)
 
 
 def _entry(svc: Services, listed: Listed, uses: list[PostUse]) -> Entry:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     select,
 )
 
+from livefeed.domain.credentials import Credentials
 from livefeed.domain.media import Media, MediaFormat
 from livefeed.domain.media_library import Listed, PostUse
 from livefeed.domain.posts import PostState
@@ -37,6 +38,7 @@ def _media(row: RowMapping) -> Media:
         created_at=row["created_at"],
         feed_id=row["feed_id"],
         duration_ms=row["duration_ms"],
+        credentials=Credentials.from_json(row["credentials"]),
     )
 
 
@@ -54,6 +56,7 @@ def insert_media(
     feed_id: int | None,
     duration_ms: int | None,
     now: datetime,
+    credentials: Credentials | None = None,
 ) -> Media:
     values = {
         "hash": digest,
@@ -66,6 +69,7 @@ def insert_media(
         "uploaded_by": uploaded_by,
         "feed_id": feed_id,
         "duration_ms": duration_ms,
+        "credentials": credentials.as_json() if credentials else None,
         "created_at": now,
     }
     row = conn.execute(insert(media).values(values).returning(*media.c)).mappings().one()

@@ -18,6 +18,7 @@ JavaScript.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -25,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from livefeed.domain.credentials import MANIFEST_TYPE, manifest_name, parse_manifest_name
 from livefeed.domain.errors import Conflict, Invalid, LivefeedError, NotFound
 from livefeed.domain.media import ALT, FEED, parse_media_name, size_text
 from livefeed.domain.users import User
@@ -120,18 +122,33 @@ async def desk_upload(request: Request) -> Response:
 
 
 async def serve_media(request: Request) -> Response:
+    """A rendition of a picture whose original carried Content Credentials links to the
+    manifest store kept beside it (``Link: <…>; rel="c2pa-manifest"``): the rendition lost it
+    when it was re-encoded."""
     name = request.path_params["name"]
     found = parse_media_name(name)
+    manifest_of = parse_manifest_name(name)
     storage = security.services(request).storage
-    if found is None or not isinstance(storage, LocalStorage):
+    if (found is None and manifest_of is None) or not isinstance(storage, LocalStorage):
         raise NotFound("there is no such file")
+    path = _stored(storage, name)
+    if found is None:
+        return FileResponse(path, media_type=MANIFEST_TYPE, headers=FILE_HEADERS)
+    headers = dict(FILE_HEADERS)
+    manifest = manifest_name(found.hash)
+    if not found.format.is_video and storage.exists(manifest):
+        headers["Link"] = f'<{storage.url(manifest)}>; rel="c2pa-manifest"'
+    return FileResponse(path, media_type=found.format.content_type, headers=headers)
+
+
+def _stored(storage: LocalStorage, name: str) -> Path:
     try:
         path = storage.path(name)
     except ValueError:
         raise NotFound("there is no such file") from None
     if not path.is_file():
         raise NotFound("there is no such file")
-    return FileResponse(path, media_type=found.format.content_type, headers=FILE_HEADERS)
+    return path
 
 
 # The media library ---------------------------------------------------------------------------
