@@ -280,13 +280,20 @@ def test_a_request_shaped_by_the_document_is_accepted(
         "audio_stream_url": "https://radio.example.org/live.mp3",
         "discussion": "guests",
         "moderation": "post",
+        "default_verification": "unverified",
         "status": "live",
     }
     new_post = {
         "headline": "Gusts",
         "body": "Up to **130 km/h**.",
         "quote": {"text": "Stay in.", "attribution": "Police"},
-        "image": {"url": "https://i.example.org/a.jpg", "caption": "C", "credit": "A", "alt": "T"},
+        "image": {
+            "url": "https://i.example.org/a.jpg",
+            "caption": "C",
+            "credit": "A",
+            "alt": "T",
+            "source_type": "digitalCapture",
+        },
         "read_more": {
             "url": "https://n.example.org/a",
             "title": "Storm",
@@ -299,6 +306,9 @@ def test_a_request_shaped_by_the_document_is_accepted(
         "pinned": False,
         "state": "published",
         "publish_at": None,
+        "verification": "disputed",
+        "source_type": "official statement",
+        "sourcing": "According to the coastguard",
     }
     schemas = document["components"]["schemas"]
     # Every documented input field is used here, so a field the API stops taking fails below.

@@ -249,6 +249,9 @@ def test_an_editor_publishes_edits_and_deletes_a_post_with_a_token(
         "width": None,
         "height": None,
         "renditions": [],
+        "source_type": None,
+        "ai_generated": False,
+        "credentials": None,
     }
     assert post["read_more"]["summary"] == ""
 
