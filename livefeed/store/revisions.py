@@ -196,19 +196,25 @@ def public_of_feed(conn: Connection, feed_id: int, *, limit: int) -> list[Revisi
 
 def after(conn: Connection, revisions: Sequence[Revision]) -> dict[int, Revision | None]:
     """For each revision, the one kept at the next change of its post (the post as this change
-    left it), or ``None`` when the post has not changed since (it is as this change left it)."""
-    found: dict[int, Revision | None] = {}
-    for revision in revisions:
-        query = (
-            select(post_revisions, users.c.display_name.label("editor_name"))
-            .outerjoin(users, users.c.id == post_revisions.c.editor_id)
-            .where(
-                post_revisions.c.post_id == revision.post_id,
-                post_revisions.c.version > revision.version,
-            )
-            .order_by(post_revisions.c.version)
-            .limit(1)
+    left it), or ``None`` when the post has not changed since (it is as this change left it).
+    One query for all their posts' revisions, however long the log."""
+    post_ids = sorted({revision.post_id for revision in revisions})
+    if not post_ids:
+        return {}
+    query = (
+        select(post_revisions, users.c.display_name.label("editor_name"))
+        .outerjoin(users, users.c.id == post_revisions.c.editor_id)
+        .where(post_revisions.c.post_id.in_(post_ids))
+        .order_by(post_revisions.c.post_id, post_revisions.c.version)
+    )
+    by_post: dict[int, list[Revision]] = {}
+    for row in conn.execute(query).mappings():
+        kept = _revision(row)
+        by_post.setdefault(kept.post_id, []).append(kept)
+    return {
+        revision.id: next(
+            (later for later in by_post[revision.post_id] if later.version > revision.version),
+            None,
         )
-        row = conn.execute(query).mappings().first()
-        found[revision.id] = _revision(row) if row else None
-    return found
+        for revision in revisions
+    }

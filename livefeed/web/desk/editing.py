@@ -43,6 +43,10 @@ LABELS = {
     "tags": "Tags",
     "key_event": "Key event",
     "pinned": "Pin to the top",
+    "verification": "State",
+    "source_type": "Source",
+    "sourcing": "Sourcing note",
+    "image.source_type": "What the picture is",
 }
 FLAGS = frozenset({"key_event", "pinned"})
 

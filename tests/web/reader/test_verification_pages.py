@@ -173,3 +173,25 @@ def test_a_contributors_attempt_to_confirm_is_refused_on_every_face(
         Verification.UNVERIFIED
     )
     assert workflow.list_in_state(svc, carl, "summit", workflow.PostState.DRAFT, limit=5)[1] == []
+
+
+def test_a_contributors_compose_form_does_not_offer_to_confirm(
+    client: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)  # new posts confirmed by default
+    carl = make_contributor(svc)
+    log_in(client, carl.email, PASSWORD)
+
+    page = client.get("/feeds/summit").text
+    select = page.split('name="verification"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="([a-z]+)"( selected)?>', select)
+    sent = submit(
+        client, "/feeds/summit/posts",
+        {"headline": "Seen from the hotel", "intent": "submit",
+         "verification": next(value for value, chosen in options if chosen)},
+    )  # fmt: skip
+
+    assert [value for value, _ in options] == ["unverified", "disputed"]
+    assert sent.status_code == 303
+    mine = workflow.list_in_state(svc, carl, "summit", workflow.PostState.SUBMITTED, limit=5)[1]
+    assert [post.verification for post in mine] == [Verification.UNVERIFIED]
