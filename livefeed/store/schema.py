@@ -233,14 +233,12 @@ posts = Table(
     Column("corrections", Text, nullable=True),
     Column("retracted_at", UTCDateTime, nullable=True),
     Column("retraction_reason", Text, nullable=True),
-    # How far the newsroom stands behind it (see domain/verification.py), where it came from,
-    # and on whose word; "retracted" is written by a retraction only.
+    # Verification (domain/verification.py): "retracted" is written by a retraction only.
     Column("verification", String(20), nullable=False, server_default="confirmed"),
     Column("source_type", String(40), nullable=True),
     Column("sourcing", String(300), nullable=True),
-    # The picture's Content Credentials as read on upload (JSON, see domain/credentials.py),
-    # copied so that showing them needs no look-up, and the IPTC digital source type an editor
-    # gave by hand; NULL for none.
+    # The picture's Content Credentials (JSON, domain/credentials.py), copied from its upload,
+    # and the IPTC digital source type an editor gave by hand; NULL for none.
     Column("image_credentials", Text, nullable=True),
     Column("image_source_type", String(60), nullable=True),
     # The feed page reads newest first from a position: this index makes page 500 as cheap as 1.
@@ -381,8 +379,7 @@ media = Table(
     Column("feed_id", ForeignKey("feeds.id", ondelete="SET NULL"), nullable=True, index=True),
     # A video's length as ffprobe read it; NULL for a picture.
     Column("duration_ms", Integer, nullable=True),
-    # A picture's Content Credentials (C2PA) as read on upload, as JSON; NULL: it had none. Its
-    # manifest store is kept beside the renditions as ``{hash}.c2pa``.
+    # Content Credentials (C2PA) read on upload, as JSON; the store is kept as ``{hash}.c2pa``.
     Column("credentials", Text, nullable=True),
 )
 
