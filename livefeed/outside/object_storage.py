@@ -13,19 +13,25 @@ private bucket, good for an hour.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import timedelta
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TypeVar
 from urllib.parse import quote, urlsplit
 
 import obstore
+from obstore.exceptions import BaseError
 from obstore.store import S3Store
 
+from livefeed.domain.errors import Unavailable
 from livefeed.domain.media import parse_media_name
 
 if TYPE_CHECKING:
-    from obstore.store import ClientConfig, S3Config
+    from obstore.store import ClientConfig, RetryConfig, S3Config
 
+T = TypeVar("T")
 SIGNED_FOR = timedelta(hours=1)
+# A few quick retries: an editor waiting on an upload hears about an outage in seconds.
+_RETRIES: RetryConfig = {"max_retries": 3, "retry_timeout": timedelta(seconds=20)}
 # Names are content: a file never changes once stored, so caches keep it for good.
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -50,7 +56,7 @@ class ObjectStorage:
         self.base_url = base_url.rstrip("/")
         self.public_url = public_url.rstrip("/")
         config: S3Config = {}
-        client: ClientConfig = {}
+        client: ClientConfig = {"connect_timeout": timedelta(seconds=5)}
         if endpoint:
             config["endpoint"] = endpoint
             client["allow_http"] = endpoint.startswith("http://")
@@ -60,7 +66,11 @@ class ObjectStorage:
             config["access_key_id"] = access_key_id
             config["secret_access_key"] = secret_access_key
         self.store = S3Store(
-            self.bucket, prefix=self.prefix or None, config=config, client_options=client
+            self.bucket,
+            prefix=self.prefix or None,
+            config=config,
+            client_options=client,
+            retry_config=_RETRIES,
         )
 
     @property
@@ -74,22 +84,23 @@ class ObjectStorage:
             return
         attributes = {"Content-Type": found, "Cache-Control": IMMUTABLE}
         # An object appears whole or not at all, so a reader never loads half a picture.
-        obstore.put(self.store, name, source, attributes=attributes)
+        _answered(lambda: obstore.put(self.store, name, source, attributes=attributes))
 
     def exists(self, name: str) -> bool:
         try:
             _checked(name)
-            obstore.head(self.store, name)
+            _answered(lambda: obstore.head(self.store, name))
         except (ValueError, FileNotFoundError):
             return False
         return True
 
     def delete(self, name: str) -> None:
         # Deleting an object that is not there is no error in S3 either.
-        obstore.delete(self.store, _name(name))
+        _answered(lambda: obstore.delete(self.store, _name(name)))
 
     def open(self, name: str) -> IO[bytes]:
-        return io.BytesIO(bytes(obstore.get(self.store, _name(name)).bytes()))
+        found = _answered(lambda: obstore.get(self.store, _name(name)).bytes())
+        return io.BytesIO(bytes(found))
 
     def url(self, name: str) -> str:
         """The site's own address for the file, which every instance redirects (see
@@ -114,3 +125,11 @@ def _checked(name: str) -> str:
 def _name(name: str) -> str:
     _checked(name)
     return name
+
+
+def _answered(call: Callable[[], T]) -> T:
+    """``call()``; a storage that does not answer, or refuses us, is :class:`Unavailable`."""
+    try:
+        return call()
+    except BaseError as error:
+        raise Unavailable("the media storage does not answer; try again in a moment") from error

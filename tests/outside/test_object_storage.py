@@ -11,10 +11,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from livefeed.domain.errors import Unavailable
 from livefeed.outside.object_storage import IMMUTABLE, ObjectStorage
 from livefeed.outside.storage import LocalStorage
 from livefeed.services import storage_for
 from livefeed.settings import Settings, SettingsError
+from tests.redis_server import free_port
 from tests.s3_server import KEY_ID, REGION, SECRET, S3Server
 
 NAME = "ab" * 32 + "-800.jpg"
@@ -163,3 +165,17 @@ def test_the_secret_comes_from_a_file_and_never_shows(tmp_path: Path) -> None:
 def test_a_bad_storage_setting_stops_the_start_naming_it(variable: str, value: str) -> None:
     with pytest.raises(SettingsError, match=f"^{variable}: "):
         Settings.from_env({variable: value}, env_file=None)
+
+
+def test_a_storage_that_does_not_answer_is_reported_unavailable() -> None:
+    storage = ObjectStorage(
+        "s3://gone/media",
+        SITE,
+        endpoint=f"http://127.0.0.1:{free_port()}",
+        access_key_id=KEY_ID,
+        secret_access_key=SECRET,
+    )
+    with pytest.raises(Unavailable, match="the media storage does not answer"):
+        storage.put(NAME, io.BytesIO(b"x"))
+    with pytest.raises(Unavailable):
+        storage.open(NAME)
