@@ -11,6 +11,7 @@ from livefeed.access.rate_limits.limiter import RateLimiter, limiter_for
 from livefeed.distribution.resources import Urls
 from livefeed.outside.fetch_policy import FetchPolicy
 from livefeed.outside.markup import Markup
+from livefeed.outside.object_storage import ObjectStorage
 from livefeed.outside.storage import LocalStorage, Storage
 from livefeed.settings import Settings
 from livefeed.store.database import Database
@@ -18,6 +19,22 @@ from livefeed.store.database import Database
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def storage_for(settings: Settings) -> Storage:
+    """A bucket when ``LIVEFEED_MEDIA_URL`` names one, else the media folder."""
+    site = f"{settings.public_url}/media"
+    if not settings.media_url:
+        return LocalStorage(settings.media_path, site)
+    return ObjectStorage(
+        settings.media_url,
+        site,
+        endpoint=settings.media_endpoint,
+        region=settings.media_region,
+        access_key_id=settings.media_access_key_id,
+        secret_access_key=settings.media_secret_access_key,
+        public_url=settings.media_public_url,
+    )
 
 
 @dataclass
@@ -47,7 +64,7 @@ class Services:
             db=Database(settings.database_url),
             markup=Markup(settings.public_url),
             urls=Urls(settings.public_url, settings.short_url),
-            storage=LocalStorage(settings.media_path, f"{settings.public_url}/media"),
+            storage=storage_for(settings),
             limits=limiter_for(settings, clock),
             passwords=passwords or Passwords(),
             clock=clock,

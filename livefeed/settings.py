@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,6 +51,20 @@ def _public_url(value: str) -> str:
 
 def _optional_public_url(value: str) -> str | None:
     return _public_url(value) if value else None
+
+
+def _media_url(value: str) -> str:
+    parts = urlsplit(value)
+    if value and (parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment):
+        raise ValueError("must be empty (a folder) or s3://bucket or s3://bucket/prefix")
+    return value
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query):
+        raise ValueError("must be empty or an absolute http:// or https:// address")
+    return value.rstrip("/")
 
 
 def _whole_number(value: str) -> int:
@@ -185,6 +199,24 @@ SETTINGS: tuple[Setting, ...] = (
         "database, or in the working directory with PostgreSQL.",
     ),
     Setting(
+        "media_url",
+        "",
+        _media_url,
+        "Where uploads go when not in a folder: `s3://bucket/prefix`, any S3-compatible "
+        "object storage. Several instances need this, or one folder they all share.",
+    ),
+    Setting("media_endpoint", "", _base_url, "The object storage's address; empty: AWS S3."),
+    Setting("media_region", "", str, "The bucket's region; empty: `us-east-1`."),
+    Setting("media_access_key_id", "", str, "Object storage key; empty: AWS's own chain."),
+    Setting("media_secret_access_key", "", str, "Its secret (best as `…_FILE`)."),
+    Setting(
+        "media_public_url",
+        "",
+        _base_url,
+        "Public address of the bucket's prefix, or a CDN in front of it: readers are sent to "
+        "it followed by the file's name. Empty: to addresses signed for an hour.",
+    ),
+    Setting(
         "media_max_bytes",
         "20MB",
         _byte_size,
@@ -266,6 +298,12 @@ class Settings:
     seed_demo: bool
     short_url: str | None = None
     media_dir: str = ""
+    media_url: str = ""
+    media_endpoint: str = ""
+    media_region: str = ""
+    media_access_key_id: str = ""
+    media_secret_access_key: str = field(default="", repr=False)
+    media_public_url: str = ""
     media_max_bytes: int = 20 * 1024 * 1024
     media_max_video_bytes: int = 200 * 1024 * 1024
     media_quota_per_user: int = 2 * 1024**3

@@ -26,6 +26,7 @@ from livefeed.store.migrate import upgrade
 from livefeed.store.schema import metadata
 from tests.factories import CHEAP_PASSWORDS
 from tests.redis_server import RedisServer
+from tests.s3_server import S3Server
 
 PG_ADMIN_URL = os.environ.get("LIVEFEED_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI") == "true"
@@ -150,5 +151,14 @@ def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
     if not Path(binary).exists():
         missing_service("redis-server is not installed")
     server = RedisServer(binary, tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """S3-compatible object storage on loopback (moto's server), one for the run: each test
+    makes buckets of its own."""
+    server = S3Server(tmp_path_factory.mktemp("s3"))
     yield server
     server.stop()

@@ -52,6 +52,13 @@ class TooManyRequests(LivefeedError):
         self.retry_after = retry_after
 
 
+class Unavailable(LivefeedError):
+    """Something outside the process the request needs does not answer (the media storage)."""
+
+    status = 503
+    title = "Unavailable"
+
+
 class Invalid(LivefeedError):
     """Input that breaks a rule, with every offending field and what is wrong with it.
 

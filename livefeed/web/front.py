@@ -76,6 +76,10 @@ class StreamFront(asyncio.Protocol):
         self._writable.set()
         self._client: str | None = None
         self._head_timer: asyncio.TimerHandle | None = None
+        # The stream's response head is out (so it can only end with its last chunk), and
+        # uvicorn has asked every connection to wind up.
+        self._answering = False
+        self._stopping = False
 
     @classmethod
     def serving(cls, app: Starlette) -> type[StreamFront]:
@@ -174,6 +178,10 @@ class StreamFront(asyncio.Protocol):
         self._reader, self._feed_id = reader, feed.id
         opening = await open_stream(hub, feed, raw, reader)
         transport.write(_HEAD + _chunk(opening.data))
+        self._answering = True
+        if self._stopping:
+            reader.finish()
+            return
         async for batch in missed(hub, feed.id, opening):
             if transport.is_closing():
                 return
@@ -245,10 +253,17 @@ class StreamFront(asyncio.Protocol):
             self._reader.resume()
 
     def shutdown(self) -> None:
-        """uvicorn is stopping: a stream ends at once (its reader reconnects elsewhere)."""
-        if self._reader is not None:
-            self._reader.drop()
-        elif self._transport is not None:
+        """uvicorn is stopping: a stream ends at once, as a response ends, with its last chunk.
+
+        A proxy in front then logs a complete response, not an upstream that vanished, and the
+        reader's ``EventSource`` reconnects through it to another instance with
+        ``Last-Event-ID``, missing nothing. A stream still looking up its feed ends the moment
+        its head is written; a connection that has sent no whole request is simply closed.
+        """
+        self._stopping = True
+        if self._answering and self._reader is not None:
+            self._reader.finish()
+        elif self._task is None and self._transport is not None:
             self._transport.close()
 
 

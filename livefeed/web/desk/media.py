@@ -9,6 +9,7 @@ forged request costs no upload.
 
 ``GET /media/{name}`` serves what was stored: only names this site gives, only from its media
 folder, with the type its name says, no sniffing, and cached for good (a name is its content).
+With uploads in object storage, it sends the reader to the file's address there instead.
 
 ``GET /desk/media`` is the media library: the uploads one may see, where each is used, and a
 way to delete those no post uses (a page asks first, like deleting a post). It works without
@@ -23,7 +24,7 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from livefeed.domain.credentials import MANIFEST_TYPE, manifest_name, parse_manifest_name
@@ -31,6 +32,7 @@ from livefeed.domain.errors import Conflict, Invalid, LivefeedError, NotFound
 from livefeed.domain.media import ALT, FEED, parse_media_name, size_text
 from livefeed.domain.users import User
 from livefeed.newsroom import media, media_library
+from livefeed.outside.object_storage import SIGNED_FOR, ObjectStorage
 from livefeed.outside.storage import LocalStorage
 from livefeed.services import Services
 from livefeed.web import security
@@ -129,6 +131,8 @@ async def serve_media(request: Request) -> Response:
     found = parse_media_name(name)
     manifest_of = parse_manifest_name(name)
     storage = security.services(request).storage
+    if (found is not None or manifest_of is not None) and isinstance(storage, ObjectStorage):
+        return _sent_to_bucket(storage, name)
     if (found is None and manifest_of is None) or not isinstance(storage, LocalStorage):
         raise NotFound("there is no such file")
     path = _stored(storage, name)
@@ -149,6 +153,18 @@ def _stored(storage: LocalStorage, name: str) -> Path:
     if not path.is_file():
         raise NotFound("there is no such file")
     return path
+
+
+def _sent_to_bucket(storage: ObjectStorage, name: str) -> Response:
+    """To where the bytes are; a signed address is handed out only while it has long to run."""
+    if storage.signed:
+        seconds = int(SIGNED_FOR.total_seconds()) // 2
+        cache = f"public, max-age={seconds}"
+    else:
+        cache = "public, max-age=86400"
+    return RedirectResponse(
+        storage.location(name), status_code=302, headers={"Cache-Control": cache}
+    )
 
 
 # The media library ---------------------------------------------------------------------------
