@@ -157,3 +157,16 @@ def test_documents_are_read_whole_before_writing(published: str, run: Run) -> No
         archive.writestr("feed.json", "{not json")
     Path("broken.zip").write_bytes(data.getvalue())
     user_error(run("import", "broken.zip"), "feed.json: is not JSON")
+
+
+def test_db_backup_and_restore(published: str, run: Run, tmp_path: Path) -> None:
+    assert ok(run("db", "backup", "copy.db")) == "Backed up to copy.db\n"
+    restored = {"LIVEFEED_DATABASE_URL": f"sqlite:///{tmp_path / 'new' / 'site.db'}"}
+    assert "Restored copy.db" in ok(run("db", "restore", "copy.db", **restored))
+    assert rows(restored)["posts"] == 3
+    user_error(run("db", "restore", "copy.db"), "holds a site already")
+    user_error(run("db", "restore", "missing.db", **restored), "there is no file missing.db")
+
+
+def test_db_move_wants_a_postgresql_address(published: str, run: Run) -> None:
+    user_error(run("db", "move", "sqlite:///elsewhere.db"), "url: must be a postgresql://")
