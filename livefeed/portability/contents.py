@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from livefeed.domain.errors import Invalid
 from livefeed.domain.feeds import parse_feed_input
 from livefeed.domain.media import MediaFormat, Rendition, parse_media_name
-from livefeed.domain.portable import MAX_PROBLEMS, MEDIA_FOLDER, text_of
+from livefeed.domain.portable import MEDIA_FOLDER, Problems, text_of
 from livefeed.domain.posts import Image, parse_post_input
 from livefeed.services import Services
 from livefeed.store.portable_reading import URL_FIELDS
@@ -51,22 +51,16 @@ class Plan:
     posts: list[ReadyPost] = field(default_factory=list)
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.found: dict[str, str] = {}
+class _Problems(Problems):
+    """The document's problems, and a way to run a rule of the site's and keep its own."""
 
     def run(self, place: str, check: Callable[[], T], fallback: T) -> T:
         try:
             return check()
         except Invalid as error:
             for name, message in error.errors.items():
-                if len(self.found) < MAX_PROBLEMS:
-                    self.found.setdefault(f"{place}.{name}" if place else name, message)
+                self.add(f"{place}.{name}" if place else name, message)
             return fallback
-
-    def add(self, place: str, message: str) -> None:
-        if len(self.found) < MAX_PROBLEMS:
-            self.found.setdefault(place, message)
 
 
 def prepare(
