@@ -18,6 +18,7 @@ from livefeed.domain.feeds import parse_feed_input
 from livefeed.domain.media import MediaFormat, Rendition, parse_media_name
 from livefeed.domain.portable import MEDIA_FOLDER, Problems, text_of
 from livefeed.domain.posts import Image, parse_post_input
+from livefeed.domain.users import clean_email
 from livefeed.services import Services
 from livefeed.store.portable_reading import URL_FIELDS
 
@@ -88,6 +89,8 @@ def prepare(
     plan = Plan(checked.slug)
     plan.lead_html = problems.run("", lambda: svc.markup.render(checked.lead, "description"), "")
     plan.notes_html = problems.run("", lambda: svc.markup.render(checked.notes, "notes"), "")
+    for index, person in enumerate(document["people"]):
+        problems.run(f"people[{index}]", functools.partial(clean_email, person["email"]), "")
     uploads = _media(document, files, problems)
     plan.files = sorted({name for upload in uploads.values() for name in upload.names})
 

@@ -118,3 +118,16 @@ def test_a_newer_version_is_refused_by_name(rich: dict[str, Any]) -> None:
     assert portable.check_document(newer).found == {
         "version": f"is {portable.VERSION + 1}; this site reads up to version {portable.VERSION}"
     }
+
+
+def test_an_address_that_is_no_email_is_named(
+    svc: Services, clock: Clock, rich: dict[str, Any]
+) -> None:
+    from livefeed.domain.errors import Invalid
+    from livefeed.portability import contents
+
+    broken = copy.deepcopy(rich)
+    broken["people"][1]["email"] = "carl at newsroom"
+    with pytest.raises(Invalid) as refused:
+        contents.prepare(svc, broken, {}, slug=None)
+    assert refused.value.errors["people[1].email"].startswith("must be an email address")
