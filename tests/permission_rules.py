@@ -267,6 +267,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/feeds/{slug}/posts/{post_id}/short-url"): R(EDITORS),
     ("POST", "/api/v1/link-cards"): R(EDITS_SOMEWHERE, body={"url": "http://127.0.0.1/"}),
     ("POST", "/api/v1/media"): R(WRITES_SOMEWHERE),
+    # The portable format: every draft, held comment and team email goes out, so admins only.
+    # (Who may backdate a post through POST .../posts: tests/web/api/test_portability.py.)
+    ("GET", "/api/v1/feeds/{slug}/export"): R(ADMINS),
+    ("POST", "/api/v1/imports"): R(ADMINS, body={}, note="an empty body is no zip: 422"),
     ("GET", "/api/v1/feeds/{slug}/members"): R(EDITORS),
     ("PUT", "/api/v1/feeds/{slug}/members/{email}"): R(EDITORS, body={"role": "moderator"}),
     ("DELETE", "/api/v1/feeds/{slug}/members/{email}"): R(EDITORS),

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from livefeed import __version__
-from livefeed.cli import audit, export_static, feeds, site, tokens, users, webhooks
+from livefeed.cli import audit, export_static, feeds, portability, site, tokens, users, webhooks
 from livefeed.cli.failures import reported
 
 
@@ -54,6 +54,8 @@ for command in (
     feeds.post,
     feeds.verify,
     export_static.export_static,
+    portability.export,
+    portability.import_,
     audit.audit_log,
 ):
     cli.add_command(command)

@@ -6,11 +6,14 @@ and ``demo`` are the same steps for a site whose server is started some other wa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from livefeed.access import accounts
 from livefeed.cli.running import services
 from livefeed.demo.seeding import seed_demo
+from livefeed.portability import backups
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import migrate
@@ -119,3 +122,42 @@ def db_upgrade() -> None:
     """Apply any migrations not yet applied."""
     with services(needs_schema=False) as svc:
         click.echo(upgrade(svc))
+
+
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(file: Path) -> None:
+    """Copy the SQLite database to FILE, safely while the site is serving.
+
+    Uses SQLite's online backup API: one consistent snapshot, taken while editors go on
+    publishing. On PostgreSQL use pg_dump (see the README).
+    """
+    with services() as svc:
+        backups.backup(svc, file)
+    click.echo(f"Backed up to {file}")
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def db_restore(file: Path) -> None:
+    """Bring a backup made by `db backup` back as LIVEFEED_DATABASE_URL.
+
+    The place must be empty (no file, or a database with no rows): a restore never writes
+    over a site. The schema is then brought up to date.
+    """
+    target = backups.restore(Settings.from_env().database_url, file)
+    click.echo(f"Restored {file} to {target}")
+
+
+@db.command("move")
+@click.argument("url", metavar="postgresql://…")
+def db_move(url: str) -> None:
+    """Move the whole site from its SQLite database into an empty PostgreSQL database.
+
+    Every row is copied with its id and each feed's event numbers, so links, short codes and
+    open readers' positions hold. Then set LIVEFEED_DATABASE_URL to URL and start the site
+    there; media files stay in LIVEFEED_MEDIA_DIR. Progress goes to standard error.
+    """
+    with services() as svc:
+        moved = backups.move(svc, url, say=lambda line: click.echo(line, err=True))
+    click.echo(f"Moved {sum(moved.rows.values())} rows; now set LIVEFEED_DATABASE_URL to {url}")

@@ -17,7 +17,7 @@ from livefeed.access import audit
 from livefeed.access.permissions import require_feed_opener, require_right
 from livefeed.distribution.resources import feed_json, post_json
 from livefeed.domain.access import FeedRole, Right
-from livefeed.domain.errors import Checks, Conflict, Invalid
+from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus, check_transition, parse_feed_input
 from livefeed.domain.idempotency import Once
@@ -146,13 +146,19 @@ def publish_post(
     fields: Mapping[str, object],
     *,
     once: Once | None = None,
+    published_at: datetime | None = None,
 ) -> Post:
-    """``once``: a client's ``Idempotency-Key``, so that sending again makes no second post."""
+    """``once``: a client's ``Idempotency-Key``, so that sending again makes no second post.
+
+    ``published_at`` backdates the post to when it first went out elsewhere: only an admin
+    moving a feed in may give it, since readers trust a post's time as the newsroom's word."""
     preview = preview_post(svc, fields)
     now = svc.clock()
     with svc.db.write() as conn:
         feed = feed_store.require_feed(conn, slug, lock=True)
         author = require_right(conn, actor, feed.id, Right.PUBLISH)
+        if published_at is not None and not author.is_admin:
+            raise Forbidden("only an administrator may set published_at")
         if (made := retries.made_before(svc, conn, author.id, once, feed)) is not None:
             return made
         if feed.status is FeedStatus.ENDED:
@@ -171,6 +177,7 @@ def publish_post(
             author_id=author.id,
             now=now,
             seq=seq,
+            published_at=published_at,
         )
         retries.remember(svc, conn, author.id, once, post_id)
         post = _log_post(svc, conn, feed, seq, EventType.POST_PUBLISHED, post_id, now)

@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from livefeed.access import permissions
 from livefeed.distribution.reading import get_feed
-from livefeed.domain.errors import Checks, Conflict, Forbidden
+from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid
 from livefeed.domain.feeds import Feed
 from livefeed.domain.idempotency import Once
 from livefeed.domain.posts import Post, PostState, parse_post_input
@@ -82,13 +82,19 @@ def start_post(
     state: PostState = PUBLISHED,
     publish_at: When | None = None,
     once: Once | None = None,
+    published_at: datetime | None = None,
 ) -> Post:
     """Write a new post as a draft, a contribution, a scheduled post, or published at once.
 
-    ``once``: a client's ``Idempotency-Key``, so that sending again makes no second post."""
+    ``once``: a client's ``Idempotency-Key``, so that sending again makes no second post.
+    ``published_at``: when a published post first went out, for an admin moving a feed in."""
     if state is PUBLISHED:
         _check_input(svc, slug, None, state, publish_at)  # a time given by mistake is refused
-        return publishing.publish_post(svc, actor, slug, fields, once=once)
+        return publishing.publish_post(
+            svc, actor, slug, fields, once=once, published_at=published_at
+        )
+    if published_at is not None:
+        raise Invalid.field("published_at", "only a post published now has a publish time")
     preview, moment = _check_input(svc, slug, fields, state, publish_at)
     assert preview is not None
     now = svc.clock()

@@ -58,6 +58,11 @@ class Markup:
         html = self._md.renderer.render(tokens, self._md.options, {})
         return str(self._cleaner.clean(html))
 
+    def clean(self, html: str) -> str:
+        """HTML from elsewhere (an imported file's earlier wording) through the same allowlist
+        as every body rendered here: nothing is taken on trust because it is already HTML."""
+        return str(self._cleaner.clean(html)) if html else ""
+
     def is_outside(self, href: str) -> bool:
         parts = urlsplit(href)
         return bool(parts.netloc) and parts.netloc.lower() != self.own_host

@@ -238,3 +238,8 @@ def stamp(conn: Connection) -> tuple[int, int, datetime | None]:
         )
     ).one()
     return int(row[0]), int(row[1]), row[2]
+
+
+def all_slugs(conn: Connection) -> list[str]:
+    """Every feed's slug, oldest feed first."""
+    return list(conn.execute(select(feeds.c.slug).order_by(feeds.c.id)).scalars())

@@ -185,14 +185,16 @@ def insert_post(
     state: PostState = PostState.PUBLISHED,
     publish_at: datetime | None = None,
     submitted_at: datetime | None = None,
+    published_at: datetime | None = None,
 ) -> int:
     """A new post; one not published yet has no event, so its ``seq`` is 0 (and its
-    ``published_at`` a placeholder until it goes out)."""
+    ``published_at`` a placeholder until it goes out). ``published_at`` backdates one moved
+    in from elsewhere."""
     values = _content(data, body_html) | {
         "feed_id": feed_id,
         "state": state.value,
         "author_id": author_id,
-        "published_at": now,
+        "published_at": published_at or now,
         "created_at": now,
         "updated_at": now,
         "version": 1,

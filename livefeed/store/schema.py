@@ -159,6 +159,9 @@ feeds = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     # The feed's own community standards (Markdown); NULL means the site's.
     Column("community_standards", Text, nullable=True),
+    # The ``uri`` of the portable document it was imported from (see domain/portable.py);
+    # NULL for a feed made here, whose uri is its address.
+    Column("source_uri", String(2000), nullable=True, unique=True),
 )
 
 # Each feed's team: who is its editor, contributor or moderator.

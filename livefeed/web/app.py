@@ -15,6 +15,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web import webhook_sender
 from livefeed.web.api import comments as api_comments
+from livefeed.web.api import portability as api_portability
 from livefeed.web.api import posts as api_posts
 from livefeed.web.api import revisions as api_revisions
 from livefeed.web.api import verification as api_verification
@@ -90,13 +91,16 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             *bans.routes,
             *featuring.routes,
             *blocked_words.routes,
-            Mount("/api", routes=[*api_posts.routes, *api_comments.routes]),
+            Mount(
+                "/api",
+                routes=[*api_posts.routes, *api_comments.routes, *api_portability.routes],
+            ),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[
             Middleware(SecurityHeaders, https=settings.secure_cookies),
             Middleware(CrashGuard),
-            Middleware(BodyLimit, exempt=media.UPLOAD_PATHS),
+            Middleware(BodyLimit, exempt=media.UPLOAD_PATHS | {api_portability.IMPORT_PATH}),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,

@@ -32,6 +32,9 @@ CALLS = {
     "serve": ["serve"],
     "demo": ["demo"],
     "db upgrade": ["db", "upgrade"],
+    "db backup": ["db", "backup", "copy.db"],
+    "db restore": ["db", "restore", "copy.db"],
+    "db move": ["db", "move", "postgresql://127.0.0.1:1/livefeed"],
     "user add": ["user", "add", "ada@newsroom.test"],
     "user invite": ["user", "invite", "ada@newsroom.test"],
     "user disable": ["user", "disable", "ada@newsroom.test"],
@@ -47,6 +50,8 @@ CALLS = {
     "post": ["post", "summit", "--headline", "Talks resume"],
     "verify": ["verify", "summit", "1", "confirmed"],
     "export-static": ["export-static", "summit", "copy"],
+    "export": ["export", "summit", "summit.zip"],
+    "import": ["import", "summit.zip"],
     "audit": ["audit"],
 }
 

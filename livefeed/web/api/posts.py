@@ -22,7 +22,7 @@ from livefeed.distribution.resources import feed_json, post_json
 from livefeed.domain import idempotency
 from livefeed.domain.comments import Discussion, Moderation
 from livefeed.domain.errors import Conflict, Invalid
-from livefeed.domain.feeds import Feed, FeedStatus, check_transition
+from livefeed.domain.feeds import Feed, FeedStatus, check_transition, parse_moment
 from livefeed.domain.verification import SETTABLE
 from livefeed.newsroom import publishing, workflow
 from livefeed.web.api import revisions as revision_views
@@ -220,10 +220,15 @@ async def create_post(request: Request) -> Response:
     svc = services(request)
     slug = request.path_params["slug"]
     body = await json_object(
-        request, _POST_FIELDS | api_workflow.NEW_KEYS, allow_empty=False, nullable=_POST_NULLS
+        request,
+        _POST_FIELDS | api_workflow.NEW_KEYS | {"published_at"},
+        allow_empty=False,
+        nullable=_POST_NULLS,
     )
     fields = _flatten_post(body, {})
     state, when = api_workflow.start_of(body)
+    # Only an admin moving a feed in may say when a post went out (checked by the use case).
+    published_at = parse_moment(body.get("published_at"), "published_at")
     key = request.headers.get(idempotency.HEADER)
     once = (
         idempotency.once(key, request.method, request.url.path, await request.body())
@@ -232,7 +237,14 @@ async def create_post(request: Request) -> Response:
     )
     post = await run_in_threadpool(
         lambda: workflow.start_post(
-            svc, user, slug, fields, state=state, publish_at=when, once=once
+            svc,
+            user,
+            slug,
+            fields,
+            state=state,
+            publish_at=when,
+            once=once,
+            published_at=published_at,
         )
     )
     return _created(post_json(post, slug, svc.urls), f"/api/v1/feeds/{slug}/posts/{post.id}")

@@ -4,9 +4,14 @@ alone as a file, so each page is rewritten:
 - links to the feed's pages and posts point at their files, relative, so the copy works from
   any folder and from ``file://``; "Show older posts" leads to ``page-2.html`` and on;
 - files of ours the pages use (the stylesheet, our images) point at their copies beside them;
+- every picture's renditions are copied too, and ``srcset`` names the copies, so no picture
+  is fetched from a site that may be gone;
 - what needs the site behind it goes: scripts (no stream, no polling), forms, the site's
-  navigation (log in); a link to a page not in the copy (a tag) stays as its text only,
-  except inside what an editor wrote (``.prose``), which keeps its full address;
+  navigation (log in), the live parts of a page (its status bar, the "new posts" button, the
+  stream's data attributes) and the discussion's preview (its comments change, and the
+  whole discussion is not part of the copy); a link to a page not in the copy (a tag) stays
+  as its text only, except inside what an editor wrote (``.prose``), which keeps its full
+  address;
 - metadata in ``<head>`` (``<link rel=canonical>``) keeps pointing at the original, and a
   note at the top of each page links to the page it is a copy of.
 """
@@ -27,6 +32,15 @@ _VOID = frozenset(
 # Where a page names a file it needs, as opposed to a page it links to.
 _ASSET_ATTRS = {"img": "src", "source": "src", "video": "poster", "audio": "src"}
 _ASSET_RELS = frozenset({"stylesheet", "icon", "apple-touch-icon", "preload"})
+# What only a live page has: gone from a copy, with their contents.
+_LIVE_CLASSES = frozenset({"discussion", "live-bar", "new-posts", "live-announcer"})
+# The attributes the live script reads to find its stream.
+_LIVE_ATTRS = frozenset({"data-live-feed", "data-last-seq", "data-discussion", "data-sort"})
+
+
+def srcset_urls(srcset: str) -> list[str]:
+    """The addresses of a ``srcset`` ("a.jpg 480w, b.jpg 960w")."""
+    return [part.split()[0] for part in srcset.split(",") if part.strip()]
 
 
 class Copy(Protocol):
@@ -64,6 +78,8 @@ class Scan(HTMLParser):
         asset = _asset_link(tag, found)
         if asset:
             self.assets.append(asset)
+        if found.get("srcset"):
+            self.assets.extend(srcset_urls(found["srcset"]))
 
 
 def _attrs(attrs: list[tuple[str, str | None]]) -> dict[str, str]:
@@ -133,6 +149,8 @@ class Rewriter(HTMLParser):
     def _dropped(self, tag: str, attrs: dict[str, str]) -> bool:
         if tag == "form" or (tag == "script" and "src" in attrs):
             return True
+        if _LIVE_CLASSES & set(attrs.get("class", "").split()):
+            return True
         return tag == "nav" and attrs.get("aria-label") == "Site"
 
     def _links(
@@ -143,6 +161,11 @@ class Rewriter(HTMLParser):
         about_original = tag == "link" and not _asset_link(tag, _attrs(attrs))
         changed: list[tuple[str, str | None]] = []
         for name, value in attrs:
+            if name in _LIVE_ATTRS:
+                continue
+            if name == "srcset" and value:
+                changed.append((name, self._srcset(value)))
+                continue
             if value is None or name not in ("href", "src", "poster"):
                 changed.append((name, value))
                 continue
@@ -158,6 +181,21 @@ class Rewriter(HTMLParser):
                 return None
             # else: a link to a page not in the copy keeps its text, not its address
         return changed
+
+    def _srcset(self, srcset: str) -> str:
+        """Each candidate pointed at its copy; one of ours that was not copied is left out."""
+        kept = []
+        for part in srcset.split(","):
+            words = part.split()
+            if not words:
+                continue
+            target = self.export.target(words[0])
+            if target is not None:
+                words[0] = posixpath.relpath(target, self.here)
+            elif self.export.site_path(words[0]) is not None:
+                continue
+            kept.append(" ".join(words))
+        return ", ".join(kept)
 
     def _absolute(self, link: str) -> str:
         return link if urlsplit(link).netloc else self.export.origin + link

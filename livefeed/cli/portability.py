@@ -1,0 +1,92 @@
+"""``livefeed export`` and ``livefeed import``: feeds in their portable ``.zip``, one at a time
+or a whole site at once. Progress goes to standard error; the summary to standard output."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from livefeed.access import accounts
+from livefeed.cli.failures import Failure
+from livefeed.cli.running import acting, acting_user, services
+from livefeed.portability import exporting, importing, sites
+
+
+def _say(line: str) -> None:
+    click.echo(line, err=True)
+
+
+@click.command("export")
+@click.argument("places", nargs=-1, metavar="SLUG FILE.zip | --all DIR")
+@click.option("--all", "whole_site", is_flag=True, help="Every feed, and the accounts, into DIR.")
+@acting
+def export(places: tuple[str, ...], whole_site: bool, as_email: str | None) -> None:
+    """Export a feed as its portable .zip (feed.json and its media files).
+
+    With --all, every feed goes into DIR as SLUG.zip, beside site.json: the accounts with
+    their password hashes, for a move to another server. Only an admin may export.
+    """
+    with services() as svc:
+        admin = acting_user(svc, as_email)
+        if whole_site:
+            (folder,) = _exactly(places, 1, "give one DIR with --all")
+            done = sites.export_site(svc, admin, Path(folder), say=_say)
+            click.echo(f"Exported {len(done)} feeds into {folder}")
+            return
+        slug, target = _exactly(places, 2, "give a SLUG and a FILE.zip (or --all DIR)")
+        path = Path(target)
+        handle, temporary = tempfile.mkstemp(prefix=".export-", dir=path.parent or Path("."))
+        try:
+            with os.fdopen(handle, "wb") as out:
+                done_one = exporting.export_feed(svc, admin, slug, out, say=_say)
+            os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+        click.echo(
+            f"Exported {slug}: {done_one.posts} posts, {done_one.comments} comments, "
+            f"{done_one.files} media files into {path}"
+        )
+
+
+@click.command("import")
+@click.argument("source", metavar="FILE.zip | DIR")
+@click.option("--all", "whole_site", is_flag=True, help="site.json and every .zip in DIR.")
+@click.option("--slug", help="Import the feed under this slug instead of its own.")
+@acting
+def import_(source: str, whole_site: bool, slug: str | None, as_email: str | None) -> None:
+    """Import a feed from its portable .zip, in one transaction.
+
+    A file with a problem writes nothing and names its place (posts[41].published_at). The
+    document's uri says which feed it is: importing the same file again changes nothing. A
+    slug that is taken here is refused unless --slug gives another. With --all, the accounts
+    of DIR/site.json come first (on a site with no account yet, no --as is needed).
+    """
+    path = Path(source)
+    with services() as svc:
+        if whole_site:
+            if slug is not None:
+                raise Failure("--slug names one feed: it cannot go with --all")
+            # A new server with no account yet is filled by whoever runs it.
+            empty = as_email is None and accounts.earliest_admin(svc) is None
+            admin = None if empty else acting_user(svc, as_email)
+            done = sites.import_site(svc, admin, path, say=_say)
+            made = sum(1 for one in done if one.created)
+            click.echo(f"Imported {made} feeds ({len(done) - made} were here already)")
+            return
+        result = importing.import_feed(svc, acting_user(svc, as_email), path, slug=slug, say=_say)
+        if result.created:
+            click.echo(
+                f"Imported {result.slug}: {result.posts} posts, {result.comments} comments: "
+                f"{svc.urls.feed(result.slug)}"
+            )
+        else:
+            click.echo(f"Already here as {result.slug}: nothing imported")
+
+
+def _exactly(places: tuple[str, ...], count: int, message: str) -> tuple[str, ...]:
+    if len(places) != count:
+        raise Failure(message)
+    return places

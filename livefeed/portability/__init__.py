@@ -1,0 +1,1 @@
+"""Moving feeds in and out: the portable format, whole-site moves, backups."""
