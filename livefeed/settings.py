@@ -109,6 +109,15 @@ def _byte_size(value: str) -> int:
     return int(number) * _BYTE_UNITS[unit]
 
 
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    return parse
+
+
 def _bool(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -229,6 +238,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated addresses or CIDR blocks (IPv4 or IPv6) of the proxies in front; "
         "only from these is `X-Forwarded-For` believed for the client's address. Empty: none.",
     ),
+    Setting(
+        "loop",
+        "auto",
+        _choice("auto", "uvloop", "asyncio"),
+        "Event loop of `livefeed serve`: `uvloop` (installed by default, cheaper per reader), "
+        "`asyncio` (the standard library's), or `auto` (uvloop when importable).",
+    ),
 )
 
 
@@ -253,6 +269,7 @@ class Settings:
     request_head_timeout: int = 10
     connections_per_client: int = 500
     trusted_proxies: tuple[Network, ...] = ()
+    loop: str = "auto"
 
     @property
     def media_path(self) -> Path:

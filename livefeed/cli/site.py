@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from livefeed.access import accounts
+from livefeed.cli.failures import Failure
 from livefeed.cli.running import services
 from livefeed.demo.seeding import seed_demo
 from livefeed.services import Services
@@ -48,7 +49,12 @@ def first_admin(svc: Services) -> list[str]:
 @click.command()
 @click.option("--host", help="Address to listen on (default: LIVEFEED_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: LIVEFEED_PORT).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--loop",
+    type=click.Choice(["auto", "uvloop", "asyncio"]),
+    help="Event loop (default: LIVEFEED_LOOP).",
+)
+def serve(host: str | None, port: int | None, loop: str | None) -> None:
     """Prepare the site and serve it.
 
     Applies migrations, creates a first admin on an empty site (its password is shown once)
@@ -58,7 +64,9 @@ def serve(host: str | None, port: int | None) -> None:
     settings = settings.replace(
         host=settings.host if host is None else host,
         port=settings.port if port is None else port,
+        loop=settings.loop if loop is None else loop,
     )
+    chosen_loop = event_loop(settings.loop)
     with services(settings, needs_schema=False) as svc:
         for message in prepare(svc):
             click.echo(message)
@@ -70,7 +78,7 @@ def serve(host: str | None, port: int | None) -> None:
 
     app = create_app(settings)
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    click.echo(f"Livefeed on http://{shown_host}:{settings.port}/")
+    click.echo(f"Livefeed on http://{shown_host}:{settings.port}/ (event loop: {chosen_loop})")
     uvicorn.run(
         app,
         host=settings.host,
@@ -86,7 +94,21 @@ def serve(host: str | None, port: int | None) -> None:
         log_level="info",
         http=StreamFront.serving(app),
         timeout_graceful_shutdown=5,
+        loop=chosen_loop,
     )
+
+
+def event_loop(wanted: str) -> str:
+    """The loop to run: uvloop when asked or, for ``auto``, when it can be imported."""
+    if wanted == "asyncio":
+        return "asyncio"
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        if wanted == "uvloop":
+            raise Failure("LIVEFEED_LOOP: uvloop is not installed") from None
+        return "asyncio"
+    return "uvloop"
 
 
 @click.command()
