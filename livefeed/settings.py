@@ -245,6 +245,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Event loop of `livefeed serve`: `uvloop` (installed by default, cheaper per reader), "
         "`asyncio` (the standard library's), or `auto` (uvloop when importable).",
     ),
+    Setting(
+        "stream_memory",
+        "64MB",
+        _byte_size,
+        "Memory for the feeds' recent events, already encoded, kept past their last reader so "
+        "that readers coming back at once catch up from it; the least recently used feed "
+        "goes first (`KB`, `MB`, `GB` or bytes).",
+    ),
 )
 
 
@@ -270,6 +278,7 @@ class Settings:
     connections_per_client: int = 500
     trusted_proxies: tuple[Network, ...] = ()
     loop: str = "auto"
+    stream_memory: int = 64 * 1024 * 1024
 
     @property
     def media_path(self) -> Path:

@@ -35,7 +35,8 @@ from livefeed.domain.posts import Post
 from livefeed.realtime import sse
 from livefeed.realtime.broker import Broker, broker_from_url
 from livefeed.realtime.connections import BufferedReader
-from livefeed.realtime.hub import Frame, Hub, Subscriber
+from livefeed.realtime.frames import Batch, Frame
+from livefeed.realtime.hub import Hub, Subscriber
 from livefeed.realtime.redis_broker import RedisBroker
 from livefeed.services import Services
 from livefeed.web.reader.caching import cache_control
@@ -118,6 +119,7 @@ def install(app: Starlette, svc: Services) -> None:
         encoder.fetch,
         encoder.lookup,
         must_poll=lambda: not (hears_every_instance and broker.healthy),
+        recent_bytes=svc.settings.stream_memory,
     )
     app.state.broker = broker
     app.state.background = []
@@ -156,6 +158,17 @@ async def stop(app: Starlette) -> None:
     await app.state.hub.close()
 
 
+async def current_feed(request: Request, slug: str) -> Feed:
+    """The feed's record as the hub keeps it (trusted until its next event while it has
+    readers here, for a second otherwise): what a reader's validator is made from, so a
+    revalidation is answered before any database or template work."""
+    hub: Hub = request.app.state.hub
+    feed = await hub.feed(slug)
+    if feed is None:
+        raise NotFound(f"there is no feed called “{slug}”")
+    return feed
+
+
 async def reader_total(app: Starlette, feed_id: int) -> int:
     """Readers of the feed right now, over every instance."""
     broker: Broker = app.state.broker
@@ -165,7 +178,7 @@ async def reader_total(app: Starlette, feed_id: int) -> int:
 def resume_point(raw: str | None, feed: Feed, delivered: int) -> int | None:
     """Where to replay from; ``None`` means the reader must be told to reset."""
     if raw is None:
-        return delivered
+        return max(delivered, feed.last_seq)
     text = raw.strip()
     if not text.isdigit() or len(text) > 18:
         return None
@@ -205,7 +218,7 @@ async def open_stream(hub: Hub, feed: Feed, raw: str | None, reader: Subscriber)
     return Opening(sse.retry(RETRY_MS), start, upto)
 
 
-async def missed(hub: Hub, feed_id: int, opening: Opening) -> AsyncIterator[list[Frame]]:
+async def missed(hub: Hub, feed_id: int, opening: Opening) -> AsyncIterator[Batch]:
     """The replay of what the reader missed, in bounded batches."""
     if opening.start is not None:
         async for batch in hub.replay(feed_id, opening.start, opening.upto):
@@ -234,9 +247,11 @@ async def events(request: Request) -> Response:
     async def body() -> AsyncIterator[bytes]:
         try:
             yield opening.data
+            seq = opening.start or 0
             async for batch in missed(hub, feed.id, opening):
-                yield b"".join(frame.data for frame in batch)
-                if any(frame.ends_stream for frame in batch):
+                yield batch.data_after(seq)
+                seq = batch.last_seq
+                if batch.ends_stream:
                     return
             while not reader.dropped:
                 await reader.wake.wait()
@@ -253,30 +268,39 @@ async def events(request: Request) -> Response:
 
 
 async def updates(request: Request) -> Response:
-    """The polling fallback: events after ``since`` as JSON, cacheable by URL and ``ETag``."""
+    """The polling fallback: events after ``since`` as JSON, cacheable by URL and ``ETag``.
+
+    Answered from memory when it can be: the feed's record as the hub keeps it (so a crowd of
+    pollers asking "anything new?" costs no query), and the events as already encoded for the
+    streams."""
     svc = services(request)
     encoder: Encoder = request.app.state.encoder
+    hub: Hub = request.app.state.hub
     since = reading.parse_seq(request.query_params.get("since", "0"))
-    slug = request.path_params["slug"]
-    # The hub's look-up, cached for a second: a crowd of pollers asking "anything new?" costs
-    # one query a second, not one each.
-    feed = await request.app.state.hub.feed(slug)
-    if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
+    feed = await current_feed(request, request.path_params["slug"])
     etag = f'"{feed.last_seq}"'
     headers = {"ETag": etag, "Cache-Control": cache_control(feed, 2)}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
+    upto = max(since, feed.last_seq)
+    kept = hub.kept(feed.id, since, upto) if upto - since <= POLL_LIMIT else None
+    if kept is not None:
+        tail = {"last_seq": feed.last_seq, "status": feed.status.value, "more": False}
+        body = b'{"events":[%b],%b' % (
+            b",".join(frame.payload() for frame in kept),
+            json.dumps(tail, separators=(",", ":")).encode()[1:],
+        )
+        return Response(body, media_type="application/json", headers=headers)
     feed, logged = await run_in_threadpool(
         lambda: reading.events_after(svc, feed.id, since, limit=POLL_LIMIT)
     )
-    body = {
+    body_json = {
         "events": [encoder.payload(feed, event, post) for event, post in logged],
         "last_seq": feed.last_seq,
         "status": feed.status.value,
         "more": bool(logged) and logged[-1][0].seq < feed.last_seq,
     }
-    return JSONResponse(body, headers=headers)
+    return JSONResponse(body_json, headers=headers)
 
 
 routes = [
