@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import secrets
 import socket
 from collections.abc import AsyncIterator
@@ -52,6 +53,19 @@ STREAM_HEADERS = {
 }
 
 
+PAGE_FIELDS = ("id", "state", "headline", "title", "tags", "key_event")
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+
+
+def compact(html: str) -> str:
+    """The fragment without the template's indentation: a line break and the spaces around it
+    between two tags become one space, which renders the same (not inside ``<pre>``, where
+    every space shows)."""
+    if "<pre" in html:
+        return html
+    return _BETWEEN_TAGS.sub("> <", html)
+
+
 class Encoder:
     """Turns logged events into the JSON readers get, with the post's HTML fragment."""
 
@@ -69,8 +83,14 @@ class Encoder:
         elif event.type is EventType.COMMENT_APPROVED:
             html = self.comment_html(feed, event)
         data = event.data
-        if html is not None:
-            # The fragment shows the body; its Markdown and HTML again would triple the frame.
+        if html is not None and event.type is not EventType.COMMENT_APPROVED:
+            # The fragment shows the post: of its fields, only what the page decides with
+            # travels beside it (every byte goes to every reader).
+            data = {k: data[k] for k in PAGE_FIELDS if k in data}
+            if data.get("title") == data.get("headline"):
+                del data["title"]
+            html = compact(html)
+        elif html is not None:
             data = {k: v for k, v in data.items() if k not in ("body", "body_html")}
         return {"seq": event.seq, "type": event.type.value, "data": data, "html": html}
 
