@@ -67,6 +67,13 @@ def _port(value: str) -> int:
     return port
 
 
+def _whole_number_or_zero(value: str) -> int:
+    number = _whole_number(value)
+    if number < 0:
+        raise ValueError("must be a whole number of at least 0")
+    return number
+
+
 def _positive_int(value: str) -> int:
     number = _whole_number(value)
     if number < 1:
@@ -253,6 +260,13 @@ SETTINGS: tuple[Setting, ...] = (
         "that readers coming back at once catch up from it; the least recently used feed "
         "goes first (`KB`, `MB`, `GB` or bytes).",
     ),
+    Setting(
+        "workers",
+        "0",
+        _whole_number_or_zero,
+        "Worker processes `livefeed serve` starts on the port (`SO_REUSEPORT`); `0` means "
+        "one per core. They share wake-ups through Redis if configured, else among themselves.",
+    ),
 )
 
 
@@ -279,6 +293,7 @@ class Settings:
     trusted_proxies: tuple[Network, ...] = ()
     loop: str = "auto"
     stream_memory: int = 64 * 1024 * 1024
+    workers: int = 0
 
     @property
     def media_path(self) -> Path:

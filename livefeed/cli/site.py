@@ -6,9 +6,12 @@ and ``demo`` are the same steps for a site whose server is started some other wa
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from livefeed.access import accounts
+from livefeed.cli import serving
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import services
 from livefeed.demo.seeding import seed_demo
@@ -54,7 +57,12 @@ def first_admin(svc: Services) -> list[str]:
     type=click.Choice(["auto", "uvloop", "asyncio"]),
     help="Event loop (default: LIVEFEED_LOOP).",
 )
-def serve(host: str | None, port: int | None, loop: str | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(0),
+    help="Worker processes sharing the port (default: LIVEFEED_WORKERS; 0: one per core).",
+)
+def serve(host: str | None, port: int | None, loop: str | None, workers: int | None) -> None:
     """Prepare the site and serve it.
 
     Applies migrations, creates a first admin on an empty site (its password is shown once)
@@ -65,37 +73,20 @@ def serve(host: str | None, port: int | None, loop: str | None) -> None:
         host=settings.host if host is None else host,
         port=settings.port if port is None else port,
         loop=settings.loop if loop is None else loop,
+        workers=settings.workers if workers is None else workers,
     )
     chosen_loop = event_loop(settings.loop)
     with services(settings, needs_schema=False) as svc:
         for message in prepare(svc):
             click.echo(message)
 
-    import uvicorn
-
-    from livefeed.web.app import create_app
-    from livefeed.web.front import StreamFront
-
-    app = create_app(settings)
+    count = settings.workers or os.cpu_count() or 1
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    click.echo(f"Livefeed on http://{shown_host}:{settings.port}/ (event loop: {chosen_loop})")
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        proxy_headers=False,
-        # Naming the server tells no reader anything, only someone looking for its known flaws.
-        server_header=False,
-        # Caches age what they keep by it.
-        date_header=True,
-        # An idle kept-alive connection is let go after 5 s: each one holds a file descriptor
-        # that a reader's event stream could use, and a browser opens a new one in no time.
-        timeout_keep_alive=5,
-        log_level="info",
-        http=StreamFront.serving(app),
-        timeout_graceful_shutdown=5,
-        loop=chosen_loop,
+    click.echo(
+        f"Livefeed on http://{shown_host}:{settings.port}/ (event loop: {chosen_loop}"
+        + (f", {count} workers)" if count > 1 else ")")
     )
+    serving.run(settings, chosen_loop, count)
 
 
 def event_loop(wanted: str) -> str:

@@ -93,7 +93,16 @@ class Site:
         command = Path(sys.executable).with_name("livefeed")
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
-                [str(command), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [
+                    str(command),
+                    "serve",
+                    "--workers",
+                    "1",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
                 env=env,
                 cwd=self.workdir,  # no stray .env from the checkout
                 stdout=output,

@@ -18,6 +18,7 @@ import secrets
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -39,6 +40,7 @@ from livefeed.realtime.connections import BufferedReader
 from livefeed.realtime.frames import Batch, Frame
 from livefeed.realtime.hub import Hub, Subscriber
 from livefeed.realtime.redis_broker import RedisBroker
+from livefeed.realtime.sibling_broker import SiblingBroker
 from livefeed.services import Services
 from livefeed.web.reader.caching import cache_control
 from livefeed.web.security import services
@@ -126,14 +128,20 @@ class Encoder:
         return await run_in_threadpool(reading.find_feed, self.svc, slug)
 
 
-def install(app: Starlette, svc: Services) -> None:
+def install(app: Starlette, svc: Services, siblings: Path | None = None) -> None:
     """Give the app its hub and broker; every commit announces itself through the broker.
 
-    The broker wakes this process's hub at once and, with Redis, every other instance's.
+    The broker wakes this process's hub at once and, with Redis, every other instance's;
+    without Redis, ``siblings`` (the directory the workers of one ``livefeed serve`` share)
+    carries the wake-ups and reader counts between those workers.
     """
     encoder = Encoder(svc, app.state.templates)
     app.state.encoder = encoder
-    broker = broker_from_url(svc.settings.redis_url, instance_id=instance_id())
+    broker: Broker
+    if siblings is not None and not svc.settings.redis_url:
+        broker = SiblingBroker(siblings, f"worker-{os.getpid()}")
+    else:
+        broker = broker_from_url(svc.settings.redis_url, instance_id=instance_id())
     hears_every_instance = isinstance(broker, RedisBroker)
     app.state.hub = Hub(
         encoder.fetch,
