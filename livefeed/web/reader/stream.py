@@ -39,6 +39,7 @@ from livefeed.realtime.broker import Broker, broker_from_url
 from livefeed.realtime.connections import BufferedReader
 from livefeed.realtime.frames import Batch, Frame
 from livefeed.realtime.hub import Hub, Subscriber
+from livefeed.realtime.postgres_broker import PostgresBroker
 from livefeed.realtime.redis_broker import RedisBroker
 from livefeed.realtime.sibling_broker import SiblingBroker
 from livefeed.services import Services
@@ -131,17 +132,22 @@ class Encoder:
 def install(app: Starlette, svc: Services, siblings: Path | None = None) -> None:
     """Give the app its hub and broker; every commit announces itself through the broker.
 
-    The broker wakes this process's hub at once and, with Redis, every other instance's;
-    without Redis, ``siblings`` (the directory the workers of one ``livefeed serve`` share)
-    carries the wake-ups and reader counts between those workers.
+    The broker wakes this process's hub at once and every other instance's: through Redis if
+    configured, else through PostgreSQL's NOTIFY on a PostgreSQL site, else between the
+    workers of one ``livefeed serve`` through ``siblings``, the directory they share.
     """
     encoder = Encoder(svc, app.state.templates)
     app.state.encoder = encoder
     broker: Broker
-    if siblings is not None and not svc.settings.redis_url:
+    database_url = svc.settings.database_url
+    if svc.settings.redis_url:
+        broker = broker_from_url(svc.settings.redis_url, instance_id=instance_id())
+    elif database_url.startswith("postgres"):
+        broker = PostgresBroker(database_url, instance_id=instance_id())
+    elif siblings is not None:
         broker = SiblingBroker(siblings, f"worker-{os.getpid()}")
     else:
-        broker = broker_from_url(svc.settings.redis_url, instance_id=instance_id())
+        broker = broker_from_url(None, instance_id=instance_id())
     hears_every_instance = isinstance(broker, RedisBroker)
     app.state.hub = Hub(
         encoder.fetch,
