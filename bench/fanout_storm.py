@@ -42,6 +42,7 @@ from fanout_servers import (
 )
 
 RESULTS = Path(__file__).resolve().parent / "results" / "fanout_storm.json"
+PLOT = Path(__file__).resolve().parent.parent / "docs" / "bench" / "storm.png"
 ID = re.compile(rb"(?:^|\n)id: (\d+)\n")
 TIMEOUT = 300.0
 
@@ -197,6 +198,29 @@ async def run(n: int, missed: int, workdir: Path) -> dict[str, Storm]:
     return results
 
 
+def plot(ratios: dict[str, float], n: int, missed: int) -> None:
+    """Livefeed's figures as multiples of the floor's, with the issue's bounds marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bounds = {"connect_rate": 0.6, "cpu_per_connect": 2.0, "storm_time": 2.0}
+    figure, axes = plt.subplots(figsize=(7, 3.2))
+    names = list(ratios)
+    axes.bar(names, [ratios[name] for name in names], color="#4a7fb5")
+    for index, name in enumerate(names):
+        if name in bounds:
+            axes.hlines(bounds[name], index - 0.4, index + 0.4, colors="#c0392b")
+        axes.text(index, ratios[name], f"{ratios[name]:.2f}×", ha="center", va="bottom")
+    axes.set_ylabel("livefeed ÷ floor")
+    axes.set_title(f"Connects and a full reconnect storm, N = {n:,}, {missed} posts missed")
+    figure.tight_layout()
+    PLOT.parent.mkdir(exist_ok=True)
+    figure.savefig(PLOT, dpi=110)
+    print(f"plot: {PLOT}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", type=int, default=2000)
@@ -221,6 +245,7 @@ def main() -> None:
     for name, value in ratios.items():
         print(f"  {name}: {value:.2f}x")
     print(f"  exactly once: livefeed {livefeed.exactly_once:,} / {n:,} readers")
+    plot(ratios, n, args.missed)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(
         json.dumps(

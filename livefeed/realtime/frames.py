@@ -14,10 +14,14 @@ class Frame:
     data: bytes
     chunk: bytes
     ends_stream: bool = False
+    # A deletion: the frames before it may still carry words the log no longer holds.
+    takes_down: bool = False
 
     @classmethod
-    def of(cls, seq: int, data: bytes, *, ends_stream: bool = False) -> Frame:
-        return cls(seq, data, b"%x\r\n%b\r\n" % (len(data), data), ends_stream)
+    def of(
+        cls, seq: int, data: bytes, *, ends_stream: bool = False, takes_down: bool = False
+    ) -> Frame:
+        return cls(seq, data, b"%x\r\n%b\r\n" % (len(data), data), ends_stream, takes_down)
 
     def payload(self) -> bytes:
         """The event's JSON, as the polling fallback answers it: the text of its one ``data:``

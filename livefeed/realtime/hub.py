@@ -171,7 +171,7 @@ class Hub:
         while seq < upto:
             batch = self._kept(feed_id, seq, upto)
             if batch is None:
-                fetched = await self._read(feed_id, seq)
+                fetched = await self.read(feed_id, seq)
                 batch = self._kept(feed_id, seq, upto)
                 if batch is None:
                     frames = [f for f in fetched if f.seq <= upto]
@@ -190,7 +190,9 @@ class Hub:
         ring = self.recent.get(feed_id)
         return None if ring is None else ring.slice(seq, upto, REPLAY_BATCH)
 
-    async def _read(self, feed_id: int, seq: int) -> list[Frame]:
+    async def read(self, feed_id: int, seq: int) -> list[Frame]:
+        """Frames after ``seq`` from the log, kept in memory for whoever asks next: one read
+        at a time per position, however many readers (or pollers) are waiting for it."""
         key = (feed_id, seq)
         pending = self._reads.get(key)
         if pending is None:

@@ -64,7 +64,16 @@ class Ring:
             if not self.frames or frame.seq == self.last_seq + 1:
                 self.frames.append(frame)
                 self.size += len(frame.chunk)
+                if frame.takes_down:
+                    self._forget_before(frame.seq)
         self._trim()
+
+    def _forget_before(self, seq: int) -> None:
+        """A post or comment was taken down: what was kept before may hold its words, which
+        the log has let go of; a reader behind this reads the log (its tombstones) instead."""
+        while self.frames and self.frames[0].seq < seq:
+            self.size -= len(self.frames.popleft().chunk)
+        self._slices.clear()
 
     def slice(self, after: int, upto: int, limit: int) -> Batch | None:
         """At most ``limit`` frames after ``after`` up to ``upto``; the same object for every

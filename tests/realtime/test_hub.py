@@ -236,3 +236,14 @@ def test_the_frames_kept_stay_consecutive_and_within_their_budget() -> None:
     kept.add(2, frames(1, 29))  # another feed passes the budget: the least recently used goes
     assert kept.get(1) is None
     assert kept.size() <= len(Frame.of(1, b"<1>").chunk) * 30
+
+
+def test_a_deletion_lets_go_of_the_frames_before_it() -> None:
+    """They may hold the deleted post's words; the log keeps only its tombstone."""
+    kept = RecentFrames(budget=1024 * 1024)
+    kept.add(1, frames(1, 5))
+    kept.add(1, [Frame.of(6, b"<deleted>", takes_down=True), *frames(7, 8)])
+    ring = kept.get(1)
+    assert ring is not None
+    assert [f.seq for f in ring.frames] == [6, 7, 8]
+    assert ring.slice(3, 8, 100) is None, "a reader from before it reads the log"
