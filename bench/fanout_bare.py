@@ -29,7 +29,8 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    app = Starlette(routes=[Route("/feeds/{slug}/updates", not_modified)])
+    # Every path: the feed page's, Atom's and the poll's revalidations are compared with it.
+    app = Starlette(routes=[Route("/{path:path}", not_modified)])
     uvicorn.run(app, host=args.host, port=args.port, proxy_headers=False, log_level="info")
 
 

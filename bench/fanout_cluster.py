@@ -263,7 +263,7 @@ def start_instance(
 ) -> Server:
     site = workdir / name
     site.mkdir()
-    command = [str(Path(sys.executable).parent / "livefeed"), "serve"]
+    command = [str(Path(sys.executable).parent / "livefeed"), "serve", "--workers", "1"]
     command += ["--host", HOST, "--port", str(port)]
     process, log = launch(command, site, f"livefeed-{name}", env, core)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}

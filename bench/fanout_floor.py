@@ -3,7 +3,9 @@
 One ``asyncio.Protocol`` per connection and no task per reader. A reader's ``GET`` is answered
 with the response head once (chunked ``text/event-stream``); from then on its transport sits in a
 set. ``POST /publish`` builds ONE chunked SSE frame from the request body and hands the same
-bytes to every transport with ``transport.write``, then answers ``{"id": "<seq>"}``. One timer
+bytes to every transport with ``transport.write``, then answers ``{"id": "<seq>"}``. The last
+frames stay in memory, so a reader back with ``Last-Event-ID`` is written the ones it missed
+in the same write as the head (the bound for a reconnect storm). One timer
 writes a heartbeat comment to every transport. Nothing is stored, rendered or made durable, so
 this is a floor to measure against, not a design to copy.
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from collections import deque
 
 HEAD = (
     b"HTTP/1.1 200 OK\r\n"
@@ -27,6 +30,7 @@ RETRY = b"retry: 3000\n\n"
 HEARTBEAT = b":\n\n"
 NOT_FOUND = b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"
 MAX_HEAD = 16 * 1024
+RECENT = 1024
 
 
 def chunk(data: bytes) -> bytes:
@@ -40,13 +44,20 @@ class Floor:
     def __init__(self) -> None:
         self.readers: set[asyncio.Transport] = set()
         self.seq = 0
+        self.recent: deque[bytes] = deque(maxlen=RECENT)
 
     def publish(self, body: bytes) -> int:
         self.seq += 1
         frame = chunk(b"id: %d\nevent: post\ndata: %s\n\n" % (self.seq, body))
+        self.recent.append(frame)
         for transport in self.readers:
             transport.write(frame)
         return self.seq
+
+    def missed(self, last_id: int) -> bytes:
+        """The frames after ``last_id`` that are still kept."""
+        behind = min(self.seq - last_id, len(self.recent))
+        return b"".join(list(self.recent)[len(self.recent) - behind :]) if behind > 0 else b""
 
     def beat(self, every: float) -> None:
         frame = chunk(HEARTBEAT)
@@ -63,6 +74,7 @@ class Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.buffer = b""
         self.streaming = False
+        self.last_id: int | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -83,11 +95,13 @@ class Connection(asyncio.Protocol):
                     self.transport.close()
                 return
             head = self.buffer[:end].decode("latin-1").split("\r\n")
-            length = 0
+            length, self.last_id = 0, None
             for line in head[1:]:
                 name, _, value = line.partition(":")
                 if name.strip().lower() == "content-length":
                     length = int(value.strip())
+                elif name.strip().lower() == "last-event-id":
+                    self.last_id = int(value.strip())
             if len(self.buffer) < end + 4 + length:
                 return
             body = self.buffer[end + 4 : end + 4 + length]
@@ -100,7 +114,8 @@ class Connection(asyncio.Protocol):
         path = rest.partition(" ")[0]
         if method == "GET" and path.endswith("/events"):
             self.streaming = True
-            self.transport.write(HEAD + chunk(RETRY))
+            missed = b"" if self.last_id is None else self.floor.missed(self.last_id)
+            self.transport.write(HEAD + chunk(RETRY) + missed)
             self.floor.readers.add(self.transport)
         elif method == "POST" and path == "/publish":
             seq = self.floor.publish(body)

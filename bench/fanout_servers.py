@@ -324,6 +324,8 @@ def prepare_site(
         "LIVEFEED_DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.db'}",
         "LIVEFEED_PUBLIC_URL": f"http://{HOST}:{port}",
         "LIVEFEED_SEED_DEMO": "false",
+        # The load comes from eight loopback addresses: no per-address cap may refuse it.
+        "LIVEFEED_CONNECTIONS_PER_CLIENT": "100000",
     }
     svc = Services.build(Settings.from_env(env, env_file=None))
     try:
@@ -337,13 +339,14 @@ def prepare_site(
     return env, token
 
 
-def start_livefeed(workdir: Path) -> Server:
+def start_livefeed(workdir: Path, extra: list[str] | None = None) -> Server:
+    """``livefeed serve`` on a fresh site; ``extra`` adds options (``--workers 2``)."""
     port = free_port()
     site = workdir / "livefeed"
     site.mkdir()
     env, token = prepare_site(site, port)
-    command = [str(Path(sys.executable).parent / "livefeed"), "serve"]
-    command += ["--host", HOST, "--port", str(port)]
+    command = [str(Path(sys.executable).parent / "livefeed"), "serve", "--workers", "1"]
+    command += ["--host", HOST, "--port", str(port), *(extra or [])]
     process, log = launch(command, site, "livefeed", env)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     server = Server(

@@ -81,6 +81,13 @@ def _port(value: str) -> int:
     return port
 
 
+def _whole_number_or_zero(value: str) -> int:
+    number = _whole_number(value)
+    if number < 0:
+        raise ValueError("must be a whole number of at least 0")
+    return number
+
+
 def _positive_int(value: str) -> int:
     number = _whole_number(value)
     if number < 1:
@@ -121,6 +128,15 @@ def _byte_size(value: str) -> int:
     if not number.isdigit() or unit not in _BYTE_UNITS or int(number) < 1:
         raise ValueError(f"must be a size such as 20MB, 512KB or 1048576, not {value!r}")
     return int(number) * _BYTE_UNITS[unit]
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    return parse
 
 
 def _bool(value: str) -> bool:
@@ -281,6 +297,28 @@ SETTINGS: tuple[Setting, ...] = (
         "Address of how the newsroom verifies and fact-checks "
         "(`verificationFactCheckingPolicy`); empty: none.",
     ),
+    Setting(
+        "loop",
+        "auto",
+        _choice("auto", "uvloop", "asyncio"),
+        "Event loop of `livefeed serve`: `uvloop` (installed by default, cheaper per reader), "
+        "`asyncio` (the standard library's), or `auto` (uvloop when importable).",
+    ),
+    Setting(
+        "stream_memory",
+        "64MB",
+        _byte_size,
+        "Memory for the feeds' recent events, already encoded, kept past their last reader so "
+        "that readers coming back at once catch up from it; the least recently used feed "
+        "goes first (`KB`, `MB`, `GB` or bytes).",
+    ),
+    Setting(
+        "workers",
+        "0",
+        _whole_number_or_zero,
+        "Worker processes `livefeed serve` starts on the port (`SO_REUSEPORT`); `0` means "
+        "one per core. They share wake-ups through Redis if configured, else among themselves.",
+    ),
 )
 
 
@@ -314,6 +352,9 @@ class Settings:
     corrections_policy_url: str | None = None
     publishing_principles_url: str | None = None
     verification_policy_url: str | None = None
+    loop: str = "auto"
+    stream_memory: int = 64 * 1024 * 1024
+    workers: int = 0
 
     @property
     def media_path(self) -> Path:

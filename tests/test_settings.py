@@ -89,6 +89,7 @@ def test_every_setting_has_a_field_and_help() -> None:
         ("LIVEFEED_LOGIN_ATTEMPTS", "-1", "at least 1"),
         ("LIVEFEED_SEED_DEMO", "maybe", "true or false"),
         ("LIVEFEED_SEED_DEMO", "", "true or false"),
+        ("LIVEFEED_LOOP", "trio", "auto, uvloop, asyncio"),
     ],
 )
 def test_a_bad_value_stops_with_the_variable_named(variable: str, value: str, words: str) -> None:

@@ -6,11 +6,14 @@ and ``demo`` are the same steps for a site whose server is started some other wa
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from livefeed.access import accounts
+from livefeed.cli import serving
+from livefeed.cli.failures import Failure
 from livefeed.cli.running import services
 from livefeed.demo.seeding import seed_demo
 from livefeed.portability import backups
@@ -51,7 +54,17 @@ def first_admin(svc: Services) -> list[str]:
 @click.command()
 @click.option("--host", help="Address to listen on (default: LIVEFEED_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: LIVEFEED_PORT).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--loop",
+    type=click.Choice(["auto", "uvloop", "asyncio"]),
+    help="Event loop (default: LIVEFEED_LOOP).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(0),
+    help="Worker processes sharing the port (default: LIVEFEED_WORKERS; 0: one per core).",
+)
+def serve(host: str | None, port: int | None, loop: str | None, workers: int | None) -> None:
     """Prepare the site and serve it.
 
     Applies migrations, creates a first admin on an empty site (its password is shown once)
@@ -61,35 +74,34 @@ def serve(host: str | None, port: int | None) -> None:
     settings = settings.replace(
         host=settings.host if host is None else host,
         port=settings.port if port is None else port,
+        loop=settings.loop if loop is None else loop,
+        workers=settings.workers if workers is None else workers,
     )
+    chosen_loop = event_loop(settings.loop)
     with services(settings, needs_schema=False) as svc:
         for message in prepare(svc):
             click.echo(message)
 
-    import uvicorn
-
-    from livefeed.web.app import create_app
-    from livefeed.web.front import StreamFront
-
-    app = create_app(settings)
+    count = settings.workers or os.cpu_count() or 1
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    click.echo(f"Livefeed on http://{shown_host}:{settings.port}/")
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        proxy_headers=False,
-        # Naming the server tells no reader anything, only someone looking for its known flaws.
-        server_header=False,
-        # Caches age what they keep by it.
-        date_header=True,
-        # An idle kept-alive connection is let go after 5 s: each one holds a file descriptor
-        # that a reader's event stream could use, and a browser opens a new one in no time.
-        timeout_keep_alive=5,
-        log_level="info",
-        http=StreamFront.serving(app),
-        timeout_graceful_shutdown=5,
+    click.echo(
+        f"Livefeed on http://{shown_host}:{settings.port}/ (event loop: {chosen_loop}"
+        + (f", {count} workers)" if count > 1 else ")")
     )
+    serving.run(settings, chosen_loop, count)
+
+
+def event_loop(wanted: str) -> str:
+    """The loop to run: uvloop when asked or, for ``auto``, when it can be imported."""
+    if wanted == "asyncio":
+        return "asyncio"
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        if wanted == "uvloop":
+            raise Failure("LIVEFEED_LOOP: uvloop is not installed") from None
+        return "asyncio"
+    return "uvloop"
 
 
 @click.command()

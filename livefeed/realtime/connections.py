@@ -4,7 +4,9 @@
 own, one write per batch. :class:`BufferedReader` keeps bytes for a response body that an ASGI
 server sends (used when a stream is not served by our own connection handler). Both are bounded:
 a reader that does not take what it is sent is let go, and resumes from the log when it
-reconnects.
+reconnects. Finding that out costs nothing while readers keep up: a socket reader starts a timer
+when its transport says its buffer is full, and a buffered reader looks at the age of what it
+holds when handed more (or a heartbeat).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import asyncio
 import time
 
 from livefeed.realtime import sse
-from livefeed.realtime.hub import Batch
+from livefeed.realtime.frames import Batch
 
 STALL_SECONDS = 5.0
 MAX_PENDING_BYTES = 256 * 1024
@@ -24,12 +26,12 @@ LAST_CHUNK = b"0\r\n\r\n"
 class SocketReader:
     """A stream written directly to its socket; the connection handler tells it of pauses."""
 
-    __slots__ = ("closed", "held", "last_seq", "paused_since", "transport")
+    __slots__ = ("closed", "held", "last_seq", "stall_timer", "transport")
 
     def __init__(self, transport: asyncio.WriteTransport, last_seq: int) -> None:
         self.transport = transport
         self.last_seq = last_seq
-        self.paused_since: float | None = None
+        self.stall_timer: asyncio.TimerHandle | None = None
         self.closed = False
         # Live batches that arrive while the missed events are still being replayed wait here.
         self.held: list[Batch] | None = []
@@ -64,17 +66,18 @@ class SocketReader:
             self.transport.write(data)
 
     def heartbeat(self) -> None:
-        if not self.closed and self.held is None and self.paused_since is None:
+        if not self.closed and self.held is None and self.stall_timer is None:
             self.transport.write(HEARTBEAT_CHUNK)
 
-    def stalled(self, now: float) -> bool:
-        return self.paused_since is not None and now - self.paused_since > STALL_SECONDS
-
     def pause(self) -> None:
-        self.paused_since = time.monotonic()
+        """The transport's buffer is full: let go unless it drains within ``STALL_SECONDS``."""
+        if self.stall_timer is None and not self.closed:
+            self.stall_timer = asyncio.get_running_loop().call_later(STALL_SECONDS, self.drop)
 
     def resume(self) -> None:
-        self.paused_since = None
+        if self.stall_timer is not None:
+            self.stall_timer.cancel()
+            self.stall_timer = None
 
     def finish(self) -> None:
         """End the response properly (the feed ended): the browser is told to stop."""
@@ -84,6 +87,7 @@ class SocketReader:
             self.transport.close()
 
     def drop(self) -> None:
+        self.resume()
         if not self.closed:
             self.closed = True
             self.transport.abort()
@@ -91,6 +95,8 @@ class SocketReader:
 
 class BufferedReader:
     """Bytes waiting for an ASGI response body to send them; woken when there are some."""
+
+    __slots__ = ("chunks", "dropped", "ended", "last_seq", "pending_since", "size", "wake")
 
     def __init__(self, last_seq: int) -> None:
         self.last_seq = last_seq
@@ -102,18 +108,22 @@ class BufferedReader:
         self.wake = asyncio.Event()
 
     def deliver(self, batch: Batch) -> None:
-        if self.dropped:
+        if self.dropped or self._stalled():
             return
         self._add(batch.data_after(self.last_seq))
         self.last_seq = batch.last_seq
         self.ended = self.ended or batch.ends_stream
 
     def heartbeat(self) -> None:
-        if not self.chunks:
+        if not self._stalled() and not self.chunks:
             self._add(sse.HEARTBEAT)
 
-    def stalled(self, now: float) -> bool:
-        return self.pending_since is not None and now - self.pending_since > STALL_SECONDS
+    def _stalled(self) -> bool:
+        """Let go if what it holds has not been taken for ``STALL_SECONDS``."""
+        since = self.pending_since
+        if since is not None and time.monotonic() - since > STALL_SECONDS:
+            self.drop()
+        return self.dropped
 
     def drop(self) -> None:
         self.dropped = True

@@ -5,9 +5,15 @@ The event log is the only source: a feed's channel reads what was committed afte
 feed, in ``seq`` order, as one write per reader per batch. It reads when told that something
 was committed (here, or elsewhere through the broker), and at least once a second anyway.
 
-One timer serves every reader of the process: it wakes the channels for that read, sends the
-heartbeats and lets go of readers whose socket has stalled. Nothing here runs per reader unless
-there is something to send, and the publisher never waits for any reader.
+A reconnect storm (every reader of a feed back at once, each a few events behind) is served
+from what is already in memory: the feed's record, looked up once for the whole crowd and kept
+for as long as its channel sees every event; its recent frames, kept past its last reader
+(:mod:`livefeed.realtime.recent`); and a position older than those, read from the log once for
+every reader waiting on it.
+
+One timer serves every reader of the process: it wakes the channels for that read and, every
+heartbeat, writes one to each reader. Nothing else walks the readers: a reader whose socket
+stops taking what it is sent lets itself go (:mod:`livefeed.realtime.connections`).
 """
 
 from __future__ import annotations
@@ -16,62 +22,27 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from livefeed.domain.feeds import Feed
+from livefeed.realtime.frames import Batch, Frame
+from livefeed.realtime.recent import RecentFrames
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
 HEARTBEAT_SECONDS = 15.0
-RECENT_FRAMES = 1024
-RECENT_BYTES = 4 * 1024 * 1024
+RECENT_BYTES = 64 * 1024 * 1024
+# How long the record of a feed nobody is reading here is trusted; a feed with a channel is
+# trusted until its next event.
 FEED_CACHE_SECONDS = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """One event, encoded once: ``data`` for a response body, ``chunk`` for a raw socket."""
-
-    seq: int
-    data: bytes
-    chunk: bytes
-    ends_stream: bool = False
-
-    @classmethod
-    def of(cls, seq: int, data: bytes, *, ends_stream: bool = False) -> Frame:
-        return cls(seq, data, b"%x\r\n%b\r\n" % (len(data), data), ends_stream)
-
-
-class Batch:
-    """Frames read together; joined once, so each reader gets a single write."""
-
-    __slots__ = ("_chunks", "_data", "ends_stream", "first_seq", "frames", "last_seq")
-
-    def __init__(self, frames: Sequence[Frame]) -> None:
-        self.frames = frames
-        self.first_seq = frames[0].seq
-        self.last_seq = frames[-1].seq
-        self.ends_stream = any(frame.ends_stream for frame in frames)
-        self._data: bytes | None = None
-        self._chunks: bytes | None = None
-
-    def data_after(self, seq: int) -> bytes:
-        if seq < self.first_seq:
-            if self._data is None:
-                self._data = b"".join(frame.data for frame in self.frames)
-            return self._data
-        return b"".join(frame.data for frame in self.frames if frame.seq > seq)
-
-    def chunks_after(self, seq: int) -> bytes:
-        if seq < self.first_seq:
-            if self._chunks is None:
-                self._chunks = b"".join(frame.chunk for frame in self.frames)
-            return self._chunks
-        return b"".join(frame.chunk for frame in self.frames if frame.seq > seq)
+LIVE_BATCH = 500
+# Readers written to before the loop turns to other work (a write is a few microseconds).
+FAN_OUT_SLICE = 500
+# A replay goes in steps: the server holds one step per reader catching up.
+REPLAY_BATCH = 100
 
 
 class Subscriber(Protocol):
@@ -83,31 +54,21 @@ class Subscriber(Protocol):
 
     def heartbeat(self) -> None: ...
 
-    def stalled(self, now: float) -> bool:
-        """Whether it has not taken what it was sent for too long (and should be let go)."""
-        ...
-
     def drop(self) -> None: ...
 
 
 Fetch = Callable[[int, int, int], Awaitable[list[Frame]]]
 """At most ``limit`` committed events of feed ``feed_id`` after ``seq``, encoded, oldest first."""
 
-LIVE_BATCH = 500
-# A replay goes in smaller steps: the server holds one step per reader catching up.
-REPLAY_BATCH = 100
-
 Lookup = Callable[[str], Awaitable[Feed | None]]
 """The feed called ``slug``, from the database."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Channel:
     feed_id: int
     delivered_seq: int
     readers: set[Subscriber] = field(default_factory=set)
-    recent: deque[Frame] = field(default_factory=deque)
-    recent_bytes: int = 0
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
 
@@ -123,9 +84,11 @@ class Hub:
         tick_seconds: float = TICK_SECONDS,
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
         must_poll: Callable[[], bool] = lambda: True,
+        recent_bytes: int = RECENT_BYTES,
     ) -> None:
         """``must_poll`` says whether the log must be read every tick: not while a broker that
         hears every commit (Redis, connected) wakes the channels; then once a heartbeat will do.
+        ``recent_bytes`` bounds the frames kept for replays, over every feed.
         """
         self._fetch = fetch
         self._lookup = lookup
@@ -133,7 +96,12 @@ class Hub:
         self._tick_seconds = tick_seconds
         self._heartbeat_seconds = heartbeat_seconds
         self._channels: dict[int, Channel] = {}
+        self.recent = RecentFrames(recent_bytes)
+        # slug -> (when the look-up completed, what it found)
         self._feeds: dict[str, tuple[float, Feed | None]] = {}
+        self._lookups: dict[str, asyncio.Task[Feed | None]] = {}
+        self._changes = 0  # events seen; a look-up begun before one is not kept
+        self._reads: dict[tuple[int, int], asyncio.Task[list[Frame]]] = {}
         self._timer: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -141,18 +109,37 @@ class Hub:
             self._timer = asyncio.get_running_loop().create_task(self._tick())
 
     async def feed(self, slug: str, *, fresh: bool = False) -> Feed | None:
-        """The feed by slug, cached for a moment: a burst of reconnects costs one query.
+        """The feed by slug: one look-up at a time per slug, however many readers ask.
 
-        ``fresh`` reads the database whatever the cache holds (and refreshes it).
+        ``fresh`` skips what is kept and waits for a look-up (one already under way will do).
         """
-        now = time.monotonic()
-        cached = self._feeds.get(slug)
-        if not fresh and cached is not None and now - cached[0] < FEED_CACHE_SECONDS:
-            return cached[1]
-        found = await self._lookup(slug)
-        self._feeds[slug] = (now, found)
-        if len(self._feeds) > 10_000:
-            self._feeds.clear()
+        if not fresh:
+            cached = self._feeds.get(slug)
+            if cached is not None and self._trusted(*cached):
+                return cached[1]
+        pending = self._lookups.get(slug)
+        if pending is None:
+            pending = asyncio.get_running_loop().create_task(self._look_up(slug))
+            self._lookups[slug] = pending
+        # Shielded: a reader that hangs up must not cancel the look-up the others wait for.
+        return await asyncio.shield(pending)
+
+    def _trusted(self, completed: float, feed: Feed | None) -> bool:
+        if feed is not None and feed.id in self._channels:
+            return True
+        return time.monotonic() - completed < FEED_CACHE_SECONDS
+
+    async def _look_up(self, slug: str) -> Feed | None:
+        changes = self._changes
+        try:
+            found = await self._lookup(slug)
+        finally:
+            del self._lookups[slug]
+        if changes == self._changes:
+            if len(self._feeds) >= 10_000:
+                self._feeds.clear()
+            # Stamped when it completed: a slow look-up is not stale on arrival.
+            self._feeds[slug] = (time.monotonic(), found)
         return found
 
     def join(self, feed_id: int, current_seq: int, reader: Subscriber) -> int:
@@ -162,29 +149,64 @@ class Hub:
         """
         channel = self._channels.get(feed_id)
         if channel is None:
-            channel = Channel(feed_id, current_seq)
+            start = current_seq
+            ring = self.recent.get(feed_id)
+            if ring is not None and ring.frames and current_seq - ring.last_seq <= LIVE_BATCH:
+                # Go on from the frames kept: the channel reads what came since, once for all.
+                start = ring.last_seq
+            channel = Channel(feed_id, start)
             self._channels[feed_id] = channel
             channel.task = asyncio.get_running_loop().create_task(self._pump(channel))
+            if start < current_seq:
+                channel.wake.set()
         channel.readers.add(reader)
         reader.last_seq = max(reader.last_seq, channel.delivered_seq)
         return channel.delivered_seq
 
-    async def replay(self, feed_id: int, after: int, upto: int) -> AsyncIterator[list[Frame]]:
-        """The frames after ``after`` up to ``upto``, batch by batch, from memory if recent, else
-        from the log: however far behind a reader is, the server holds one batch for it at once.
-        """
+    async def replay(self, feed_id: int, after: int, upto: int) -> AsyncIterator[Batch]:
+        """The frames after ``after`` up to ``upto``, step by step: sliced from the frames kept
+        (the same bytes for every reader), else read from the log once for every reader
+        missing the same position."""
         seq = after
         while seq < upto:
-            channel = self._channels.get(feed_id)
-            if channel is not None and channel.recent and channel.recent[0].seq <= seq + 1:
-                batch = [f for f in channel.recent if seq < f.seq <= upto]
-            else:
-                fetched = await self._fetch(feed_id, seq, REPLAY_BATCH)
-                batch = [f for f in fetched if f.seq <= upto]
-            if not batch:
-                return
+            batch = self._kept(feed_id, seq, upto)
+            if batch is None:
+                fetched = await self.read(feed_id, seq)
+                batch = self._kept(feed_id, seq, upto)
+                if batch is None:
+                    frames = [f for f in fetched if f.seq <= upto]
+                    if not frames:
+                        return
+                    batch = Batch(frames)
             yield batch
-            seq = batch[-1].seq
+            seq = batch.last_seq
+
+    def kept(self, feed_id: int, after: int, upto: int) -> list[Frame] | None:
+        """The frames after ``after`` up to ``upto`` if they are all in memory, else ``None``."""
+        ring = self.recent.get(feed_id)
+        return None if ring is None else ring.between(after, upto)
+
+    def _kept(self, feed_id: int, seq: int, upto: int) -> Batch | None:
+        ring = self.recent.get(feed_id)
+        return None if ring is None else ring.slice(seq, upto, REPLAY_BATCH)
+
+    async def read(self, feed_id: int, seq: int) -> list[Frame]:
+        """Frames after ``seq`` from the log, kept in memory for whoever asks next: one read
+        at a time per position, however many readers (or pollers) are waiting for it."""
+        key = (feed_id, seq)
+        pending = self._reads.get(key)
+        if pending is None:
+            pending = asyncio.get_running_loop().create_task(self._read_log(feed_id, seq))
+            self._reads[key] = pending
+        return await asyncio.shield(pending)
+
+    async def _read_log(self, feed_id: int, seq: int) -> list[Frame]:
+        try:
+            frames = await self._fetch(feed_id, seq, REPLAY_BATCH)
+        finally:
+            del self._reads[(feed_id, seq)]
+        self.recent.add(feed_id, frames)
+        return frames
 
     def has_channel(self, feed_id: int) -> bool:
         return feed_id in self._channels
@@ -198,12 +220,16 @@ class Hub:
 
     def notify(self, feed_id: int) -> None:
         """Something was committed for this feed: read the log now rather than at the tick."""
-        stale = [slug for slug, (_, f) in self._feeds.items() if f is None or f.id == feed_id]
-        for slug in stale:
-            del self._feeds[slug]
+        self._forget_feed(feed_id)
         channel = self._channels.get(feed_id)
         if channel is not None:
             channel.wake.set()
+
+    def _forget_feed(self, feed_id: int) -> None:
+        self._changes += 1
+        stale = [slug for slug, (_, f) in self._feeds.items() if f is None or f.id == feed_id]
+        for slug in stale:
+            del self._feeds[slug]
 
     def reader_counts(self) -> dict[int, int]:
         return {feed_id: len(c.readers) for feed_id, c in self._channels.items()}
@@ -236,27 +262,29 @@ class Hub:
                 log.exception("reading the event log of feed %s failed", channel.feed_id)
                 continue
             if frames:
-                self._send(channel, frames)
+                await self._send(channel, frames)
+                if len(frames) == LIVE_BATCH:
+                    channel.wake.set()  # more is waiting: read on without waiting for a tick
         self._channels.pop(channel.feed_id, None)
 
-    def _send(self, channel: Channel, frames: Sequence[Frame]) -> None:
+    async def _send(self, channel: Channel, frames: Sequence[Frame]) -> None:
+        """Every reader gets the batch, a slice of readers at a time: between slices the loop
+        answers requests, so the editor who published is not kept waiting by the readers."""
         batch = Batch(frames)
-        for frame in frames:
-            channel.recent.append(frame)
-            channel.recent_bytes += len(frame.data)
-        while channel.recent and (
-            len(channel.recent) > RECENT_FRAMES or channel.recent_bytes > RECENT_BYTES
-        ):
-            channel.recent_bytes -= len(channel.recent.popleft().data)
+        self.recent.add(channel.feed_id, frames)
         channel.delivered_seq = batch.last_seq
-        for reader in list(channel.readers):
-            if reader.last_seq < batch.last_seq:
-                reader.deliver(batch)
-        if batch.ends_stream:
-            self._feeds.clear()
+        # The feed's record changed with these events (its last seq at least).
+        self._forget_feed(channel.feed_id)
+        readers = list(channel.readers)
+        for start in range(0, len(readers), FAN_OUT_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            for reader in readers[start : start + FAN_OUT_SLICE]:
+                if reader.last_seq < batch.last_seq:
+                    reader.deliver(batch)
 
     async def _tick(self) -> None:
-        """The one timer: poll the log, heartbeats, and stalled readers let go."""
+        """The one timer: poll the log if no broker hears every commit, and the heartbeats."""
         last_heartbeat = time.monotonic()
         while True:
             await asyncio.sleep(self._tick_seconds)
@@ -264,15 +292,10 @@ class Hub:
             beat = now - last_heartbeat >= self._heartbeat_seconds
             if beat:
                 last_heartbeat = now
-            poll = beat or self._must_poll()
-            for channel in list(self._channels.values()):
-                if poll:
+            if beat or self._must_poll():
+                for channel in list(self._channels.values()):
                     channel.wake.set()
-                self._sweep(channel.readers, now, beat)
-
-    def _sweep(self, readers: Iterable[Subscriber], now: float, beat: bool) -> None:
-        for reader in list(readers):
-            if reader.stalled(now):
-                reader.drop()
-            elif beat:
-                reader.heartbeat()
+            if beat:
+                for channel in list(self._channels.values()):
+                    for reader in list(channel.readers):
+                        reader.heartbeat()

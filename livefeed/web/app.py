@@ -46,8 +46,11 @@ from livefeed.web.scheduler import Scheduler
 HERE = Path(__file__).parent
 
 
-def create_app(settings: Settings, services: Services | None = None) -> Starlette:
-    """The ASGI app; ``services`` lets tests share the clock and database with the app."""
+def create_app(
+    settings: Settings, services: Services | None = None, *, siblings: Path | None = None
+) -> Starlette:
+    """The ASGI app; ``services`` lets tests share the clock and database with the app;
+    ``siblings`` is the directory the workers of one ``livefeed serve`` share."""
     svc = services or Services.build(settings)
 
     @asynccontextmanager
@@ -108,5 +111,5 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     app.state.services = svc
     app.state.templates = make_templates(svc)
     app.state.page_cache = PageCache()
-    stream.install(app, svc)
+    stream.install(app, svc, siblings)
     return app

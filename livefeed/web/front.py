@@ -28,7 +28,7 @@ from uvicorn.protocols.http.auto import AutoHTTPProtocol
 from uvicorn.server import ServerState
 
 from livefeed.domain.feeds import FeedStatus
-from livefeed.realtime.connections import STALL_SECONDS, SocketReader
+from livefeed.realtime.connections import SocketReader
 from livefeed.realtime.hub import Hub
 from livefeed.settings import Network
 from livefeed.web.reader.stream import STREAM_HEADERS, last_event_id, missed, open_stream
@@ -52,9 +52,30 @@ def _chunk(data: bytes) -> bytes:
 
 
 class StreamFront(asyncio.Protocol):
-    """Answers event streams itself and hands every other connection to uvicorn."""
+    """Answers event streams itself and hands every other connection to uvicorn.
 
-    app: Starlette
+    One is held per open stream, so it keeps nothing a stream no longer needs: no task once
+    the replay is written, no event to wait on unless the socket is full.
+    """
+
+    __slots__ = (
+        "_answering",
+        "_app_state",
+        "_client",
+        "_config",
+        "_drained",
+        "_feed_id",
+        "_head",
+        "_head_timer",
+        "_inner",
+        "_reader",
+        "_server_state",
+        "_stopping",
+        "_streaming",
+        "_task",
+        "_transport",
+    )
+    app: ClassVar[Starlette]
     # Open connections per client address, for this app's server (see ``serving``).
     clients: ClassVar[Counter[str]]
 
@@ -72,8 +93,8 @@ class StreamFront(asyncio.Protocol):
         self._reader: SocketReader | None = None
         self._feed_id: int | None = None
         self._task: asyncio.Task[None] | None = None
-        self._writable = asyncio.Event()
-        self._writable.set()
+        self._streaming = False
+        self._drained: asyncio.Future[None] | None = None
         self._client: str | None = None
         self._head_timer: asyncio.TimerHandle | None = None
         # The stream's response head is out (so it can only end with its last chunk), and
@@ -84,7 +105,9 @@ class StreamFront(asyncio.Protocol):
     @classmethod
     def serving(cls, app: Starlette) -> type[StreamFront]:
         """The handler class for one app (uvicorn instantiates it per connection)."""
-        return type("LivefeedStreamFront", (cls,), {"app": app, "clients": Counter()})
+        return type(
+            "LivefeedStreamFront", (cls,), {"app": app, "clients": Counter(), "__slots__": ()}
+        )
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports are not asyncio.Transport subclasses, but offer the same methods.
@@ -106,7 +129,7 @@ class StreamFront(asyncio.Protocol):
 
     def _head_too_slow(self) -> None:
         self._head_timer = None
-        if self._inner is None and self._task is None and self._transport is not None:
+        if self._inner is None and not self._streaming and self._transport is not None:
             self._transport.write(_answer("408 Request Timeout"))
             self._transport.close()
 
@@ -119,7 +142,7 @@ class StreamFront(asyncio.Protocol):
         if self._inner is not None:
             self._inner.data_received(data)
             return
-        if self._reader is not None or self._task is not None:
+        if self._streaming:
             return  # a stream's client has nothing more to say; ignore it
         self._head += data
         end = self._head.find(b"\r\n\r\n")
@@ -133,6 +156,8 @@ class StreamFront(asyncio.Protocol):
             self._hand_over()
             return
         slug, raw = request
+        self._head = b""
+        self._streaming = True
         self._task = asyncio.get_running_loop().create_task(self._serve(slug, raw))
 
     def _stream_request(self, head: bytes) -> tuple[str, str | None] | None:
@@ -155,6 +180,12 @@ class StreamFront(asyncio.Protocol):
         return unquote(match.group(1)), last_event_id(headers.get("last-event-id"), query)
 
     async def _serve(self, slug: str, raw: str | None) -> None:
+        try:
+            await self._stream(slug, raw)
+        finally:
+            self._task = None
+
+    async def _stream(self, slug: str, raw: str | None) -> None:
         transport = self._transport
         assert transport is not None
         hub: Hub = self.app.state.hub
@@ -177,25 +208,37 @@ class StreamFront(asyncio.Protocol):
         reader = SocketReader(transport, last_seq=0)
         self._reader, self._feed_id = reader, feed.id
         opening = await open_stream(hub, feed, raw, reader)
-        transport.write(_HEAD + _chunk(opening.data))
-        self._answering = True
-        if self._stopping:
-            reader.finish()
-            return
+        # The head goes with the first step of the replay: one write for a reader catching up.
+        head: bytes | None = _HEAD + _chunk(opening.data)
+        seq = opening.start or 0
         async for batch in missed(hub, feed.id, opening):
             if transport.is_closing():
                 return
-            transport.write(b"".join(frame.chunk for frame in batch))
-            if any(frame.ends_stream for frame in batch):
+            if head is not None:
+                self._write_head(head, batch.chunks_after(seq))
+                head = None
+            else:
+                transport.write(batch.chunks_after(seq))
+            seq = batch.last_seq
+            if batch.ends_stream or self._stopping:
                 reader.finish()
                 return
-            # One batch in flight at a time: a reader far behind costs the server one batch.
-            try:
-                await asyncio.wait_for(self._writable.wait(), STALL_SECONDS)
-            except TimeoutError:
-                reader.drop()
-                return
+            # One step in flight at a time: a reader far behind costs the server one step.
+            # A socket that stays full is let go by the reader's own stall timer.
+            if self._drained is not None:
+                await self._drained
+        if head is not None:
+            self._write_head(head)
+        if self._stopping:
+            reader.finish()
+            return
         reader.release()
+
+    def _write_head(self, head: bytes, *after: bytes) -> None:
+        """From here the stream can only end with its last chunk (see ``shutdown``)."""
+        assert self._transport is not None
+        self._transport.writelines((head, *after))
+        self._answering = True
 
     def _hand_over(self) -> None:
         """From here on this connection is uvicorn's, as if it had accepted it itself."""
@@ -233,6 +276,7 @@ class StreamFront(asyncio.Protocol):
         if self._task is not None and not self._task.done():
             self._task.cancel()
         if self._reader is not None and self._feed_id is not None:
+            self._reader.resume()
             self._reader.closed = True
             self.app.state.hub.leave(self._feed_id, self._reader)
 
@@ -240,7 +284,8 @@ class StreamFront(asyncio.Protocol):
         if self._inner is not None:
             self._inner.pause_writing()
             return
-        self._writable.clear()
+        if self._drained is None:
+            self._drained = asyncio.get_running_loop().create_future()
         if self._reader is not None:
             self._reader.pause()
 
@@ -248,7 +293,9 @@ class StreamFront(asyncio.Protocol):
         if self._inner is not None:
             self._inner.resume_writing()
             return
-        self._writable.set()
+        drained, self._drained = self._drained, None
+        if drained is not None and not drained.done():
+            drained.set_result(None)
         if self._reader is not None:
             self._reader.resume()
 

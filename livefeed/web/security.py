@@ -52,7 +52,12 @@ async def session(request: Request) -> Session | None:
     """The signed-in session of this request, looked up once."""
     if not hasattr(request.state, "session"):
         token = session_token(request)
-        found = await run_in_threadpool(accounts.session_user, services(request), token)
+        # Most readers carry no session: no worker thread for a look-up that finds nothing.
+        found = (
+            await run_in_threadpool(accounts.session_user, services(request), token)
+            if token
+            else None
+        )
         request.state.session = found
     found_session: Session | None = request.state.session
     return found_session

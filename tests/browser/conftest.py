@@ -88,7 +88,7 @@ class Server:
         port = self.url.rsplit(":", 1)[1]
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
-                [str(COMMAND), "serve", "--host", "127.0.0.1", "--port", port],
+                [str(COMMAND), "serve", "--workers", "1", "--host", "127.0.0.1", "--port", port],
                 env=server_env(self.settings),
                 cwd=self.directory,  # no stray .env from the checkout
                 stdout=output,

@@ -79,19 +79,25 @@ def test_demo_seeds_an_empty_site_only(run: Run, svc: Services) -> None:
 
 
 @contextmanager
-def serving(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[int, str]]:
-    """The real command on a free port: its port, and what it printed until uvicorn was up."""
+def serving(
+    env: dict[str, str], tmp_path: Path, started: list[int] | None = None, workers: int = 1
+) -> Iterator[tuple[int, str]]:
+    """The real command on a free port: its port, and what it printed until uvicorn was up.
+
+    ``started`` receives the server's process id."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [COMMAND, "serve", "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env={"PATH": "/usr/bin:/bin"} | env,
         cwd=tmp_path,
     )
+    if started is not None:
+        started.append(server.pid)
     try:
         assert server.stdout is not None
         lines: list[str] = []

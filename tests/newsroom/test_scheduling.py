@@ -81,7 +81,7 @@ def test_a_scheduled_post_reaches_an_open_stream_when_due(
         stream.close()
     assert message.event == "post.published"
     assert message.json["data"]["id"] == scheduled
-    assert message.json["data"]["published_at"] == "2026-11-25T18:30:00Z"
+    assert 'datetime="2026-11-25T18:30:00Z"' in message.json["html"]
     assert message.id == str(before.seq + 1)
     assert "Right on time" in message.json["html"]
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.realtime import sse
 from livefeed.realtime.connections import MAX_PENDING_BYTES, BufferedReader
-from livefeed.realtime.hub import Batch, Frame, Hub
+from livefeed.realtime.frames import Batch, Frame
+from livefeed.realtime.hub import FEED_CACHE_SECONDS, Hub
+from livefeed.realtime.recent import RecentFrames
 from tests.realtime.test_stream import parse_sse
 
 
@@ -88,9 +92,6 @@ class Recorder:
     def heartbeat(self) -> None:
         self.beats += 1
 
-    def stalled(self, now: float) -> bool:
-        return False
-
     def drop(self) -> None:
         self.dropped = True
 
@@ -151,3 +152,98 @@ def test_while_a_broker_hears_every_commit_the_log_is_read_once_a_heartbeat() ->
     polled = asyncio.run(scenario(must_poll=True))
     quiet = asyncio.run(scenario(must_poll=False))
     assert quiet <= 3 < polled
+
+
+def frames(first: int, last: int) -> list[Frame]:
+    return [Frame.of(s, f"<{s}>".encode()) for s in range(first, last + 1)]
+
+
+def test_a_crowd_asking_for_a_feed_costs_one_look_up_until_its_next_event() -> None:
+    looked_up: list[str] = []
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    feed = Feed(
+        id=7, slug="summit", title="Summit", lead="", notes="", tags=(), timezone="UTC",
+        status=FeedStatus.LIVE, coverage_start=None, coverage_end=None, audio_stream_url="",
+        last_seq=3, version=1, created_at=moment, updated_at=moment,
+    )  # fmt: skip
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        return []
+
+    async def lookup(slug: str) -> Feed | None:
+        looked_up.append(slug)
+        await asyncio.sleep(0.05)  # slow, as under a burst: the crowd waits for this one
+        return feed
+
+    async def scenario() -> None:
+        hub = Hub(fetch, lookup)
+        found = await asyncio.gather(*(hub.feed("summit") for _ in range(200)))
+        assert found == [feed] * 200
+        assert len(looked_up) == 1
+        hub.join(7, 3, Recorder())  # a channel: the record is kept until the feed's next event
+        await asyncio.sleep(FEED_CACHE_SECONDS + 0.1)
+        assert await hub.feed("summit") is feed
+        assert len(looked_up) == 1
+        hub.notify(7)
+        await asyncio.gather(*(hub.feed("summit") for _ in range(50)))
+        assert len(looked_up) == 2
+        await hub.close()
+
+    asyncio.run(scenario())
+
+
+def test_readers_behind_the_frames_kept_share_one_read_of_the_log_and_one_slice() -> None:
+    reads: list[int] = []
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        reads.append(seq)
+        await asyncio.sleep(0.01)
+        return frames(seq + 1, min(seq + limit, 40))
+
+    async def lookup(slug: str) -> None:
+        return None
+
+    async def catch_up(hub: Hub, after: int) -> list[Batch]:
+        return [batch async for batch in hub.replay(7, after, 40)]
+
+    async def scenario() -> list[list[Batch]]:
+        hub = Hub(fetch, lookup)
+        replays = await asyncio.gather(*(catch_up(hub, 20) for _ in range(100)))
+        again = await asyncio.gather(*(catch_up(hub, 25) for _ in range(100)))
+        return [*replays, *again]
+
+    replays = asyncio.run(scenario())
+    assert reads == [20], "one read for a hundred readers; the next hundred read memory"
+    first, later = replays[0], replays[100]
+    assert [f.seq for b in first for f in b.frames] == list(range(21, 41))
+    assert [f.seq for b in later for f in b.frames] == list(range(26, 41))
+    assert all(r[0] is first[0] for r in replays[:100]), "the same slice, joined once"
+    assert first[0].chunks_after(20) is replays[1][0].chunks_after(20)
+
+
+def test_the_frames_kept_stay_consecutive_and_within_their_budget() -> None:
+    kept = RecentFrames(budget=len(Frame.of(1, b"<1>").chunk) * 30)
+    kept.add(1, frames(11, 20))
+    kept.add(1, frames(1, 10))  # older, touching: joined in front
+    kept.add(1, frames(21, 25))
+    ring = kept.get(1)
+    assert ring is not None
+    assert [f.seq for f in ring.frames] == list(range(1, 26))
+    kept.add(1, frames(40, 41))  # a gap after: the newest win
+    assert [f.seq for f in ring.frames] == [40, 41]
+    kept.add(1, frames(30, 35))  # a gap before: not kept
+    assert [f.seq for f in ring.frames] == [40, 41]
+    kept.add(2, frames(1, 29))  # another feed passes the budget: the least recently used goes
+    assert kept.get(1) is None
+    assert kept.size() <= len(Frame.of(1, b"<1>").chunk) * 30
+
+
+def test_a_deletion_lets_go_of_the_frames_before_it() -> None:
+    """They may hold the deleted post's words; the log keeps only its tombstone."""
+    kept = RecentFrames(budget=1024 * 1024)
+    kept.add(1, frames(1, 5))
+    kept.add(1, [Frame.of(6, b"<deleted>", takes_down=True), *frames(7, 8)])
+    ring = kept.get(1)
+    assert ring is not None
+    assert [f.seq for f in ring.frames] == [6, 7, 8]
+    assert ring.slice(3, 8, 100) is None, "a reader from before it reads the log"

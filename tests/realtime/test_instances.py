@@ -48,7 +48,7 @@ def start_instance(postgres_url: str, redis_url: str, directory: Path, name: str
     command = str(Path(sys.executable).with_name("livefeed"))
     with (directory / f"{name}.log").open("wb") as log:
         process = subprocess.Popen(
-            [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [command, "serve", "--workers", "1", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
             cwd=directory,
             stdout=log,

@@ -38,7 +38,8 @@ from livefeed.domain.posts import Post
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.realtime.connections import MAX_PENDING_BYTES, STALL_SECONDS
-from livefeed.realtime.hub import FEED_CACHE_SECONDS, RECENT_FRAMES, TICK_SECONDS
+from livefeed.realtime.hub import FEED_CACHE_SECONDS, TICK_SECONDS
+from livefeed.realtime.recent import FRAMES_PER_FEED as RECENT_FRAMES
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
@@ -66,6 +67,7 @@ class Site:
     log: Path
     workdir: Path
     process: subprocess.Popen[bytes] | None = None
+    environment: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -87,10 +89,20 @@ class Site:
             # which worker thread last freed memory (the noise is ~15 MB otherwise).
             MALLOC_ARENA_MAX="2",
         )
+        env.update(self.environment)
         command = Path(sys.executable).with_name("livefeed")
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
-                [str(command), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [
+                    str(command),
+                    "serve",
+                    "--workers",
+                    "1",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
                 env=env,
                 cwd=self.workdir,  # no stray .env from the checkout
                 stdout=output,
@@ -129,9 +141,9 @@ class Site:
                 found[name] = int(value.split()[0])
         return found
 
-    def publish(self, headline: str, body: str = "Delegates are back.") -> int:
+    def publish(self, headline: str, body: str = "Delegates are back.", *, slug: str = SLUG) -> int:
         post = publishing.publish_post(
-            self.svc, self.editor, SLUG, {"headline": headline, "body": body}
+            self.svc, self.editor, slug, {"headline": headline, "body": body}
         )
         return post.seq
 
@@ -160,9 +172,12 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
-    """A running server over a fresh database with one editor and one live feed, ``summit``."""
+@contextlib.contextmanager
+def running_site(
+    database_url: str, tmp_path: Path, environment: dict[str, str] | None = None
+) -> Iterator[Site]:
+    """A running server over a fresh database with one editor and one live feed, ``summit``;
+    ``environment`` holds settings of the server beyond the database."""
     settings = Settings.from_env(
         {
             "LIVEFEED_DATABASE_URL": database_url,
@@ -176,7 +191,15 @@ def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
         upgrade(svc.db)
         editor = make_editor(svc)
         make_feed(svc, editor, slug=SLUG)
-        served = Site(svc, editor, settings, free_port(), tmp_path / "serve.log", tmp_path)
+        served = Site(
+            svc,
+            editor,
+            settings,
+            free_port(),
+            tmp_path / "serve.log",
+            tmp_path,
+            environment=environment or {},
+        )
         served.start()
         try:
             yield served
@@ -184,6 +207,12 @@ def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
             served.stop()
     finally:
         svc.close()
+
+
+@pytest.fixture
+def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
+    with running_site(database_url, tmp_path) as served:
+        yield served
 
 
 class Reader:

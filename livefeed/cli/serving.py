@@ -1,0 +1,97 @@
+"""Running the server: one process, or one worker per core on a shared port.
+
+With ``--workers N`` (N > 1) this process starts N workers and waits for them. Each binds the
+port itself with ``SO_REUSEPORT``, so the kernel spreads new connections over them and none
+hands sockets to another. The workers share wake-ups and reader counts through Redis when it is
+configured, else through Unix datagram sockets in a directory of their own
+(:mod:`livefeed.realtime.sibling_broker`). The scheduler, the webhook sender and the push
+outbox already act once whichever instance gets there first, so they run in every worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import socket
+import tempfile
+from pathlib import Path
+from types import FrameType
+
+from livefeed.settings import Settings
+
+GRACE_SECONDS = 10.0
+
+
+def run(settings: Settings, loop: str, workers: int) -> None:
+    if workers <= 1:
+        _serve(settings, loop, None, None)
+        return
+    with tempfile.TemporaryDirectory(prefix="livefeed-workers-") as directory:
+        context = multiprocessing.get_context("spawn")
+        started = [
+            context.Process(
+                target=_serve,
+                args=(settings, loop, Path(directory), True),
+                name=f"livefeed-worker-{n + 1}",
+            )
+            for n in range(workers)
+        ]
+        for process in started:
+            process.start()
+
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            for process in started:
+                if process.pid is not None and process.is_alive():
+                    os.kill(process.pid, signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        # Ctrl-C reaches every worker from the terminal already; a second signal would make
+        # uvicorn skip its graceful shutdown.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for process in started:
+            process.join()
+        for process in started:
+            process.join(GRACE_SECONDS)
+
+
+def _serve(settings: Settings, loop: str, siblings: Path | None, shared: bool | None) -> None:
+    import uvicorn
+
+    from livefeed.web.app import create_app
+    from livefeed.web.front import StreamFront
+
+    app = create_app(settings, siblings=siblings)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=False,
+        # Naming the server tells no reader anything, only someone looking for its known flaws.
+        server_header=False,
+        # Caches age what they keep by it.
+        date_header=True,
+        # An idle kept-alive connection is let go after 5 s: each one holds a file descriptor
+        # that a reader's event stream could use, and a browser opens a new one in no time.
+        timeout_keep_alive=5,
+        log_level="info",
+        http=StreamFront.serving(app),
+        timeout_graceful_shutdown=5,
+        loop=loop,
+    )
+    server = uvicorn.Server(config)
+    if not shared:
+        server.run()
+        return
+    server.run(sockets=[_shared_socket(settings.host, settings.port)])
+
+
+def _shared_socket(host: str, port: int) -> socket.socket:
+    """The port, bound by this worker beside its siblings (the kernel balances between them)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
