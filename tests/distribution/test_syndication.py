@@ -305,7 +305,7 @@ def test_characters_xml_cannot_hold_are_dropped_not_written(fmt: Format) -> None
     (item,) = doc.items
     assert item.title == "Beforeafter [31m"
     assert item.author == "Beforeafter [31m"
-    assert item.tags == ("ab",)
+    assert item.tags == ("ab", "verification:confirmed")
     assert "Beforeafter [31m" in item.html
     assert b"\x1b" not in body
     assert b"\xed\xa0\x80" not in body  # a lone surrogate, as a lenient encoder spells it
@@ -343,7 +343,7 @@ def test_an_entry_carries_the_whole_post(svc: Services, editor: User, fmt: Forma
     assert item.author == "Anna Editor"
     assert item.published == post.published_at
     assert item.image == "https://example.com/photos/chair.png"
-    assert item.tags == ("politics", "climate")
+    assert item.tags == ("politics", "climate", "verification:confirmed")
     assert item.source == ""
     for text in (
         "<strong>deal</strong>",

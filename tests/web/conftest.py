@@ -118,6 +118,9 @@ class Page(HTMLParser):
         self.values: dict[str, str] = {}
         self.checked: set[str] = set()
         self._textarea: str | None = None
+        # A select sends its selected option, or its first when none is marked.
+        self._select: str | None = None
+        self._first_option = False
         self.feed(html)
         self.close()
 
@@ -132,6 +135,12 @@ class Page(HTMLParser):
         elif tag == "textarea" and name:
             self._textarea = name
             self.values[name] = ""
+        elif tag == "select" and name:
+            self._select, self._first_option = name, True
+        elif tag == "option" and self._select:
+            if self._first_option or "selected" in found:
+                self.values[self._select] = found.get("value", "")
+            self._first_option = False
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -139,6 +148,8 @@ class Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "textarea":
             self._textarea = None
+        elif tag == "select":
+            self._select = None
 
     def handle_data(self, data: str) -> None:
         if self._textarea:
