@@ -37,6 +37,8 @@ class Item:
     # What the wire says about this version: a correction's note, or why it was killed.
     correction: str | None
     kill: str | None
+    # The wire's note to editors (``ednote``): a cancel's reason when it sends no kill signal.
+    note: str
     keywords: tuple[str, ...]
 
 
@@ -68,21 +70,25 @@ def parse(text: str, now: datetime) -> Feed:
 
 
 def post_of(versions: list[Item]) -> Post:
-    """A post from every version of one item, oldest first."""
+    """A post from every version of one item, oldest first. A version that cancels or kills
+    the item need not repeat its words: the post keeps the last wording it had."""
     last = versions[-1]
+    withdrawn = last.pubstatus == "canceled" or last.kill is not None
+    worded = versions[:-1] if withdrawn and len(versions) > 1 else versions
+    shown = worded[-1]
     post = Post(
         published_at=versions[0].firstcreated,
-        headline=last.headline,
-        body=last.body,
+        headline=shown.headline,
+        body=shown.body,
         uri=last.uri,
         edited_at=last.versioncreated if len(versions) > 1 else None,
     )
-    for before, after in itertools.pairwise(versions):
+    for before, after in itertools.pairwise(worded):
         post.earlier.append((after.versioncreated, None, before.headline, before.body))
-    if last.correction is not None and len(versions) > 1:
-        post.correction = (last.versioncreated, last.correction)
-    if last.pubstatus == "canceled" or last.kill is not None:
-        post.retraction = (last.versioncreated, last.kill or "Withdrawn by the wire")
+    if shown.correction is not None and post.earlier:
+        post.correction = (shown.versioncreated, shown.correction)
+    if withdrawn:
+        post.retraction = (last.versioncreated, last.kill or last.note or "Withdrawn by the wire")
     return post
 
 
@@ -116,7 +122,7 @@ def read_item(item: Any, place: str) -> Item:
     return Item(
         uri=uri.strip(), version=int(version), headline=headline, body=body,
         firstcreated=created, versioncreated=changed, pubstatus=pubstatus,
-        correction=correction, kill=kill, keywords=_keywords(item, at),
+        correction=correction, kill=kill, note=_note(item, at), keywords=_keywords(item, at),
     )  # fmt: skip
 
 
@@ -163,14 +169,12 @@ def _keywords(item: dict[str, Any], at: Any) -> tuple[str, ...]:
 def _signals(item: dict[str, Any], at: Any) -> tuple[str | None, str | None]:
     """ninjs 2.x ``signals``: a list of ``{"name", "uri", ...}`` (a correction, a kill), with a
     note in ``rel``/``name`` terms; the wire's own words for it come from ``ednote``."""
-    signals = item.get("signals", [])
+    signals = item.get("signals", item.get("signal", []))
     if isinstance(signals, dict):
         signals = [signals]
     if not isinstance(signals, list) or not all(isinstance(one, dict) for one in signals):
         raise Invalid.field(at("signals"), "must be a list of objects")
-    note = item.get("ednote", "")
-    if not isinstance(note, str):
-        raise Invalid.field(at("ednote"), "must be a string")
+    note = _note(item, at)
     names = {
         str(one.get("name") or one.get("uri") or one.get("qcode") or "").lower() for one in signals
     }
@@ -180,6 +184,13 @@ def _signals(item: dict[str, Any], at: Any) -> tuple[str | None, str | None]:
     if any("kill" in name for name in names):
         kill = note.strip() or "Killed by the wire"
     return correction, kill
+
+
+def _note(item: dict[str, Any], at: Any) -> str:
+    note = item.get("ednote", "")
+    if not isinstance(note, str):
+        raise Invalid.field(at("ednote"), "must be a string")
+    return note.strip()
 
 
 def _slug(headline: str) -> str:

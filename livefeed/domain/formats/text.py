@@ -64,7 +64,12 @@ class _Markdown(HTMLParser):
                 self.current.append(f"]({href.replace(')', '%29').replace(' ', '%20')})")
 
     def handle_data(self, data: str) -> None:
-        self.current.append(plain(data) if data.strip() else data)
+        if not data.strip():
+            self.current.append(data)
+            return
+        before = data[: len(data) - len(data.lstrip())]
+        after = data[len(data.rstrip()) :]
+        self.current.append(before + plain(data) + after)
 
 
 def markdown_of(html: str) -> str:
