@@ -22,6 +22,9 @@ from livefeed.domain.feeds import EARLIEST_YEAR, LATEST_YEAR
 from livefeed.domain.formats.document import Feed, Post, plain
 from livefeed.domain.formats.text import load_json, markdown_of
 
+MAX_URI = 1000
+_VERSION = re.compile(r"[0-9]{1,9}")
+
 
 @dataclass(frozen=True)
 class Item:
@@ -101,10 +104,10 @@ def read_item(item: Any, place: str) -> Item:
     if not isinstance(item, dict):
         raise Invalid.field(place or "item", "must be a ninjs object")
     uri = item.get("uri")
-    if not isinstance(uri, str) or not uri.strip():
-        raise Invalid.field(at("uri"), "must be the item's identifier")
+    if not isinstance(uri, str) or not uri.strip() or len(uri) > MAX_URI:
+        raise Invalid.field(at("uri"), f"must be the item's identifier, up to {MAX_URI} characters")
     version = item.get("version", "1")
-    if not isinstance(version, str | int) or not str(version).isdigit():
+    if isinstance(version, bool) or not _VERSION.fullmatch(str(version)):
         raise Invalid.field(at("version"), 'must be a whole number, like "2"')
     pubstatus = item.get("pubstatus", "usable")
     if pubstatus not in ("usable", "withheld", "canceled"):

@@ -13,7 +13,7 @@ from typing import Any
 from livefeed.distribution.reading import MAX_PAGE_SIZE, PAGE_SIZE
 from livefeed.domain import idempotency
 from livefeed.domain import text as text_rules
-from livefeed.web.api.openapi import discussion, moderation, portability, team, workflow
+from livefeed.web.api.openapi import discussion, moderation, portability, team, wire, workflow
 from livefeed.web.api.openapi.feeds import feed_paths, feed_schemas
 from livefeed.web.api.openapi.helpers import (
     BEARER,
@@ -144,7 +144,7 @@ def components() -> Schema:
 def spec(public_url: str) -> dict[str, Any]:
     """The whole document; ``public_url`` is the server scripts should call."""
     document = team.extend(discussion.extend(_document(public_url)))
-    return portability.extend(moderation.extend(workflow.extend(document)))
+    return wire.extend(portability.extend(moderation.extend(workflow.extend(document))))
 
 
 def _document(public_url: str) -> dict[str, Any]:
