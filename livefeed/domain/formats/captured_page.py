@@ -34,12 +34,14 @@ _BULLET = re.compile(r"^[•·]\s*")
 _READ_MORE = re.compile(r"^read more\b", re.IGNORECASE)
 _NEW_MESSAGES = re.compile(r"^new (messages|posts|updates)$", re.IGNORECASE)
 _TRAILER = re.compile(r"^(community standards|discussion|comments)", re.IGNORECASE)
-_FOLLOW = re.compile(r"\bfollow\b", re.IGNORECASE)
+_FOLLOW = re.compile(r"\b(follow|stay with us|keep up)\b", re.IGNORECASE)
 _SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", "…", ")", ":", ";")
 _QUOTE_MARKS = ('"', "“", "„", "«", "‘")
 # A control or stamp line is short; a lead paragraph is a sentence or more.
 _SHORT = 40
 _DAY = 24 * 60
+# A call to follow the feed is a line, not a paragraph.
+_CALL = 100
 
 
 @dataclass
@@ -106,22 +108,23 @@ def _at(line: _Line | int, message: str) -> Invalid:
 
 
 def _head(lines: list[_Line]) -> tuple[list[str], list[str]]:
-    """The lead's paragraphs and the footnotes, past the stamp and the controls."""
+    """The lead's paragraphs and the footnotes, past the stamp and the controls. The call to
+    follow is the short line that ends the lead, before the footnotes."""
     start = 0
     while start < len(lines) and not _is_sentence(lines[start].text):
         start += 1
-    lead: list[str] = []
+    body = lines[start:]
+    first_note = next((i for i, line in enumerate(body) if line.text.startswith("*")), len(body))
+    lead = [line.text for line in body[:first_note]]
+    if len(lead) > 1 and _FOLLOW.search(lead[-1]) and len(lead[-1]) < _CALL:
+        lead.pop()
     notes: list[str] = []
-    for line in lines[start:]:
+    for line in body[first_note:]:
         if line.text.startswith("*"):
             notes.append(line.text)
-        elif notes:
+        else:
             # A footnote may run over more than one line.
             notes[-1] += " " + line.text
-        elif _FOLLOW.search(line.text) and line.text.endswith(("!", ".")) and lead:
-            continue
-        else:
-            lead.append(line.text)
     return lead, notes
 
 

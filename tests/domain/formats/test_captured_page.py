@@ -171,3 +171,33 @@ def test_a_read_more_card_needs_the_page_address() -> None:
     with pytest.raises(Invalid) as refused:
         read(sample("captured-page.txt"), source="")
     assert "--source" in str(refused.value)
+
+
+AGENCY = """\
+Last updated: 14:02 BST, 2 June 2026
+Get short URL
+Listen Live
+
+Strikes follow a week of failed talks between the rail unions and the operators.
+
+Stay with us for the latest!
+*Figures from the operators,
+not independently checked
+
+• 13:30
+Union Rejects New Offer
+Union leaders said the offer "falls short".
+Photo: pickets outside Central station
+"""
+
+
+def test_a_lead_that_mentions_following_is_kept_and_a_footnote_runs_over_lines() -> None:
+    feed = read(AGENCY, day=date(2026, 6, 2))
+    assert feed.lead == (
+        "Strikes follow a week of failed talks between the rail unions and the operators."
+    )
+    assert feed.notes == "\\*Figures from the operators, not independently checked"
+    (post,) = feed.posts
+    assert post.body == (
+        'Union leaders said the offer "falls short".\n\n*Photo: pickets outside Central station*'
+    )
