@@ -73,6 +73,12 @@ class Rule:
 R = Rule
 POST = {"headline": "From the permission matrix", "body": "A line."}
 CONFIRM = {"verification": "confirmed", "sourcing": "Confirmed by the ministry"}
+WIRE_ITEM = {
+    "uri": "urn:wire.test:matrix",
+    "version": "1",
+    "versioncreated": "2026-12-06T12:00:00Z",
+    "headlines": [{"value": "From the permission matrix"}],
+}
 
 RULES: dict[tuple[str, str], Rule] = {
     # Readers' pages, feeds for apps, search engines: open to all --------------------------------
@@ -271,6 +277,9 @@ RULES: dict[tuple[str, str], Rule] = {
     # (Who may backdate a post through POST .../posts: tests/web/api/test_portability.py.)
     ("GET", "/api/v1/feeds/{slug}/export"): R(ADMINS),
     ("POST", "/api/v1/imports"): R(ADMINS, body={}, note="an empty body is no zip: 422"),
+    ("POST", "/api/v1/feeds/{slug}/ingest"): R(
+        TEAM_WRITERS, body={"items": [WIRE_ITEM]}, note="into the Contributions queue"
+    ),
     ("GET", "/api/v1/feeds/{slug}/members"): R(EDITORS),
     ("PUT", "/api/v1/feeds/{slug}/members/{email}"): R(EDITORS, body={"role": "moderator"}),
     ("DELETE", "/api/v1/feeds/{slug}/members/{email}"): R(EDITORS),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -12,7 +13,8 @@ import click
 from livefeed.access import accounts
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import acting, acting_user, services
-from livefeed.portability import exporting, importing, sites
+from livefeed.portability import exporting, foreign, importing, sites
+from livefeed.services import Services
 
 
 def _say(line: str) -> None:
@@ -52,20 +54,63 @@ def export(places: tuple[str, ...], whole_site: bool, as_email: str | None) -> N
 
 
 @click.command("import")
-@click.argument("source", metavar="FILE.zip | DIR")
+@click.argument("source", metavar="FILE.zip | DIR | FILE")
 @click.option("--all", "whole_site", is_flag=True, help="site.json and every .zip in DIR.")
 @click.option("--slug", help="Import the feed under this slug instead of its own.")
+@click.option(
+    "--from", "fmt", type=click.Choice(foreign.FORMATS),
+    help="Another system's file: a captured page, a WordPress Liveblog export, a Reddit Live "
+    "thread or ninjs items.",
+)  # fmt: skip
+@click.option("--title", help="The feed's title (captured-page).")
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]),
+    help="The coverage day, YYYY-MM-DD: the newest entry's day (captured-page).",
+)  # fmt: skip
+@click.option(
+    "--timezone", default="UTC", show_default=True, help="The page's clock (captured-page)."
+)
+@click.option(
+    "--source",
+    "source_url",
+    default="",
+    help="The page's address, where its Read more cards lead (captured-page).",
+)
 @acting
-def import_(source: str, whole_site: bool, slug: str | None, as_email: str | None) -> None:
-    """Import a feed from its portable .zip, in one transaction.
+def import_(
+    source: str,
+    whole_site: bool,
+    slug: str | None,
+    fmt: str | None,
+    title: str | None,
+    day: datetime | None,
+    timezone: str,
+    source_url: str,
+    as_email: str | None,
+) -> None:
+    """Import a feed from its portable .zip, or from another system with --from, in one
+    transaction.
 
-    A file with a problem writes nothing and names its place (posts[41].published_at). The
-    document's uri says which feed it is: importing the same file again changes nothing. A
-    slug that is taken here is refused unless --slug gives another. With --all, the accounts
-    of DIR/site.json come first (on a site with no account yet, no --as is needed).
+    A file with a problem writes nothing and names its place (posts[41].published_at, or
+    the line of a captured page). The document's uri says which feed it is: importing the
+    same file again changes nothing. A slug that is taken here is refused unless --slug gives
+    another. With --all, the accounts of DIR/site.json come first (on a site with no account
+    yet, no --as is needed).
     """
     path = Path(source)
     with services() as svc:
+        if fmt is not None:
+            if whole_site:
+                raise Failure("--from reads one file: it cannot go with --all")
+            options = foreign.Options(
+                slug=slug, title=title, day=day.date() if day else None, timezone=timezone,
+                source=source_url,
+            )  # fmt: skip
+            actor = acting_user(svc, as_email)
+            _said(
+                svc, foreign.import_foreign(svc, actor, fmt, path.read_bytes(), options, say=_say)
+            )
+            return
         if whole_site:
             if slug is not None:
                 raise Failure("--slug names one feed: it cannot go with --all")
@@ -76,14 +121,19 @@ def import_(source: str, whole_site: bool, slug: str | None, as_email: str | Non
             made = sum(1 for one in done if one.created)
             click.echo(f"Imported {made} feeds ({len(done) - made} were here already)")
             return
-        result = importing.import_feed(svc, acting_user(svc, as_email), path, slug=slug, say=_say)
-        if result.created:
-            click.echo(
-                f"Imported {result.slug}: {result.posts} posts, {result.comments} comments: "
-                f"{svc.urls.feed(result.slug)}"
-            )
-        else:
-            click.echo(f"Already here as {result.slug}: nothing imported")
+        _said(
+            svc, importing.import_feed(svc, acting_user(svc, as_email), path, slug=slug, say=_say)
+        )
+
+
+def _said(svc: Services, result: importing.Imported) -> None:
+    if result.created:
+        click.echo(
+            f"Imported {result.slug}: {result.posts} posts, {result.comments} comments: "
+            f"{svc.urls.feed(result.slug)}"
+        )
+    else:
+        click.echo(f"Already here as {result.slug}: nothing imported")
 
 
 def _exactly(places: tuple[str, ...], count: int, message: str) -> tuple[str, ...]:

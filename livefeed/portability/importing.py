@@ -67,11 +67,25 @@ def import_feed(
         source,
         file_bytes=max(svc.settings.media_max_bytes, svc.settings.media_max_video_bytes),
     )
-    document = opened.document
+    return import_document(svc, actor, opened.document, opened, slug=slug, say=say)
+
+
+def import_document(
+    svc: Services,
+    actor: User | None,
+    document: Any,
+    opened: archive.Archive | None = None,
+    *,
+    slug: str | None = None,
+    say: Say = quiet,
+) -> Imported:
+    """Import one feed's document, with the zip holding its media files (none without one):
+    the way in for every importer of another system's feed, so each is one transaction, keyed
+    by the document's uri, and refuses a taken slug the same way."""
     problems = check_document(document)
     if problems.found:
         raise Invalid(problems.found)
-    plan = contents.prepare(svc, document, opened.files, slug=slug)
+    plan = contents.prepare(svc, document, opened.files if opened else {}, slug=slug)
     with svc.db.read() as conn:
         before = writing.feed_with_source(conn, document["uri"])
         if before is None:
@@ -80,7 +94,7 @@ def import_feed(
         say(f"{document['uri']} is here already, as {before}: nothing to do")
         return Imported(before, created=False)
     say(f"{plan.slug}: {len(document['posts'])} posts, {len(document['comments'])} comments")
-    stored = _store_files(svc, opened, plan.files)
+    stored = _store_files(svc, opened, plan.files) if opened else []
     try:
         with svc.db.write() as conn:
             admin = check_admin(conn, actor)

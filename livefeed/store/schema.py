@@ -398,3 +398,15 @@ idempotency_keys = Table(
     Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+# An item a wire delivered to a feed, by ninjs ``uri``: the newest ``version`` taken (a version
+# already taken changes nothing, so a wire that retries is read once), and the post it became.
+wire_items = Table(
+    "wire_items",
+    metadata,
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
+    Column("uri", String(1000), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("post_id", ForeignKey("posts.id", ondelete="SET NULL"), nullable=True),
+    Column("received_at", UTCDateTime, nullable=False),
+)

@@ -19,6 +19,7 @@ from livefeed.web.api import portability as api_portability
 from livefeed.web.api import posts as api_posts
 from livefeed.web.api import revisions as api_revisions
 from livefeed.web.api import verification as api_verification
+from livefeed.web.api import wire as api_wire
 from livefeed.web.desk import (
     admin,
     blocked_words,
@@ -96,7 +97,12 @@ def create_app(
             *blocked_words.routes,
             Mount(
                 "/api",
-                routes=[*api_posts.routes, *api_comments.routes, *api_portability.routes],
+                routes=[
+                    *api_posts.routes,
+                    *api_comments.routes,
+                    *api_portability.routes,
+                    *api_wire.routes,
+                ],
             ),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ],

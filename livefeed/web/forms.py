@@ -59,6 +59,7 @@ async def json_object(
     *,
     allow_empty: bool = True,
     nullable: frozenset[str] = frozenset(),
+    open_inside: bool = False,
 ) -> dict[str, Any]:
     """The request's JSON object, refusing keys the resource does not have; no body is ``{}``
     unless ``allow_empty`` is false. Only the (dotted) fields in ``nullable`` may be null.
@@ -66,7 +67,8 @@ async def json_object(
     Whatever JSON can say that a handler does not expect is refused here as ``Invalid``, naming
     the top-level field that holds it (``body`` when none does), so no route answers a 500.
     A key given twice is refused too: parsers disagree on which value wins, so a proxy or a
-    log could read another request than the one acted on.
+    log could read another request than the one acted on. With ``open_inside`` the values
+    (another standard's documents) are left to their own reader, nulls included.
     """
     raw = await request.body()
     if allow_empty and not raw.strip():
@@ -99,6 +101,9 @@ async def json_object(
     unknown = [key for key in body if key not in known]
     if unknown:
         raise Invalid(dict.fromkeys(unknown, "is not a field this resource has"))
+    if open_inside:
+        # Another standard's documents (ninjs) inside: their own reader checks them.
+        return body
     nulls = [path for path, value in _nodes(body, "") if value is None and path not in nullable]
     if nulls:
         raise Invalid(dict.fromkeys(nulls, "cannot be null: leave it out instead"))

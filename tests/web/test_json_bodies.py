@@ -101,11 +101,22 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/api/v1/comments/{comment_id}/reject"): lambda room: {"reason": "off-topic"},
     ("POST", "/api/v1/comments/{comment_id}/hide"): lambda room: {},
     ("POST", "/api/v1/comments/{comment_id}/restore"): lambda room: {},
+    ("POST", "/api/v1/feeds/{slug}/ingest"): lambda room: {
+        "items": [
+            {
+                "uri": "urn:wire.test:gusts",
+                "versioncreated": "2026-11-25T18:30:00Z",
+                "headlines": [{"value": "Gusts"}],
+            }
+        ],
+        "publish": True,
+    },
 }
 # Routes that take something else than a form or JSON, and what.
 OTHER_BODIES = {
     ("POST", "/api/v1/media"): "a multipart upload",
     ("POST", "/desk/media"): "a multipart upload",
+    ("POST", "/api/v1/imports"): "a portable .zip",
 }
 # Which comment a route's {comment_id} is: one it can act on (else the reader's approved one).
 COMMENT_FOR = {"approve": "pending", "reject": "pending", "restore": "hidden"}

@@ -19,6 +19,7 @@ from livefeed.web.api.openapi import (
     portability,
     team,
     verification,
+    wire,
     workflow,
 )
 from livefeed.web.api.openapi.feeds import feed_paths, feed_schemas
@@ -151,7 +152,8 @@ def components() -> Schema:
 def spec(public_url: str) -> dict[str, Any]:
     """The whole document; ``public_url`` is the server scripts should call."""
     document = team.extend(discussion.extend(_document(public_url)))
-    return portability.extend(verification.extend(moderation.extend(workflow.extend(document))))
+    document = verification.extend(moderation.extend(workflow.extend(document)))
+    return wire.extend(portability.extend(document))
 
 
 def _document(public_url: str) -> dict[str, Any]:
