@@ -111,6 +111,18 @@ RULES: dict[tuple[str, str], Rule] = {
         body={"display_name": "Invited", "password": "correct horse battery staple"},
         note="the link is the key: whoever holds it may use it, once",
     ),
+    ("GET", "/password-reset"): R(EVERYONE),
+    ("POST", "/password-reset"): R(
+        EVERYONE,
+        body={"email": "nobody@newsroom.test"},
+        note="answers the same for every address, signed in or not",
+    ),
+    ("GET", "/password-reset/{token}"): R(EVERYONE),
+    ("POST", "/password-reset/{token}"): R(
+        EVERYONE,
+        body={"password": "correct horse battery staple"},
+        note="the link is the key: whoever holds it may use it, once",
+    ),
     # A signed-in account's own things ----------------------------------------------------------
     ("GET", "/desk"): R(SIGNED_IN),
     ("GET", "/account"): R(SIGNED_IN),

@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import webhook_sender
+from livefeed.web import mail_sender, webhook_sender
 from livefeed.web.api import comments as api_comments
 from livefeed.web.api import posts as api_posts
 from livefeed.web.api import revisions as api_revisions
@@ -25,6 +25,7 @@ from livefeed.web.desk import (
     feeds,
     invitations,
     media,
+    password_resets,
     presence,
     revisions,
     standards,
@@ -51,11 +52,13 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await stream.start(app)
         sender = webhook_sender.start(svc)
+        mailer = mail_sender.start(svc)
         scheduler = Scheduler(svc)
         scheduler.start()
         yield
         await scheduler.stop()
         await webhook_sender.stop(sender)
+        await mail_sender.stop(mailer)
         await stream.stop(app)
         if services is None:
             svc.close()
@@ -75,6 +78,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             *discussion.routes,
             *team.routes,
             *invitations.routes,
+            *password_resets.routes,
             *tokens.routes,
             *admin.routes,
             *contributions.routes,
