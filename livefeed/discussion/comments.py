@@ -347,7 +347,7 @@ def _log(
     event = event_log.append(
         conn, feed_id=feed.id, seq=seq, type=kind, post_id=None, data=data, now=svc.clock()
     )
-    # As for posts; the outbox leaves comment events out (see store/webhooks.DELIVERED_EVENTS).
+    # As for posts: webhooks that chose comment events get them (store/webhooks.SUBSCRIBABLE).
     webhook_store.enqueue(conn, event)
 
 
