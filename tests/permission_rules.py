@@ -135,6 +135,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/account/delete"): R(SIGNED_IN),
     ("POST", "/account/delete"): R(SIGNED_IN, body={"password": PASSWORD_WRONG}),
     ("GET", "/account/deleted"): R(EVERYONE),
+    ("GET", "/desk/webhooks"): R(ADMINS),
+    ("POST", "/desk/webhooks"): R(ADMINS, body={"url": "https://93.184.216.34/matrix"}),
+    ("POST", "/desk/webhooks/{webhook_id}/test"): R(ADMINS, body={}),
+    ("POST", "/desk/webhooks/{webhook_id}/pause"): R(ADMINS, body={}),
+    ("POST", "/desk/webhooks/{webhook_id}/resume"): R(ADMINS, body={}),
+    ("POST", "/desk/webhooks/{webhook_id}/remove"): R(ADMINS, body={}),
     ("GET", "/desk/tokens"): R(SIGNED_IN),
     ("POST", "/desk/tokens"): R(SIGNED_IN, body={"name": "matrix", "expires": "7d"}),
     ("POST", "/desk/tokens/{token_id}/revoke"): R(

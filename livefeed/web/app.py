@@ -31,6 +31,7 @@ from livefeed.web.desk import (
     standards,
     team,
     tokens,
+    webhooks,
 )
 from livefeed.web.discussion import bans, moderation, reader_accounts
 from livefeed.web.discussion import comments as discussion
@@ -81,6 +82,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             *password_resets.routes,
             *tokens.routes,
             *admin.routes,
+            *webhooks.routes,
             *contributions.routes,
             *reader_accounts.routes,
             *standards.routes,
