@@ -164,6 +164,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/desk/feeds/{slug}/team/invite"): R(
         EDITORS, body={"email": "new@newsroom.test", "role": "contributor"}
     ),
+    ("POST", "/desk/feeds/{slug}/team/invitations/{invitation_id}/withdraw"): R(
+        EDITORS, body={}, note="those who could send it: the feed's editors and admins"
+    ),
     # Writing, publishing, editing posts ---------------------------------------------------------
     ("POST", "/feeds/{slug}/posts"): R(EDITORS, body={**POST, "intent": "publish"}),
     ("GET", "/feeds/{slug}/posts/{post_id}/edit"): R(EDITORS),

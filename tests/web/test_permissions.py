@@ -194,6 +194,7 @@ def build_world(svc: Services) -> World:
         "name": "nothing-here.jpg",
         "media_id": str(upload.id),
         "webhook_id": str(hook.id),
+        "invitation_id": str(invitation.invitation.id),
     }
     return World(people, sessions, bearers, values)
 
