@@ -130,6 +130,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/account/password"): R(
         SIGNED_IN, body={"current_password": PASSWORD_WRONG, "password": "x"}
     ),
+    ("POST", "/account/notifications"): R(SIGNED_IN, body={"notify_reports": "on"}),
     ("GET", "/account/data"): R(SIGNED_IN),
     ("POST", "/account/standards"): R(SIGNED_IN, body={}),
     ("GET", "/account/delete"): R(SIGNED_IN),

@@ -22,6 +22,7 @@ from livefeed.discussion.bans import ban_on, check_not_banned
 from livefeed.discussion.blocked_words import current as blocked_words
 from livefeed.discussion.comment_resources import comment_json, taken_down_json
 from livefeed.discussion.standards import check_standards
+from livefeed.distribution import notices
 from livefeed.domain.access import Right
 from livefeed.domain.bans import Ban
 from livefeed.domain.comment_text import clean_guest_name
@@ -239,13 +240,16 @@ def report_comment(
         count = comment_store.add_report(
             conn, comment.id, reporter_id=actor.id, reason=reason.value, note=note, now=now
         )
+        feed = feed_store.require_feed_by_id(conn, comment.feed_id)
+        if count == 1:  # the first since a moderator last decided: one notice, not one a report
+            notices.comment_reported(svc, conn, feed, comment.id)
         hidden = count >= REPORTS_TO_HIDE and comment_store.move(
             conn, comment.id, from_states=[CommentState.APPROVED],
             to=CommentState.HIDDEN, by=None, now=now, open_again=True,
         )  # fmt: skip
         if hidden:
             comment_store.set_hold_reason(conn, comment.id, f"reported by {count} readers")
-            take_down(svc, conn, feed_store.require_feed_by_id(conn, comment.feed_id), comment)
+            take_down(svc, conn, feed, comment)
         comment = comment_store.require_comment(conn, comment.id)
     if hidden:
         svc.committed(comment.feed_id)
