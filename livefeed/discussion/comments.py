@@ -336,6 +336,7 @@ def take_down(svc: Services, conn: Connection, feed: Feed, comment: Comment) -> 
     """Readers' pages drop ``comment``; the event that showed it keeps no more of its words."""
     gone = taken_down_json(comment)
     comment_store.blank_shown_event(conn, comment, gone)
+    svc.rewrote(feed.id)  # the hub's copy of the event that showed it goes as well
     seq = event_log.next_seq(conn, feed.id)
     _log(svc, conn, feed, seq, EventType.COMMENT_REMOVED, gone)
 

@@ -205,6 +205,14 @@ class Hub:
         if channel is not None:
             channel.wake.set()
 
+    def forget_recent(self, feed_id: int) -> None:
+        """Drop the frames of the feed kept for replays: its log was rewritten (a comment taken
+        down, an account's name erased), and a replay must read the log again, not old copies."""
+        channel = self._channels.get(feed_id)
+        if channel is not None:
+            channel.recent.clear()
+            channel.recent_bytes = 0
+
     def reader_counts(self) -> dict[int, int]:
         return {feed_id: len(c.readers) for feed_id, c in self._channels.items()}
 
