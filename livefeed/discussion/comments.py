@@ -21,6 +21,7 @@ from livefeed.access.permissions import rights
 from livefeed.discussion.bans import ban_on, check_not_banned
 from livefeed.discussion.blocked_words import current as blocked_words
 from livefeed.discussion.comment_resources import comment_json, taken_down_json
+from livefeed.discussion.guest_bans import check_guest_not_banned, remember_guest
 from livefeed.discussion.standards import check_standards
 from livefeed.distribution import notices
 from livefeed.domain.access import Right
@@ -190,6 +191,8 @@ def post_comment(
         if actor is not None and actor.disabled:
             raise Forbidden("this account has been disabled")
         check_not_banned(conn, actor, feed.id, now)
+        if name is not None:
+            check_guest_not_banned(svc, conn, feed.id, name, address, now)
         if data.parent_id is not None:
             parent = comment_store.get_comment(conn, data.parent_id)
             check_reply(parent, feed.id, data.parent_id)
@@ -207,6 +210,8 @@ def post_comment(
             author_id=actor.id if actor else None, guest_name=name,
             body=data.body, state=state, hold_reason=reason, now=now,
         )  # fmt: skip
+        if guest:
+            remember_guest(svc, conn, comment_id, address)
         comment = comment_store.require_comment(conn, comment_id)
         if comment.is_visible:
             show(svc, conn, feed, comment)
