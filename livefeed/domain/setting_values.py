@@ -23,6 +23,12 @@ def smtp_url(value: str) -> str | None:
         parts.port  # noqa: B018 - reading it is what checks it
     except ValueError:
         raise ValueError("has a port that is not a number between 1 and 65535") from None
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.password and parts.scheme == "smtp" and not local:
+        raise ValueError(
+            "would send its password unencrypted: use smtp+starttls:// or smtps:// for a "
+            "server that is not on this machine"
+        )
     return value
 
 
@@ -42,8 +48,16 @@ def hosts_and_networks(value: str) -> tuple[str, ...]:
             try:
                 ipaddress.ip_network(item)
             except ValueError:
-                raise ValueError(f"{item!r} is not an IP address or CIDR block") from None
+                raise ValueError(_not_a_network(item)) from None
         elif not all(label and label.replace("-", "").isalnum() for label in item.split(".")):
             raise ValueError(f"{item!r} is not a host name, IP address or CIDR block")
         items.append(item)
     return tuple(items)
+
+
+def _not_a_network(item: str) -> str:
+    try:
+        block = ipaddress.ip_network(item, strict=False)
+    except ValueError:
+        return f"{item!r} is not an IP address or CIDR block"
+    return f"{item!r} has bits set after its prefix length: did you mean {block}?"

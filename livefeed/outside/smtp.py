@@ -2,7 +2,8 @@
 
 ``smtp://`` speaks plain SMTP (a relay on the same machine or network), ``smtp+starttls://``
 upgrades the connection before anything else is said, and ``smtps://`` is TLS from the first
-byte. A user and password in the URL log in, only ever over TLS unless the server is local.
+byte. A user and password in the URL log in (the settings refuse a password over plain
+``smtp://`` to a server that is not on this machine).
 """
 
 from __future__ import annotations
