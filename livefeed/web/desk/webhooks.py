@@ -17,7 +17,6 @@ from livefeed.distribution import reading, webhooks
 from livefeed.distribution.webhooks import Registered
 from livefeed.domain.errors import Invalid, NotFound
 from livefeed.domain.users import User, require_admin
-from livefeed.store.webhooks import DEFAULT_EVENTS, SUBSCRIBABLE
 from livefeed.web.desk.feeds import signed_in
 from livefeed.web.forms import PRIVATE, checked_form, see_other, text
 from livefeed.web.security import services
@@ -44,8 +43,8 @@ async def _page(
     context = {
         "rows": await run_in_threadpool(webhooks.list_webhooks, svc, user),
         "feeds": await run_in_threadpool(reading.all_feeds, svc),
-        "event_types": sorted(kind.value for kind in SUBSCRIBABLE),
-        "default_events": {kind.value for kind in DEFAULT_EVENTS},
+        "event_types": webhooks.EVENT_TYPES,
+        "default_events": webhooks.DEFAULT_EVENT_TYPES,
         "values": values or {"url": "", "feed": "", "events": []},
         "errors": errors or {},
         "added": added,
