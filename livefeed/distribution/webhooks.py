@@ -43,7 +43,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import feeds as feed_store
 from livefeed.store import webhooks as webhook_store
-from livefeed.store.webhooks import DEFAULT_EVENTS, SUBSCRIBABLE, TEST_EVENT, Delivery, Webhook
+from livefeed.store.webhooks import SUBSCRIBABLE, TEST_EVENT, Delivery, Webhook
 
 # What sends one request: (url, body, headers) to the response status; Refused if unreachable.
 Send = Callable[[str, bytes, dict[str, str]], int]
@@ -62,9 +62,8 @@ class Registered:
     secret: str
 
 
-# What a webhook may choose, and what it gets when it chooses nothing, for the desk's form.
+# What a webhook may choose, for the desk's form.
 EVENT_TYPES = tuple(sorted(kind.value for kind in SUBSCRIBABLE))
-DEFAULT_EVENT_TYPES = frozenset(kind.value for kind in DEFAULT_EVENTS)
 
 
 @dataclass(frozen=True)

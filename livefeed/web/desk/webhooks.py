@@ -44,7 +44,6 @@ async def _page(
         "rows": await run_in_threadpool(webhooks.list_webhooks, svc, user),
         "feeds": await run_in_threadpool(reading.all_feeds, svc),
         "event_types": webhooks.EVENT_TYPES,
-        "default_events": webhooks.DEFAULT_EVENT_TYPES,
         "values": values or {"url": "", "feed": "", "events": []},
         "errors": errors or {},
         "added": added,
