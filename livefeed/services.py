@@ -49,6 +49,8 @@ class Services:
     passwords: Passwords
     clock: Callable[[], datetime] = field(default=utc_now)
     listeners: list[Callable[[int], None]] = field(default_factory=list)
+    # Told when a feed's logged events were rewritten, so copies kept in memory go too.
+    forgetters: list[Callable[[int], None]] = field(default_factory=list)
     # What fetching a page for an editor may reach; tests admit their own local servers.
     fetch_policy: FetchPolicy = field(default_factory=FetchPolicy)
 
@@ -74,6 +76,12 @@ class Services:
         """A transaction that logged events for ``feed_id`` has committed: tell who listens."""
         for listener in self.listeners:
             listener(feed_id)
+
+    def rewrote(self, feed_id: int) -> None:
+        """Events already logged for ``feed_id`` were changed (words or a name erased): tell
+        whoever keeps copies of them (this process's hub)."""
+        for forget in self.forgetters:
+            forget(feed_id)
 
     def close(self) -> None:
         self.db.dispose()

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from livefeed.domain.setting_values import email_address, hosts_and_networks, smtp_url
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -319,6 +321,34 @@ SETTINGS: tuple[Setting, ...] = (
         "Worker processes `livefeed serve` starts on the port (`SO_REUSEPORT`); `0` means "
         "one per core. They share wake-ups through Redis if configured, else among themselves.",
     ),
+    Setting(
+        "smtp_url",
+        "",
+        smtp_url,
+        "The mail server: `smtp://host:25`, `smtp+starttls://user:password@host:587` or "
+        "`smtps://user:password@host:465`. Empty: no mail is sent (password resets, "
+        "emailed invitations and notices are then unavailable).",
+    ),
+    Setting(
+        "smtp_from",
+        "",
+        email_address,
+        "The sender of the site's mail; empty means `livefeed@` and the public URL's host.",
+    ),
+    Setting(
+        "webhook_allow",
+        "",
+        hosts_and_networks,
+        "Comma-separated host names, addresses or CIDR blocks inside your own network that "
+        "webhooks may be sent to (`hooks.internal, 10.0.0.0/8`). Empty: public receivers only.",
+    ),
+    Setting(
+        "secret_key",
+        "",
+        str,
+        "The key of the site's keyed hashes (what a guest's ban remembers of them); empty "
+        "means a random key made once and kept in the database.",
+    ),
 )
 
 
@@ -355,6 +385,10 @@ class Settings:
     loop: str = "auto"
     stream_memory: int = 64 * 1024 * 1024
     workers: int = 0
+    smtp_url: str | None = None
+    smtp_from: str = ""
+    webhook_allow: tuple[str, ...] = ()
+    secret_key: str = ""
 
     @property
     def media_path(self) -> Path:
@@ -367,6 +401,11 @@ class Settings:
             if database and database != ":memory:":
                 return Path(database).parent / "media"
         return Path("media")
+
+    @property
+    def mail_sender(self) -> str:
+        """Who the site's mail comes from: the setting, else ``livefeed@`` the public host."""
+        return self.smtp_from or f"livefeed@{urlsplit(self.public_url).hostname}"
 
     @property
     def secure_cookies(self) -> bool:

@@ -120,6 +120,18 @@ RULES: dict[tuple[str, str], Rule] = {
         body={"display_name": "Invited", "password": "correct horse battery staple"},
         note="the link is the key: whoever holds it may use it, once",
     ),
+    ("GET", "/password-reset"): R(EVERYONE),
+    ("POST", "/password-reset"): R(
+        EVERYONE,
+        body={"email": "nobody@newsroom.test"},
+        note="answers the same for every address, signed in or not",
+    ),
+    ("GET", "/password-reset/{token}"): R(EVERYONE),
+    ("POST", "/password-reset/{token}"): R(
+        EVERYONE,
+        body={"password": "correct horse battery staple"},
+        note="the link is the key: whoever holds it may use it, once",
+    ),
     # A signed-in account's own things ----------------------------------------------------------
     ("GET", "/desk"): R(SIGNED_IN),
     ("GET", "/account"): R(SIGNED_IN),
@@ -127,11 +139,18 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/account/password"): R(
         SIGNED_IN, body={"current_password": PASSWORD_WRONG, "password": "x"}
     ),
+    ("POST", "/account/notifications"): R(SIGNED_IN, body={"notify_reports": "on"}),
     ("GET", "/account/data"): R(SIGNED_IN),
     ("POST", "/account/standards"): R(SIGNED_IN, body={}),
     ("GET", "/account/delete"): R(SIGNED_IN),
     ("POST", "/account/delete"): R(SIGNED_IN, body={"password": PASSWORD_WRONG}),
     ("GET", "/account/deleted"): R(EVERYONE),
+    ("GET", "/desk/webhooks"): R(ADMINS),
+    ("POST", "/desk/webhooks"): R(ADMINS, body={"url": "https://93.184.216.34/matrix"}),
+    ("POST", "/desk/webhooks/{webhook_id}/test"): R(ADMINS, body={}),
+    ("POST", "/desk/webhooks/{webhook_id}/pause"): R(ADMINS, body={}),
+    ("POST", "/desk/webhooks/{webhook_id}/resume"): R(ADMINS, body={}),
+    ("POST", "/desk/webhooks/{webhook_id}/remove"): R(ADMINS, body={}),
     ("GET", "/desk/tokens"): R(SIGNED_IN),
     ("POST", "/desk/tokens"): R(SIGNED_IN, body={"name": "matrix", "expires": "7d"}),
     ("POST", "/desk/tokens/{token_id}/revoke"): R(
@@ -154,6 +173,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/desk/feeds/{slug}/team/remove"): R(EDITORS, body={"email": "carl@newsroom.test"}),
     ("POST", "/desk/feeds/{slug}/team/invite"): R(
         EDITORS, body={"email": "new@newsroom.test", "role": "contributor"}
+    ),
+    ("POST", "/desk/feeds/{slug}/team/invitations/{invitation_id}/withdraw"): R(
+        EDITORS, body={}, note="those who could send it: the feed's editors and admins"
     ),
     # Writing, publishing, editing posts ---------------------------------------------------------
     ("POST", "/feeds/{slug}/posts"): R(EDITORS, body={**POST, "intent": "publish"}),

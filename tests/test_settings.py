@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import re
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,37 @@ def test_a_bad_trusted_proxy_stops_start_up(value: str, words: str) -> None:
         Settings.from_env({"LIVEFEED_TRUSTED_PROXIES": value}, env_file=None)
     assert str(caught.value).startswith("LIVEFEED_TRUSTED_PROXIES: ")
     assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("http://mail.example.org", "must start with smtp://, smtp+starttls://, smtps://"),
+        ("smtp://", "must name the mail server"),
+        ("smtp://mail.example.org:99999", "has a port that is not a number"),
+        ("smtp://news:secret@mail.example.org:25", "would send its password unencrypted"),
+    ],
+)
+def test_a_bad_mail_server_url_is_refused_naming_the_variable(value: str, said: str) -> None:
+    with pytest.raises(SettingsError, match=f"^LIVEFEED_SMTP_URL: {re.escape(said)}"):
+        Settings.from_env({"LIVEFEED_SMTP_URL": value}, env_file=None)
+
+
+def test_mail_and_webhook_settings_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "LIVEFEED_SMTP_URL": "smtps://news:s3cret@mail.example.org",
+            "LIVEFEED_WEBHOOK_ALLOW": "Hooks.Internal, 10.0.0.0/8, ::1",
+            "LIVEFEED_PUBLIC_URL": "https://news.example.org",
+        },
+        env_file=None,
+    )
+    assert settings.smtp_url == "smtps://news:s3cret@mail.example.org"
+    assert settings.mail_sender == "livefeed@news.example.org"
+    assert settings.webhook_allow == ("hooks.internal", "10.0.0.0/8", "::1")
+    with pytest.raises(
+        SettingsError, match=r"LIVEFEED_WEBHOOK_ALLOW: '10\.0\.0\.1/8' has bits set"
+    ):
+        Settings.from_env({"LIVEFEED_WEBHOOK_ALLOW": "10.0.0.1/8"}, env_file=None)
+    with pytest.raises(SettingsError, match="LIVEFEED_SMTP_FROM: must be an email address"):
+        Settings.from_env({"LIVEFEED_SMTP_FROM": "news at example"}, env_file=None)

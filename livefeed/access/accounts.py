@@ -143,11 +143,17 @@ def log_out(svc: Services, token: str) -> None:
 
 
 def change_password(svc: Services, user: User, current: str, new: str) -> Session:
-    """Every other session of the account ends; the caller gets a fresh one."""
+    """Every other session of the account ends; the caller gets a fresh one.
+
+    Wrong current passwords count as :func:`confirm_password`'s do, so a session left open
+    cannot be used to guess the password without limit.
+    """
     check_password(new)
+    svc.limits.check("confirm_password", account=user.id)
     with svc.db.read() as conn:
         found = store.get_with_hash(conn, user.email)
     if found is None or not svc.passwords.verify(found[1], current):
+        svc.limits.record("confirm_password", account=user.id)
         raise Invalid.field("current_password", "that is not your current password")
     with svc.db.write() as conn:
         store.set_password_hash(conn, user.id, svc.passwords.hash(new))

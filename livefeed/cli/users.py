@@ -44,9 +44,15 @@ def user_add(email: str, role: str, name: str) -> None:
     "--role", default="", help="Their role there: editor, contributor [default] or moderator."
 )
 @click.option("--admin", "make_admin", is_flag=True, help="Make them an administrator of the site.")
+@click.option("--email", "send_email", is_flag=True, help="Email them the link as well.")
 @acting
 def user_invite(
-    email: str, feed_slug: str | None, role: str, make_admin: bool, as_email: str | None
+    email: str,
+    feed_slug: str | None,
+    role: str,
+    make_admin: bool,
+    send_email: bool,
+    as_email: str | None,
 ) -> None:
     """Print a one-time link that lets EMAIL make an account (it works once, for 7 days).
 
@@ -56,6 +62,7 @@ def user_invite(
         made = invitations.invite(
             svc, acting_user(svc, as_email), email, feed_slug=feed_slug,
             role=role or ("contributor" if feed_slug else None), admin=make_admin,
+            send_email=send_email,
         )  # fmt: skip
     click.echo(made.url)
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from livefeed.access import audit
 from livefeed.access.permissions import require_right, rights
+from livefeed.discussion import guest_bans
 from livefeed.discussion.moderation_queue import moderated_feeds
 from livefeed.domain import bans as rules
 from livefeed.domain.access import Right
@@ -85,8 +86,17 @@ def ban_author(
             banner = require_admin(actor)
         else:
             banner = require_right(conn, actor, comment.feed_id, Right.MODERATE)
-        reader = _bannable(conn, banner, comment, data.scope)
         feed_id = None if data.scope is BanScope.SITE else comment.feed_id
+        if comment.guest and comment.author_id is None:
+            guest_ban = guest_bans.ban_guest(svc, conn, banner, comment, data, now)
+            where = feed_store.require_feed_by_id(conn, comment.feed_id)
+            return Ban(
+                id=guest_ban, user_id=0, user_name=comment.author_name, feed_id=feed_id,
+                feed_title=where.title if feed_id else "", reason=data.reason,
+                banned_by=banner.display_name, created_at=now, expires_at=data.expires_at(now),
+                feed_slug=where.slug if feed_id else "",
+            )  # fmt: skip
+        reader = _bannable(conn, banner, comment, data.scope)
         ban_id = store.insert_ban(
             conn, user_id=reader.id, feed_id=feed_id, reason=data.reason,
             banned_by=banner.id, now=now, expires_at=data.expires_at(now),

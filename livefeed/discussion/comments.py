@@ -21,7 +21,9 @@ from livefeed.access.permissions import rights
 from livefeed.discussion.bans import ban_on, check_not_banned
 from livefeed.discussion.blocked_words import current as blocked_words
 from livefeed.discussion.comment_resources import comment_json, taken_down_json
+from livefeed.discussion.guest_bans import check_guest_not_banned, remember_guest
 from livefeed.discussion.standards import check_standards
+from livefeed.distribution import notices
 from livefeed.domain.access import Right
 from livefeed.domain.bans import Ban
 from livefeed.domain.comment_text import clean_guest_name
@@ -189,6 +191,8 @@ def post_comment(
         if actor is not None and actor.disabled:
             raise Forbidden("this account has been disabled")
         check_not_banned(conn, actor, feed.id, now)
+        if name is not None:
+            check_guest_not_banned(svc, conn, feed.id, name, address, now)
         if data.parent_id is not None:
             parent = comment_store.get_comment(conn, data.parent_id)
             check_reply(parent, feed.id, data.parent_id)
@@ -206,6 +210,8 @@ def post_comment(
             author_id=actor.id if actor else None, guest_name=name,
             body=data.body, state=state, hold_reason=reason, now=now,
         )  # fmt: skip
+        if guest:
+            remember_guest(svc, conn, comment_id, address)
         comment = comment_store.require_comment(conn, comment_id)
         if comment.is_visible:
             show(svc, conn, feed, comment)
@@ -239,13 +245,16 @@ def report_comment(
         count = comment_store.add_report(
             conn, comment.id, reporter_id=actor.id, reason=reason.value, note=note, now=now
         )
+        feed = feed_store.require_feed_by_id(conn, comment.feed_id)
+        if count == 1:  # the first since a moderator last decided: one notice, not one a report
+            notices.comment_reported(svc, conn, feed, comment.id)
         hidden = count >= REPORTS_TO_HIDE and comment_store.move(
             conn, comment.id, from_states=[CommentState.APPROVED],
             to=CommentState.HIDDEN, by=None, now=now, open_again=True,
         )  # fmt: skip
         if hidden:
             comment_store.set_hold_reason(conn, comment.id, f"reported by {count} readers")
-            take_down(svc, conn, feed_store.require_feed_by_id(conn, comment.feed_id), comment)
+            take_down(svc, conn, feed, comment)
         comment = comment_store.require_comment(conn, comment.id)
     if hidden:
         svc.committed(comment.feed_id)
@@ -332,6 +341,7 @@ def take_down(svc: Services, conn: Connection, feed: Feed, comment: Comment) -> 
     """Readers' pages drop ``comment``; the event that showed it keeps no more of its words."""
     gone = taken_down_json(comment)
     comment_store.blank_shown_event(conn, comment, gone)
+    svc.rewrote(feed.id)  # the hub's copy of the event that showed it goes as well
     seq = event_log.next_seq(conn, feed.id)
     _log(svc, conn, feed, seq, EventType.COMMENT_REMOVED, gone)
 
@@ -347,7 +357,7 @@ def _log(
     event = event_log.append(
         conn, feed_id=feed.id, seq=seq, type=kind, post_id=None, data=data, now=svc.clock()
     )
-    # As for posts; the outbox leaves comment events out (see store/webhooks.DELIVERED_EVENTS).
+    # As for posts: webhooks that chose comment events get them (store/webhooks.SUBSCRIBABLE).
     webhook_store.enqueue(conn, event)
 
 

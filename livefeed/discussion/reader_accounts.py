@@ -23,6 +23,7 @@ from livefeed.domain.errors import Conflict
 from livefeed.domain.reader_accounts import clean_display_name, parse_signup
 from livefeed.domain.times import iso_utc
 from livefeed.domain.users import Role, User
+from livefeed.newsroom import bylines
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
 from livefeed.store import comments as comment_store
@@ -146,10 +147,12 @@ def delete_account(svc: Services, user: User, password: str) -> None:
     """Erase the account: confirmed with its password, refused while the site or a feed
     would be left without anyone to run it.
 
-    Its sessions and API tokens end with it, and its reports go with it. Its comments are
-    taken down as their author would (readers' open pages drop the ones they show, through
-    ``comment.removed``) and their words erased; what is left of each is an empty row with no
-    author, so that the discussion around it stays as readers saw it after the take-down.
+    Its sessions and API tokens end with it, and its reports go with it. Its posts stay, without
+    its name: not on their pages, nor in any event logged for them (see ``newsroom.bylines``).
+    Its comments are taken down as their author would (readers' open pages drop the ones they
+    show, through ``comment.removed``) and their words erased; what is left of each is an
+    empty row with no author, so that the discussion around it stays as readers saw it after
+    the take-down.
     The audit log keeps its lines (they record what happened to feeds and posts) with the
     address replaced by a stand-in: the one exception to that log never changing, so that
     nothing naming the person remains.
@@ -160,12 +163,15 @@ def delete_account(svc: Services, user: User, password: str) -> None:
         _check_can_leave(conn, current)
         touched = discussion.remove_comments_of(svc, conn, current.id)
         store.erase_comment_texts(conn, current.id)
+        published = bylines.forget_author(svc, conn, current.id)
         # Not the id: SQLite gives a deleted row's id to the next account made.
         stand_in = f"deleted account {secrets.token_hex(4)}"
         store.forget_in_audit(conn, current.id, current.email, stand_in)
         audit.record(svc, conn, None, "account.deleted", stand_in)
         store.delete_user(conn, current.id, current.email)
+        touched |= bylines.log_without_author(svc, conn, published)
     for feed_id in touched:
+        svc.rewrote(feed_id)
         svc.committed(feed_id)
 
 

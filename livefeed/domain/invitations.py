@@ -20,6 +20,7 @@ class InvitationState(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,11 @@ class Invitation:
     created_at: datetime
     expires_at: datetime
     accepted_at: datetime | None
+    withdrawn_at: datetime | None = None
 
     def state(self, now: datetime) -> InvitationState:
+        if self.withdrawn_at is not None:
+            return InvitationState.WITHDRAWN
         if self.accepted_at is not None:
             return InvitationState.ACCEPTED
         if self.expires_at <= now:

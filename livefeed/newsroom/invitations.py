@@ -1,10 +1,12 @@
 """Invitations: a feed's editor (or an admin) brings someone in with a one-time link.
 
-There is no mail server: the link is shown to whoever invites, once, and they pass it on. It
+The link is shown to whoever invites, once, and they pass it on; on a site with a mail server
+they may have it emailed as well, from the outbox in the invitation's own transaction. It
 holds a random secret of which the site keeps only the hash; it works once, for seven days, and
 only while its sender could still invite (an editor who has since left the team, or an account
 since disabled, sends nobody in). Opening it, a newcomer picks a name and a password and lands on
 the desk as a member of the team; someone who already has an account signs in and accepts.
+Whoever could send it may withdraw it until it is used.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import Connection
 from livefeed.access import accounts, audit, permissions
 from livefeed.access.accounts import Session
 from livefeed.access.permissions import require_right
+from livefeed.distribution import mail
 from livefeed.domain.access import FeedRole, Right, parse_feed_role
 from livefeed.domain.errors import Checks, Conflict, Forbidden, NotFound
 from livefeed.domain.feeds import Feed
@@ -33,6 +36,8 @@ UNKNOWN = "this invitation link is not valid: check that it was copied whole, or
 USED = "this invitation has already been used: sign in instead, or ask for a new one"
 EXPIRED = "this invitation has expired: ask whoever invited you for a new one"
 WITHDRAWN = "whoever sent this invitation can no longer invite: ask an editor for a new one"
+TAKEN_BACK = "this invitation was withdrawn: ask whoever invited you if you should have a new one"
+NO_MAIL = "this site sends no email: copy the link and send it yourself"
 
 
 class InvitationUnusable(NotFound):
@@ -46,6 +51,7 @@ class NewInvitation:
     url: str
     invitation: Invitation
     feed: Feed | None
+    emailed: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,10 @@ def invite(
     feed_slug: str | None = None,
     role: object = None,
     admin: bool = False,
+    send_email: bool = False,
 ) -> NewInvitation:
     """Invite ``email`` to a feed's team (its editors may) or, for admins only, to the site
-    with no team yet, or as an administrator."""
+    with no team yet, or as an administrator; ``send_email`` mails the link to them too."""
     checks = Checks()
     address = checks.run(lambda: clean_email(email), "")
     wanted: FeedRole | None = None
@@ -76,6 +83,8 @@ def invite(
         wanted = checks.run(lambda: parse_feed_role(role), None)
     elif role not in (None, ""):
         checks.fail("feed", "give the feed whose team the role is on")
+    if send_email and not mail.mail_enabled(svc):
+        checks.fail("send_email", NO_MAIL)
     checks.done()
     now = svc.clock()
     with svc.db.write() as conn:
@@ -100,12 +109,66 @@ def invite(
             now=now,
             expires_at=now + LIFETIME,
         )
+        url = f"{svc.urls.origin}/invitations/{secret}"
+        if send_email:
+            _mail_link(svc, conn, inviter, invitation, feed, url)
         audit.record(
             svc, conn, inviter, "invitation.created", address,
             feed_id=feed.id if feed else None, invitation_id=invitation.id,
             role=wanted.value if wanted else None, admin=admin or None,
+            emailed=send_email or None,
         )  # fmt: skip
-    return NewInvitation(f"{svc.urls.origin}/invitations/{secret}", invitation, feed)
+    return NewInvitation(url, invitation, feed, emailed=send_email)
+
+
+def _mail_link(
+    svc: Services,
+    conn: Connection,
+    inviter: User,
+    invitation: Invitation,
+    feed: Feed | None,
+    url: str,
+) -> None:
+    site = mail.site_name(svc)
+    if feed is not None and invitation.feed_role is not None:
+        what = f"to join the team of “{feed.title}” as its {invitation.feed_role.value}"
+    elif invitation.site_role is Role.ADMIN:
+        what = f"to run {site} as an administrator"
+    else:
+        what = f"to join {site}"
+    body = (
+        f"{inviter.display_name} invites you {what}.\n\n"
+        f"Open this link to choose your name and password:\n\n{url}\n\n"
+        f"It works once, until {invitation.expires_at:%d %B %Y, %H:%M} UTC. "
+        "If you did not expect it, ignore this message."
+    )
+    mail.queue(svc, conn, invitation.email, f"{inviter.display_name} invites you to {site}", body)
+
+
+def withdraw(
+    svc: Services, actor: User | None, invitation_id: int, *, feed_slug: str | None = None
+) -> Invitation:
+    """Take back an invitation not yet used: its link stops working. Those who could send it
+    (the feed's editors, or admins) may; ``feed_slug`` is the feed it must be for, if given."""
+    now = svc.clock()
+    with svc.db.write() as conn:
+        invitation = store.get_invitation(conn, invitation_id)
+        feed_id = feed_store.require_feed(conn, feed_slug).id if feed_slug else None
+        if invitation is None or (feed_slug and invitation.feed_id != feed_id):
+            raise NotFound(f"there is no invitation {invitation_id}")
+        if invitation.site_role is Role.ADMIN or invitation.feed_id is None:
+            who = require_admin(actor)
+        else:
+            who = require_right(conn, actor, invitation.feed_id, Right.MANAGE_TEAM)
+        if not store.withdraw(conn, invitation.id, now):
+            raise Conflict(f"the invitation for {invitation.email} was already used or withdrawn")
+        audit.record(
+            svc, conn, who, "invitation.withdrawn", invitation.email,
+            feed_id=invitation.feed_id, invitation_id=invitation.id,
+        )  # fmt: skip
+        found = store.get_invitation(conn, invitation.id)
+        assert found is not None
+        return found
 
 
 def _check_address(conn: Connection, address: str, feed: Feed | None, *, admin: bool) -> None:
@@ -216,6 +279,8 @@ def _usable(conn: Connection, svc: Services, secret: str) -> Invitation:
     if invitation is None:
         raise InvitationUnusable(UNKNOWN)
     state = invitation.state(svc.clock())
+    if state is InvitationState.WITHDRAWN:
+        raise InvitationUnusable(TAKEN_BACK)
     if state is InvitationState.ACCEPTED:
         raise InvitationUnusable(USED)
     if state is InvitationState.EXPIRED:

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from livefeed.access import audit
+from livefeed.distribution import notices
 from livefeed.domain.errors import Conflict
 from livefeed.domain.events import EventType
 from livefeed.domain.feeds import Feed, FeedStatus
@@ -22,6 +23,7 @@ from livefeed.domain.workflow import DELETED, DRAFT, PUBLISHED, SCHEDULED, SUBMI
 from livefeed.newsroom.publishing import _log_post, _unpin_others
 from livefeed.services import Services
 from livefeed.store import events as event_log
+from livefeed.store import feeds as feed_store
 from livefeed.store import lifecycle
 from livefeed.store import posts as post_store
 
@@ -56,6 +58,7 @@ def make_move(
             submitted_at=now, reviewer_id=None, review_note=None, edited_in_review=None,
         )  # fmt: skip
         audit.record_post(svc, conn, actor, "post.submitted", moved)
+        notices.contribution_waiting(svc, conn, feed, moved, actor)
         return moved
     if target is DRAFT and not mover.wrote(post):
         moved = _moved(
@@ -86,6 +89,8 @@ def record_start(
         audit.record_post(svc, conn, actor, "post.scheduled", post, publish_at=_iso(moment))
     elif post.state is SUBMITTED:
         audit.record_post(svc, conn, actor, "post.submitted", post)
+        feed = feed_store.require_feed_by_id(conn, post.feed_id)
+        notices.contribution_waiting(svc, conn, feed, post, actor)
 
 
 def check_feed_open(feed: Feed, state: PostState) -> None:

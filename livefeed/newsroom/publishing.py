@@ -266,6 +266,7 @@ def delete_post(
         tombstone = post_json(post, feed.slug, svc.urls)
         event_log.rewrite_post(conn, feed.id, post.id, tombstone, before=seq)
         audit.record_post(svc, conn, editor, "post.deleted", post)
+    svc.rewrote(feed.id)
     svc.committed(feed.id)
     return post
 

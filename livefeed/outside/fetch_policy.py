@@ -64,6 +64,19 @@ class FetchPolicy:
     max_redirects: int = 3
     # None: the system's trust store, certificates checked against the host name.
     tls: ssl.SSLContext | None = field(default=None, compare=False)
+    # Receivers inside the network an admin listed (``LIVEFEED_WEBHOOK_ALLOW``): a host named
+    # here, or whose every address lies in one of these blocks, is admitted on any port.
+    allowed_hosts: frozenset[str] = frozenset()
+    allowed_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+
+    def listed(self, host: str, addresses: Sequence[IPAddress]) -> bool:
+        """Whether an admin let this receiver in: by its name, or by every address it has."""
+        if host.rstrip(".").lower() in self.allowed_hosts:
+            return True
+        return bool(addresses) and all(
+            any(unwrap(address) in network for network in self.allowed_networks)
+            for address in addresses
+        )
 
 
 class Refused(Exception):
@@ -101,8 +114,14 @@ class Deadline:
         return left
 
 
-def checked_target(url: str, policy: FetchPolicy, deadline: Deadline) -> Target:
-    """Every rule about where ``url`` leads, down to each address its host resolves to."""
+def checked_target(
+    url: str, policy: FetchPolicy, deadline: Deadline, *, resolve: bool = True
+) -> Target:
+    """Every rule about where ``url`` leads, down to each address its host resolves to.
+
+    Without ``resolve``, a host name is checked for its form only (an address given as a
+    number is still checked): a webhook is registered before its receiver need exist.
+    """
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -117,21 +136,21 @@ def checked_target(url: str, policy: FetchPolicy, deadline: Deadline) -> Target:
     if not host:
         raise Refused("that address has no host name")
     port = DEFAULT_PORTS[scheme] if port is None else port
-    if port not in policy.ports:
-        *most, last = (str(p) for p in sorted(policy.ports))
-        ports = f"{', '.join(most)} and {last}" if most else last
-        raise Refused(f"only the standard web ports ({ports}) can be fetched, not {port}")
     try:
         literal = host_address(host)
     except NotAnAddress:
         raise Refused(f"“{host}” is not a valid address") from None
+    named = policy.listed(host, [])
+    if not (named or policy.allowed_networks):
+        _check_port(port, policy)  # before any lookup, when no listed block could excuse it
     if literal is not None:
         name, found = str(literal), [literal]
     else:
-        name = _ascii_name(host)
-        found = _resolve(name, port, policy, deadline)
-    for address in found:
-        if not policy.admits(address):
+        name = _ascii_name(host, local_allowed=named)
+        found = _resolve(name, port, policy, deadline) if resolve else []
+    if not (named or policy.listed(name, found)):
+        _check_port(port, policy)
+        if not all(policy.admits(address) for address in found):
             raise Refused(INSIDE)
     path = quote(parts.path or "/", safe=_PATH_SAFE)
     if parts.query:
@@ -139,14 +158,21 @@ def checked_target(url: str, policy: FetchPolicy, deadline: Deadline) -> Target:
     return Target(url, scheme, name, port, path, tuple(unwrap(a) for a in found))
 
 
-def _ascii_name(host: str) -> str:
+def _check_port(port: int, policy: FetchPolicy) -> None:
+    if port not in policy.ports:
+        *most, last = (str(p) for p in sorted(policy.ports))
+        ports = f"{', '.join(most)} and {last}" if most else last
+        raise Refused(f"only the standard web ports ({ports}) can be fetched, not {port}")
+
+
+def _ascii_name(host: str, *, local_allowed: bool = False) -> str:
     try:
         name = host.rstrip(".").encode("idna").decode("ascii").lower()
     except UnicodeError:
         raise Refused(f"“{host}” is not a valid host name") from None
     if not _NAME.fullmatch(name):
         raise Refused(f"“{host}” is not a valid host name")
-    if is_local_name(name):
+    if is_local_name(name) and not local_allowed:
         raise Refused(INSIDE)
     return name
 
@@ -168,9 +194,12 @@ def _resolve(name: str, port: int, policy: FetchPolicy, deadline: Deadline) -> l
     return found
 
 
-def check_url(url: str, policy: FetchPolicy) -> None:
-    """Every check a fetch of ``url`` makes, without fetching; :class:`Refused` if one fails."""
+def check_url(url: str, policy: FetchPolicy, *, resolve: bool = True) -> None:
+    """Every check a fetch of ``url`` makes, without fetching; :class:`Refused` if one fails.
+
+    ``resolve=False`` leaves out what the host name leads to (checked again at each fetch).
+    """
     try:
-        checked_target(url, policy, Deadline(time.monotonic() + policy.timeout))
+        checked_target(url, policy, Deadline(time.monotonic() + policy.timeout), resolve=resolve)
     except TimeoutError:
         raise Refused(TOO_SLOW.format(seconds=policy.timeout)) from None

@@ -231,6 +231,11 @@ class Hub:
         for slug in stale:
             del self._feeds[slug]
 
+    def forget_recent(self, feed_id: int) -> None:
+        """Drop the frames of the feed kept for replays: its log was rewritten (a comment taken
+        down, an account's name erased), and a replay must read the log again, not old copies."""
+        self.recent.forget(feed_id)
+
     def reader_counts(self) -> dict[int, int]:
         return {feed_id: len(c.readers) for feed_id, c in self._channels.items()}
 

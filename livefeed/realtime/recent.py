@@ -132,6 +132,11 @@ class RecentFrames:
         self._total += ring.size - before
         self._evict()
 
+    def forget(self, feed_id: int) -> None:
+        ring = self._rings.pop(feed_id, None)
+        if ring is not None:
+            self._total -= ring.size
+
     def size(self) -> int:
         """Bytes kept, over every feed."""
         return self._total

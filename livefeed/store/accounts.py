@@ -171,3 +171,21 @@ def delete_session(conn: Connection, id_hash: str) -> None:
 
 def delete_sessions_of(conn: Connection, user_id: int) -> None:
     conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+
+
+def mail_preferences(conn: Connection, user_id: int) -> tuple[bool, bool]:
+    """Whether the account wants mail about (contributions waiting, comments reported)."""
+    row = conn.execute(
+        select(users.c.notify_contributions, users.c.notify_reports).where(users.c.id == user_id)
+    ).one()
+    return bool(row.notify_contributions), bool(row.notify_reports)
+
+
+def set_mail_preferences(
+    conn: Connection, user_id: int, *, contributions: bool, reports: bool
+) -> None:
+    conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(notify_contributions=contributions, notify_reports=reports)
+    )

@@ -22,6 +22,9 @@ comments = Table(
     Column("author_id", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     # The name a guest gave; NULL for a signed-in reader, whose account's name is shown.
     Column("guest_name", String(60), nullable=True),
+    # A keyed hash of the guest's client address, so that a moderator can ban them; NULL for
+    # a signed-in reader. Nothing readable about where they wrote from is kept.
+    Column("guest_key", String(64), nullable=True),
     Column("body", Text, nullable=False),
     Column("state", String(20), nullable=False),
     # Why it was held for review, for the moderator; "" when it was not.
@@ -108,4 +111,29 @@ site_texts = Table(
     Column("body", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+)
+
+# Guests barred from one feed's discussion, or every feed's: only keyed hashes (HMAC with the
+# site's key) of their client address and of their name are kept, and only while the ban lasts.
+guest_bans = Table(
+    "guest_bans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=True),
+    Column("address_key", String(64), nullable=True, index=True),
+    Column("name_key", String(64), nullable=True, index=True),
+    Column("reason", String(500), nullable=False),
+    Column("banned_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+)
+
+# Keys the site makes for itself when the operator gives none (``LIVEFEED_SECRET_KEY``), kept
+# here so every instance uses the same one.
+site_keys = Table(
+    "site_keys",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
 )

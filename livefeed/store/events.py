@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from livefeed.domain.events import Event, EventType
-from livefeed.store.schema import events, feeds
+from livefeed.store.schema import events, feeds, posts
 
 
 def next_seq(conn: Connection, feed_id: int) -> int:
@@ -87,3 +87,27 @@ def after(conn: Connection, feed_id: int, seq: int, *, limit: int = 500) -> list
         .limit(limit)
     )
     return [_event(row) for row in conn.execute(query).mappings()]
+
+
+def forget_author(conn: Connection, author_id: int) -> list[tuple[int, int]]:
+    """Take the author's name out of every logged copy of their posts (the byline in a post's
+    JSON), before their account goes; the (feed, post) pairs of their published posts."""
+    written = select(posts.c.id).where(posts.c.author_id == author_id)
+    rows = conn.execute(
+        select(events.c.feed_id, events.c.seq, events.c.data).where(events.c.post_id.in_(written))
+    ).all()
+    for row in rows:
+        data = json.loads(row.data)
+        if isinstance(data, dict) and data.get("author") is not None:
+            data["author"] = None
+            conn.execute(
+                update(events)
+                .where(events.c.feed_id == row.feed_id, events.c.seq == row.seq)
+                .values(data=json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            )
+    published = conn.execute(
+        select(posts.c.feed_id, posts.c.id)
+        .where(posts.c.author_id == author_id, posts.c.state == "published")
+        .order_by(posts.c.feed_id, posts.c.id)
+    ).all()
+    return [(row.feed_id, row.id) for row in published]

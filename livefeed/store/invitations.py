@@ -23,6 +23,7 @@ def _invitation(row: RowMapping) -> Invitation:
         created_at=row["created_at"],
         expires_at=row["expires_at"],
         accepted_at=row["accepted_at"],
+        withdrawn_at=row["withdrawn_at"],
     )
 
 
@@ -72,9 +73,30 @@ def use(conn: Connection, invitation_id: int, now: datetime) -> bool:
         .where(
             invitations.c.id == invitation_id,
             invitations.c.accepted_at.is_(None),
+            invitations.c.withdrawn_at.is_(None),
             invitations.c.expires_at > now,
         )
         .values(accepted_at=now)
+    ).rowcount
+    return bool(changed)
+
+
+def get_invitation(conn: Connection, invitation_id: int) -> Invitation | None:
+    row = conn.execute(select(invitations).where(invitations.c.id == invitation_id)).mappings()
+    found = row.first()
+    return _invitation(found) if found else None
+
+
+def withdraw(conn: Connection, invitation_id: int, now: datetime) -> bool:
+    """Take it back unless it was used first: the database settles a click against an accept."""
+    changed = conn.execute(
+        update(invitations)
+        .where(
+            invitations.c.id == invitation_id,
+            invitations.c.accepted_at.is_(None),
+            invitations.c.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=now)
     ).rowcount
     return bool(changed)
 
@@ -86,6 +108,7 @@ def pending_for_feed(conn: Connection, feed_id: int, now: datetime) -> list[Invi
         .where(
             invitations.c.feed_id == feed_id,
             invitations.c.accepted_at.is_(None),
+            invitations.c.withdrawn_at.is_(None),
             invitations.c.expires_at > now,
         )
         .order_by(invitations.c.id.desc())

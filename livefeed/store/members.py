@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, case, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, case, delete, func, insert, or_, select, update
 
 from livefeed.domain.access import FeedRole, Membership
+from livefeed.domain.users import Role
 from livefeed.store.schema import feed_members, feeds, users
 
 # Editors first, then contributors, then moderators.
@@ -107,3 +108,25 @@ def remove(conn: Connection, feed_id: int, user_id: int) -> bool:
         )
     ).rowcount
     return bool(removed)
+
+
+def asking_for_mail(
+    conn: Connection, feed_id: int, roles: frozenset[FeedRole], wants: str
+) -> list[tuple[str, str]]:
+    """(email, display name) of the enabled accounts on the feed's team in ``roles``, and of the
+    site's admins, whose ``wants`` preference (``notify_contributions`` or ``notify_reports``)
+    is on; each once."""
+    flag = users.c[wants]
+    on_team = select(feed_members.c.user_id).where(
+        feed_members.c.feed_id == feed_id, feed_members.c.role.in_([r.value for r in roles])
+    )
+    query = (
+        select(users.c.email, users.c.display_name)
+        .where(
+            flag.is_(True),
+            users.c.disabled.is_(False),
+            or_(users.c.id.in_(on_team), users.c.role == Role.ADMIN.value),
+        )
+        .order_by(users.c.id)
+    )
+    return [(row.email, row.display_name) for row in conn.execute(query)]

@@ -398,3 +398,12 @@ def newest_in(conn: Connection, feed_ids: Sequence[int], *, limit: int) -> list[
         posts.c.feed_id.in_(feed_ids), posts.c.state == PostState.PUBLISHED.value
     )
     return [_post(row) for row in conn.execute(_newest_first(query, None).limit(limit)).mappings()]
+
+
+def mark_changed(conn: Connection, post_id: int, *, now: datetime, seq: int) -> None:
+    """A change made outside the post's own fields (its author's name gone): a new version."""
+    conn.execute(
+        update(posts)
+        .where(posts.c.id == post_id)
+        .values(version=posts.c.version + 1, updated_at=now, seq=seq)
+    )

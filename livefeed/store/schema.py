@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -66,6 +67,10 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # When the reader accepted the community standards (needed once, before a first comment).
     Column("standards_accepted_at", UTCDateTime, nullable=True),
+    # Whether the account wants an email when a contribution waits for it (as a feed's editor)
+    # or a comment is reported (as a feed's moderator).
+    Column("notify_contributions", Boolean, nullable=False, server_default=false()),
+    Column("notify_reports", Boolean, nullable=False, server_default=false()),
 )
 
 sessions = Table(
@@ -112,6 +117,8 @@ invitations = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("accepted_at", UTCDateTime, nullable=True),
+    # Set when whoever could invite took it back before it was used.
+    Column("withdrawn_at", UTCDateTime, nullable=True),
 )
 
 # Who did what and when: publishing, edits, deletions, role changes, logins. Rows are only ever
@@ -336,7 +343,11 @@ webhooks = Table(
     Column("url", String(2000), nullable=False),
     Column("secret", String(100), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # Paused by an admin: nothing is queued for it until it is resumed.
     Column("disabled", Boolean, nullable=False),
+    # The event types it asked for, as "comment.approved,post.published"; the default
+    # set (posts published, updated and deleted, feeds ended) is NULL.
+    Column("events", Text, nullable=True),
 )
 
 # The outbox: one row per event per webhook, written in the event's own transaction.

@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import webhook_sender
+from livefeed.web import mail_sender, webhook_sender
 from livefeed.web.api import comments as api_comments
 from livefeed.web.api import portability as api_portability
 from livefeed.web.api import posts as api_posts
@@ -28,12 +28,14 @@ from livefeed.web.desk import (
     feeds,
     invitations,
     media,
+    password_resets,
     presence,
     revisions,
     standards,
     team,
     tokens,
     verification,
+    webhooks,
 )
 from livefeed.web.discussion import bans, moderation, reader_accounts
 from livefeed.web.discussion import comments as discussion
@@ -58,11 +60,13 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await stream.start(app)
         sender = webhook_sender.start(svc)
+        mailer = mail_sender.start(svc)
         scheduler = Scheduler(svc)
         scheduler.start()
         yield
         await scheduler.stop()
         await webhook_sender.stop(sender)
+        await mail_sender.stop(mailer)
         await stream.stop(app)
         if services is None:
             svc.close()
@@ -85,8 +89,10 @@ def create_app(
             *discussion.routes,
             *team.routes,
             *invitations.routes,
+            *password_resets.routes,
             *tokens.routes,
             *admin.routes,
+            *webhooks.routes,
             *contributions.routes,
             *reader_accounts.routes,
             *standards.routes,

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 async def run(svc: Services, every: float = SEND_EVERY_SECONDS) -> None:
-    send = webhooks.sender(svc.fetch_policy)
+    send = webhooks.sender(webhooks.webhook_policy(svc))
     while True:
         await asyncio.sleep(every)
         try:

@@ -453,3 +453,16 @@ def test_first_admin_only_on_a_site_without_one(svc: Services) -> None:
     email, password = made
     assert log_in(svc, email, password).user.role is Role.ADMIN
     assert accounts.ensure_first_admin(svc) is None
+
+
+@throttle_test
+def test_changing_the_password_is_limited_like_logging_in(svc: Services, clock: Clock) -> None:
+    user = make_editor(svc)
+    for _ in range(svc.settings.login_attempts):
+        with pytest.raises(Invalid):
+            accounts.change_password(svc, user, "a guess at it", "a new and longer passphrase")
+    # Even the right password is refused until the window has passed.
+    with pytest.raises(TooManyRequests, match="too many wrong passwords"):
+        accounts.change_password(svc, user, PASSWORD, "a new and longer passphrase")
+    clock.advance(15 * 60)
+    accounts.change_password(svc, user, PASSWORD, "a new and longer passphrase")

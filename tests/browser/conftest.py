@@ -175,6 +175,8 @@ def server_env(settings: Settings) -> dict[str, str]:
         LIVEFEED_SEED_DEMO="true" if settings.seed_demo else "false",
         PYTHONUNBUFFERED="1",
     )
+    if settings.smtp_url:
+        env["LIVEFEED_SMTP_URL"] = settings.smtp_url
     return env
 
 
@@ -206,8 +208,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serving(database_url: str, directory: Path) -> Iterator[Server]:
-    """``livefeed serve`` on a free loopback port over a migrated database, until the end."""
+def serving(
+    database_url: str, directory: Path, extra: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """``livefeed serve`` on a free loopback port over a migrated database, until the end;
+    ``extra`` holds more ``LIVEFEED_*`` settings (those ``server_env`` passes on)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     settings = Settings.from_env(
@@ -215,6 +220,7 @@ def serving(database_url: str, directory: Path) -> Iterator[Server]:
             "LIVEFEED_DATABASE_URL": database_url,
             "LIVEFEED_PUBLIC_URL": url,
             "LIVEFEED_SEED_DEMO": "false",
+            **(extra or {}),
         },
         env_file=None,
     )

@@ -26,6 +26,7 @@ from starlette.routing import Route
 from livefeed.access import tokens, users
 from livefeed.discussion import bans, moderation
 from livefeed.discussion import comments as discussion
+from livefeed.distribution import webhooks
 from livefeed.domain.access import FeedRole
 from livefeed.domain.comments import Comment, RejectReason
 from livefeed.domain.posts import PostState
@@ -83,6 +84,7 @@ SKIPPED: dict[str, str] = {
     "/signup": "for someone without an account: a signed-in visit is sent straight back",
     "/media/{name}": "an uploaded file as it is, not a page",
     "/account/data": "a JSON download of the account, not a page",
+    "/password-reset/{token}": "opened from a mailed link: test_password_reset.py goes there",
     "/moderation/queue.json": "the JSON the queue's script asks for, not a page",
 }
 # Whatever is under /api/ answers scripts in JSON: no page there to lay out.
@@ -310,6 +312,9 @@ def fill_newsroom(server: LiveServer) -> Newsroom:
         "The conference hall from the press gallery",
         slug,
     )
+    # A webhook with a long address and a delivery, for the webhooks page.
+    hook = webhooks.register(svc, admin, LONG_LINK, events=["comment.approved", "post.published"])
+    webhooks.send_test(svc, admin, hook.webhook.id)
     return Newsroom(
         admin=admin,
         slug=slug,
@@ -349,6 +354,8 @@ def addresses(made: Newsroom) -> dict[str, list[str]]:
         "/desk/tokens": ["/desk/tokens"],
         "/desk/users": ["/desk/users"],
         "/desk/audit": ["/desk/audit"],
+        "/desk/webhooks": ["/desk/webhooks"],
+        "/password-reset": ["/password-reset", "/password-reset?sent=1"],
         "/desk/standards": ["/desk/standards"],
         "/desk/blocked-words": ["/desk/blocked-words"],
         "/desk/media": ["/desk/media"],

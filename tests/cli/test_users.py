@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from livefeed.access import accounts, tokens
+from livefeed.distribution import mail
 from livefeed.domain.users import Role
 from livefeed.newsroom import invitations
 from livefeed.services import Services
@@ -10,6 +11,7 @@ from livefeed.settings import Settings
 from livefeed.store import accounts as account_store
 from tests.cli.conftest import Run, add, ok, user_error
 from tests.factories import CHEAP_PASSWORDS, PASSWORD
+from tests.mail_server import link_in, smtp_server
 
 
 def test_user_add_reads_the_password_from_stdin(migrated: dict[str, str], run: Run) -> None:
@@ -80,3 +82,25 @@ def test_only_an_admin_disables(editor: str, run: Run) -> None:
     add(run, "carl@newsroom.test")
     result = run("user", "disable", editor, "--as", "carl@newsroom.test")
     user_error(result, "only an administrator can do this")
+
+
+def test_user_invite_can_mail_the_link(summit: str, run: Run, env: dict[str, str]) -> None:
+    refused = run("user", "invite", "nina@newsroom.test", "--feed", summit, "--email")
+    user_error(refused, "send_email: this site sends no email")
+    with smtp_server() as (box, port):
+        smtp = f"smtp://127.0.0.1:{port}"
+        link = ok(
+            run("user", "invite", "nina@newsroom.test", "--feed", summit, "--email",
+                LIVEFEED_SMTP_URL=smtp)
+        ).strip()  # fmt: skip
+        mailing = Services.build(
+            Settings.from_env(env | {"LIVEFEED_SMTP_URL": smtp}, env_file=None),
+            passwords=CHEAP_PASSWORDS,
+        )
+        try:
+            send = mail.sender(mailing.settings)
+            assert send is not None
+            mail.deliver_due(mailing, mailing.clock(), send)
+        finally:
+            mailing.close()
+        assert link_in(box.wait_for("nina@newsroom.test")) == link

@@ -1,5 +1,5 @@
 """Comment events in the feed's log: on a real stream, in the polling fallback, in replays,
-and kept out of webhooks."""
+and kept out of webhooks that did not ask for them."""
 
 from __future__ import annotations
 
@@ -88,9 +88,11 @@ def test_polling_and_replays_carry_comment_events_but_not_words_taken_down(
     assert "555" not in httpx.get(f"{server}/feeds/summit/updates?since=0").text
 
 
-def test_comment_events_are_not_sent_to_webhooks(svc: Services, editor: User) -> None:
-    """Webhooks carry the newsroom's own posts; readers' words stay on the site (they may be
-    taken down later, and a receiver would keep them)."""
+def test_comment_events_are_not_sent_to_webhooks_that_did_not_ask(
+    svc: Services, editor: User
+) -> None:
+    """Webhooks carry the newsroom's own posts unless an admin chose comment events; readers'
+    words otherwise stay on the site (they may be taken down later, a receiver would keep them)."""
     with svc.db.write() as conn:
         webhook_store.insert_webhook(
             conn, feed_id=None, url="https://hooks.example.org/in", secret="s", now=svc.clock()

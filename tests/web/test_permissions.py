@@ -27,6 +27,7 @@ from starlette.testclient import TestClient
 
 from livefeed.access import accounts, tokens
 from livefeed.discussion import bans, comments
+from livefeed.distribution import webhooks
 from livefeed.domain.access import FeedRole
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.media import MediaFormat
@@ -170,6 +171,9 @@ def build_world(svc: Services) -> World:
     invitation = invitations.invite(svc, anna, "invitee@newsroom.test", feed_slug="summit",
                                     role="contributor")  # fmt: skip
     spare_token = tokens.create(svc, anna, anna.email, name="spare").token
+    hook = webhooks.register(
+        svc, people[permission_rules.ADMIN], "https://93.184.216.34/in"
+    ).webhook
     bearers = {name: tokens.create(svc, user, user.email).secret for name, user in people.items()}
     bearers[TOKEN_OTHER_FEED] = tokens.create(svc, anna, anna.email, feeds=["election"]).secret
     bearers[TOKEN_CONTRIBUTOR] = tokens.create(svc, anna, anna.email, role="contributor").secret
@@ -189,6 +193,8 @@ def build_world(svc: Services) -> World:
         "block:int": "0",
         "name": "nothing-here.jpg",
         "media_id": str(upload.id),
+        "webhook_id": str(hook.id),
+        "invitation_id": str(invitation.invitation.id),
     }
     return World(people, sessions, bearers, values)
 

@@ -102,6 +102,14 @@ def default_policies(*, login_attempts: int) -> Mapping[str, Policy]:
             ),
             "too many wrong passwords: try again in {wait}",
         ),
+        # Asking for a reset link: per address, and per account so that nobody can fill its
+        # owner's mailbox; the account's count is kept whether or not the address has one, so
+        # a refusal tells nothing about who is registered.
+        Policy(
+            "password_reset",
+            (Limit(3, HOUR, Per.ACCOUNT), Limit(10, HOUR, Per.ADDRESS)),
+            "too many reset links were asked for: try again in {wait}",
+        ),
         Policy(
             "comment",
             (

@@ -44,6 +44,7 @@ async def _users_page(
         "values": values or {},
         "errors": errors or {},
         "invited": invited,
+        "mail_enabled": svc.settings.smtp_url is not None,
     }
     return await render(request, "users.html", context, status=status, headers=PRIVATE)
 
@@ -92,6 +93,7 @@ async def invite(request: Request, user: User) -> Response:
         "feed": text(form, "feed"),
         "role": text(form, "role"),
         "admin": "on" if form.get("admin") else "",
+        "send_email": "on" if form.get("send_email") else "",
     }
     svc = services(request)
     try:
@@ -103,6 +105,7 @@ async def invite(request: Request, user: User) -> Response:
                 feed_slug=values["feed"] or None,
                 role=values["role"] if values["feed"] else None,
                 admin=bool(values["admin"]),
+                send_email=bool(values["send_email"]),
             )
         )
     except (Invalid, Conflict) as error:

@@ -61,7 +61,13 @@ async def _require(request: Request, user: User, feed_id: int, right: Right) -> 
 
 async def login_page(request: Request) -> Response:
     next_url = security.safe_next(request.query_params.get("next"), "")
-    return await render(request, "login.html", {"email": "", "errors": {}, "next": next_url})
+    values = {
+        "email": "",
+        "errors": {},
+        "next": next_url,
+        "reset_done": request.query_params.get("reset") == "done",
+    }
+    return await render(request, "login.html", values)
 
 
 async def login(request: Request) -> Response:

@@ -58,6 +58,8 @@ async def _page(
         "values": values or {},
         "errors": errors or {},
         "invited": invited,
+        "mail_enabled": svc.settings.smtp_url is not None,
+        "withdrawn": request.query_params.get("withdrawn") == "1",
     }
     return await render(request, "team.html", context, status=status, headers=PRIVATE)
 
@@ -109,11 +111,20 @@ async def invite(request: Request, user: User) -> Response:
     """Invite an address to the team; the page shows the one-time link, this once."""
     form = await checked_form(request)
     slug = request.path_params["slug"]
-    values = {"email": text(form, "email"), "role": text(form, "role")}
+    values = {
+        "email": text(form, "email"),
+        "role": text(form, "role"),
+        "send_email": "on" if form.get("send_email") else "",
+    }
     try:
         made = await run_in_threadpool(
             lambda: invitations.invite(
-                services(request), user, values["email"], feed_slug=slug, role=values["role"]
+                services(request),
+                user,
+                values["email"],
+                feed_slug=slug,
+                role=values["role"],
+                send_email=bool(values["send_email"]),
             )
         )
     except (Invalid, Conflict) as error:
@@ -121,6 +132,25 @@ async def invite(request: Request, user: User) -> Response:
         return await _page(request, user, which="invite", values=values,
                            errors=errors_of(error), status=status)  # fmt: skip
     return await _page(request, user, invited=made, status=201)
+
+
+@signed_in
+async def withdraw_invitation(request: Request, user: User) -> Response:
+    """The team page's button beside an invitation not yet used; back to that page."""
+    await checked_form(request)
+    slug = request.path_params["slug"]
+    raw = request.path_params["invitation_id"]
+    await run_in_threadpool(reading.get_feed, services(request), slug)
+    try:
+        if not raw.isdigit() or len(raw) > 9:
+            raise NotFound("there is no such invitation")
+        await run_in_threadpool(
+            invitations.withdraw, services(request), user, int(raw), feed_slug=slug
+        )
+    except (Conflict, NotFound) as error:
+        return await _page(request, user, which="pending", errors=errors_of(error),
+                           status=error.status)  # fmt: skip
+    return see_other(_team_path(slug) + "?withdrawn=1")
 
 
 # The API -----------------------------------------------------------------------------------------
@@ -175,6 +205,11 @@ routes = [
     Route("/desk/feeds/{slug}/team", set_member, methods=["POST"]),
     Route("/desk/feeds/{slug}/team/remove", remove_member, methods=["POST"]),
     Route("/desk/feeds/{slug}/team/invite", invite, methods=["POST"]),
+    Route(
+        "/desk/feeds/{slug}/team/invitations/{invitation_id}/withdraw",
+        withdraw_invitation,
+        methods=["POST"],
+    ),
     Route("/api/v1/feeds/{slug}/members", api_members, methods=["GET"]),
     Route("/api/v1/feeds/{slug}/members/{email}", api_put_member, methods=["PUT"]),
     Route("/api/v1/feeds/{slug}/members/{email}", api_delete_member, methods=["DELETE"]),

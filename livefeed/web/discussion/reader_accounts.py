@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from livefeed.access import accounts
 from livefeed.discussion import reader_accounts as readers
+from livefeed.distribution import notices
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.reader_accounts import STANDARDS_FIELD
 from livefeed.domain.users import User
@@ -77,9 +78,13 @@ async def _account_page(
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    found = await run_in_threadpool(readers.account, services(request), user)
+    svc = services(request)
+    found = await run_in_threadpool(readers.account, svc, user)
     context = {
         "account": found,
+        "works_on_desk": await run_in_threadpool(readers.works_on_desk, svc, user),
+        "preferences": await run_in_threadpool(notices.preferences, svc, user),
+        "mail_enabled": svc.settings.smtp_url is not None,
         "errors": errors or {},
         "values": values or {"display_name": found.user.display_name},
         "saved": request.query_params.get("saved", ""),
@@ -120,6 +125,20 @@ async def change_password(request: Request, user: User) -> Response:
     response = see_other("/account?saved=password")
     _signed_in_as(request, response, session)
     return response
+
+
+@signed_in
+async def set_notifications(request: Request, user: User) -> Response:
+    form = await checked_form(request)
+    await run_in_threadpool(
+        lambda: notices.set_preferences(
+            services(request),
+            user,
+            contributions=bool(form.get("notify_contributions")),
+            reports=bool(form.get("notify_reports")),
+        )
+    )
+    return see_other("/account?saved=email")
 
 
 @signed_in
@@ -174,6 +193,7 @@ routes = [
     Route("/account", account_page, methods=["GET"]),
     Route("/account/name", rename, methods=["POST"]),
     Route("/account/password", change_password, methods=["POST"]),
+    Route("/account/notifications", set_notifications, methods=["POST"]),
     Route("/account/data", download, methods=["GET"]),
     Route("/account/standards", accept_standards, methods=["POST"]),
     Route("/account/delete", delete_page, methods=["GET"]),

@@ -171,6 +171,13 @@ async def start(app: Starlette) -> None:
     broker: Broker = app.state.broker
     hub.start()
     loop = asyncio.get_running_loop()
+    # From the use cases' threads: the hub is only ever touched on the loop.
+    svc: Services = app.state.services
+
+    def forget(feed_id: int) -> None:
+        loop.call_soon_threadsafe(hub.forget_recent, feed_id)
+
+    svc.forgetters.append(forget)
     app.state.background = [
         loop.create_task(broker.run(hub.notify)),
         loop.create_task(_report_readers(hub, broker)),
