@@ -67,6 +67,15 @@ def import_feed(
         source,
         file_bytes=max(svc.settings.media_max_bytes, svc.settings.media_max_video_bytes),
     )
+    try:
+        return _import(svc, actor, opened, slug=slug, say=say)
+    finally:
+        opened.zip.close()
+
+
+def _import(
+    svc: Services, actor: User | None, opened: archive.Archive, *, slug: str | None, say: Say
+) -> Imported:
     document = opened.document
     problems = check_document(document)
     if problems.found:
