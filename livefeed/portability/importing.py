@@ -67,7 +67,10 @@ def import_feed(
         source,
         file_bytes=max(svc.settings.media_max_bytes, svc.settings.media_max_video_bytes),
     )
-    return import_document(svc, actor, opened.document, opened, slug=slug, say=say)
+    try:
+        return import_document(svc, actor, opened.document, opened, slug=slug, say=say)
+    finally:
+        opened.zip.close()
 
 
 def import_document(

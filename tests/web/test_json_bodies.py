@@ -116,7 +116,7 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
 OTHER_BODIES = {
     ("POST", "/api/v1/media"): "a multipart upload",
     ("POST", "/desk/media"): "a multipart upload",
-    ("POST", "/api/v1/imports"): "a portable .zip",
+    ("POST", "/api/v1/imports"): "a feed's portable .zip",
 }
 # Which comment a route's {comment_id} is: one it can act on (else the reader's approved one).
 COMMENT_FOR = {"approve": "pending", "reject": "pending", "restore": "hidden"}
