@@ -19,7 +19,11 @@ from sqlalchemy import Connection, Integer, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from livefeed.domain.errors import Conflict, Invalid
-from livefeed.store import discussion_schema  # noqa: F401 (its tables join the metadata)
+from livefeed.store import (  # noqa: F401 (their tables join the metadata)
+    discussion_schema,
+    mail_schema,
+    webhook_schema,
+)
 from livefeed.store.database import Database
 from livefeed.store.schema import metadata
 

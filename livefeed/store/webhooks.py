@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, update
 
 from livefeed.domain.events import Event, EventType
-from livefeed.store.schema import webhook_deliveries, webhooks
+from livefeed.store.webhook_schema import webhook_deliveries, webhooks
 
 
 @dataclass(frozen=True)

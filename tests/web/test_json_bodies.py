@@ -101,6 +101,12 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/api/v1/comments/{comment_id}/reject"): lambda room: {"reason": "off-topic"},
     ("POST", "/api/v1/comments/{comment_id}/hide"): lambda room: {},
     ("POST", "/api/v1/comments/{comment_id}/restore"): lambda room: {},
+    ("PUT", "/api/v1/feeds/{slug}/posts/{post_id}/verification"): lambda room: {
+        "verification": "disputed",
+        "source_type": "agency",
+        "sourcing": "According to two agencies",
+        "version": 1,
+    },
     ("POST", "/api/v1/feeds/{slug}/ingest"): lambda room: {
         "items": [
             {
@@ -154,7 +160,7 @@ def url_of(path: str, room: Newsroom) -> str:
     comment = room.comments[COMMENT_FOR.get(path.rsplit("/", 1)[-1], "approved")]
     return path.format(
         slug="summit", post_id=room.post_id, email=room.member, comment_id=comment,
-        token="x", token_id=1, ban_id=1, media_id=1,
+        token="x", token_id=1, ban_id=1, media_id=1, invitation_id=1, webhook_id=1,
     )  # fmt: skip
 
 
