@@ -74,6 +74,16 @@ class Feed:
     # Who may comment, and whether comments wait for a moderator (see domain/comments.py).
     discussion: Discussion = Discussion.MEMBERS
     moderation: Moderation = Moderation.PRE
+    # When readers last saw a post change (published, edited, deleted); None before any.
+    news_at: datetime | None = None
+    # How the feed reads once ended: "newest" or "oldest" first.
+    ended_order: str = "newest"
+
+    @property
+    def last_updated(self) -> datetime:
+        """The "Last updated" line: news only. Settings edits (a new audio address, a tag)
+        move ``updated_at``, which caches and sitemaps need, but are no news to readers."""
+        return self.news_at or self.created_at
 
     @property
     def zone(self) -> ZoneInfo:

@@ -157,6 +157,10 @@ feeds = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     # The feed's own community standards (Markdown); NULL means the site's.
     Column("community_standards", Text, nullable=True),
+    # When readers last saw a post change: the "Last updated" line (NULL: no post yet).
+    Column("news_at", UTCDateTime, nullable=True),
+    # How the feed reads once ended: "newest" or "oldest" first.
+    Column("ended_order", String(10), nullable=False, server_default="newest"),
 )
 
 # Each feed's team: who is its editor, contributor or moderator.
@@ -241,6 +245,8 @@ posts = Table(
     # The scheduler's look for due posts, and a contributor's own posts.
     Index("ix_posts_due", "state", "publish_at"),
     Index("ix_posts_author", "author_id", "feed_id", "state"),
+    # Search within a feed has an index of its own, in each database's kind (migration 0015,
+    # store/search.py): FTS5 tables on SQLite, a GIN index over a tsvector on PostgreSQL.
 )
 
 post_tags = Table(

@@ -5,7 +5,8 @@ alone as a file, so each page is rewritten:
   any folder and from ``file://``; "Show older posts" leads to ``page-2.html`` and on;
 - files of ours the pages use (the stylesheet, our images) point at their copies beside them;
 - what needs the site behind it goes: scripts (no stream, no polling), forms, the site's
-  navigation (log in); a link to a page not in the copy (a tag) stays as its text only,
+  navigation (log in), Follow and the reading options (order, views, search); a link to a
+  page not in the copy (a tag) stays as its text only,
   except inside what an editor wrote (``.prose``), which keeps its full address;
 - metadata in ``<head>`` (``<link rel=canonical>``) keeps pointing at the original, and a
   note at the top of each page links to the page it is a copy of.
@@ -133,7 +134,10 @@ class Rewriter(HTMLParser):
     def _dropped(self, tag: str, attrs: dict[str, str]) -> bool:
         if tag == "form" or (tag == "script" and "src" in attrs):
             return True
-        return tag == "nav" and attrs.get("aria-label") == "Site"
+        # Follow (the site's feed documents) and the reading options (views the site makes).
+        if tag == "details" and "follow" in attrs.get("class", "").split():
+            return True
+        return tag == "nav" and attrs.get("aria-label") in ("Site", "Reading options")
 
     def _links(
         self, tag: str, attrs: list[tuple[str, str | None]]

@@ -210,9 +210,15 @@ def test_a_headline_cannot_break_out_of_the_data_block(
     scripts = Scripts(html).found
 
     assert [attrs for attrs, _ in scripts] == [
+        {"src": "/static/theme.js"},
         {"type": "application/ld+json"},
         {"src": "/static/share.js", "defer": ""},
-        {"src": "/static/live.js", "defer": ""},
+        *(
+            {"src": f"/static/{name}.js", "defer": ""}
+            for name in ("days", "older", "key_events", "follow", "live", "pause")
+        ),
+        {"src": "/static/last_updated.js", "defer": ""},
+        {"src": "/static/catch_up.js", "defer": ""},
         {"src": "/static/discussion.js", "defer": ""},
     ]
     data = json_ld(html)
