@@ -10,7 +10,7 @@ is read as query syntax.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, literal_column, text
+from sqlalchemy import Connection, func, literal_column, select, text
 
 from livefeed.domain.posts import Post, PostState
 from livefeed.store.posts import _post as post_of
@@ -57,7 +57,16 @@ def find(conn: Connection, feed_id: int, words: list[str], *, limit: int) -> lis
         query = query.where(matching.bindparams(match=fts5_query(words)))
     else:
         wanted = func.to_tsquery("simple", " & ".join(f"{word}:*" for word in words))
-        query = query.where(literal_column(_POSTGRES_WORDS).op("@@")(wanted))
+        # Found through the index first, on their own: asked together with the feed and the
+        # newest-first order, PostgreSQL walks the feed's timeline instead and works out every
+        # post's words as it goes, a thousand times slower on a feed of 10,000.
+        hits = (
+            select(posts.c.id)
+            .where(literal_column(_POSTGRES_WORDS).op("@@")(wanted))
+            .cte("hits")
+            .prefix_with("MATERIALIZED")
+        )
+        query = query.where(posts.c.id.in_(select(hits.c.id)))
     query = query.order_by(posts.c.published_at.desc(), posts.c.id.desc()).limit(limit)
     return [post_of(row) for row in conn.execute(query).mappings()]
 
