@@ -56,6 +56,7 @@ def feed_json(feed: Feed, urls: Urls) -> dict[str, Any]:
         "updated_at": iso_utc(feed.updated_at),
         "discussion": feed.discussion.value,
         "moderation": feed.moderation.value,
+        "ended_order": feed.ended_order,
     }
 
 

@@ -49,6 +49,8 @@ class FeedInput:
     audio_stream_url: str
     discussion: Discussion = Discussion.MEMBERS
     moderation: Moderation = Moderation.PRE
+    # How the feed reads once ended: "newest" or "oldest" first.
+    ended_order: str = "newest"
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class Feed:
             "audio_stream_url": self.audio_stream_url,
             "discussion": self.discussion.value,
             "moderation": self.moderation.value,
+            "ended_order": self.ended_order,
         }
 
 
@@ -129,8 +132,23 @@ def parse_feed_input(fields: Mapping[str, object]) -> FeedInput:
     )
     discussion = checks.run(lambda: parse_discussion(fields.get("discussion")), Discussion.MEMBERS)
     moderation = checks.run(lambda: parse_moderation(fields.get("moderation")), Moderation.PRE)
+    ended_order = checks.run(lambda: parse_ended_order(fields.get("ended_order")), "newest")
     checks.done()
-    return FeedInput(slug, title, lead, notes, tags, timezone, start, audio, discussion, moderation)
+    return FeedInput(
+        slug, title, lead, notes, tags, timezone, start, audio, discussion, moderation, ended_order
+    )
+
+
+ENDED_ORDERS = ("newest", "oldest")
+
+
+def parse_ended_order(value: object) -> str:
+    """How a feed reads once ended; nothing given means newest first, as while it is live."""
+    if value is None or value == "":
+        return "newest"
+    if value not in ENDED_ORDERS:
+        raise Invalid.field("ended_order", "must be “newest” or “oldest”")
+    return str(value)
 
 
 def clean_slug(value: object) -> str:

@@ -72,6 +72,7 @@ def _values(data: FeedInput, lead_html: str, notes_html: str) -> dict[str, objec
         "audio_stream_url": data.audio_stream_url,
         "discussion": data.discussion.value,
         "moderation": data.moderation.value,
+        "ended_order": data.ended_order,
     }
 
 

@@ -22,7 +22,7 @@ from livefeed.distribution.resources import feed_json, post_json
 from livefeed.domain import idempotency
 from livefeed.domain.comments import Discussion, Moderation
 from livefeed.domain.errors import Conflict, Invalid
-from livefeed.domain.feeds import Feed, FeedStatus, check_transition
+from livefeed.domain.feeds import ENDED_ORDERS, Feed, FeedStatus, check_transition
 from livefeed.newsroom import publishing, workflow
 from livefeed.web.api import revisions as revision_views
 from livefeed.web.api import workflow as api_workflow
@@ -37,7 +37,7 @@ from livefeed.web.views import post_id_param
 
 _FEED_FIELDS = frozenset(
     {"slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url"}
-    | {"discussion", "moderation"}
+    | {"discussion", "moderation", "ended_order"}
 )
 _NESTED = {
     "quote": ("text", "attribution"),
@@ -52,6 +52,7 @@ _POST_NULLS = frozenset({*_NESTED, "publish_at"})
 _CHOICES: dict[str, tuple[str, ...]] = {
     "discussion": tuple(choice.value for choice in Discussion),
     "moderation": tuple(choice.value for choice in Moderation),
+    "ended_order": ENDED_ORDERS,
 }
 
 

@@ -280,6 +280,7 @@ def test_a_request_shaped_by_the_document_is_accepted(
         "audio_stream_url": "https://radio.example.org/live.mp3",
         "discussion": "guests",
         "moderation": "post",
+        "ended_order": "oldest",
         "status": "live",
     }
     new_post = {

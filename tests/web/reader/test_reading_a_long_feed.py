@@ -8,13 +8,14 @@ from html import unescape
 
 from starlette.testclient import TestClient
 
+from livefeed.distribution import reading
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.services import Services
 from tests.conftest import Clock
 from tests.factories import make_feed, make_post
-from tests.web.conftest import post_ids, squeeze
+from tests.web.conftest import bearer, post_ids, squeeze
 
 DAY = 24 * 60 * 60
 
@@ -232,20 +233,39 @@ def test_tags_lists_every_tag_with_its_count(
 
 
 def test_an_ended_feed_may_read_from_the_start(
-    client: TestClient, svc: Services, editor: User, clock: Clock
+    client: TestClient, svc: Services, editor: User, clock: Clock, token: str
 ) -> None:
-    make_feed(svc, editor)
+    feed = make_feed(svc, editor)
     ids = []
     for number in range(3):
         clock.advance()
         ids.append(make_post(svc, editor, headline=f"Update {number}").id)
-    with svc.db.write() as conn:
-        conn.exec_driver_sql("UPDATE feeds SET ended_order = 'oldest'")
+    bad = client.patch(
+        "/api/v1/feeds/summit", json={"ended_order": "sideways"}, headers=bearer(token)
+    )
+    assert bad.status_code == 422
+    assert "ended_order" in bad.text
+    changed = client.patch(
+        "/api/v1/feeds/summit", json={"ended_order": "oldest"}, headers=bearer(token)
+    )
+    assert changed.json()["ended_order"] == "oldest"
     # While it is live, the news comes first.
     assert post_ids(client.get("/feeds/summit").text) == list(reversed(ids))
     publishing.set_feed_status(svc, editor, "summit", FeedStatus.ENDED)
     assert post_ids(client.get("/feeds/summit").text) == ids
     assert post_ids(client.get("/feeds/summit?order=newest").text) == list(reversed(ids))
+    # A PATCH of something else keeps the choice; the desk's form offers it.
+    client.patch("/api/v1/feeds/summit", json={"title": "Renamed"}, headers=bearer(token))
+    assert reading.get_feed(svc, feed.slug).ended_order == "oldest"
+
+
+def test_the_feed_form_offers_how_an_ended_feed_reads(
+    desk: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    form = desk.get("/desk/feeds/summit/edit").text
+    assert 'name="ended_order" value="oldest"' in form
+    assert 'id="f-ended-order-newest" name="ended_order" value="newest" checked' in form
 
 
 def test_a_post_page_shows_its_date(client: TestClient, svc: Services, editor: User) -> None:
