@@ -206,11 +206,11 @@ PART_SCRIPTS = (
     # pausing, "Last updated", catching up; and every page's light or dark choice.
     '<script src="/static/days.js" defer></script>',
     '<script src="/static/older.js" defer></script>',
-    '<script src="/static/key_events.js" defer></script>',
+    '<script src="/static/key-events.js" defer></script>',
     '<script src="/static/follow.js" defer></script>',
     '<script src="/static/pause.js" defer></script>',
-    '<script src="/static/last_updated.js" defer></script>',
-    '<script src="/static/catch_up.js" defer></script>',
+    '<script src="/static/last-updated.js" defer></script>',
+    '<script src="/static/catch-up.js" defer></script>',
     '<script src="/static/theme.js"></script>',
 )
 

@@ -5,7 +5,7 @@
 // may show one tag, key events only (data-key-events-only), or read oldest first (data-order:
 // new posts then go in at the bottom, the banner below them). While the reader has paused live
 // updates (data-paused, see pause.js) every new post waits in the banner. Each event applied is
-// told to the page's other scripts as a "livefeed:applied" event (key_events.js, days.js…).
+// told to the page's other scripts as a "livefeed:applied" event (key-events.js, days.js…).
 (function () {
   "use strict";
   var feed = document.querySelector("[data-live-feed]");

@@ -215,10 +215,10 @@ def test_a_headline_cannot_break_out_of_the_data_block(
         {"src": "/static/share.js", "defer": ""},
         *(
             {"src": f"/static/{name}.js", "defer": ""}
-            for name in ("days", "older", "key_events", "follow", "live", "pause")
+            for name in ("days", "older", "key-events", "follow", "live", "pause")
         ),
-        {"src": "/static/last_updated.js", "defer": ""},
-        {"src": "/static/catch_up.js", "defer": ""},
+        {"src": "/static/last-updated.js", "defer": ""},
+        {"src": "/static/catch-up.js", "defer": ""},
         {"src": "/static/discussion.js", "defer": ""},
     ]
     data = json_ld(html)
