@@ -85,6 +85,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/"): R(EVERYONE),
     ("GET", "/feeds/{slug}"): R(EVERYONE),
     ("GET", "/feeds/{slug}/posts/{post_id}"): R(EVERYONE),
+    ("GET", "/tags"): R(EVERYONE),
     ("GET", "/tags/{tag}"): R(EVERYONE),
     ("GET", "/feeds/{slug}/embed"): R(EVERYONE),
     ("GET", "/feeds/{slug}/corrections"): R(EVERYONE),

@@ -101,6 +101,13 @@ class Listing:
 LISTINGS: dict[str, Listing] = {
     # The feed's page lists its scheduled posts above the rest for the team (a private page).
     "/feeds/{slug}": Listing(PUBLIC | {"scheduled": frozenset({EDITOR, ADMIN})}),
+    # The same page read another way: oldest first, key events only, one tag, a search.
+    "/feeds/{slug}?order=oldest": Listing(PUBLIC | {"scheduled": frozenset({EDITOR, ADMIN})}),
+    "/feeds/{slug}?view=key-events": Listing(
+        {"published": EVERYONE, "scheduled": frozenset({EDITOR, ADMIN})}
+    ),
+    "/feeds/{slug}?tag=politics": Listing(PUBLIC | {"scheduled": frozenset({EDITOR, ADMIN})}),
+    "/feeds/{slug}?q=matrix+post": Listing(PUBLIC | {"scheduled": frozenset({EDITOR, ADMIN})}),
     "/feeds/{slug}/embed": Listing(PUBLIC),
     # Only a post that was corrected, retracted or changed state is in the log: here, the
     # retracted one.

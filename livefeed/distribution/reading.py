@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.errors import Invalid, NotFound
 from livefeed.domain.events import Event
+from livefeed.domain.feed_views import Order, View, highlight, parse_view
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post, PostState
 from livefeed.domain.text import clean_tags
@@ -15,12 +17,17 @@ from livefeed.domain.verification import Verification
 from livefeed.domain.visibility import may_read_post
 from livefeed.services import Services
 from livefeed.store import events as event_log
+from livefeed.store import feed_views, search
 from livefeed.store import feeds as feed_store
 from livefeed.store import posts as post_store
 from livefeed.store import revisions as revision_store
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Search results come as one page; the key events box holds this many (the newest five show,
+# the rest under "Show all").
+SEARCH_SIZE = 50
+KEY_EVENTS = 200
 
 
 @dataclass(frozen=True)
@@ -33,10 +40,15 @@ class FeedPage:
     key_events: list[Post]
     next_cursor: str | None
     is_first_page: bool
-    # The "Confirmed only" view shows posts in that state alone; ``None``: every post.
-    only: Verification | None = None
+    view: View = field(default_factory=View)
+    key_event_total: int = 0
     # How many entries the feed's corrections log holds (counted on the first page only).
     corrections: int = 0
+
+    @property
+    def only(self) -> Verification | None:
+        """The "Confirmed only" view shows posts in that state alone; ``None``: every post."""
+        return self.view.only
 
 
 @dataclass(frozen=True)
@@ -73,35 +85,36 @@ def parse_limit(text: str | None) -> int:
     return int(text)
 
 
-def parse_only(text: str | None) -> Verification | None:
-    """The ``only`` of a feed page's address: ``confirmed`` for the "Confirmed only" view."""
-    if not text:
-        return None
-    if text != Verification.CONFIRMED.value:
-        raise Invalid.field("only", "must be confirmed, or left out for every post")
-    return Verification.CONFIRMED
-
-
 def feed_page(
-    svc: Services, slug: str, cursor: str | None = None, only: Verification | None = None
+    svc: Services,
+    slug: str,
+    cursor: str | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> FeedPage:
-    """The feed with one page of posts; the first page also carries the pinned post on top.
-    ``only``: the posts in that verification state alone."""
+    """The feed with one page of posts as the reader asked (``params``: the query string's
+    order, view, tag and search); the first page also carries the pinned post on top."""
     before = parse_cursor(cursor)
     with svc.db.read() as conn:
         feed = feed_store.require_feed(conn, slug)
+        view = parse_view(params or {}, default_order=reading_order(feed))
         lead_html, notes_html = feed_store.rendered_texts(conn, feed.id)
         first = before is None
         # The pinned post and the key events stand on top of the first page and nowhere else,
         # so a page further down does not look for them: both searches grow with the feed.
         # Leaving pinned posts out of the timeline changes nothing when there are none.
-        pinned = post_store.pinned(conn, feed.id, only)[:1] if first else []
-        posts = post_store.timeline(
-            conn, feed.id, before=before, limit=PAGE_SIZE + 1, skip_pinned=True, only=only
-        )
-        key_events = post_store.key_events(conn, feed.id) if first else []
+        pinned = post_store.pinned(conn, feed.id)[:1] if first and not view.is_search else []
+        if pinned and not _in_view(pinned[0], view):
+            pinned = []
+        if view.is_search:
+            posts = search.find(conn, feed.id, view.words, limit=SEARCH_SIZE)
+        else:
+            posts = feed_views.listing(conn, feed.id, view, after=before, limit=PAGE_SIZE + 1)
+        key_events = post_store.key_events(conn, feed.id, limit=KEY_EVENTS) if first else []
+        total = feed_views.key_event_count(conn, feed.id) if first else 0
         corrections = revision_store.count_public(conn, feed.id) if first else 0
-    page, more = posts[:PAGE_SIZE], len(posts) > PAGE_SIZE
+    page, more = posts[:PAGE_SIZE], len(posts) > PAGE_SIZE and not view.is_search
+    if view.is_search:
+        page = [_highlighted(post, view.words) for post in posts]
     return FeedPage(
         feed=feed,
         lead_html=lead_html,
@@ -111,9 +124,30 @@ def feed_page(
         key_events=key_events,
         next_cursor=_cursor_after(page) if more else None,
         is_first_page=first,
-        only=only,
+        view=view,
+        key_event_total=total,
         corrections=corrections,
     )
+
+
+def reading_order(feed: Feed) -> Order:
+    """How the feed reads when the reader did not choose: an ended story may read from the
+    start, if its editors said so."""
+    if feed.status is FeedStatus.ENDED and feed.ended_order == Order.OLDEST.value:
+        return Order.OLDEST
+    return Order.NEWEST
+
+
+def _in_view(post: Post, view: View) -> bool:
+    if view.key_events_only and not post.key_event:
+        return False
+    if view.only is not None and post.verification is not view.only:
+        return False
+    return not view.tag or view.tag in post.tags
+
+
+def _highlighted(post: Post, words: list[str]) -> Post:
+    return replace(post, body_html=highlight(post.body_html, words))
 
 
 def post_page(svc: Services, slug: str, post_id: int) -> PostPage:
@@ -209,6 +243,11 @@ def all_feeds(svc: Services) -> list[Feed]:
         return feed_store.list_feeds(
             conn, [FeedStatus.LIVE, FeedStatus.SCHEDULED, FeedStatus.ENDED], limit=500
         )
+
+
+def tag_counts(svc: Services) -> list[tuple[str, int]]:
+    with svc.db.read() as conn:
+        return feed_views.tag_counts(conn)
 
 
 def tag_page(svc: Services, tag: str, cursor: str | None = None) -> TagPage:

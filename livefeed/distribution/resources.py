@@ -58,6 +58,7 @@ def feed_json(feed: Feed, urls: Urls) -> dict[str, Any]:
         "discussion": feed.discussion.value,
         "moderation": feed.moderation.value,
         "default_verification": feed.default_verification.value,
+        "ended_order": feed.ended_order,
     }
 
 

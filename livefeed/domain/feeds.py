@@ -50,6 +50,8 @@ class FeedInput:
     audio_stream_url: str
     discussion: Discussion = Discussion.MEMBERS
     moderation: Moderation = Moderation.PRE
+    # How the feed reads once ended: "newest" or "oldest" first.
+    ended_order: str = "newest"
     # The state a new post takes when its author does not say (see domain/verification.py).
     default_verification: Verification = Verification.CONFIRMED
 
@@ -78,6 +80,16 @@ class Feed:
     discussion: Discussion = Discussion.MEMBERS
     moderation: Moderation = Moderation.PRE
     default_verification: Verification = Verification.CONFIRMED
+    # When readers last saw a post change (published, edited, deleted); None before any.
+    news_at: datetime | None = None
+    # How the feed reads once ended: "newest" or "oldest" first.
+    ended_order: str = "newest"
+
+    @property
+    def last_updated(self) -> datetime:
+        """The "Last updated" line: news only. Settings edits (a new audio address, a tag)
+        move ``updated_at``, which caches and sitemaps need, but are no news to readers."""
+        return self.news_at or self.created_at
 
     @property
     def zone(self) -> ZoneInfo:
@@ -101,6 +113,7 @@ class Feed:
             "discussion": self.discussion.value,
             "moderation": self.moderation.value,
             "default_verification": self.default_verification.value,
+            "ended_order": self.ended_order,
         }
 
 
@@ -128,11 +141,24 @@ def parse_feed_input(fields: Mapping[str, object]) -> FeedInput:
         lambda: parse_verification(fields.get("default_verification"), "default_verification"),
         None,
     )
+    ended_order = checks.run(lambda: parse_ended_order(fields.get("ended_order")), "newest")
     checks.done()
     return FeedInput(
         slug, title, lead, notes, tags, timezone, start, audio, discussion, moderation,
-        default_verification=default or Verification.CONFIRMED,
+        ended_order, default_verification=default or Verification.CONFIRMED,
     )  # fmt: skip
+
+
+ENDED_ORDERS = ("newest", "oldest")
+
+
+def parse_ended_order(value: object) -> str:
+    """How a feed reads once ended; nothing given means newest first, as while it is live."""
+    if value is None or value == "":
+        return "newest"
+    if value not in ENDED_ORDERS:
+        raise Invalid.field("ended_order", "must be “newest” or “oldest”")
+    return str(value)
 
 
 def clean_slug(value: object) -> str:

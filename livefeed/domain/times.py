@@ -25,8 +25,29 @@ def clock(moment: datetime, zone: ZoneInfo) -> str:
 
 def stamp(moment: datetime, zone: ZoneInfo) -> str:
     """``18:21 GMT, 16 January 2021``: the feed's "Last updated" line."""
+    return f"{clock(moment, zone)} {zone_label(moment, zone)}, {date_text(moment, zone)}"
+
+
+def date_text(moment: datetime, zone: ZoneInfo, style: str = "date") -> str:
+    """A day as readers see it, in the feed's zone: the one place dates are worded, so that
+    wording them in the feed's language changes this function and nothing else.
+
+    ``date``: 16 January 2021; ``day``: Saturday 16 January (a day separator);
+    ``short``: Sat 16 Jan (a key event); ``key``: 2021-01-16 (to compare days, not shown).
+    """
     here = local(moment, zone)
-    return f"{here:%H:%M} {zone_label(moment, zone)}, {here.day} {here:%B %Y}"
+    if style == "day":
+        return f"{here:%A} {here.day} {here:%B}"
+    if style == "short":
+        return f"{here:%a} {here.day} {here:%b}"
+    if style == "key":
+        return f"{here.year:04d}-{here:%m-%d}"
+    return f"{here.day} {here:%B} {here.year:04d}"
+
+
+def same_day(moment: datetime, other: datetime, zone: ZoneInfo) -> bool:
+    """Whether two moments fall on the same day in the feed's zone."""
+    return local(moment, zone).date() == local(other, zone).date()
 
 
 def iso_utc(moment: datetime) -> str:

@@ -7,7 +7,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, Select, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    Select,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from livefeed.domain.comments import Discussion, Moderation
@@ -39,6 +49,8 @@ def _feed(row: RowMapping) -> Feed:
         discussion=Discussion(row["discussion"]),
         moderation=Moderation(row["moderation"]),
         default_verification=Verification(row["default_verification"]),
+        news_at=row["news_at"],
+        ended_order=row["ended_order"],
     )
 
 
@@ -63,6 +75,7 @@ def _values(data: FeedInput, lead_html: str, notes_html: str) -> dict[str, objec
         "discussion": data.discussion.value,
         "moderation": data.moderation.value,
         "default_verification": data.default_verification.value,
+        "ended_order": data.ended_order,
     }
 
 
@@ -140,8 +153,8 @@ def set_status(
 
 
 def touch(conn: Connection, feed_id: int, now: datetime) -> None:
-    """A post changed: the feed's "Last updated" moves."""
-    conn.execute(update(feeds).where(feeds.c.id == feed_id).values(updated_at=now))
+    """A post readers see changed: the feed's "Last updated" moves."""
+    conn.execute(update(feeds).where(feeds.c.id == feed_id).values(updated_at=now, news_at=now))
 
 
 def _set_tags(conn: Connection, feed_id: int, tags: Iterable[str]) -> None:
@@ -201,14 +214,18 @@ def rendered_texts(conn: Connection, feed_id: int) -> tuple[str, str]:
 
 
 def list_feeds(conn: Connection, statuses: Sequence[FeedStatus], *, limit: int = 50) -> list[Feed]:
-    """Feeds in the given states, most recently updated first."""
+    """Feeds in the given states, the one with the latest news first."""
     query = (
         _select()
         .where(feeds.c.status.in_([s.value for s in statuses]))
-        .order_by(feeds.c.updated_at.desc(), feeds.c.id.desc())
+        .order_by(_last_news().desc(), feeds.c.id.desc())
         .limit(limit)
     )
     return [_feed(row) for row in conn.execute(query).mappings()]
+
+
+def _last_news() -> ColumnElement[datetime]:
+    return func.coalesce(feeds.c.news_at, feeds.c.created_at)
 
 
 def with_tag(conn: Connection, tag: str, *, limit: int = 50) -> list[Feed]:
@@ -216,7 +233,7 @@ def with_tag(conn: Connection, tag: str, *, limit: int = 50) -> list[Feed]:
         _select()
         .join(feed_tags, feed_tags.c.feed_id == feeds.c.id)
         .where(feed_tags.c.tag == tag)
-        .order_by(feeds.c.updated_at.desc())
+        .order_by(_last_news().desc())
         .limit(limit)
     )
     return [_feed(row) for row in conn.execute(query).mappings()]

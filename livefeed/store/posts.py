@@ -324,23 +324,17 @@ def timeline(
     before: Cursor | None,
     limit: int,
     skip_pinned: bool,
-    only: Verification | None = None,
 ) -> list[Post]:
-    """Published posts newest first, from a position; the pinned one may be left to the top.
-    ``only``: the posts in that verification state alone (the "Confirmed only" view)."""
+    """Published posts newest first, from a position; the pinned one may be left to the top."""
     query = _published(feed_id)
-    if only is not None:
-        query = query.where(posts.c.verification == only.value)
     if skip_pinned:
         query = query.where(posts.c.pinned.is_(False))
     query = _newest_first(query, before).limit(limit)
     return [_post(row) for row in conn.execute(query).mappings()]
 
 
-def pinned(conn: Connection, feed_id: int, only: Verification | None = None) -> list[Post]:
+def pinned(conn: Connection, feed_id: int) -> list[Post]:
     query = _published(feed_id).where(posts.c.pinned.is_(True)).order_by(posts.c.id.desc())
-    if only is not None:
-        query = query.where(posts.c.verification == only.value)
     return [_post(row) for row in conn.execute(query).mappings()]
 
 

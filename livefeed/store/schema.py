@@ -169,6 +169,10 @@ feeds = Table(
     # The ``uri`` of the portable document it was imported from (see domain/portable.py);
     # NULL for a feed made here, whose uri is its address.
     Column("source_uri", String(2000), nullable=True, unique=True),
+    # When readers last saw a post change: the "Last updated" line (NULL: no post yet).
+    Column("news_at", UTCDateTime, nullable=True),
+    # How the feed reads once ended: "newest" or "oldest" first.
+    Column("ended_order", String(10), nullable=False, server_default="newest"),
 )
 
 # Each feed's team: who is its editor, contributor or moderator.
@@ -261,6 +265,8 @@ posts = Table(
     # The scheduler's look for due posts, and a contributor's own posts.
     Index("ix_posts_due", "state", "publish_at"),
     Index("ix_posts_author", "author_id", "feed_id", "state"),
+    # Search within a feed has an index of its own, in each database's kind (migration 0015,
+    # store/search.py): FTS5 tables on SQLite, a GIN index over a tsvector on PostgreSQL.
 )
 
 post_tags = Table(

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
 from livefeed.distribution import structured_data
-from livefeed.domain import times
+from livefeed.domain import feed_views, times
 from livefeed.domain.comments import REASON_LABELS
 from livefeed.domain.credentials import SOURCE_TYPES
-from livefeed.domain.feeds import Feed, zone_choices
+from livefeed.domain.feeds import zone_choices
 from livefeed.domain.verification import SourceType
 from livefeed.services import Services
 
@@ -34,7 +33,14 @@ def make_templates(svc: Services) -> Jinja2Templates:
     env.filters["zone_label"] = lambda moment, feed: times.zone_label(moment, feed.zone)
     env.filters["stamp"] = lambda moment, feed: times.stamp(moment, feed.zone)
     env.filters["iso"] = times.iso_utc
-    env.filters["date_line"] = _date_line
+    env.filters["date_line"] = lambda moment, feed: times.date_text(moment, feed.zone)
+    # Every date a reader sees on a feed's pages is worded by times.date_text.
+    env.filters["date"] = lambda moment, feed, style="date": times.date_text(
+        moment, feed.zone, style
+    )
+    # Whether a moment is on the feed's current day (a post then needs no date).
+    env.globals["is_today"] = lambda moment, feed: times.same_day(moment, svc.clock(), feed.zone)
+    env.filters["highlight"] = _highlight
     env.globals["urls"] = svc.urls
     # What the viewer may do on the page's feed (which tools to show): nothing, unless a page
     # says otherwise; every action checks again when it is taken.
@@ -72,6 +78,6 @@ def make_templates(svc: Services) -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def _date_line(moment: datetime, feed: Feed) -> str:
-    here = times.local(moment, feed.zone)
-    return f"{here.day} {here:%B %Y}"
+def _highlight(text: str, words: list[str]) -> Markup:
+    """Plain text, escaped, with the searched words marked."""
+    return Markup(feed_views.highlight(str(escape(text)), words))  # noqa: S704 (escaped above)

@@ -89,8 +89,8 @@ def test_the_key_events_box_and_the_pinned_post_follow(
 
     key = make_post(svc, editor, slug, headline="Deal reached", key_event=True, pinned=True)
     expect(box).to_be_visible()
-    expect(box.locator("li")).to_have_count(1)
-    expect(box.locator(".key-event-headline")).to_have_text("Deal reached")
+    expect(box.locator(".key-events-top li")).to_have_count(1)
+    expect(box.locator(".key-events-top .key-event-headline")).to_have_text("Deal reached")
     expect(page.locator(".posts > li").first.locator(".post")).to_have_id(f"post-{key.id}")
     expect(page.locator(f"#post-{first.id}")).not_to_have_class(re.compile(r"\bis-pinned\b"))
     expect(page.locator(".posts > li").last.locator(".post")).to_have_id(f"post-{first.id}")

@@ -197,7 +197,7 @@ def test_the_confirmed_only_view_leaves_the_others_out(svc: Services, editor: Us
     pinned = make_post(svc, editor, headline="Pinned rumour", pinned=True)
 
     everything = reading.feed_page(svc, "summit")
-    only = reading.feed_page(svc, "summit", only=Verification.CONFIRMED)
+    only = reading.feed_page(svc, "summit", params={"only": "confirmed"})
 
     assert [p.id for p in everything.posts] == [confirmed.id, unconfirmed.id]
     assert everything.pinned is not None
@@ -205,4 +205,4 @@ def test_the_confirmed_only_view_leaves_the_others_out(svc: Services, editor: Us
     assert [p.id for p in only.posts] == [confirmed.id]
     assert only.pinned is None
     with pytest.raises(Invalid, match="confirmed"):
-        reading.parse_only("disputed")
+        reading.feed_page(svc, "summit", params={"only": "disputed"})

@@ -214,6 +214,16 @@ PART_SCRIPTS = (
     '<script src="/static/upload.js" defer></script>',  # the compose form's uploads
     '<script src="/static/charcount.js" defer></script>',  # the compose form's counts
     '<script src="/static/editing.js" defer></script>',  # the edit page: who else, conflicts
+    # A reader's feed page: day separators, older posts inline, the key events box, Follow,
+    # pausing, "Last updated", catching up; and every page's light or dark choice.
+    '<script src="/static/days.js" defer></script>',
+    '<script src="/static/older.js" defer></script>',
+    '<script src="/static/key-events.js" defer></script>',
+    '<script src="/static/follow.js" defer></script>',
+    '<script src="/static/pause.js" defer></script>',
+    '<script src="/static/last-updated.js" defer></script>',
+    '<script src="/static/catch-up.js" defer></script>',
+    '<script src="/static/theme.js"></script>',
 )
 
 _DATA_BLOCK = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')

@@ -22,7 +22,7 @@ from livefeed.distribution.resources import feed_json, post_json
 from livefeed.domain import idempotency
 from livefeed.domain.comments import Discussion, Moderation
 from livefeed.domain.errors import Conflict, Invalid
-from livefeed.domain.feeds import Feed, FeedStatus, check_transition, parse_moment
+from livefeed.domain.feeds import ENDED_ORDERS, Feed, FeedStatus, check_transition, parse_moment
 from livefeed.domain.verification import SETTABLE
 from livefeed.newsroom import publishing, workflow
 from livefeed.web.api import revisions as revision_views
@@ -38,7 +38,7 @@ from livefeed.web.views import post_id_param
 
 _FEED_FIELDS = frozenset(
     {"slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url"}
-    | {"discussion", "moderation", "default_verification"}
+    | {"discussion", "moderation", "default_verification", "ended_order"}
 )
 _NESTED = {
     "quote": ("text", "attribution"),
@@ -57,6 +57,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "discussion": tuple(choice.value for choice in Discussion),
     "moderation": tuple(choice.value for choice in Moderation),
     "default_verification": tuple(state.value for state in SETTABLE),
+    "ended_order": ENDED_ORDERS,
 }
 
 

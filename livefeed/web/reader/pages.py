@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -13,6 +14,7 @@ from livefeed import __version__
 from livefeed.access import permissions
 from livefeed.discussion.comments import preview as discussion_preview
 from livefeed.distribution import reading
+from livefeed.domain import times
 from livefeed.domain.access import Right
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post, PostState
@@ -42,21 +44,20 @@ async def feed(request: Request) -> Response:
     svc = services(request)
     slug = request.path_params["slug"]
     cursor = request.query_params.get("cursor")
-    only = reading.parse_only(request.query_params.get("only"))
-    # The "Confirmed only" view is another page of the same feed, cached apart.
-    position = f"{cursor}|only={only}" if only else cursor
+    # The order, the view, the tag and the search are the page's own: each its own copy.
+    asked = request.url.query
     user = await viewer(request)
     cache: PageCache = request.app.state.page_cache
     if user is None:
         current = await stream.current_feed(request, slug)
-        validator = page_validator(current, position)
+        validator = page_validator(current, asked)
         headers = reader_cache_headers(current, validator)
         if validator in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
         body = cache.get(validator)
         if body is not None:
             return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-    page = await run_in_threadpool(reading.feed_page, svc, slug, cursor, only)
+    page = await run_in_threadpool(reading.feed_page, svc, slug, cursor, dict(request.query_params))
     rights = await run_in_threadpool(permissions.rights_for, svc, user, page.feed.id)
     # Contributors write here too (drafts and submissions); the readers count is the editors'.
     can_compose = Right.CONTRIBUTE in rights and page.is_first_page
@@ -83,7 +84,7 @@ async def feed(request: Request) -> Response:
             # The team's list of posts going out later: only on this private page, never cached.
             values["scheduled"] = await scheduled_posts(svc, user, slug)
         return await render(request, "feed.html", values, headers=PRIVATE)
-    validator = page_validator(page.feed, position)
+    validator = page_validator(page.feed, asked)
     response = await render(
         request, "feed.html", values, headers=reader_cache_headers(page.feed, validator)
     )
@@ -103,9 +104,11 @@ async def scheduled_posts(svc: Services, user: User, slug: str) -> list[Post]:
     return posts
 
 
-def page_validator(feed: Feed, cursor: str | None) -> str:
-    """Changes whenever the page can: a new event, another page of posts, a new release."""
-    digest = hashlib.sha256(f"{__version__}|{feed.last_seq}|{cursor}".encode()).hexdigest()
+def page_validator(feed: Feed, asked: str | None) -> str:
+    """Changes whenever the page can: a new event, another page or view of the posts (what
+    the query string ``asked``), a new release, and a new day (dates show on older posts)."""
+    day = times.date_text(datetime.now(UTC), feed.zone, "key")
+    digest = hashlib.sha256(f"{__version__}|{feed.last_seq}|{asked}|{day}".encode()).hexdigest()
     return f'W/"{feed.id}-{feed.last_seq}-{digest[:12]}"'
 
 
@@ -143,9 +146,16 @@ async def tag(request: Request) -> Response:
     return await render(request, "tag.html", {"page": page})
 
 
+async def tags(request: Request) -> Response:
+    """Every tag on a published post, with how many posts carry it."""
+    counts = await run_in_threadpool(reading.tag_counts, services(request))
+    return await render(request, "tags.html", {"tags": counts})
+
+
 routes = [
     Route("/", home, name="home"),
     Route("/feeds/{slug}", feed, name="feed"),
     Route("/feeds/{slug}/posts/{post_id}", post, name="post"),
+    Route("/tags", tags, name="tags"),
     Route("/tags/{tag}", tag, name="tag"),
 ]

@@ -7,11 +7,11 @@ alone as a file, so each page is rewritten:
 - every picture's renditions are copied too, and ``srcset`` names the copies, so no picture
   is fetched from a site that may be gone;
 - what needs the site behind it goes: scripts (no stream, no polling), forms, the site's
-  navigation (log in), the live parts of a page (its status bar, the "new posts" button, the
-  stream's data attributes) and the discussion's preview (its comments change, and the
-  whole discussion is not part of the copy); a link to a page not in the copy (a tag) stays
-  as its text only, except inside what an editor wrote (``.prose``), which keeps its full
-  address;
+  navigation (log in), Follow and the reading options (order, views, search), the live parts
+  of a page (its status bar, the "new posts" button, the stream's data attributes) and the
+  discussion's preview (its comments change, and the whole discussion is not part of the
+  copy); a link to a page not in the copy (a tag) stays as its text only, except inside what
+  an editor wrote (``.prose``), which keeps its full address;
 - metadata in ``<head>`` (``<link rel=canonical>``) keeps pointing at the original, and a
   note at the top of each page links to the page it is a copy of.
 """
@@ -151,7 +151,10 @@ class Rewriter(HTMLParser):
             return True
         if _LIVE_CLASSES & set(attrs.get("class", "").split()):
             return True
-        return tag == "nav" and attrs.get("aria-label") == "Site"
+        # Follow (the site's feed documents) and the reading options (views the site makes).
+        if tag == "details" and "follow" in attrs.get("class", "").split():
+            return True
+        return tag == "nav" and attrs.get("aria-label") in ("Site", "Reading options")
 
     def _links(
         self, tag: str, attrs: list[tuple[str, str | None]]

@@ -56,7 +56,7 @@ STREAM_HEADERS = {
 }
 
 
-PAGE_FIELDS = ("id", "state", "headline", "title", "tags", "key_event")
+PAGE_FIELDS = ("id", "state", "headline", "title", "tags", "key_event", "verification")
 _BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
 
 

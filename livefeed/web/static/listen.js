@@ -126,7 +126,7 @@
   if (typeof window.ResizeObserver === "function") { new window.ResizeObserver(pad).observe(player); }
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest('.older a[rel="next"]') : null;
-    if (!link || player.hidden || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
+    if (!link || event.defaultPrevented || player.hidden || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
     event.preventDefault();
     if (link.getAttribute("aria-disabled") !== "true") { loadOlder(link); }
   });

@@ -1,7 +1,11 @@
 // Live updates for a feed page: new posts, edits and deletions arrive without a reload.
 // New posts wait behind a "N new posts" banner while the reader is scrolled into the feed,
 // so nothing moves under their eyes; at the top of the page they go in at once.
-// An embed may show one tag only (data-tag) and at most so many posts (data-limit).
+// An embed may show one tag only (data-tag) and at most so many posts (data-limit); a feed page
+// may show one tag, key events only (data-key-events-only), or read oldest first (data-order:
+// new posts then go in at the bottom, the banner below them). While the reader has paused live
+// updates (data-paused, see pause.js) every new post waits in the banner. Each event applied is
+// told to the page's other scripts as a "livefeed:applied" event (key-events.js, days.js…).
 (function () {
   "use strict";
   var feed = document.querySelector("[data-live-feed]");
@@ -15,6 +19,9 @@
   var onlyTag = feed.getAttribute("data-tag") || "";
   // The "Confirmed only" view shows posts in that verification state alone.
   var onlyState = feed.getAttribute("data-only-verification") || "";
+  var keyEventsOnly = feed.getAttribute("data-key-events-only") === "true";
+  var oldestFirst = feed.getAttribute("data-order") === "oldest";
+  var filtered = Boolean(onlyTag) || Boolean(onlyState) || keyEventsOnly;
   var limit = parseInt(feed.getAttribute("data-limit"), 10) || 0;
   var waiting = [];
   var unread = 0;
@@ -39,7 +46,11 @@
     return template.content.firstElementChild;
   }
 
+  // Whether new posts may go in at once: live updates not paused, and the reader where they
+  // arrive (the top of the list; its end when reading oldest first).
   function atTop() {
+    if (feed.hasAttribute("data-paused")) { return false; }
+    if (oldestFirst) { return list.getBoundingClientRect().bottom <= window.innerHeight; }
     return list.getBoundingClientRect().top >= 0;
   }
 
@@ -50,7 +61,7 @@
     var anchor = pinned && !article.classList.contains("is-pinned")
       ? pinned.parentElement.nextElementSibling
       : list.firstElementChild;
-    list.insertBefore(item, anchor);
+    list.insertBefore(item, oldestFirst && !article.classList.contains("is-pinned") ? null : anchor);
     article.classList.add("is-new");
     window.setTimeout(function () { article.classList.remove("is-new"); }, 4000);
     var empty = feed.querySelector(".empty");
@@ -59,8 +70,9 @@
   }
 
   function wanted(data) {
-    return (!onlyTag || (data.tags || []).indexOf(onlyTag) !== -1) &&
-      (!onlyState || data.verification === onlyState);
+    if (keyEventsOnly && !data.key_event) { return false; }
+    if (onlyState && data.verification !== onlyState) { return false; }
+    return !onlyTag || (data.tags || []).indexOf(onlyTag) !== -1;
   }
 
   // The oldest posts go once there are more than the limit.
@@ -75,10 +87,20 @@
     updateBanner();
   }
 
-  function showWaiting() {
-    waiting.forEach(insert);
+  // The banner's tap brings the new posts into view: the list scrolls to the first of them
+  // (at once for a reader who asked for reduced motion), which takes the focus, and they are
+  // highlighted for a moment (livefeed.css).
+  function showWaiting(event) {
+    var shown = waiting;
     waiting = [];
+    shown.forEach(insert);
     banner.hidden = true;
+    var first = oldestFirst ? shown[0] : shown[shown.length - 1];
+    if (!event || !first) { return; }
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    first.setAttribute("tabindex", "-1");
+    first.scrollIntoView({ behavior: still ? "auto" : "smooth", block: "start" });
+    first.focus({ preventScroll: true });
   }
 
   function updateBanner() {
@@ -137,31 +159,6 @@
     }
   }
 
-  function followKeyEvents(data, article) {
-    var box = feed.querySelector(".key-events");
-    if (!box) { return; }
-    var entries = box.querySelector("ol");
-    var entry = entries.querySelector('li[data-post-id="' + data.id + '"]');
-    if (!data.key_event || data.state === "deleted") {
-      if (entry) { entry.remove(); }
-    } else {
-      if (!entry) {
-        entry = document.createElement("li");
-        entry.setAttribute("data-post-id", data.id);
-        entry.innerHTML = '<a><time></time> <span class="key-event-headline"></span></a>';
-        entries.insertBefore(entry, entries.firstElementChild);
-      }
-      var time = article ? article.querySelector(".post-time time") : null;
-      entry.querySelector("a").setAttribute("href", "#post-" + data.id);
-      if (time) {
-        entry.querySelector("time").setAttribute("datetime", time.getAttribute("datetime"));
-        entry.querySelector("time").textContent = time.firstChild.textContent;
-      }
-      entry.querySelector(".key-event-headline").textContent = (data.title || data.headline);
-    }
-    box.hidden = entries.children.length === 0;
-  }
-
   // A correction or a retraction is news in itself; a minor edit is not announced.
   function announceCorrection(current, replacement, data) {
     if (replacement.classList.contains("is-retracted") && !current.classList.contains("is-retracted")) {
@@ -179,17 +176,19 @@
     if (message.type === "post.published" && message.html) {
       if (existing(data.id) || !wanted(data)) { return; }
       var article = fragment(message.html);
+      // Reading oldest first with later pages still to load: it comes with the last of them.
+      if (oldestFirst && feed.querySelector(".older a")) { told(message, article); return; }
       if (atTop()) { insert(article); } else { waiting.push(article); updateBanner(); }
-      followKeyEvents(data, article);
+      told(message, article);
       announce("New post: " + (data.title || data.headline));
     } else if (message.type === "post.updated") {
       var current = existing(data.id);
       var replacement = message.html ? fragment(message.html) : null;
-      if (!wanted(data)) { drop(data.id); return; }
+      if (!wanted(data)) { drop(data.id); told(message, replacement); return; }
       if (current && replacement) {
         announceCorrection(current, replacement, data);
         current.replaceWith(replacement); arrange(replacement);
-      } else if ((onlyTag || onlyState) && replacement && !waiting.some(function (w) { return w.id === replacement.id; })) {
+      } else if (filtered && replacement && !waiting.some(function (w) { return w.id === replacement.id; })) {
         // It has just been given the tag this embed shows: in it goes, where it belongs.
         var item = document.createElement("li");
         item.appendChild(replacement);
@@ -197,11 +196,11 @@
         arrange(replacement);
         trim();
       }
-      followKeyEvents(data, replacement);
+      told(message, replacement);
       waiting = waiting.map(function (w) { return w.id === "post-" + data.id && message.html ? fragment(message.html) : w; });
     } else if (message.type === "post.deleted") {
       drop(data.id);
-      followKeyEvents(data, null);
+      told(message, null);
     } else if (message.type === "feed.updated") {
       var heading = document.getElementById("feed-title");
       if (heading && data.title && heading.textContent !== data.title) {
@@ -217,6 +216,10 @@
     } else if (OURS.indexOf(message.type) === -1) {
       document.dispatchEvent(new CustomEvent("livefeed:event", { detail: message }));
     }
+  }
+
+  function told(message, article) {
+    document.dispatchEvent(new CustomEvent("livefeed:applied", { detail: { message: message, article: article } }));
   }
 
   function stop() {

@@ -286,6 +286,7 @@ def test_a_request_shaped_by_the_document_is_accepted(
         "discussion": "guests",
         "moderation": "post",
         "default_verification": "unverified",
+        "ended_order": "oldest",
         "status": "live",
     }
     new_post = {

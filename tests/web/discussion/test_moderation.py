@@ -291,7 +291,12 @@ def assert_only_text(html: str, payload: str) -> None:
     page = Page(html)
     assert not {"img", "svg", "iframe"} & page.names()
     scripts = re.findall(r"<script[^>]*>", html, re.I)
-    assert all(re.fullmatch(r'<script src="/static/[a-z-]+\.js" defer>', s) for s in scripts)
+    # Ours only: deferred, but theme.js, which must run before the page is drawn.
+    assert all(
+        re.fullmatch(r'<script src="/static/[a-z-]+\.js" defer>', s)
+        or s == '<script src="/static/theme.js">'
+        for s in scripts
+    )
     for _, attrs in page.elements:
         assert not any(name.startswith("on") for name in attrs)
         assert not attrs.get("href", "").lower().startswith("javascript:")

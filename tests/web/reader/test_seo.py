@@ -210,10 +210,15 @@ def test_a_headline_cannot_break_out_of_the_data_block(
     scripts = Scripts(html).found
 
     assert [attrs for attrs, _ in scripts] == [
+        {"src": "/static/theme.js"},
         {"type": "application/ld+json"},
         {"src": "/static/share.js", "defer": ""},
-        {"src": "/static/live.js", "defer": ""},
-        {"src": "/static/verification.js", "defer": ""},
+        *(
+            {"src": f"/static/{name}.js", "defer": ""}
+            for name in ("days", "older", "key-events", "follow", "live", "verification", "pause")
+        ),
+        {"src": "/static/last-updated.js", "defer": ""},
+        {"src": "/static/catch-up.js", "defer": ""},
         {"src": "/static/discussion.js", "defer": ""},
     ]
     data = json_ld(html)

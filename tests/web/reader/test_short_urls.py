@@ -218,7 +218,7 @@ def test_the_feed_page_offers_the_feeds_and_each_posts_short_url(
     assert not [i for i in page.tags("input") if "short-url" in i.get("class", "")]
     assert html.count('role="status"') >= 3
     assert '<script src="/static/share.js" defer></script>' in html
-    assert "Get short URL" in html
+    assert "Copy<span" in html
 
 
 def test_a_post_page_offers_the_posts_short_url(

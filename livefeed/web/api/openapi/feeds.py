@@ -61,6 +61,13 @@ def feed_input_fields() -> dict[str, Schema]:
             "default": "pre",
             "description": "Whether a comment waits for a moderator (pre) or shows at once (post).",
         },
+        "ended_order": {
+            "type": "string",
+            "enum": ["newest", "oldest"],
+            "default": "newest",
+            "description": "How the feed's page reads once the feed has ended: newest or oldest "
+            "first (a finished story reads best from the start).",
+        },
     }
 
 
@@ -85,6 +92,7 @@ def feed_schemas() -> dict[str, Schema]:
         "updated_at": text("Last change (UTC).", format="date-time"),
         "discussion": fields["discussion"],
         "moderation": fields["moderation"],
+        "ended_order": fields["ended_order"],
     }
     return {
         # Every key is always present in a response, null where there is nothing.
