@@ -8,7 +8,6 @@ turns into a silent default.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -16,138 +15,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from livefeed.domain.setting_values import email_address, hosts_and_networks, smtp_url
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+from livefeed.domain import setting_values as parse
+from livefeed.domain.setting_values import Network as Network
 
 
 class SettingsError(Exception):
     """A ``LIVEFEED_*`` variable holds a value that cannot be used."""
-
-
-def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        scheme = urlsplit(value).scheme.split("+")[0]
-        if scheme not in schemes:
-            raise ValueError(f"must start with {' or '.join(s + '://' for s in schemes)}")
-        return value
-
-    return parse
-
-
-def _optional_url(schemes: tuple[str, ...]) -> Callable[[str], str | None]:
-    def parse(value: str) -> str | None:
-        return _url(schemes)(value) if value else None
-
-    return parse
-
-
-def _public_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an absolute http:// or https:// origin")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError("must be an origin only, without a path")
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _optional_public_url(value: str) -> str | None:
-    return _public_url(value) if value else None
-
-
-def _media_url(value: str) -> str:
-    parts = urlsplit(value)
-    if value and (parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment):
-        raise ValueError("must be empty (a folder) or s3://bucket or s3://bucket/prefix")
-    return value
-
-
-def _base_url(value: str) -> str:
-    parts = urlsplit(value)
-    if value and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query):
-        raise ValueError("must be empty or an absolute http:// or https:// address")
-    return value.rstrip("/")
-
-
-def _whole_number(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"must be a whole number, not {value!r}") from None
-
-
-def _port(value: str) -> int:
-    port = _whole_number(value)
-    if not 0 < port < 65536:
-        raise ValueError("must be between 1 and 65535")
-    return port
-
-
-def _whole_number_or_zero(value: str) -> int:
-    number = _whole_number(value)
-    if number < 0:
-        raise ValueError("must be a whole number of at least 0")
-    return number
-
-
-def _positive_int(value: str) -> int:
-    number = _whole_number(value)
-    if number < 1:
-        raise ValueError("must be a whole number of at least 1")
-    return number
-
-
-def _networks(value: str) -> tuple[Network, ...]:
-    """Comma-separated addresses and CIDR blocks, IPv4 or IPv6 (``10.0.0.0/8, ::1``)."""
-    networks = []
-    for item in (part.strip() for part in value.split(",")):
-        if not item:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(item))
-        except ValueError:
-            raise ValueError(_not_a_network(item)) from None
-    return tuple(networks)
-
-
-def _not_a_network(item: str) -> str:
-    try:
-        # Host bits after the prefix are most likely a typo for the block's own address.
-        block = ipaddress.ip_network(item, strict=False)
-    except ValueError:
-        return f"{item!r} is not an IP address or CIDR block"
-    return f"{item!r} has bits set after its prefix length: did you mean {block}?"
-
-
-_BYTE_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
-
-
-def _byte_size(value: str) -> int:
-    """A size in bytes: ``20MB``, ``512KB``, ``1GB`` (powers of 1024) or a plain number."""
-    text = value.strip().upper().replace(" ", "")
-    number = text.rstrip("KMGB")
-    unit = text[len(number) :]
-    if not number.isdigit() or unit not in _BYTE_UNITS or int(number) < 1:
-        raise ValueError(f"must be a size such as 20MB, 512KB or 1048576, not {value!r}")
-    return int(number) * _BYTE_UNITS[unit]
-
-
-def _choice(*choices: str) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        if value not in choices:
-            raise ValueError(f"must be one of {', '.join(choices)}, not {value!r}")
-        return value
-
-    return parse
-
-
-def _bool(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("must be true or false")
 
 
 @dataclass(frozen=True)
@@ -164,33 +37,33 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "database_url",
         "sqlite:///./livefeed.db",
-        _url(("sqlite", "postgresql", "postgres")),
+        parse.url(("sqlite", "postgresql", "postgres")),
         "Where posts live: `sqlite:///path.db` (embedded) or `postgresql://user@host/db`.",
     ),
     Setting(
         "redis_url",
         "",
-        _optional_url(("redis", "rediss")),
+        parse.optional_url(("redis", "rediss")),
         "Redis for fan-out between instances; empty means one instance, in-process.",
     ),
     Setting(
         "public_url",
         "http://127.0.0.1:8000",
-        _public_url,
+        parse.public_url,
         "The canonical origin readers see; `https://` also marks cookies Secure.",
     ),
     Setting("host", "127.0.0.1", str, "Address `livefeed serve` listens on."),
-    Setting("port", "8000", _port, "Port `livefeed serve` listens on."),
+    Setting("port", "8000", parse.port, "Port `livefeed serve` listens on."),
     Setting(
         "session_days",
         "14",
-        _positive_int,
+        parse.positive_int,
         "How many days a desk login lasts.",
     ),
     Setting(
         "login_attempts",
         "5",
-        _positive_int,
+        parse.positive_int,
         "Failed logins allowed per account from one client address in 15 minutes (four times "
         "as many in 24 hours), and ten times as many per address across accounts, except for "
         "accounts that have logged in from it in the last 90 days. No account is ever locked "
@@ -199,13 +72,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "seed_demo",
         "true",
-        _bool,
+        parse.boolean,
         "Whether `livefeed serve` seeds the demo feed into an empty database.",
     ),
     Setting(
         "short_url",
         "",
-        _optional_public_url,
+        parse.optional_public_url,
         "Origin of short URLs (`https://lf.example` gives `https://lf.example/s/aB3xY9k`); "
         "empty means the public URL. It must send `/s/…` on to this app.",
     ),
@@ -219,97 +92,97 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "media_url",
         "",
-        _media_url,
+        parse.media_url,
         "Where uploads go when not in a folder: `s3://bucket/prefix`, any S3-compatible "
         "object storage. Several instances need this, or one folder they all share.",
     ),
-    Setting("media_endpoint", "", _base_url, "The object storage's address; empty: AWS S3."),
+    Setting("media_endpoint", "", parse.base_url, "The object storage's address; empty: AWS S3."),
     Setting("media_region", "", str, "The bucket's region; empty: `us-east-1`."),
     Setting("media_access_key_id", "", str, "Object storage key; empty: AWS's own chain."),
     Setting("media_secret_access_key", "", str, "Its secret (best as `…_FILE`)."),
     Setting(
         "media_public_url",
         "",
-        _base_url,
+        parse.base_url,
         "Public address of the bucket's prefix, or a CDN in front of it: readers are sent to "
         "it followed by the file's name. Empty: to addresses signed for an hour.",
     ),
     Setting(
         "media_max_bytes",
         "20MB",
-        _byte_size,
+        parse.byte_size,
         "Largest picture upload (`KB`, `MB`, `GB` or bytes); refused as soon as it is passed.",
     ),
     Setting(
         "media_max_video_bytes",
         "200MB",
-        _byte_size,
+        parse.byte_size,
         "Largest video upload (MP4 or WebM), in the same units.",
     ),
     Setting(
         "media_quota_per_user",
         "2GB",
-        _byte_size,
+        parse.byte_size,
         "How much each person's uploads may take in all, in the same units; an upload that "
         "would pass it is refused, saying how much is used.",
     ),
     Setting(
         "media_quota_per_feed",
         "10GB",
-        _byte_size,
+        parse.byte_size,
         "How much the uploads sent for one feed may take in all, whoever sent them.",
     ),
     Setting(
         "request_head_timeout",
         "10",
-        _positive_int,
+        parse.positive_int,
         "Seconds a client has to send a request's head before it is answered 408 and let go.",
     ),
     Setting(
         "connections_per_client",
         "500",
-        _positive_int,
+        parse.positive_int,
         "Open connections one client address may hold at once (proxies in "
         "`LIVEFEED_TRUSTED_PROXIES` are not counted); the next is answered 503.",
     ),
     Setting(
         "trusted_proxies",
         "",
-        _networks,
+        parse.networks,
         "Comma-separated addresses or CIDR blocks (IPv4 or IPv6) of the proxies in front; "
         "only from these is `X-Forwarded-For` believed for the client's address. Empty: none.",
     ),
     Setting(
         "corrections_policy_url",
         "",
-        _optional_url(("http", "https")),
+        parse.optional_url(("http", "https")),
         "Address of the site's corrections policy, given to search engines as the publisher's "
         "`correctionsPolicy`; empty: none.",
     ),
     Setting(
         "publishing_principles_url",
         "",
-        _optional_url(("http", "https")),
+        parse.optional_url(("http", "https")),
         "Address of the site's publishing principles (`publishingPrinciples`); empty: none.",
     ),
     Setting(
         "verification_policy_url",
         "",
-        _optional_url(("http", "https")),
+        parse.optional_url(("http", "https")),
         "Address of how the newsroom verifies and fact-checks "
         "(`verificationFactCheckingPolicy`); empty: none.",
     ),
     Setting(
         "loop",
         "auto",
-        _choice("auto", "uvloop", "asyncio"),
+        parse.choice("auto", "uvloop", "asyncio"),
         "Event loop of `livefeed serve`: `uvloop` (installed by default, cheaper per reader), "
         "`asyncio` (the standard library's), or `auto` (uvloop when importable).",
     ),
     Setting(
         "stream_memory",
         "64MB",
-        _byte_size,
+        parse.byte_size,
         "Memory for the feeds' recent events, already encoded, kept past their last reader so "
         "that readers coming back at once catch up from it; the least recently used feed "
         "goes first (`KB`, `MB`, `GB` or bytes).",
@@ -317,14 +190,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "workers",
         "0",
-        _whole_number_or_zero,
+        parse.whole_number_or_zero,
         "Worker processes `livefeed serve` starts on the port (`SO_REUSEPORT`); `0` means "
         "one per core. They share wake-ups through Redis if configured, else among themselves.",
     ),
     Setting(
-        "smtp_url",
+        "parse.smtp_url",
         "",
-        smtp_url,
+        parse.smtp_url,
         "The mail server: `smtp://host:25`, `smtp+starttls://user:password@host:587` or "
         "`smtps://user:password@host:465`. Empty: no mail is sent (password resets, "
         "emailed invitations and notices are then unavailable).",
@@ -332,13 +205,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "smtp_from",
         "",
-        email_address,
+        parse.email_address,
         "The sender of the site's mail; empty means `livefeed@` and the public URL's host.",
     ),
     Setting(
         "webhook_allow",
         "",
-        hosts_and_networks,
+        parse.hosts_and_networks,
         "Comma-separated host names, addresses or CIDR blocks inside your own network that "
         "webhooks may be sent to (`hooks.internal, 10.0.0.0/8`). Empty: public receivers only.",
     ),

@@ -258,7 +258,7 @@ def tag_page(svc: Services, tag: str, cursor: str | None = None) -> TagPage:
     before = parse_cursor(cursor)
     with svc.db.read() as conn:
         feeds = feed_store.with_tag(conn, clean) if before is None else []
-        posts = post_store.with_tag(conn, clean, before=before, limit=PAGE_SIZE + 1)
+        posts = feed_views.with_tag(conn, clean, before=before, limit=PAGE_SIZE + 1)
         by_id = {f.id: f for f in feeds}
         for post in posts:
             if post.feed_id not in by_id:
@@ -316,7 +316,7 @@ def embed(svc: Services, slug: str, *, tag: str | None = None, limit: str | None
         elif only is None:
             posts = post_store.timeline(conn, feed.id, before=None, limit=rest, skip_pinned=True)
         else:
-            posts = post_store.feed_tagged(conn, feed.id, only, limit=rest, skip_pinned=True)
+            posts = feed_views.feed_tagged(conn, feed.id, only, limit=rest, skip_pinned=True)
     return Embed(feed, pinned + posts, only, count)
 
 
@@ -369,7 +369,7 @@ def tag_newest(svc: Services, tag: str, *, limit: int) -> tuple[str, Gathered]:
         raise NotFound(f"“{tag}” is not a tag") from None
     with svc.db.read() as conn:
         stamp = SiteStamp(*feed_store.stamp(conn))
-        posts = post_store.with_tag(conn, clean, before=None, limit=limit)
+        posts = feed_views.with_tag(conn, clean, before=None, limit=limit)
         if not posts and not feed_store.with_tag(conn, clean, limit=1):
             raise NotFound(f"nothing is tagged “{clean}”")
         feeds = {

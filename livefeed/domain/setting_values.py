@@ -1,10 +1,10 @@
-"""How the settings of mail and webhooks are read: each parser takes the variable's text and
-returns the value, or raises ``ValueError`` saying what is wrong (``settings.py`` names the
-variable)."""
+"""How each kind of setting is read: each parser takes the variable's text and returns the
+value, or raises ``ValueError`` saying what is wrong (``settings.py`` names the variable)."""
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 _SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
@@ -55,9 +55,129 @@ def hosts_and_networks(value: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def url(schemes: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        scheme = urlsplit(value).scheme.split("+")[0]
+        if scheme not in schemes:
+            raise ValueError(f"must start with {' or '.join(s + '://' for s in schemes)}")
+        return value
+
+    return parse
+
+
+def optional_url(schemes: tuple[str, ...]) -> Callable[[str], str | None]:
+    def parse(value: str) -> str | None:
+        return url(schemes)(value) if value else None
+
+    return parse
+
+
+def public_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http:// or https:// origin")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError("must be an origin only, without a path")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def optional_public_url(value: str) -> str | None:
+    return public_url(value) if value else None
+
+
+def media_url(value: str) -> str:
+    parts = urlsplit(value)
+    if value and (parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment):
+        raise ValueError("must be empty (a folder) or s3://bucket or s3://bucket/prefix")
+    return value
+
+
+def base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query):
+        raise ValueError("must be empty or an absolute http:// or https:// address")
+    return value.rstrip("/")
+
+
+def whole_number(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"must be a whole number, not {value!r}") from None
+
+
+def port(value: str) -> int:
+    port = whole_number(value)
+    if not 0 < port < 65536:
+        raise ValueError("must be between 1 and 65535")
+    return port
+
+
+def whole_number_or_zero(value: str) -> int:
+    number = whole_number(value)
+    if number < 0:
+        raise ValueError("must be a whole number of at least 0")
+    return number
+
+
+def positive_int(value: str) -> int:
+    number = whole_number(value)
+    if number < 1:
+        raise ValueError("must be a whole number of at least 1")
+    return number
+
+
+def networks(value: str) -> tuple[Network, ...]:
+    """Comma-separated addresses and CIDR blocks, IPv4 or IPv6 (``10.0.0.0/8, ::1``)."""
+    found = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            found.append(ipaddress.ip_network(item))
+        except ValueError:
+            raise ValueError(_not_a_network(item)) from None
+    return tuple(found)
+
+
 def _not_a_network(item: str) -> str:
     try:
+        # Host bits after the prefix are most likely a typo for the block's own address.
         block = ipaddress.ip_network(item, strict=False)
     except ValueError:
         return f"{item!r} is not an IP address or CIDR block"
     return f"{item!r} has bits set after its prefix length: did you mean {block}?"
+
+
+_BYTE_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+
+
+def byte_size(value: str) -> int:
+    """A size in bytes: ``20MB``, ``512KB``, ``1GB`` (powers of 1024) or a plain number."""
+    text = value.strip().upper().replace(" ", "")
+    number = text.rstrip("KMGB")
+    unit = text[len(number) :]
+    if not number.isdigit() or unit not in _BYTE_UNITS or int(number) < 1:
+        raise ValueError(f"must be a size such as 20MB, 512KB or 1048576, not {value!r}")
+    return int(number) * _BYTE_UNITS[unit]
+
+
+def choice(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    return parse
+
+
+def boolean(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")

@@ -1,5 +1,6 @@
-"""A feed's published posts as a reader chose to read them: either order, key events only,
-one tag; from a position, so paging neither skips nor repeats a post."""
+"""Published posts as a reader chose to read them: a feed's in either order, key events only,
+one tag; a tag's across every feed; from a position, so paging neither skips nor repeats a
+post."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from sqlalchemy import Connection, and_, func, or_, select
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.feed_views import View
 from livefeed.domain.posts import Post, PostState
+from livefeed.store.posts import _newest_first as newest_first
 from livefeed.store.posts import _post as post_of
+from livefeed.store.posts import _published as published
 from livefeed.store.posts import _select as select_posts
 from livefeed.store.schema import post_tags, posts
 
@@ -77,3 +80,29 @@ def tag_counts(conn: Connection, *, limit: int = 500) -> list[tuple[str, int]]:
         .limit(limit)
     )
     return [(str(row[0]), int(row[1])) for row in conn.execute(query)]
+
+
+def with_tag(conn: Connection, tag: str, *, before: Cursor | None, limit: int) -> list[Post]:
+    """Published posts carrying ``tag`` across every feed, newest first."""
+    query = (
+        select_posts()
+        .join(post_tags, post_tags.c.post_id == posts.c.id)
+        .where(post_tags.c.tag == tag, posts.c.state == PostState.PUBLISHED.value)
+    )
+    return [
+        post_of(row) for row in conn.execute(newest_first(query, before).limit(limit)).mappings()
+    ]
+
+
+def feed_tagged(
+    conn: Connection, feed_id: int, tag: str, *, limit: int, skip_pinned: bool
+) -> list[Post]:
+    """One feed's published posts carrying ``tag``, newest first (an embed that shows a tag)."""
+    query = (
+        published(feed_id)
+        .join(post_tags, post_tags.c.post_id == posts.c.id)
+        .where(post_tags.c.tag == tag)
+    )
+    if skip_pinned:
+        query = query.where(posts.c.pinned.is_(False))
+    return [post_of(row) for row in conn.execute(newest_first(query, None).limit(limit)).mappings()]

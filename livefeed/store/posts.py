@@ -358,32 +358,6 @@ def changed_since(conn: Connection, feed_id: int, seq: int, *, limit: int) -> li
     return [_post(row) for row in conn.execute(query).mappings()]
 
 
-def with_tag(conn: Connection, tag: str, *, before: Cursor | None, limit: int) -> list[Post]:
-    """Published posts carrying ``tag`` across every feed, newest first."""
-    query = (
-        _select()
-        .join(post_tags, post_tags.c.post_id == posts.c.id)
-        .where(post_tags.c.tag == tag, posts.c.state == PostState.PUBLISHED.value)
-    )
-    return [
-        _post(row) for row in conn.execute(_newest_first(query, before).limit(limit)).mappings()
-    ]
-
-
-def feed_tagged(
-    conn: Connection, feed_id: int, tag: str, *, limit: int, skip_pinned: bool
-) -> list[Post]:
-    """One feed's published posts carrying ``tag``, newest first (an embed that shows a tag)."""
-    query = (
-        _published(feed_id)
-        .join(post_tags, post_tags.c.post_id == posts.c.id)
-        .where(post_tags.c.tag == tag)
-    )
-    if skip_pinned:
-        query = query.where(posts.c.pinned.is_(False))
-    return [_post(row) for row in conn.execute(_newest_first(query, None).limit(limit)).mappings()]
-
-
 def newest_in(conn: Connection, feed_ids: Sequence[int], *, limit: int) -> list[Post]:
     """The newest published posts of any of these feeds (for a document gathering them)."""
     if not feed_ids:
