@@ -195,7 +195,7 @@ SETTINGS: tuple[Setting, ...] = (
         "one per core. They share wake-ups through Redis if configured, else among themselves.",
     ),
     Setting(
-        "parse.smtp_url",
+        "smtp_url",
         "",
         parse.smtp_url,
         "The mail server: `smtp://host:25`, `smtp+starttls://user:password@host:587` or "

@@ -5,8 +5,10 @@ what axe-core finds in light and dark."""
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -31,6 +33,15 @@ PHONE: dict[str, Any] = {
 def open_feed(page: Page, server: LiveServer, query: str = "") -> None:
     page.goto(server.at(f"/feeds/{server.slug}{query}"))
     expect(page.locator(".live-status")).to_have_attribute("data-state", "live")
+
+
+def served(server: LiveServer, text: str) -> None:
+    """Wait until the server's page holds ``text``: posts made here, outside the server's
+    process, reach it with its next read of the log (within a second), as the CLI's do."""
+    deadline = time.monotonic() + 10
+    while text not in httpx.get(server.at(f"/feeds/{server.slug}"), timeout=5).text:
+        assert time.monotonic() < deadline, f"the server never showed {text!r}"
+        time.sleep(0.1)
 
 
 def feed_fields(slug: str, **changes: str) -> dict[str, str]:
@@ -199,6 +210,7 @@ def test_catch_me_up_after_a_break(live_server: LiveServer, new_context: NewCont
     made = [make_post(svc, editor, slug, headline=f"Missed {n}") for n in range(2)]
     key = make_post(svc, editor, slug, headline="The key one", key_event=True)
     made += [key] + [make_post(svc, editor, slug, headline=f"Missed {n}") for n in (3, 4)]
+    served(live_server, "Missed 4")
 
     page = context.new_page()
     open_feed(page, live_server)

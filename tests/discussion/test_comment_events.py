@@ -15,7 +15,7 @@ from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.services import Services
 from livefeed.store import webhooks as webhook_store
-from livefeed.store.schema import webhook_deliveries
+from livefeed.store.webhook_schema import webhook_deliveries
 from tests.factories import make_post, make_user
 from tests.realtime import test_stream
 

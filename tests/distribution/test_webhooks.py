@@ -23,7 +23,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import events as event_log
 from livefeed.store import webhooks as webhook_store
-from livefeed.store.schema import webhook_deliveries
+from livefeed.store.webhook_schema import webhook_deliveries
 from tests.conftest import Clock
 from tests.factories import CHEAP_PASSWORDS, make_admin, make_editor, make_feed, make_post
 from tests.other_sites import Resolver
