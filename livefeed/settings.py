@@ -8,114 +8,18 @@ turns into a silent default.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+from livefeed import setting_values
+from livefeed.setting_values import Network as Network
 
 
 class SettingsError(Exception):
     """A ``LIVEFEED_*`` variable holds a value that cannot be used."""
-
-
-def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        scheme = urlsplit(value).scheme.split("+")[0]
-        if scheme not in schemes:
-            raise ValueError(f"must start with {' or '.join(s + '://' for s in schemes)}")
-        return value
-
-    return parse
-
-
-def _optional_url(schemes: tuple[str, ...]) -> Callable[[str], str | None]:
-    def parse(value: str) -> str | None:
-        return _url(schemes)(value) if value else None
-
-    return parse
-
-
-def _public_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an absolute http:// or https:// origin")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError("must be an origin only, without a path")
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _optional_public_url(value: str) -> str | None:
-    return _public_url(value) if value else None
-
-
-def _whole_number(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"must be a whole number, not {value!r}") from None
-
-
-def _port(value: str) -> int:
-    port = _whole_number(value)
-    if not 0 < port < 65536:
-        raise ValueError("must be between 1 and 65535")
-    return port
-
-
-def _positive_int(value: str) -> int:
-    number = _whole_number(value)
-    if number < 1:
-        raise ValueError("must be a whole number of at least 1")
-    return number
-
-
-def _networks(value: str) -> tuple[Network, ...]:
-    """Comma-separated addresses and CIDR blocks, IPv4 or IPv6 (``10.0.0.0/8, ::1``)."""
-    networks = []
-    for item in (part.strip() for part in value.split(",")):
-        if not item:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(item))
-        except ValueError:
-            raise ValueError(_not_a_network(item)) from None
-    return tuple(networks)
-
-
-def _not_a_network(item: str) -> str:
-    try:
-        # Host bits after the prefix are most likely a typo for the block's own address.
-        block = ipaddress.ip_network(item, strict=False)
-    except ValueError:
-        return f"{item!r} is not an IP address or CIDR block"
-    return f"{item!r} has bits set after its prefix length: did you mean {block}?"
-
-
-_BYTE_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
-
-
-def _byte_size(value: str) -> int:
-    """A size in bytes: ``20MB``, ``512KB``, ``1GB`` (powers of 1024) or a plain number."""
-    text = value.strip().upper().replace(" ", "")
-    number = text.rstrip("KMGB")
-    unit = text[len(number) :]
-    if not number.isdigit() or unit not in _BYTE_UNITS or int(number) < 1:
-        raise ValueError(f"must be a size such as 20MB, 512KB or 1048576, not {value!r}")
-    return int(number) * _BYTE_UNITS[unit]
-
-
-def _bool(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("must be true or false")
 
 
 @dataclass(frozen=True)
@@ -132,33 +36,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "database_url",
         "sqlite:///./livefeed.db",
-        _url(("sqlite", "postgresql", "postgres")),
+        setting_values.url(("sqlite", "postgresql", "postgres")),
         "Where posts live: `sqlite:///path.db` (embedded) or `postgresql://user@host/db`.",
     ),
     Setting(
         "redis_url",
         "",
-        _optional_url(("redis", "rediss")),
+        setting_values.optional_url(("redis", "rediss")),
         "Redis for fan-out between instances; empty means one instance, in-process.",
     ),
     Setting(
         "public_url",
-        "http://127.0.0.1:8000",
-        _public_url,
-        "The canonical origin readers see; `https://` also marks cookies Secure.",
+        "",
+        setting_values.optional(setting_values.public_url),
+        "The canonical origin readers see; `https://` also marks cookies Secure. Empty: the "
+        "host and port being served (`http://127.0.0.1:8000` by default).",
     ),
     Setting("host", "127.0.0.1", str, "Address `livefeed serve` listens on."),
-    Setting("port", "8000", _port, "Port `livefeed serve` listens on."),
+    Setting("port", "8000", setting_values.port, "Port `livefeed serve` listens on."),
     Setting(
         "session_days",
         "14",
-        _positive_int,
+        setting_values.positive_int,
         "How many days a desk login lasts.",
     ),
     Setting(
         "login_attempts",
         "5",
-        _positive_int,
+        setting_values.positive_int,
         "Failed logins allowed per account from one client address in 15 minutes (four times "
         "as many in 24 hours), and ten times as many per address across accounts, except for "
         "accounts that have logged in from it in the last 90 days. No account is ever locked "
@@ -166,14 +71,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "seed_demo",
-        "true",
-        _bool,
-        "Whether `livefeed serve` seeds the demo feed into an empty database.",
+        "false",
+        setting_values.boolean,
+        "Whether `livefeed serve` seeds the demo feed into an empty database (`make serve` "
+        "does, through `livefeed serve --demo`); never wanted in production.",
     ),
     Setting(
         "short_url",
         "",
-        _optional_public_url,
+        setting_values.optional(setting_values.public_url),
         "Origin of short URLs (`https://lf.example` gives `https://lf.example/s/aB3xY9k`); "
         "empty means the public URL. It must send `/s/…` on to this app.",
     ),
@@ -187,47 +93,82 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "media_max_bytes",
         "20MB",
-        _byte_size,
+        setting_values.byte_size,
         "Largest picture upload (`KB`, `MB`, `GB` or bytes); refused as soon as it is passed.",
     ),
     Setting(
         "media_max_video_bytes",
         "200MB",
-        _byte_size,
+        setting_values.byte_size,
         "Largest video upload (MP4 or WebM), in the same units.",
     ),
     Setting(
         "media_quota_per_user",
         "2GB",
-        _byte_size,
+        setting_values.byte_size,
         "How much each person's uploads may take in all, in the same units; an upload that "
         "would pass it is refused, saying how much is used.",
     ),
     Setting(
         "media_quota_per_feed",
         "10GB",
-        _byte_size,
+        setting_values.byte_size,
         "How much the uploads sent for one feed may take in all, whoever sent them.",
     ),
     Setting(
         "request_head_timeout",
         "10",
-        _positive_int,
+        setting_values.positive_int,
         "Seconds a client has to send a request's head before it is answered 408 and let go.",
     ),
     Setting(
         "connections_per_client",
         "500",
-        _positive_int,
+        setting_values.positive_int,
         "Open connections one client address may hold at once (proxies in "
         "`LIVEFEED_TRUSTED_PROXIES` are not counted); the next is answered 503.",
     ),
     Setting(
         "trusted_proxies",
         "",
-        _networks,
+        setting_values.networks,
         "Comma-separated addresses or CIDR blocks (IPv4 or IPv6) of the proxies in front; "
         "only from these is `X-Forwarded-For` believed for the client's address. Empty: none.",
+    ),
+    Setting(
+        "site_name",
+        "Livefeed",
+        setting_values.site_name,
+        "The newsroom's name, in pages, feeds, structured data, link previews and emails.",
+    ),
+    Setting(
+        "site_logo",
+        "",
+        setting_values.optional(setting_values.image_address),
+        "The newsroom's logo (an `https://` address or a path on this site such as "
+        "`/media/logo.png`), shown in the header and given to search engines as the publisher's "
+        "logo. Empty: the name alone.",
+    ),
+    Setting(
+        "log_format",
+        "text",
+        setting_values.choice("text", "json"),
+        "`text` (one readable line per event) or `json` (one JSON object per line); every line "
+        "has a timestamp, level, logger and request id.",
+    ),
+    Setting(
+        "metrics_token",
+        "",
+        lambda value: value.strip() or None,
+        "Serves Prometheus metrics at `/metrics` to requests bearing this token "
+        "(`Authorization: Bearer …`). Empty: `/metrics` answers 404.",
+    ),
+    Setting(
+        "metrics_port",
+        "",
+        setting_values.optional(setting_values.port),
+        "Serves Prometheus metrics on this port of `LIVEFEED_HOST` as well, without a token "
+        "(keep it off the public network). Empty: no such port.",
     ),
 )
 
@@ -253,6 +194,11 @@ class Settings:
     request_head_timeout: int = 10
     connections_per_client: int = 500
     trusted_proxies: tuple[Network, ...] = ()
+    site_name: str = "Livefeed"
+    site_logo: str | None = None
+    log_format: str = "text"
+    metrics_token: str | None = None
+    metrics_port: int | None = None
 
     @property
     def media_path(self) -> Path:
@@ -289,12 +235,20 @@ class Settings:
                 parsed[setting.name] = setting.parse(setting.default if raw is None else raw)
             except ValueError as error:
                 raise SettingsError(f"{variable}: {error}") from None
+        if parsed["public_url"] is None:
+            parsed["public_url"] = setting_values.served_origin(parsed["host"], parsed["port"])
         return cls(**parsed)
 
     def replace(self, **changes: Any) -> Settings:
-        """A copy with some values changed (tests and the CLI's ``--host``/``--port``)."""
+        """A copy with some values changed (tests and the CLI's ``--host``/``--port``).
+
+        A public URL that follows the address being served follows a new one too.
+        """
         current = {f.name: getattr(self, f.name) for f in fields(self)}
+        following = self.public_url == setting_values.served_origin(self.host, self.port)
         current.update(changes)
+        if following and "public_url" not in changes:
+            current["public_url"] = setting_values.served_origin(current["host"], current["port"])
         return Settings(**current)
 
 

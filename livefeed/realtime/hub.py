@@ -40,10 +40,12 @@ class Frame:
     data: bytes
     chunk: bytes
     ends_stream: bool = False
+    # When the event was committed (Unix time; 0 if unknown): publish-to-deliver is measured.
+    created: float = 0.0
 
     @classmethod
-    def of(cls, seq: int, data: bytes, *, ends_stream: bool = False) -> Frame:
-        return cls(seq, data, b"%x\r\n%b\r\n" % (len(data), data), ends_stream)
+    def of(cls, seq: int, data: bytes, *, ends_stream: bool = False, created: float = 0.0) -> Frame:
+        return cls(seq, data, b"%x\r\n%b\r\n" % (len(data), data), ends_stream, created)
 
 
 class Batch:
@@ -100,6 +102,9 @@ REPLAY_BATCH = 100
 Lookup = Callable[[str], Awaitable[Feed | None]]
 """The feed called ``slug``, from the database."""
 
+OnBatch = Callable[[Batch, int], None]
+"""Told of each live batch once it is written, with the number of readers it went to."""
+
 
 @dataclass(eq=False)
 class Channel:
@@ -123,6 +128,7 @@ class Hub:
         tick_seconds: float = TICK_SECONDS,
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
         must_poll: Callable[[], bool] = lambda: True,
+        on_batch: OnBatch | None = None,
     ) -> None:
         """``must_poll`` says whether the log must be read every tick: not while a broker that
         hears every commit (Redis, connected) wakes the channels; then once a heartbeat will do.
@@ -130,6 +136,7 @@ class Hub:
         self._fetch = fetch
         self._lookup = lookup
         self._must_poll = must_poll
+        self._on_batch = on_batch
         self._tick_seconds = tick_seconds
         self._heartbeat_seconds = heartbeat_seconds
         self._channels: dict[int, Channel] = {}
@@ -252,6 +259,8 @@ class Hub:
         for reader in list(channel.readers):
             if reader.last_seq < batch.last_seq:
                 reader.deliver(batch)
+        if self._on_batch is not None:
+            self._on_batch(batch, len(channel.readers))
         if batch.ends_stream:
             self._feeds.clear()
 

@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import webhook_sender
+from livefeed.web import health, metrics, webhook_sender
 from livefeed.web.api import comments as api_comments
 from livefeed.web.api import posts as api_posts
 from livefeed.web.api import revisions as api_revisions
@@ -38,6 +38,7 @@ from livefeed.web.middleware import BodyLimit, CrashGuard, SecurityHeaders
 from livefeed.web.reader import embed, pages, seo, short_urls, stream, syndication
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.rendering import make_templates
+from livefeed.web.request_log import RequestLog
 from livefeed.web.scheduler import Scheduler
 
 HERE = Path(__file__).parent
@@ -46,6 +47,7 @@ HERE = Path(__file__).parent
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
     """The ASGI app; ``services`` lets tests share the clock and database with the app."""
     svc = services or Services.build(settings)
+    measured = metrics.Metrics(svc, token=settings.metrics_token)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -53,7 +55,12 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         sender = webhook_sender.start(svc)
         scheduler = Scheduler(svc)
         scheduler.start()
+        port = settings.metrics_port
+        metrics_server = await metrics.serve_port(app.state, settings.host, port) if port else None
         yield
+        if metrics_server is not None:
+            metrics_server.close()
+            await metrics_server.wait_closed()
         await scheduler.stop()
         await webhook_sender.stop(sender)
         await stream.stop(app)
@@ -62,6 +69,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
 
     app = Starlette(
         routes=[
+            *health.routes,
+            *metrics.routes,
             *stream.routes,
             *seo.routes,
             *embed.routes,
@@ -89,6 +98,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[
+            Middleware(RequestLog, metrics=measured),
             Middleware(SecurityHeaders, https=settings.secure_cookies),
             Middleware(CrashGuard),
             Middleware(BodyLimit, exempt=media.UPLOAD_PATHS),
@@ -97,7 +107,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         lifespan=lifespan,
     )
     app.state.services = svc
+    app.state.metrics = measured
     app.state.templates = make_templates(svc)
     app.state.page_cache = PageCache()
-    stream.install(app, svc)
+    stream.install(app, svc, on_batch=measured.batch_sent)
     return app

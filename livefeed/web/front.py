@@ -32,6 +32,7 @@ from livefeed.realtime.connections import STALL_SECONDS, SocketReader
 from livefeed.realtime.hub import Hub
 from livefeed.settings import Network
 from livefeed.web.reader.stream import STREAM_HEADERS, last_event_id, missed, open_stream
+from livefeed.web.stream_log import StreamVisit
 
 MAX_HEAD_BYTES = 16 * 1024
 _STREAM_PATH = re.compile(r"^/feeds/([^/]+)/events$")
@@ -76,6 +77,7 @@ class StreamFront(asyncio.Protocol):
         self._writable.set()
         self._client: str | None = None
         self._head_timer: asyncio.TimerHandle | None = None
+        self._visit: StreamVisit | None = None
 
     @classmethod
     def serving(cls, app: Starlette) -> type[StreamFront]:
@@ -173,6 +175,8 @@ class StreamFront(asyncio.Protocol):
         reader = SocketReader(transport, last_seq=0)
         self._reader, self._feed_id = reader, feed.id
         opening = await open_stream(hub, feed, raw, reader)
+        self._visit = StreamVisit(slug, opening.upto if opening.start is None else opening.start)
+        self._visit.opened()
         transport.write(_HEAD + _chunk(opening.data))
         async for batch in missed(hub, feed.id, opening):
             if transport.is_closing():
@@ -227,6 +231,8 @@ class StreamFront(asyncio.Protocol):
         if self._reader is not None and self._feed_id is not None:
             self._reader.closed = True
             self.app.state.hub.leave(self._feed_id, self._reader)
+            if self._visit is not None:
+                self._visit.closed(self._reader.last_seq)
 
     def pause_writing(self) -> None:
         if self._inner is not None:

@@ -35,7 +35,7 @@ from livefeed.domain.posts import Post
 from livefeed.realtime import sse
 from livefeed.realtime.broker import Broker, broker_from_url
 from livefeed.realtime.connections import BufferedReader
-from livefeed.realtime.hub import Frame, Hub, Subscriber
+from livefeed.realtime.hub import Frame, Hub, OnBatch, Subscriber
 from livefeed.realtime.redis_broker import RedisBroker
 from livefeed.services import Services
 from livefeed.web.reader.caching import cache_control
@@ -93,6 +93,7 @@ class Encoder:
             event.seq,
             sse.encode(text, event=event.type.value, event_id=event.seq),
             ends_stream=event.type is EventType.FEED_ENDED,
+            created=event.created_at.timestamp(),
         )
 
     async def fetch(self, feed_id: int, seq: int, limit: int) -> list[Frame]:
@@ -105,10 +106,11 @@ class Encoder:
         return await run_in_threadpool(reading.find_feed, self.svc, slug)
 
 
-def install(app: Starlette, svc: Services) -> None:
+def install(app: Starlette, svc: Services, on_batch: OnBatch | None = None) -> None:
     """Give the app its hub and broker; every commit announces itself through the broker.
 
     The broker wakes this process's hub at once and, with Redis, every other instance's.
+    ``on_batch`` is told of each batch the hub fans out (the metrics count them).
     """
     encoder = Encoder(svc, app.state.templates)
     app.state.encoder = encoder
@@ -118,6 +120,7 @@ def install(app: Starlette, svc: Services) -> None:
         encoder.fetch,
         encoder.lookup,
         must_poll=lambda: not (hears_every_instance and broker.healthy),
+        on_batch=on_batch,
     )
     app.state.broker = broker
     app.state.background = []
