@@ -46,7 +46,12 @@ class Services:
             settings=settings,
             db=Database(settings.database_url),
             markup=Markup(settings.public_url),
-            urls=Urls(settings.public_url, settings.short_url),
+            urls=Urls(
+                settings.public_url,
+                settings.short_url,
+                site_name=settings.site_name,
+                site_logo=settings.site_logo,
+            ),
             storage=LocalStorage(settings.media_path, f"{settings.public_url}/media"),
             limits=limiter_for(settings, clock),
             passwords=passwords or Passwords(),

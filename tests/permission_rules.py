@@ -91,6 +91,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/robots.txt"): R(EVERYONE),
     # What a load balancer and Prometheus ask: the health checks for anyone; the metrics for
     # the bearer of LIVEFEED_METRICS_TOKEN alone, and not there at all without one.
+    ("GET", "/favicon.ico"): R(EVERYONE),
     ("GET", "/healthz"): R(EVERYONE),
     ("GET", "/readyz"): R(EVERYONE),
     ("GET", "/metrics"): R(frozenset(), hidden=True, note="no persona holds the metrics token"),

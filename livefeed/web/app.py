@@ -8,12 +8,12 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import health, metrics, webhook_sender
+from livefeed.web import health, metrics, static_files, webhook_sender
 from livefeed.web.api import comments as api_comments
 from livefeed.web.api import posts as api_posts
 from livefeed.web.api import revisions as api_revisions
@@ -40,6 +40,7 @@ from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.rendering import make_templates
 from livefeed.web.request_log import RequestLog
 from livefeed.web.scheduler import Scheduler
+from livefeed.web.static_files import Static
 
 HERE = Path(__file__).parent
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     """The ASGI app; ``services`` lets tests share the clock and database with the app."""
     svc = services or Services.build(settings)
     measured = metrics.Metrics(svc, token=settings.metrics_token)
+    static = Static(HERE / "static")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -95,10 +97,13 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             *featuring.routes,
             *blocked_words.routes,
             Mount("/api", routes=[*api_posts.routes, *api_comments.routes]),
-            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+            *static_files.routes,
+            Mount("/static", app=static, name="static"),
         ],
         middleware=[
             Middleware(RequestLog, metrics=measured),
+            # Pages, JSON, scripts and styles; never the event stream, pictures or video.
+            Middleware(GZipMiddleware, minimum_size=500),
             Middleware(SecurityHeaders, https=settings.secure_cookies),
             Middleware(CrashGuard),
             Middleware(BodyLimit, exempt=media.UPLOAD_PATHS),
@@ -108,7 +113,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     )
     app.state.services = svc
     app.state.metrics = measured
-    app.state.templates = make_templates(svc)
+    app.state.templates = make_templates(svc, static.url)
     app.state.page_cache = PageCache()
     stream.install(app, svc, on_batch=measured.batch_sent)
     return app

@@ -291,7 +291,9 @@ def assert_only_text(html: str, payload: str) -> None:
     page = Page(html)
     assert not {"img", "svg", "iframe"} & page.names()
     scripts = re.findall(r"<script[^>]*>", html, re.I)
-    assert all(re.fullmatch(r'<script src="/static/[a-z-]+\.js" defer>', s) for s in scripts)
+    assert all(
+        re.fullmatch(r'<script src="/static/[a-z-]+\.[0-9a-f]{10}\.js" defer>', s) for s in scripts
+    )
     for _, attrs in page.elements:
         assert not any(name.startswith("on") for name in attrs)
         assert not attrs.get("href", "").lower().startswith("javascript:")

@@ -22,7 +22,7 @@ from livefeed.services import Services
 from livefeed.store.schema import posts as posts_table
 from tests.conftest import Clock
 from tests.factories import make_feed, make_post
-from tests.web.conftest import Page
+from tests.web.conftest import Page, static_url
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -211,9 +211,9 @@ def test_a_headline_cannot_break_out_of_the_data_block(
 
     assert [attrs for attrs, _ in scripts] == [
         {"type": "application/ld+json"},
-        {"src": "/static/share.js", "defer": ""},
-        {"src": "/static/live.js", "defer": ""},
-        {"src": "/static/discussion.js", "defer": ""},
+        {"src": static_url("share.js"), "defer": ""},
+        {"src": static_url("live.js"), "defer": ""},
+        {"src": static_url("discussion.js"), "defer": ""},
     ]
     data = json_ld(html)
     assert data["headline"] == headline
