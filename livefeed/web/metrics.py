@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import logging
 import time
 from typing import Any
 
@@ -31,6 +32,8 @@ REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 # From the commit to the readers' sockets: a wake-up is milliseconds, a missed one the 1 s tick.
 DELIVERY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10, 30)
 PORT_READ_SECONDS = 5.0
+
+log = logging.getLogger(__name__)
 
 
 class Metrics:
@@ -117,11 +120,17 @@ class Metrics:
                     registry=self.registry,
                 )
             self.redis.set(1 if broker.healthy else 0)
-        sample = await asyncio.to_thread(measures.sample, self.svc)
-        self.outbox.labels("webhooks").set(sample.webhook_outbox)
-        self.scheduler_lag.set(sample.scheduler_lag)
-        self.pool.labels("in_use").set(sample.pool_in_use)
-        self.pool.labels("size").set(sample.pool_size)
+        try:
+            sample = await asyncio.to_thread(measures.sample, self.svc)
+        except Exception:
+            # The database is away: what this process knows is still worth a scrape, and
+            # /readyz says what is wrong.
+            log.warning("metrics: the database readings could not be taken", exc_info=True)
+        else:
+            self.outbox.labels("webhooks").set(sample.webhook_outbox)
+            self.scheduler_lag.set(sample.scheduler_lag)
+            self.pool.labels("in_use").set(sample.pool_in_use)
+            self.pool.labels("size").set(sample.pool_size)
         return generate_latest(self.registry)
 
 

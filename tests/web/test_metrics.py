@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -117,3 +118,18 @@ def test_the_pool_and_no_redis_are_shown(scraper: TestClient) -> None:
     assert ("livefeed_db_pool_connections", (("state", "in_use"),)) in found
     # Without Redis there is no Redis state to show, rather than a down one.
     assert not any(name.startswith("livefeed_redis") for name, _ in found)
+
+
+def test_metrics_still_answer_while_the_database_is_away(tmp_path: Path) -> None:
+    # A directory is no database file: every reading from the database fails.
+    settings = Settings.from_env(
+        {"LIVEFEED_DATABASE_URL": f"sqlite:///{tmp_path}", "LIVEFEED_METRICS_TOKEN": TOKEN},
+        env_file=None,
+    )
+    svc = Services.build(settings)
+    try:
+        found = scrape(TestClient(create_app(settings, svc)))
+    finally:
+        svc.close()
+    assert ("livefeed_outbox_depth", (("outbox", "webhooks"),)) not in found
+    assert ("livefeed_events_fanned_out_total", ()) in found
