@@ -26,7 +26,7 @@ $(VENV)/.dev: $(UV) pyproject.toml uv.lock
 	touch $@ $(VENV)/.runtime
 
 serve: $(VENV)/.runtime
-	$(BIN)/livefeed serve
+	$(BIN)/livefeed serve --demo
 
 test: lint typecheck pytest
 

@@ -65,7 +65,12 @@ class Services:
             settings=settings,
             db=Database(settings.database_url),
             markup=Markup(settings.public_url),
-            urls=Urls(settings.public_url, settings.short_url),
+            urls=Urls(
+                settings.public_url,
+                settings.short_url,
+                site_name=settings.site_name,
+                site_logo=settings.site_logo,
+            ),
             storage=storage_for(settings),
             limits=limiter_for(settings, clock),
             passwords=passwords or Passwords(),

@@ -2,8 +2,7 @@
 
 Every setting comes from a ``LIVEFEED_*`` environment variable (or a ``.env`` file beside the
 process), is parsed once into a frozen :class:`Settings`, and is passed explicitly from there on.
-A bad value stops start-up with a :class:`SettingsError` naming the variable, so a typo never
-turns into a silent default.
+A bad value stops start-up with a :class:`SettingsError` naming the variable: no silent default.
 """
 
 from __future__ import annotations
@@ -48,18 +47,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "public_url",
-        "http://127.0.0.1:8000",
-        parse.public_url,
-        "The canonical origin readers see; `https://` also marks cookies Secure.",
+        "",
+        parse.optional(parse.public_url),
+        "The canonical origin readers see; `https://` also marks cookies Secure. Empty: the "
+        "host and port being served (`http://127.0.0.1:8000` by default).",
     ),
     Setting("host", "127.0.0.1", str, "Address `livefeed serve` listens on."),
     Setting("port", "8000", parse.port, "Port `livefeed serve` listens on."),
-    Setting(
-        "session_days",
-        "14",
-        parse.positive_int,
-        "How many days a desk login lasts.",
-    ),
+    Setting("session_days", "14", parse.positive_int, "How many days a desk login lasts."),
     Setting(
         "login_attempts",
         "5",
@@ -71,9 +66,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "seed_demo",
-        "true",
+        "false",
         parse.boolean,
-        "Whether `livefeed serve` seeds the demo feed into an empty database.",
+        "Whether `livefeed serve` seeds the demo feed into an empty database (`make serve` "
+        "does, through `livefeed serve --demo`); never wanted in production.",
     ),
     Setting(
         "short_url",
@@ -222,6 +218,41 @@ SETTINGS: tuple[Setting, ...] = (
         "The key of the site's keyed hashes (what a guest's ban remembers of them); empty "
         "means a random key made once and kept in the database.",
     ),
+    Setting(
+        "site_name",
+        "Livefeed",
+        parse.site_name,
+        "The newsroom's name, in pages, feeds, structured data, link previews and emails.",
+    ),
+    Setting(
+        "site_logo",
+        "",
+        parse.optional(parse.image_address),
+        "The newsroom's logo (an `https://` address or a path on this site such as "
+        "`/media/logo.png`), shown in the header and given to search engines as the publisher's "
+        "logo. Empty: the name alone.",
+    ),
+    Setting(
+        "log_format",
+        "text",
+        parse.choice("text", "json"),
+        "`text` (one readable line per event) or `json` (one JSON object per line); every line "
+        "has a timestamp, level, logger and request id.",
+    ),
+    Setting(
+        "metrics_token",
+        "",
+        lambda value: value.strip() or None,
+        "Serves Prometheus metrics at `/metrics` to requests bearing this token "
+        "(`Authorization: Bearer …`). Empty: `/metrics` answers 404.",
+    ),
+    Setting(
+        "metrics_port",
+        "",
+        parse.optional(parse.port),
+        "Serves Prometheus metrics on this port of `LIVEFEED_HOST` as well, without a token "
+        "(keep it off the public network). Empty: no such port.",
+    ),
 )
 
 
@@ -262,6 +293,11 @@ class Settings:
     smtp_from: str = ""
     webhook_allow: tuple[str, ...] = ()
     secret_key: str = ""
+    site_name: str = "Livefeed"
+    site_logo: str | None = None
+    log_format: str = "text"
+    metrics_token: str | None = None
+    metrics_port: int | None = None
 
     @property
     def media_path(self) -> Path:
@@ -303,12 +339,18 @@ class Settings:
                 parsed[setting.name] = setting.parse(setting.default if raw is None else raw)
             except ValueError as error:
                 raise SettingsError(f"{variable}: {error}") from None
+        if parsed["public_url"] is None:
+            parsed["public_url"] = parse.served_origin(parsed["host"], parsed["port"])
         return cls(**parsed)
 
     def replace(self, **changes: Any) -> Settings:
-        """A copy with some values changed (tests and the CLI's ``--host``/``--port``)."""
+        """A copy with some values changed (tests and the CLI's ``--host``/``--port``); a public
+        URL that follows the address being served follows a new one too."""
         current = {f.name: getattr(self, f.name) for f in fields(self)}
+        following = self.public_url == parse.served_origin(self.host, self.port)
         current.update(changes)
+        if following and "public_url" not in changes:
+            current["public_url"] = parse.served_origin(current["host"], current["port"])
         return Settings(**current)
 
 
@@ -317,11 +359,8 @@ def _refuse_unknown(names: list[str]) -> None:
     known = {env_name(s) for s in SETTINGS} | {f"{env_name(s)}_FILE" for s in SETTINGS}
     for name in names:
         # LIVEFEED_TEST_* belong to the test suite, not to the application.
-        if (
-            name.startswith("LIVEFEED_")
-            and name not in known
-            and not name.startswith("LIVEFEED_TEST_")
-        ):
+        unknown = name.startswith("LIVEFEED_") and name not in known
+        if unknown and not name.startswith("LIVEFEED_TEST_"):
             raise SettingsError(f"{name}: there is no such setting (see the README's table)")
 
 

@@ -99,6 +99,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/feeds/{slug}/key-events.{format}"): R(EVERYONE),
     ("GET", "/tags/{tag}/feed.{format}"): R(EVERYONE),
     ("GET", "/robots.txt"): R(EVERYONE),
+    # What a load balancer and Prometheus ask: the health checks for anyone; the metrics for
+    # the bearer of LIVEFEED_METRICS_TOKEN alone, and not there at all without one.
+    ("GET", "/favicon.ico"): R(EVERYONE),
+    ("GET", "/healthz"): R(EVERYONE),
+    ("GET", "/readyz"): R(EVERYONE),
+    ("GET", "/metrics"): R(frozenset(), hidden=True, note="no persona holds the metrics token"),
     ("GET", "/sitemap.xml"): R(EVERYONE),
     ("GET", "/sitemap-news.xml"): R(EVERYONE),
     ("GET", "/sitemaps/feeds-{block:int}.xml"): R(EVERYONE),

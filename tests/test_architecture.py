@@ -15,7 +15,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "livefeed"
 
-USE_CASES = ("newsroom", "discussion", "access", "distribution", "portability", "services")
+USE_CASES = (
+    "newsroom", "discussion", "access", "distribution", "portability", "operations", "services",
+)  # fmt: skip
 BELOW_USE_CASES = ("domain", "settings", "store", "realtime", "outside", "access.rate_limits")
 
 # part -> the parts it may import. Read top to bottom: the faces, the use cases, what they stand on.

@@ -22,7 +22,7 @@ def test_defaults() -> None:
         port=8000,
         session_days=14,
         login_attempts=5,
-        seed_demo=True,
+        seed_demo=False,
     )
     assert settings.secure_cookies is False
 
@@ -91,6 +91,14 @@ def test_every_setting_has_a_field_and_help() -> None:
         ("LIVEFEED_SEED_DEMO", "maybe", "true or false"),
         ("LIVEFEED_SEED_DEMO", "", "true or false"),
         ("LIVEFEED_LOOP", "trio", "auto, uvloop, asyncio"),
+        ("LIVEFEED_SITE_NAME", "  ", "must not be empty"),
+        ("LIVEFEED_SITE_NAME", "N" * 81, "at most 80"),
+        ("LIVEFEED_SITE_LOGO", "logo.png", "path starting with /"),
+        ("LIVEFEED_SITE_LOGO", "javascript:alert(1)", "http:// or https://"),
+        ("LIVEFEED_SITE_LOGO", "//elsewhere.example/logo.png", "http:// or https://"),
+        ("LIVEFEED_LOG_FORMAT", "xml", "one of text, json"),
+        ("LIVEFEED_METRICS_PORT", "metrics", "whole number"),
+        ("LIVEFEED_METRICS_PORT", "70000", "between 1 and 65535"),
     ],
 )
 def test_a_bad_value_stops_with_the_variable_named(variable: str, value: str, words: str) -> None:
@@ -288,3 +296,45 @@ def test_mail_and_webhook_settings_are_read() -> None:
         Settings.from_env({"LIVEFEED_WEBHOOK_ALLOW": "10.0.0.1/8"}, env_file=None)
     with pytest.raises(SettingsError, match="LIVEFEED_SMTP_FROM: must be an email address"):
         Settings.from_env({"LIVEFEED_SMTP_FROM": "news at example"}, env_file=None)
+
+
+def test_links_follow_the_address_served_when_no_public_url_is_set() -> None:
+    assert Settings.from_env({"LIVEFEED_PORT": "8100"}, env_file=None).public_url == (
+        "http://127.0.0.1:8100"
+    )
+    wildcard = Settings.from_env({"LIVEFEED_HOST": "0.0.0.0"}, env_file=None)  # noqa: S104
+    assert wildcard.public_url == "http://127.0.0.1:8000"
+    ipv6 = Settings.from_env({"LIVEFEED_HOST": "::1", "LIVEFEED_PORT": "9000"}, env_file=None)
+    assert ipv6.public_url == "http://[::1]:9000"
+
+
+def test_serve_s_own_port_moves_links_that_follow_it_only() -> None:
+    following = Settings.from_env({}, env_file=None)
+    assert following.replace(port=8100).public_url == "http://127.0.0.1:8100"
+    given = Settings.from_env({"LIVEFEED_PUBLIC_URL": "https://live.example"}, env_file=None)
+    assert given.replace(port=8100).public_url == "https://live.example"
+
+
+def test_the_newsroom_s_name_logo_logs_and_metrics() -> None:
+    settings = Settings.from_env(
+        {
+            "LIVEFEED_SITE_NAME": "  The   Daily  Planet ",
+            "LIVEFEED_SITE_LOGO": "/media/planet.svg",
+            "LIVEFEED_LOG_FORMAT": "JSON",
+            "LIVEFEED_METRICS_TOKEN": " t0ken ",
+            "LIVEFEED_METRICS_PORT": "9100",
+        },
+        env_file=None,
+    )
+    assert settings.site_name == "The Daily Planet"
+    assert settings.site_logo == "/media/planet.svg"
+    assert settings.log_format == "json"
+    assert settings.metrics_token == "t0ken"
+    assert settings.metrics_port == 9100
+    defaults = Settings.from_env({}, env_file=None)
+    assert (defaults.site_name, defaults.site_logo, defaults.log_format) == (
+        "Livefeed",
+        None,
+        "text",
+    )
+    assert (defaults.metrics_token, defaults.metrics_port) == (None, None)

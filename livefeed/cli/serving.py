@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from types import FrameType
 
+from livefeed.operations import logs
 from livefeed.settings import Settings
 
 GRACE_SECONDS = 10.0
@@ -61,6 +62,8 @@ def _serve(settings: Settings, loop: str, siblings: Path | None, shared: bool | 
     from livefeed.web.app import create_app
     from livefeed.web.front import StreamFront
 
+    # A spawned worker starts with Python's own logging: each sets up the site's.
+    logs.configure(settings.log_format)
     app = create_app(settings, siblings=siblings)
     config = uvicorn.Config(
         app,
@@ -74,6 +77,10 @@ def _serve(settings: Settings, loop: str, siblings: Path | None, shared: bool | 
         # An idle kept-alive connection is let go after 5 s: each one holds a file descriptor
         # that a reader's event stream could use, and a browser opens a new one in no time.
         timeout_keep_alive=5,
+        # Logging is ours (operations/logs.py): one format, a request id on every line, and
+        # access lines with the route, the duration and the bytes.
+        log_config=None,
+        access_log=False,
         log_level="info",
         http=StreamFront.serving(app),
         timeout_graceful_shutdown=5,

@@ -1,12 +1,14 @@
 """Readying a site and serving it: the schema, a first admin, the demo feed, then the server.
 
-``serve`` does every step itself, so a fresh checkout serves with one command; ``db upgrade``
-and ``demo`` are the same steps for a site whose server is started some other way.
+``serve`` does every step itself, so a fresh checkout serves with one command (``make serve``
+adds ``--demo``); ``db upgrade`` and ``demo`` are the same steps for a site whose server is
+started some other way.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -16,10 +18,13 @@ from livefeed.cli import serving
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import services
 from livefeed.demo.seeding import seed_demo
+from livefeed.operations import logs
 from livefeed.portability import backups
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import migrate
+
+PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name, not a password)
 
 
 def upgrade(svc: Services) -> str:
@@ -32,23 +37,58 @@ def upgrade(svc: Services) -> str:
     return f"Database upgraded to revision {after}"
 
 
-def prepare(svc: Services) -> list[str]:
+def prepare(svc: Services, *, demo: bool = False, show_password: bool = False) -> list[str]:
     """Make the site ready to serve: migrations, a first admin, the demo feed if wanted."""
-    messages = [upgrade(svc), *first_admin(svc)]
-    if svc.settings.seed_demo:
+    messages = [upgrade(svc), *first_admin(svc, show_password=show_password)]
+    if demo or svc.settings.seed_demo:
         feed = seed_demo(svc)
         if feed is not None:
             messages.append(f"Demo feed: {svc.urls.feed(feed.slug)}")
     return messages
 
 
-def first_admin(svc: Services) -> list[str]:
-    """On a site without users, make an admin and say its password, this once only."""
+def first_admin(svc: Services, *, show_password: bool = False) -> list[str]:
+    """On a site without users, make an admin and keep its password in a file only its owner
+    may read, and say where: a console's output ends up in logs, which many people read.
+
+    ``show_password`` (someone is at the terminal) shows it there too, this once.
+    """
     admin = accounts.ensure_first_admin(svc)
     if admin is None:
         return []
     email, password = admin
-    return [f"First admin: {email} / password: {password} (shown once; change it after logging in)"]
+    path = password_file(svc.settings)
+    try:
+        _write_private(path, f"{email}\n{password}\n")
+    except OSError as error:
+        raise Failure(f"cannot write the first admin's password to {path}: {error}") from None
+    messages = [
+        f"First admin: {email}; the password is in {path} (readable by you alone; "
+        "delete it once you have logged in and changed it)"
+    ]
+    if show_password:
+        messages.append(f"Password (shown this once): {password}")
+    return messages
+
+
+def password_file(settings: Settings) -> Path:
+    """Beside an SQLite database file, else in the working directory."""
+    url = settings.database_url
+    if url.startswith("sqlite:///"):
+        database = url.removeprefix("sqlite:///").split("?", 1)[0]
+        if database and database != ":memory:":
+            return Path(database).resolve().parent / PASSWORD_FILE
+    return Path.cwd() / PASSWORD_FILE
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Written with mode 0600 from the first byte, whatever the umask, replacing any old one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        os.fchmod(file.fileno(), 0o600)
+        file.write(text)
 
 
 @click.command()
@@ -64,11 +104,15 @@ def first_admin(svc: Services) -> list[str]:
     type=click.IntRange(0),
     help="Worker processes sharing the port (default: LIVEFEED_WORKERS; 0: one per core).",
 )
-def serve(host: str | None, port: int | None, loop: str | None, workers: int | None) -> None:
+@click.option("--demo", is_flag=True, help="Seed the demo feed into an empty site (make serve).")
+def serve(
+    host: str | None, port: int | None, loop: str | None, workers: int | None, demo: bool
+) -> None:
     """Prepare the site and serve it.
 
-    Applies migrations, creates a first admin on an empty site (its password is shown once)
-    and seeds the demo feed if LIVEFEED_SEED_DEMO is on and there is no feed yet.
+    Applies migrations and creates a first admin on an empty site (its password goes to a file
+    readable by its owner alone, and to the terminal if there is one). With --demo, or
+    LIVEFEED_SEED_DEMO on, seeds the demo feed when there is no feed yet.
     """
     settings = Settings.from_env()
     settings = settings.replace(
@@ -78,8 +122,9 @@ def serve(host: str | None, port: int | None, loop: str | None, workers: int | N
         workers=settings.workers if workers is None else workers,
     )
     chosen_loop = event_loop(settings.loop)
+    logs.configure(settings.log_format)
     with services(settings, needs_schema=False) as svc:
-        for message in prepare(svc):
+        for message in prepare(svc, demo=demo, show_password=sys.stdout.isatty()):
             click.echo(message)
 
     count = settings.workers or os.cpu_count() or 1
@@ -114,7 +159,7 @@ def demo() -> None:
     """
     with services(needs_schema=False) as svc:
         upgrade(svc)
-        for message in first_admin(svc):
+        for message in first_admin(svc, show_password=sys.stdout.isatty()):
             click.echo(message)
         click.echo("Seeding the demo feed…", err=True)
         feed = seed_demo(svc)

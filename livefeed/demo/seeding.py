@@ -9,16 +9,19 @@ exactly as real publishing would.
 from __future__ import annotations
 
 import dataclasses
+import io
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from livefeed.access import accounts
+from livefeed.demo import photos
 from livefeed.demo.story import FEED, POSTS
 from livefeed.distribution import reading
 from livefeed.domain.errors import Conflict
 from livefeed.domain.feeds import Feed
 from livefeed.domain.users import Role, User
-from livefeed.newsroom import publishing
+from livefeed.newsroom import media, publishing
 from livefeed.services import Services
 from livefeed.store import feeds as feed_store
 
@@ -50,10 +53,37 @@ def seed_demo(svc: Services) -> Feed | None:
     except Conflict:
         # Another instance started on the same empty database and is seeding it right now.
         return None
+    pictures = _upload_pictures(_at(svc, start), desk, feed.slug)
     for minute, fields in POSTS:
         moment = start + timedelta(minutes=minute)
-        publishing.publish_post(_at(svc, moment), desk, feed.slug, fields)
+        publishing.publish_post(_at(svc, moment), desk, feed.slug, _with(pictures, fields))
     return reading.get_feed(svc, feed.slug)
+
+
+def _upload_pictures(svc: Services, desk: User, slug: str) -> dict[str, str]:
+    """Draw each picture the story names and upload it as an editor would: the posts then
+    show it at the sizes a browser picks from, like any other upload."""
+    named = {
+        value
+        for _, fields in POSTS
+        for value in fields.values()
+        if isinstance(value, str) and value.startswith(photos.PREFIX)
+    }
+    addresses = {}
+    for wanted in sorted(named):
+        name = wanted.removeprefix(photos.PREFIX)
+        data = photos.picture(name)
+        incoming = media.Incoming(f"{name}.jpg", io.BytesIO(data), len(data))
+        uploaded = media.upload(svc, desk, incoming, f"A drawn scene: {name}", feed=slug)
+        addresses[wanted] = uploaded.url
+    return addresses
+
+
+def _with(pictures: dict[str, str], fields: Mapping[str, object]) -> dict[str, object]:
+    return {
+        key: pictures.get(value, value) if isinstance(value, str) else value
+        for key, value in fields.items()
+    }
 
 
 def _desk_editor(svc: Services) -> User:

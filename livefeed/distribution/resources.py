@@ -16,11 +16,23 @@ from livefeed.domain.times import iso_utc
 
 
 class Urls:
-    """Absolute addresses under the site's canonical origin (short URLs: maybe another one)."""
+    """Absolute addresses under the site's canonical origin (short URLs: maybe another one),
+    with the name and logo the site goes by wherever its addresses go (feeds, structured data,
+    link previews)."""
 
-    def __init__(self, public_url: str, short_url: str | None = None) -> None:
+    def __init__(
+        self,
+        public_url: str,
+        short_url: str | None = None,
+        *,
+        site_name: str = "Livefeed",
+        site_logo: str | None = None,
+    ) -> None:
         self.origin = public_url.rstrip("/")
         self.short_origin = (short_url or public_url).rstrip("/")
+        self.site_name = site_name
+        # Absolute, as search engines and feed readers need it; a path is on this site.
+        self.site_logo = self.origin + site_logo if site_logo and site_logo[0] == "/" else site_logo
 
     def feed_path(self, slug: str) -> str:
         return f"/feeds/{quote(slug)}"

@@ -20,8 +20,6 @@ from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.domain.times import iso_utc
 
-# The publisher named in structured data and sitemaps, until the site's name is a setting.
-SITE_NAME = "Livefeed"
 DESCRIPTION_LENGTH = 200
 
 # Inside <script>, only "</script>" (or "<!--") can end the data early; JSON strings may hold
@@ -75,8 +73,7 @@ def live_blog_posting(
     ``NewsMediaOrganization``, the type schema.org gives these properties.
     """
     page_url = urls.feed(feed.slug)
-    publisher: dict[str, str] = {"@type": "Organization", "name": SITE_NAME}
-    publisher["url"] = urls.origin + "/"
+    publisher = publisher_of(urls)
     if policies:
         publisher = {**publisher, "@type": "NewsMediaOrganization", **policies}
     data: dict[str, Any] = {
@@ -106,7 +103,16 @@ def live_blog_posting(
     return data
 
 
-def _update(post: Post, page_url: str, publisher: dict[str, str]) -> dict[str, Any]:
+def publisher_of(urls: Urls) -> dict[str, Any]:
+    """The newsroom as schema.org sees it: its name, home page and, if it has one, its logo."""
+    publisher: dict[str, Any] = {"@type": "Organization", "name": urls.site_name}
+    publisher["url"] = urls.origin + "/"
+    if urls.site_logo:
+        publisher["logo"] = {"@type": "ImageObject", "url": urls.site_logo}
+    return publisher
+
+
+def _update(post: Post, page_url: str, publisher: dict[str, Any]) -> dict[str, Any]:
     update: dict[str, Any] = {
         "@type": "BlogPosting",
         "headline": post.title_text,

@@ -42,7 +42,8 @@ from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.domain.times import iso_utc
 
-SITE_NAME = "Livefeed"
+# The software that wrote the document (its generator), whatever the site is called.
+SOFTWARE = "Livefeed"
 ENTRIES = 30  # newest posts in one document: a reader polling every quarter hour misses none
 DESCRIPTION_LENGTH = 500
 
@@ -132,6 +133,8 @@ class Channel:
     updated: datetime
     entries: tuple[Entry, ...]
     finished: bool = False
+    # Who publishes it: the newsroom (LIVEFEED_SITE_NAME).
+    publisher: str = SOFTWARE
 
 
 def feed_channel(
@@ -149,6 +152,7 @@ def feed_channel(
         document=urls.origin + feed_document(feed.slug, key_events=key_events),
         updated=_newest(feed.updated_at, posts),
         entries=tuple(entry(post, feed, urls, with_source=False) for post in posts),
+        publisher=urls.site_name,
         finished=feed.status is FeedStatus.ENDED,
     )
 
@@ -160,12 +164,13 @@ def tag_channel(
     page = urls.origin + f"/tags/{quote(tag)}"
     return Channel(
         id=page,
-        title=clean(f"{tag}: {SITE_NAME}"),
-        description=clean(f"Updates tagged “{tag}” from every feed on {SITE_NAME}."),
+        title=clean(f"{tag}: {urls.site_name}"),
+        description=clean(f"Updates tagged “{tag}” from every feed on {urls.site_name}."),
         page_url=page,
         document=urls.origin + tag_document(tag),
         updated=_newest(updated, [post for post, _ in found]),
         entries=tuple(entry(post, feed, urls, with_source=True) for post, feed in found),
+        publisher=urls.site_name,
     )
 
 
@@ -173,12 +178,13 @@ def live_channel(found: Sequence[tuple[Post, Feed]], updated: datetime, urls: Ur
     """The newest posts of every feed that is live now."""
     return Channel(
         id=urls.origin + "/",
-        title=clean(f"{SITE_NAME}: live feeds"),
-        description=clean(f"The newest updates from every live feed on {SITE_NAME}."),
+        title=clean(f"{urls.site_name}: live feeds"),
+        description=clean(f"The newest updates from every live feed on {urls.site_name}."),
         page_url=urls.origin + "/",
         document=urls.origin + LIVE_DOCUMENT,
         updated=_newest(updated, [post for post, _ in found]),
         entries=tuple(entry(post, feed, urls, with_source=True) for post, feed in found),
+        publisher=urls.site_name,
     )
 
 
@@ -260,7 +266,7 @@ def render(channel: Channel, fmt: Format) -> bytes:
         description=channel.description,
         feed_url=f"{channel.document}.{fmt}",
         feed_guid=channel.id,
-        author_name=SITE_NAME,
+        author_name=channel.publisher,
         updated=channel.updated,
     )
     for item in channel.entries:
@@ -313,7 +319,7 @@ def _json_feed(channel: Channel) -> bytes:
         "home_page_url": channel.page_url,
         "feed_url": f"{channel.document}.{Format.JSON}",
         "description": channel.description,
-        "authors": [{"name": SITE_NAME}],
+        "authors": [{"name": channel.publisher}],
         "items": items,
     }
     if channel.finished:
@@ -365,7 +371,7 @@ class _Dated:
 class _Atom(_Dated, Atom1Feed):  # type: ignore[misc]
     def add_root_elements(self, handler: Any) -> None:
         super().add_root_elements(handler)
-        handler.addQuickElement("generator", SITE_NAME, {"version": __version__})
+        handler.addQuickElement("generator", SOFTWARE, {"version": __version__})
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)
@@ -383,7 +389,7 @@ class _Atom(_Dated, Atom1Feed):  # type: ignore[misc]
 class _Rss(_Dated, Rss201rev2Feed):  # type: ignore[misc]
     def add_root_elements(self, handler: Any) -> None:
         super().add_root_elements(handler)
-        handler.addQuickElement("generator", f"{SITE_NAME} {__version__}")
+        handler.addQuickElement("generator", f"{SOFTWARE} {__version__}")
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 _SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
@@ -88,6 +89,42 @@ def optional_public_url(value: str) -> str | None:
     return public_url(value) if value else None
 
 
+def optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Empty means unset (``None``); anything else must parse."""
+    return lambda value: parse(value) if value.strip() else None
+
+
+def served_origin(host: str, port: int) -> str:
+    """The origin of ``livefeed serve`` itself, for links when no public URL is set.
+
+    A wildcard address is no place to send a browser: the same machine's loopback stands in.
+    """
+    if host in ("", "0.0.0.0"):  # noqa: S104 (naming the wildcard, not binding to it)
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def site_name(value: str) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise ValueError("must not be empty")
+    if len(name) > 80:
+        raise ValueError("must be at most 80 characters")
+    return name
+
+
+def image_address(value: str) -> str:
+    """Absolute http(s), or a path on this site (``/media/logo.png``)."""
+    parts = urlsplit(value)
+    local = value.startswith("/") and not value.startswith("//")
+    if not local and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise ValueError("must be an http:// or https:// address, or a path starting with /")
+    return value
+
+
 def media_url(value: str) -> str:
     parts = urlsplit(value)
     if value and (parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment):
@@ -167,9 +204,10 @@ def byte_size(value: str) -> int:
 
 def choice(*choices: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
-        if value not in choices:
+        chosen = value.strip().lower()
+        if chosen not in choices:
             raise ValueError(f"must be one of {', '.join(choices)}, not {value!r}")
-        return value
+        return chosen
 
     return parse
 

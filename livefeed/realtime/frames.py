@@ -16,12 +16,21 @@ class Frame:
     ends_stream: bool = False
     # A deletion: the frames before it may still carry words the log no longer holds.
     takes_down: bool = False
+    # When the event was committed (Unix time; 0 if unknown): publish-to-deliver is measured.
+    created: float = 0.0
 
     @classmethod
     def of(
-        cls, seq: int, data: bytes, *, ends_stream: bool = False, takes_down: bool = False
+        cls,
+        seq: int,
+        data: bytes,
+        *,
+        ends_stream: bool = False,
+        takes_down: bool = False,
+        created: float = 0.0,
     ) -> Frame:
-        return cls(seq, data, b"%x\r\n%b\r\n" % (len(data), data), ends_stream, takes_down)
+        chunk = b"%x\r\n%b\r\n" % (len(data), data)
+        return cls(seq, data, chunk, ends_stream, takes_down, created)
 
     def payload(self) -> bytes:
         """The event's JSON, as the polling fallback answers it: the text of its one ``data:``

@@ -63,6 +63,9 @@ Fetch = Callable[[int, int, int], Awaitable[list[Frame]]]
 Lookup = Callable[[str], Awaitable[Feed | None]]
 """The feed called ``slug``, from the database."""
 
+OnBatch = Callable[[Batch, int], None]
+"""Told of each live batch once it is written, with the number of readers it went to."""
+
 
 @dataclass(eq=False, slots=True)
 class Channel:
@@ -85,6 +88,7 @@ class Hub:
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
         must_poll: Callable[[], bool] = lambda: True,
         recent_bytes: int = RECENT_BYTES,
+        on_batch: OnBatch | None = None,
     ) -> None:
         """``must_poll`` says whether the log must be read every tick: not while a broker that
         hears every commit (Redis, connected) wakes the channels; then once a heartbeat will do.
@@ -93,6 +97,7 @@ class Hub:
         self._fetch = fetch
         self._lookup = lookup
         self._must_poll = must_poll
+        self._on_batch = on_batch
         self._tick_seconds = tick_seconds
         self._heartbeat_seconds = heartbeat_seconds
         self._channels: dict[int, Channel] = {}
@@ -287,6 +292,8 @@ class Hub:
             for reader in readers[start : start + FAN_OUT_SLICE]:
                 if reader.last_seq < batch.last_seq:
                     reader.deliver(batch)
+        if self._on_batch is not None:
+            self._on_batch(batch, len(readers))
 
     async def _tick(self) -> None:
         """The one timer: poll the log if no broker hears every commit, and the heartbeats."""

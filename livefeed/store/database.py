@@ -37,7 +37,13 @@ class Database:
             self.engine = _sqlite_engine(self.url)
         else:
             self.engine = create_engine(
-                self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+                self.url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=True,
+                # A failed statement's values (a session's hash, an email) stay out of the
+                # message, and so out of the logs.
+                hide_parameters=True,
             )
 
     @contextmanager
@@ -55,6 +61,14 @@ class Database:
             with conn.begin():
                 yield conn
 
+    def pool_use(self) -> tuple[int, int]:
+        """(connections lent out now, connections the pool keeps): what an operator watches to
+        see requests queue for a connection."""
+        pool = self.engine.pool
+        in_use = getattr(pool, "checkedout", None)
+        size = getattr(pool, "size", None)
+        return (in_use() if in_use else 0, size() if size else 0)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -63,7 +77,7 @@ def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_size=8, max_overflow=8)
+    engine = create_engine(url, pool_size=8, max_overflow=8, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def configure(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import mail_sender, webhook_sender
+from livefeed.web import health, mail_sender, metrics, static_files, webhook_sender
 from livefeed.web.api import comments as api_comments
 from livefeed.web.api import portability as api_portability
 from livefeed.web.api import posts as api_posts
@@ -44,7 +44,9 @@ from livefeed.web.middleware import BodyLimit, CrashGuard, SecurityHeaders
 from livefeed.web.reader import corrections, embed, pages, seo, short_urls, stream, syndication
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.rendering import make_templates
+from livefeed.web.request_log import RequestLog
 from livefeed.web.scheduler import Scheduler
+from livefeed.web.static_files import Static
 
 HERE = Path(__file__).parent
 
@@ -55,6 +57,8 @@ def create_app(
     """The ASGI app; ``services`` lets tests share the clock and database with the app;
     ``siblings`` is the directory the workers of one ``livefeed serve`` share."""
     svc = services or Services.build(settings)
+    measured = metrics.Metrics(svc, token=settings.metrics_token)
+    static = Static(HERE / "static")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -63,7 +67,12 @@ def create_app(
         mailer = mail_sender.start(svc)
         scheduler = Scheduler(svc)
         scheduler.start()
+        port = settings.metrics_port
+        metrics_server = await metrics.serve_port(app.state, settings.host, port) if port else None
         yield
+        if metrics_server is not None:
+            metrics_server.close()
+            await metrics_server.wait_closed()
         await scheduler.stop()
         await webhook_sender.stop(sender)
         await mail_sender.stop(mailer)
@@ -73,6 +82,8 @@ def create_app(
 
     app = Starlette(
         routes=[
+            *health.routes,
+            *metrics.routes,
             *stream.routes,
             *seo.routes,
             *embed.routes,
@@ -110,9 +121,13 @@ def create_app(
                     *api_wire.routes,
                 ],
             ),
-            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+            *static_files.routes,
+            Mount("/static", app=static, name="static"),
         ],
         middleware=[
+            Middleware(RequestLog, metrics=measured),
+            # Pages, JSON, scripts and styles; never the event stream, pictures or video.
+            Middleware(GZipMiddleware, minimum_size=500),
             Middleware(SecurityHeaders, https=settings.secure_cookies),
             Middleware(CrashGuard),
             Middleware(BodyLimit, exempt=media.UPLOAD_PATHS | {api_portability.IMPORT_PATH}),
@@ -121,7 +136,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = svc
-    app.state.templates = make_templates(svc)
+    app.state.metrics = measured
+    app.state.templates = make_templates(svc, static.url)
     app.state.page_cache = PageCache()
-    stream.install(app, svc, siblings)
+    stream.install(app, svc, siblings, on_batch=measured.batch_sent)
     return app

@@ -32,6 +32,7 @@ from livefeed.realtime.connections import SocketReader
 from livefeed.realtime.hub import Hub
 from livefeed.settings import Network
 from livefeed.web.reader.stream import STREAM_HEADERS, last_event_id, missed, open_stream
+from livefeed.web.stream_log import StreamVisit
 
 MAX_HEAD_BYTES = 16 * 1024
 _STREAM_PATH = re.compile(r"^/feeds/([^/]+)/events$")
@@ -74,6 +75,7 @@ class StreamFront(asyncio.Protocol):
         "_streaming",
         "_task",
         "_transport",
+        "_visit",
     )
     app: ClassVar[Starlette]
     # Open connections per client address, for this app's server (see ``serving``).
@@ -101,6 +103,7 @@ class StreamFront(asyncio.Protocol):
         # uvicorn has asked every connection to wind up.
         self._answering = False
         self._stopping = False
+        self._visit: StreamVisit | None = None
 
     @classmethod
     def serving(cls, app: Starlette) -> type[StreamFront]:
@@ -208,6 +211,8 @@ class StreamFront(asyncio.Protocol):
         reader = SocketReader(transport, last_seq=0)
         self._reader, self._feed_id = reader, feed.id
         opening = await open_stream(hub, feed, raw, reader)
+        self._visit = StreamVisit(slug, opening.upto if opening.start is None else opening.start)
+        self._visit.opened()
         # The head goes with the first step of the replay: one write for a reader catching up.
         head: bytes | None = _HEAD + _chunk(opening.data)
         seq = opening.start or 0
@@ -279,6 +284,8 @@ class StreamFront(asyncio.Protocol):
             self._reader.resume()
             self._reader.closed = True
             self.app.state.hub.leave(self._feed_id, self._reader)
+            if self._visit is not None:
+                self._visit.closed(self._reader.last_seq)
 
     def pause_writing(self) -> None:
         if self._inner is not None:

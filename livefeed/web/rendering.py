@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,7 +22,12 @@ from livefeed.services import Services
 TEMPLATES = Path(__file__).with_name("templates")
 
 
-def make_templates(svc: Services) -> Jinja2Templates:
+def _by_name(name: str) -> str:
+    return f"/static/{name}"
+
+
+def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Jinja2Templates:
+    """``static`` names each of our files' address (``web/static_files.py`` hashes them)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -45,7 +51,9 @@ def make_templates(svc: Services) -> Jinja2Templates:
     # What the viewer may do on the page's feed (which tools to show): nothing, unless a page
     # says otherwise; every action checks again when it is taken.
     env.globals["rights"] = frozenset()
-    env.globals["site_name"] = "Livefeed"
+    env.globals["site_name"] = svc.settings.site_name
+    env.globals["site_logo"] = svc.urls.site_logo
+    env.globals["static"] = static
     # Why a comment is reported or rejected: the one list, on every page that offers it.
     env.globals["reason_labels"] = REASON_LABELS
     # The feed form's list of time zones.

@@ -33,7 +33,7 @@ def test_serve_streams_a_published_post_on_either_loop(
     token = ok(run("token", "create", "anna@newsroom.test")).split()[-1]
     env = migrated | {"LIVEFEED_LOOP": setting}
     pid: list[int] = []
-    with serving(env, tmp_path, pid) as (port, output):
+    with serving(env, tmp_path, started=pid) as (port, output):
         assert f"(event loop: {setting})" in output, output
         assert uses_uvloop(pid[0]) is (setting == "uvloop")
         with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as sock:

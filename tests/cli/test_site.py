@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import urllib.request
@@ -43,17 +44,40 @@ def test_a_bad_setting_names_the_variable(run: Run) -> None:
     user_error(run("db", "upgrade", LIVEFEED_PORT="eighty"), "LIVEFEED_PORT")
 
 
-def test_prepare_makes_the_first_admin_once(env: dict[str, str], svc: Services) -> None:
+def test_prepare_makes_the_first_admin_once(
+    env: dict[str, str], svc: Services, tmp_path: Path
+) -> None:
     first = prepare(svc)
     assert first[0] == f"Database upgraded to revision {HEAD}"
-    admin = [line for line in first if line.startswith("First admin: admin@livefeed.local")]
-    assert len(admin) == 1
-    password = admin[0].split("password: ")[1].split(" ")[0]
+    path = tmp_path / "first-admin-password"
+    assert first[1:] == [
+        f"First admin: admin@livefeed.local; the password is in {path} (readable by you alone; "
+        "delete it once you have logged in and changed it)"
+    ]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    email, password = path.read_text().splitlines()
+    assert email == "admin@livefeed.local"
+    assert password not in " ".join(first)
     session = accounts.log_in(svc, "admin@livefeed.local", password, address="127.0.0.1")
     assert session.user.role is Role.ADMIN
     second = prepare(svc)
     assert second == [f"Database is up to date (revision {HEAD})"]
-    assert password not in " ".join(second)
+    assert path.read_text() == f"{email}\n{password}\n"
+
+
+def test_someone_at_the_terminal_is_shown_the_password_once(
+    env: dict[str, str], svc: Services, tmp_path: Path
+) -> None:
+    first = prepare(svc, show_password=True)
+    password = (tmp_path / "first-admin-password").read_text().splitlines()[1]
+    assert first[-1] == f"Password (shown this once): {password}"
+    assert not any(password in line for line in prepare(svc, show_password=True))
+
+
+def test_a_production_start_seeds_no_demo(env: dict[str, str], svc: Services) -> None:
+    messages = prepare(svc)
+    assert not any(m.startswith("Demo feed") for m in messages)
+    assert reading.all_feeds(svc) == []
 
 
 def test_prepare_seeds_the_demo_feed_when_asked(env: dict[str, str]) -> None:
@@ -69,7 +93,7 @@ def test_prepare_seeds_the_demo_feed_when_asked(env: dict[str, str]) -> None:
 
 def test_demo_seeds_an_empty_site_only(run: Run, svc: Services) -> None:
     first, url = ok(run("demo")).splitlines()
-    assert first.startswith("First admin: admin@livefeed.local / password: ")
+    assert first.startswith("First admin: admin@livefeed.local; the password is in ")
     assert url.startswith("http://livefeed.test/feeds/")
     slug = url.rsplit("/", 1)[1]
     assert reading.feed_page(svc, slug).posts
@@ -80,7 +104,11 @@ def test_demo_seeds_an_empty_site_only(run: Run, svc: Services) -> None:
 
 @contextmanager
 def serving(
-    env: dict[str, str], tmp_path: Path, started: list[int] | None = None, workers: int = 1
+    env: dict[str, str],
+    tmp_path: Path,
+    *args: str,
+    started: list[int] | None = None,
+    workers: int = 1,
 ) -> Iterator[tuple[int, str]]:
     """The real command on a free port: its port, and what it printed until uvicorn was up.
 
@@ -89,7 +117,17 @@ def serving(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [COMMAND, "serve", "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            COMMAND,
+            "serve",
+            "--workers",
+            str(workers),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -114,8 +152,8 @@ def serving(
 
 
 def test_serve_prepares_the_site_and_serves_it(env: dict[str, str], tmp_path: Path) -> None:
-    """Migrate, first admin, demo feed, then pages answer."""
-    with serving(env | {"LIVEFEED_SEED_DEMO": "true"}, tmp_path) as (port, output):
+    """Migrate, first admin, demo feed (as ``make serve`` asks), then pages answer."""
+    with serving(env, tmp_path, "--demo") as (port, output):
         assert "First admin: admin@livefeed.local" in output, output
         assert "Demo feed: http://livefeed.test/feeds/" in output, output
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:

@@ -70,10 +70,16 @@ def test_every_part_of_a_post_appears(svc: Services) -> None:
     images = [post.image for post in posts if post.image]
     assert images
     assert all(image.alt and image.caption and image.credit for image in images)
-    assert all(image.url.startswith("https://") for image in images)
+    # Drawn and uploaded at seeding, served by the site itself: nothing from outside.
+    media = f"{svc.urls.origin}/media/"
+    assert all(image.url.startswith(media) for image in images)
+    assert all(
+        (svc.settings.media_path / image.url.removeprefix(media)).is_file() for image in images
+    )
     cards = [post.read_more for post in posts if post.read_more]
     assert cards
     assert all(card.title and card.summary and card.image_url for card in cards)
+    assert all(card.image_url.startswith(media) for card in cards)
     assert all(post.tags for post in posts)
     assert sum(post.key_event for post in posts) >= 3
     assert sum(post.pinned for post in posts) == 1

@@ -29,6 +29,7 @@ from livefeed.settings import Settings
 from livefeed.web.reader.static_export import ExportError, export_feed
 from tests.conftest import Clock
 from tests.factories import make_editor, make_feed, make_post
+from tests.web.conftest import static_url
 
 ORIGIN = "http://livefeed.test"
 POSTS = 45
@@ -138,10 +139,13 @@ def test_every_page_and_post_is_written_with_our_stylesheet_and_nothing_live(
     assert said == [f"{POSTS} of {POSTS} posts"]  # an ended feed: no warning
     files = {p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file()}
     # 45 posts: the pinned one and 20 more on the first page, then 20 and 4.
-    expected = {"index.html", "page-2.html", "page-3.html", "feed.json", "static/livefeed.css"}
+    # Our files keep the names pages give them, a hash of each file's content in it.
+    ours = ("livefeed.css", "favicon.svg", "favicon.png", "apple-touch-icon.png")
+    expected = {"index.html", "page-2.html", "page-3.html", "feed.json"}
+    expected |= {static_url(name).removeprefix("/") for name in ours}
     assert files == expected | {f"posts/{post.id}.html" for post in posts}
     css = (Path(livefeed.__file__).parent / "web" / "static" / "livefeed.css").read_bytes()
-    assert (copy / "static" / "livefeed.css").read_bytes() == css
+    assert (copy / static_url("livefeed.css").removeprefix("/")).read_bytes() == css
     for path in html_files(copy):
         page = parse(path)
         tags = [element.tag for element in page.elements]
@@ -228,7 +232,7 @@ def test_the_pages_lead_from_one_to_the_next_and_to_each_post(
     # A post page leads back to the page of the feed that holds it.
     own = (copy / "posts" / f"{first_key.id}.html").read_text(encoding="utf-8")
     assert f'href="../page-3.html#post-{first_key.id}"' in own
-    assert 'href="../static/livefeed.css"' in own
+    assert f'href="..{static_url("livefeed.css")}"' in own
     assert "This live feed has ended" in own
     # An editor's full link to another post of the feed now leads to that post's file.
     last = (copy / "posts" / f"{posts[-1].id}.html").read_text(encoding="utf-8")
@@ -341,7 +345,7 @@ def test_the_command_writes_the_copy_and_says_how_it_went(
     assert result.stderr == f"{POSTS} of {POSTS} posts\n"
     assert result.stdout == (
         f"Exported “Summit in Geneva: live” to {tmp_path / 'copy'}: "
-        f"3 pages, {POSTS} posts, 1 file of ours\n"
+        f"3 pages, {POSTS} posts, 4 files of ours\n"
     )
     assert (tmp_path / "copy" / "index.html").is_file()
 

@@ -6,11 +6,13 @@ factories and then look at it through the pages or the API.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import httpx2 as httpx
 import pytest
@@ -198,32 +200,46 @@ def api_routes(app: Starlette) -> list[tuple[str, str]]:
     return [(m, path) for m, path in routes_of(app.routes) if path.startswith("/api/v1/")]
 
 
-LIVE_SCRIPT = '<script src="/static/live.js" defer></script>'
+STATIC = Path(__file__).resolve().parents[2] / "livefeed" / "web" / "static"
+
+
+def static_url(name: str) -> str:
+    """The address pages give our file ``name``: its name with a hash of what it holds."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+    stem, suffix = name.rsplit(".", 1)
+    return f"/static/{stem}.{digest}.{suffix}"
+
+
+def script_tag(name: str) -> str:
+    return f'<script src="{static_url(name)}" defer></script>'
+
+
+LIVE_SCRIPT = script_tag("live.js")
 # Every page loads this one ("Get short URL").
-SHARE_SCRIPT = '<script src="/static/share.js" defer></script>'
+SHARE_SCRIPT = script_tag("share.js")
 # Every page a signed-in user sees loads this one: the compose form's autosave, counters and
 # shortcut, and, on the page a sent form lands on, letting go of the copy kept on the device.
-COMPOSE_SCRIPT = '<script src="/static/compose.js" defer></script>'
+COMPOSE_SCRIPT = script_tag("compose.js")
 # Loaded only with their part of a feed page: the audio player, an editor's embed code.
 PART_SCRIPTS = (
-    '<script src="/static/listen.js" defer></script>',
-    '<script src="/static/embed-snippet.js" defer></script>',
-    '<script src="/static/linkcard.js" defer></script>',  # the compose form's card filler
-    '<script src="/static/discussion.js" defer></script>',  # the discussion under the posts
-    '<script src="/static/verification.js" defer></script>',  # announces a change of label
-    '<script src="/static/upload.js" defer></script>',  # the compose form's uploads
-    '<script src="/static/charcount.js" defer></script>',  # the compose form's counts
-    '<script src="/static/editing.js" defer></script>',  # the edit page: who else, conflicts
+    script_tag("listen.js"),
+    script_tag("embed-snippet.js"),
+    script_tag("linkcard.js"),  # the compose form's card filler
+    script_tag("discussion.js"),  # the discussion under the posts
+    script_tag("verification.js"),  # announces a change of label
+    script_tag("upload.js"),  # the compose form's uploads
+    script_tag("charcount.js"),  # the compose form's counts
+    script_tag("editing.js"),  # the edit page: who else, conflicts
     # A reader's feed page: day separators, older posts inline, the key events box, Follow,
     # pausing, "Last updated", catching up; and every page's light or dark choice.
-    '<script src="/static/days.js" defer></script>',
-    '<script src="/static/older.js" defer></script>',
-    '<script src="/static/key-events.js" defer></script>',
-    '<script src="/static/follow.js" defer></script>',
-    '<script src="/static/pause.js" defer></script>',
-    '<script src="/static/last-updated.js" defer></script>',
-    '<script src="/static/catch-up.js" defer></script>',
-    '<script src="/static/theme.js"></script>',
+    script_tag("days.js"),
+    script_tag("older.js"),
+    script_tag("key-events.js"),
+    script_tag("follow.js"),
+    script_tag("pause.js"),
+    script_tag("last-updated.js"),
+    script_tag("catch-up.js"),
+    f'<script src="{static_url("theme.js")}"></script>',
 )
 
 _DATA_BLOCK = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from livefeed.distribution import sitemaps, structured_data
+from livefeed.distribution import sitemaps
 from livefeed.domain.errors import NotFound
 from livefeed.domain.times import iso_utc
 from livefeed.services import Services
@@ -150,7 +150,7 @@ async def news_sitemap(request: Request) -> Response:
         xml.leaf("lastmod", iso_utc(item.lastmod))
         xml.open("news:news")
         xml.open("news:publication")
-        xml.leaf("news:name", structured_data.SITE_NAME)
+        xml.leaf("news:name", services(request).urls.site_name)
         xml.leaf("news:language", NEWS_LANGUAGE)
         xml.close("news:publication")
         xml.leaf("news:publication_date", iso_utc(item.published))

@@ -38,7 +38,7 @@ from livefeed.realtime import sse
 from livefeed.realtime.broker import Broker, broker_from_url
 from livefeed.realtime.connections import BufferedReader
 from livefeed.realtime.frames import Batch, Frame
-from livefeed.realtime.hub import REPLAY_BATCH, Hub, Subscriber
+from livefeed.realtime.hub import REPLAY_BATCH, Hub, OnBatch, Subscriber
 from livefeed.realtime.postgres_broker import PostgresBroker
 from livefeed.realtime.redis_broker import RedisBroker
 from livefeed.realtime.sibling_broker import SiblingBroker
@@ -118,6 +118,7 @@ class Encoder:
             sse.encode(text, event=event.type.value, event_id=event.seq),
             ends_stream=event.type is EventType.FEED_ENDED,
             takes_down=event.type in (EventType.POST_DELETED, EventType.COMMENT_REMOVED),
+            created=event.created_at.timestamp(),
         )
 
     async def fetch(self, feed_id: int, seq: int, limit: int) -> list[Frame]:
@@ -130,12 +131,15 @@ class Encoder:
         return await run_in_threadpool(reading.find_feed, self.svc, slug)
 
 
-def install(app: Starlette, svc: Services, siblings: Path | None = None) -> None:
+def install(
+    app: Starlette, svc: Services, siblings: Path | None = None, *, on_batch: OnBatch | None = None
+) -> None:
     """Give the app its hub and broker; every commit announces itself through the broker.
 
     The broker wakes this process's hub at once and every other instance's: through Redis if
     configured, else through PostgreSQL's NOTIFY on a PostgreSQL site, else between the
     workers of one ``livefeed serve`` through ``siblings``, the directory they share.
+    ``on_batch`` is told of each batch the hub fans out (the metrics count them).
     """
     encoder = Encoder(svc, app.state.templates)
     app.state.encoder = encoder
@@ -155,6 +159,7 @@ def install(app: Starlette, svc: Services, siblings: Path | None = None) -> None
         encoder.lookup,
         must_poll=lambda: not (hears_every_instance and broker.healthy),
         recent_bytes=svc.settings.stream_memory,
+        on_batch=on_batch,
     )
     app.state.broker = broker
     app.state.background = []

@@ -16,9 +16,9 @@ from livefeed.domain import posts
 from livefeed.domain.users import User
 from livefeed.services import Services
 from tests.factories import make_feed, make_post
-from tests.web.conftest import COMPOSE_SCRIPT, Page, submit, without_our_script
+from tests.web.conftest import COMPOSE_SCRIPT, Page, script_tag, submit, without_our_script
 
-CHARCOUNT_SCRIPT = '<script src="/static/charcount.js" defer></script>'
+CHARCOUNT_SCRIPT = script_tag("charcount.js")
 
 LIMITS = {
     "headline": ("maxlength", posts.HEADLINE_LENGTH),

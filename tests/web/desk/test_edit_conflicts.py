@@ -17,7 +17,7 @@ from livefeed.domain.users import User
 from livefeed.services import Services
 from tests.conftest import Clock
 from tests.factories import join, make_contributor, make_feed, make_post, make_user
-from tests.web.conftest import XSS, Page, csrf, csrf_of, log_in, squeeze, submit
+from tests.web.conftest import XSS, Page, csrf, csrf_of, log_in, script_tag, squeeze, submit
 from tests.web.reader.test_pages import assert_inert
 
 
@@ -162,7 +162,7 @@ def test_each_editor_sees_who_else_has_the_post_open(
 
     assert re.search(r"data-editing-notice[^>]*hidden", first), "no one else had it open"
     assert re.search(r"data-editing-notice[^>]*>Anna Editor is editing this post<", second)
-    assert '<script src="/static/editing.js" defer></script>' in second
+    assert script_tag("editing.js") in second
     tools = squeeze(desk.get("/feeds/summit").text)
     assert re.search(
         rf'id="post-{post.id}".*?<span class="editing-notice">Ben Desk is editing this post</span>',

@@ -12,9 +12,9 @@ from livefeed.domain.feeds import COMMON_ZONES
 from livefeed.domain.users import User
 from livefeed.services import Services
 from tests.factories import make_feed
-from tests.web.conftest import Page, submit
+from tests.web.conftest import Page, script_tag, submit
 
-SLUG_SCRIPT = '<script src="/static/slug.js" defer></script>'
+SLUG_SCRIPT = script_tag("slug.js")
 
 
 def zones_listed(html: str) -> list[str]:

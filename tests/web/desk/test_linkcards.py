@@ -21,7 +21,7 @@ from livefeed.web.api.openapi.document import spec
 from tests.factories import PASSWORD, make_contributor, make_feed, make_post
 from tests.other_sites import HOST, Resolver, Site, local_policy, running_site
 from tests.web.api.test_openapi import problems, response_schema
-from tests.web.conftest import Page, bearer, csrf, log_in
+from tests.web.conftest import Page, bearer, csrf, log_in, static_url
 
 ARTICLE = """<html><head><title>Storm | Daily</title>
 <meta property="og:title" content="The storm, hour by hour">
@@ -154,7 +154,7 @@ def test_the_compose_form_offers_to_fill_the_card(
 
     (box,) = [attrs for tag, attrs in page.elements if "data-linkcard" in attrs]
     assert "hidden" in box, "without the script, the button would do nothing: it stays hidden"
-    assert {"src": "/static/linkcard.js", "defer": ""} in page.tags("script")
+    assert {"src": static_url("linkcard.js"), "defer": ""} in page.tags("script")
     assert desk.get("/static/linkcard.js").status_code == 200
 
 

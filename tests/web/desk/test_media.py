@@ -24,7 +24,7 @@ from livefeed.web.api.openapi.document import spec
 from tests import media_files as files
 from tests.factories import make_contributor, make_feed, make_post, make_user
 from tests.web.api.test_openapi import problems, response_schema
-from tests.web.conftest import Page, bearer, csrf, field_errors
+from tests.web.conftest import Page, bearer, csrf, field_errors, script_tag
 
 UPLOAD = "/api/v1/media"
 
@@ -594,7 +594,7 @@ def test_the_compose_form_offers_uploads_and_keeps_a_bad_video_address(
     desk: TestClient, svc: Services, summit: None
 ) -> None:
     page = desk.get("/feeds/summit").text
-    assert '<script src="/static/upload.js" defer></script>' in page
+    assert script_tag("upload.js") in page
     inputs = {i.get("id"): i for i in Page(page).tags("input")}
     assert inputs["f-image-file"]["accept"] == "image/jpeg,image/png,image/gif,image/webp"
     assert inputs["f-video-file"]["accept"] == "video/mp4,video/webm"

@@ -19,7 +19,16 @@ from livefeed.services import Services
 from livefeed.store.discussion_schema import comment_reports, comments
 from tests.conftest import Clock
 from tests.factories import make_feed, make_moderator, make_user
-from tests.web.conftest import XSS, Page, csrf, field_errors, log_in, submit, without_our_script
+from tests.web.conftest import (
+    XSS,
+    Page,
+    csrf,
+    field_errors,
+    log_in,
+    script_tag,
+    submit,
+    without_our_script,
+)
 
 ADDRESS = "198.51.100.7"
 DISCUSSION = "/feeds/summit/discussion"
@@ -97,7 +106,7 @@ def test_the_feed_page_shows_the_newest_approved_comments_and_the_way_in(
     assert "Still waiting" not in html
     assert '<span class="comment-count">1</span>' in html
     assert f'href="{DISCUSSION}#comment-form">Join the discussion</a>' in html
-    assert '<script src="/static/discussion.js" defer></script>' in html
+    assert script_tag("discussion.js") in html
 
 
 def test_an_approval_reaches_the_cached_feed_page_at_once(

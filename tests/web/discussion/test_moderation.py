@@ -293,8 +293,8 @@ def assert_only_text(html: str, payload: str) -> None:
     scripts = re.findall(r"<script[^>]*>", html, re.I)
     # Ours only: deferred, but theme.js, which must run before the page is drawn.
     assert all(
-        re.fullmatch(r'<script src="/static/[a-z-]+\.js" defer>', s)
-        or s == '<script src="/static/theme.js">'
+        re.fullmatch(r'<script src="/static/[a-z-]+\.[0-9a-f]{10}\.js" defer>', s)
+        or re.fullmatch(r'<script src="/static/theme\.[0-9a-f]{10}\.js">', s)
         for s in scripts
     )
     for _, attrs in page.elements:

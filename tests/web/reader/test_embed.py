@@ -14,9 +14,9 @@ from livefeed.newsroom import publishing
 from livefeed.services import Services
 from tests.conftest import Clock
 from tests.factories import make_feed, make_post
-from tests.web.conftest import XSS, Page, post_ids
+from tests.web.conftest import XSS, Page, post_ids, static_url
 
-EMBED_SCRIPTS = ["/static/embed-frame.js", "/static/live.js", "/static/verification.js"]
+EMBED_SCRIPTS = [static_url("embed-frame.js"), static_url("live.js"), static_url("verification.js")]
 
 
 def scripts(html: str) -> list[str]:
@@ -138,7 +138,7 @@ def test_an_ended_feeds_embed_is_the_record_without_a_live_script(
     assert response.status_code == 200
     assert "data-live-feed" not in response.text
     assert 'class="badge badge-ended"' in response.text
-    assert scripts(response.text) == ["/static/embed-frame.js"]
+    assert scripts(response.text) == [static_url("embed-frame.js")]
 
 
 def test_the_embed_is_a_readers_page_even_for_an_editor_and_is_cached_like_one(
@@ -204,7 +204,7 @@ def test_editors_get_the_embed_code_on_the_feed_page(
     assert embed_code(html) == (
         f'<script src="{svc.urls.origin}/static/embed.js" data-feed="summit" async></script>'
     )
-    assert "/static/embed-snippet.js" in scripts(html)
+    assert static_url("embed-snippet.js") in scripts(html)
 
 
 def test_readers_get_no_embed_code(client: TestClient, svc: Services, editor: User) -> None:
@@ -213,4 +213,4 @@ def test_readers_get_no_embed_code(client: TestClient, svc: Services, editor: Us
     html = client.get("/feeds/summit").text
 
     assert 'id="embed-code"' not in html
-    assert "/static/embed-snippet.js" not in scripts(html)
+    assert static_url("embed-snippet.js") not in scripts(html)

@@ -9,7 +9,7 @@ from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.services import Services
 from tests.factories import make_feed
-from tests.web.conftest import Page
+from tests.web.conftest import Page, static_url
 
 STREAM = "https://radio.example.org/live.aac"
 
@@ -39,7 +39,7 @@ def test_a_feed_with_a_stream_offers_listen_live(
     assert (volume["min"], volume["max"]) == ("0", "100")
     (status,) = [p for p in page.tags("p") if "listen-status" in p.get("class", "")]
     assert status["role"] == "status"
-    assert {"src": "/static/listen.js", "defer": ""} in page.tags("script")
+    assert {"src": static_url("listen.js"), "defer": ""} in page.tags("script")
 
 
 def test_a_feed_without_a_stream_or_ended_has_no_player(
@@ -52,7 +52,7 @@ def test_a_feed_without_a_stream_or_ended_has_no_player(
     for url in ("/feeds/summit", "/feeds/vote"):
         html = client.get(url).text
         assert "data-listen-src" not in html
-        assert "/static/listen.js" not in html
+        assert static_url("listen.js") not in html
 
 
 def test_a_stream_address_is_written_as_text(

@@ -22,7 +22,7 @@ from livefeed.services import Services
 from livefeed.store.schema import posts as posts_table
 from tests.conftest import Clock
 from tests.factories import make_feed, make_post
-from tests.web.conftest import Page
+from tests.web.conftest import Page, static_url
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -210,16 +210,16 @@ def test_a_headline_cannot_break_out_of_the_data_block(
     scripts = Scripts(html).found
 
     assert [attrs for attrs, _ in scripts] == [
-        {"src": "/static/theme.js"},
+        {"src": static_url("theme.js")},
         {"type": "application/ld+json"},
-        {"src": "/static/share.js", "defer": ""},
+        {"src": static_url("share.js"), "defer": ""},
         *(
-            {"src": f"/static/{name}.js", "defer": ""}
+            {"src": static_url(f"{name}.js"), "defer": ""}
             for name in ("days", "older", "key-events", "follow", "live", "verification", "pause")
         ),
-        {"src": "/static/last-updated.js", "defer": ""},
-        {"src": "/static/catch-up.js", "defer": ""},
-        {"src": "/static/discussion.js", "defer": ""},
+        {"src": static_url("last-updated.js"), "defer": ""},
+        {"src": static_url("catch-up.js"), "defer": ""},
+        {"src": static_url("discussion.js"), "defer": ""},
     ]
     data = json_ld(html)
     assert data["headline"] == headline

@@ -18,7 +18,7 @@ from livefeed.web.api.openapi.document import spec
 from livefeed.web.app import create_app
 from tests.factories import CHEAP_PASSWORDS, make_contributor, make_feed, make_post
 from tests.web.api.test_openapi import problems, response_schema
-from tests.web.conftest import Page, bearer
+from tests.web.conftest import Page, bearer, script_tag
 
 
 def test_a_feeds_code_redirects_for_good_to_its_page(
@@ -217,7 +217,7 @@ def test_the_feed_page_offers_the_feeds_and_each_posts_short_url(
     # The field to copy from by hand is made only where there is no clipboard (share.js).
     assert not [i for i in page.tags("input") if "short-url" in i.get("class", "")]
     assert html.count('role="status"') >= 3
-    assert '<script src="/static/share.js" defer></script>' in html
+    assert script_tag("share.js") in html
     assert "Copy<span" in html
 
 
@@ -230,7 +230,7 @@ def test_a_post_page_offers_the_posts_short_url(
     html = client.get(f"/feeds/summit/posts/{post.id}").text
 
     assert short_boxes(html) == [f"http://livefeed.test/s/{post.short_code}"]
-    assert '<script src="/static/share.js" defer></script>' in html
+    assert script_tag("share.js") in html
 
 
 def test_a_post_sent_live_carries_its_short_url(

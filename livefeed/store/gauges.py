@@ -1,0 +1,42 @@
+"""What an operator watches in the tables: work waiting in the outboxes and the schedule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, func, inspect, select, text
+
+from livefeed.domain.feeds import FeedStatus
+from livefeed.domain.posts import PostState
+from livefeed.store.schema import feeds, posts
+from livefeed.store.webhook_schema import webhook_deliveries
+
+
+def webhook_outbox_depth(conn: Connection) -> int:
+    """Deliveries not yet made (waiting, being sent, or between retries)."""
+    query = select(func.count()).where(webhook_deliveries.c.state == "pending")
+    return int(conn.execute(query).scalar_one())
+
+
+def oldest_overdue_post(conn: Connection, now: datetime) -> datetime | None:
+    """When the longest-overdue scheduled post was due, among feeds that may publish it."""
+    query = (
+        select(func.min(posts.c.publish_at))
+        .join(feeds, feeds.c.id == posts.c.feed_id)
+        .where(
+            posts.c.state == PostState.SCHEDULED.value,
+            posts.c.publish_at <= now,
+            feeds.c.status != FeedStatus.ENDED.value,
+        )
+    )
+    due: datetime | None = conn.execute(query).scalar_one()
+    return due
+
+
+def schema_revision(conn: Connection) -> str | None:
+    """The migration the database is at (``None`` before the first); raises unless the
+    database answers. Read directly: Alembic's own reader logs a line each time it is asked."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    revision: str | None = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return revision
