@@ -25,6 +25,7 @@ from livefeed.store.database import Database
 from livefeed.store.migrate import upgrade
 from livefeed.store.schema import metadata
 from tests.factories import CHEAP_PASSWORDS
+from tests.mail_server import Mailbox, smtp_server
 from tests.redis_server import RedisServer
 from tests.s3_server import S3Server
 
@@ -162,3 +163,19 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     server = S3Server(tmp_path_factory.mktemp("s3"))
     yield server
     server.stop()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server on loopback, and what it received."""
+    with smtp_server() as running:
+        yield running
+
+
+@pytest.fixture
+def mail_svc(settings: Settings, clock: Clock, mailbox: tuple[Mailbox, int]) -> Iterator[Services]:
+    """The services of a site that sends its mail to ``mailbox``."""
+    configured = settings.replace(smtp_url=f"smtp://127.0.0.1:{mailbox[1]}")
+    services = Services.build(configured, clock=clock, passwords=CHEAP_PASSWORDS)
+    yield services
+    services.close()

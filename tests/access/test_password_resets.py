@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 
@@ -13,29 +11,14 @@ from livefeed.access.password_resets import ResetUnusable
 from livefeed.distribution import mail
 from livefeed.domain.errors import Conflict, Invalid, TooManyRequests
 from livefeed.services import Services
-from livefeed.settings import Settings
 from livefeed.store import mail as mail_store
 from livefeed.store.mail_schema import password_resets
 from tests.conftest import Clock
-from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_admin, make_user
-from tests.mail_server import Mailbox, body_of, link_in, smtp_server
+from tests.factories import PASSWORD, make_admin, make_user
+from tests.mail_server import Mailbox, body_of, link_in
 
 NEW_PASSWORD = "a brand new passphrase"
 ADDRESS = "198.51.100.7"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    with smtp_server() as running:
-        yield running
-
-
-@pytest.fixture
-def mail_svc(settings: Settings, clock: Clock, mailbox: tuple[Mailbox, int]) -> Iterator[Services]:
-    configured = settings.replace(smtp_url=f"smtp://127.0.0.1:{mailbox[1]}")
-    services = Services.build(configured, clock=clock, passwords=CHEAP_PASSWORDS)
-    yield services
-    services.close()
 
 
 def link_for(svc: Services, box: Mailbox, address: str) -> str:

@@ -3,8 +3,6 @@ comments for moderators; sent through the outbox to a real SMTP server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from starlette.testclient import TestClient
 
@@ -15,16 +13,14 @@ from livefeed.newsroom import workflow
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
-from tests.conftest import Clock
 from tests.factories import (
-    CHEAP_PASSWORDS,
     make_contributor,
     make_editor,
     make_feed,
     make_moderator,
     make_user,
 )
-from tests.mail_server import Mailbox, body_of, smtp_server
+from tests.mail_server import Mailbox, body_of
 from tests.web.conftest import log_in, submit
 
 ADDRESS = "198.51.100.7"
@@ -33,20 +29,6 @@ ADDRESS = "198.51.100.7"
 @pytest.fixture
 def database_url(sqlite_url: str) -> str:
     return sqlite_url
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    with smtp_server() as running:
-        yield running
-
-
-@pytest.fixture
-def mail_svc(settings: Settings, clock: Clock, mailbox: tuple[Mailbox, int]) -> Iterator[Services]:
-    configured = settings.replace(smtp_url=f"smtp://127.0.0.1:{mailbox[1]}")
-    services = Services.build(configured, clock=clock, passwords=CHEAP_PASSWORDS)
-    yield services
-    services.close()
 
 
 def send_all(svc: Services) -> None:

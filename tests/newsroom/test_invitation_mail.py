@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from livefeed.distribution import mail
@@ -11,24 +9,8 @@ from livefeed.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from livefeed.newsroom import invitations
 from livefeed.newsroom.invitations import InvitationUnusable
 from livefeed.services import Services
-from livefeed.settings import Settings
-from tests.conftest import Clock
-from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed, make_user
-from tests.mail_server import Mailbox, body_of, link_in, smtp_server
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    with smtp_server() as running:
-        yield running
-
-
-@pytest.fixture
-def mail_svc(settings: Settings, clock: Clock, mailbox: tuple[Mailbox, int]) -> Iterator[Services]:
-    configured = settings.replace(smtp_url=f"smtp://127.0.0.1:{mailbox[1]}")
-    services = Services.build(configured, clock=clock, passwords=CHEAP_PASSWORDS)
-    yield services
-    services.close()
+from tests.factories import make_editor, make_feed, make_user
+from tests.mail_server import Mailbox, body_of, link_in
 
 
 def test_an_emailed_invitation_carries_the_working_link(

@@ -10,26 +10,10 @@ from starlette.testclient import TestClient
 
 from livefeed.distribution import mail
 from livefeed.services import Services
-from livefeed.settings import Settings
 from livefeed.web.app import create_app
-from tests.conftest import Clock
-from tests.factories import CHEAP_PASSWORDS, make_user
-from tests.mail_server import Mailbox, link_in, smtp_server
+from tests.factories import make_user
+from tests.mail_server import Mailbox, link_in
 from tests.web.conftest import Page
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    with smtp_server() as running:
-        yield running
-
-
-@pytest.fixture
-def mail_svc(settings: Settings, clock: Clock, mailbox: tuple[Mailbox, int]) -> Iterator[Services]:
-    configured = settings.replace(smtp_url=f"smtp://127.0.0.1:{mailbox[1]}")
-    services = Services.build(configured, clock=clock, passwords=CHEAP_PASSWORDS)
-    yield services
-    services.close()
 
 
 @pytest.fixture
