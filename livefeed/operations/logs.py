@@ -89,5 +89,9 @@ def configure(log_format: str, *, stream: TextIO | None = None, level: int = log
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+        # A level or a switch-off left by an earlier uvicorn configuration in this process
+        # would hide its lines from ours: ``level`` decides for every logger.
+        logger.setLevel(logging.NOTSET)
+        logger.disabled = False
     # Access lines are ours (web/request_log.py): with the route, the bytes and the request id.
     logging.getLogger("uvicorn.access").disabled = True

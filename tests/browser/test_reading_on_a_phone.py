@@ -8,7 +8,7 @@ import re
 import time
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 import pytest
 from playwright.sync_api import Page, expect
 
