@@ -30,8 +30,8 @@ FEED: Mapping[str, object] = {
     "notes": (
         "This is a **demonstration feed**. Nordhaven, its summit, the Nordhaven Accord and "
         "everyone quoted here are invented; any resemblance to real people is accidental.\n\n"
-        "Photos are random placeholders from picsum.photos, so they will not match their "
-        "captions. Links lead to example.org, which holds no articles.\n\n"
+        "Photos are drawn for the demo, so they will not match their captions. Links lead "
+        "to example.org, which holds no articles.\n\n"
         "Times are shown in the summit's local time."
     ),
     "tags": ["climate", "summit", "energy", "nordhaven"],
