@@ -11,12 +11,13 @@ backoff (30 s doubling, at most an hour apart) for a day, then marked failed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
 from sqlalchemy import Connection
 
+from livefeed.domain import outbox
 from livefeed.outside.smtp import MailRefused, SmtpServer
 from livefeed.services import Services
 from livefeed.settings import Settings
@@ -25,10 +26,6 @@ from livefeed.store.mail import Mail
 
 # What hands one message to the mail server; raises MailRefused when it could not.
 Send = Callable[[EmailMessage], None]
-
-FIRST_RETRY = timedelta(seconds=30)
-LONGEST_WAIT = timedelta(hours=1)
-GIVE_UP_AFTER = timedelta(days=1)
 
 
 def site_name(svc: Services) -> str:
@@ -93,9 +90,7 @@ def _attempt(svc: Services, now: datetime, send: Send, mail: Mail) -> None:
             store.settle(conn, mail.id, state="sent", error="", next_attempt_at=now, sent_at=now)
         return
     attempts = mail.attempts + 1
-    give_up = mail.created_at + GIVE_UP_AFTER
-    wait = min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
-    state, retry_at = ("failed", now) if now >= give_up else ("pending", min(now + wait, give_up))
+    state, retry_at = outbox.after_failure(mail.created_at, attempts, now)
     with svc.db.write() as conn:
         store.settle(
             conn, mail.id, state=state, error=error, next_attempt_at=retry_at, sent_at=None

@@ -29,12 +29,13 @@ import json
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Connection
 from standardwebhooks.webhooks import Webhook as StandardWebhook
 
 from livefeed.access import audit
+from livefeed.domain import outbox
 from livefeed.domain.errors import Invalid, NotFound
 from livefeed.domain.users import User, require_admin
 from livefeed.outside.fetch_policy import FetchPolicy, Refused, check_url
@@ -48,9 +49,6 @@ from livefeed.store.webhooks import SUBSCRIBABLE, TEST_EVENT, Delivery, Webhook
 # What sends one request: (url, body, headers) to the response status; Refused if unreachable.
 Send = Callable[[str, bytes, dict[str, str]], int]
 
-FIRST_RETRY = timedelta(seconds=30)
-LONGEST_WAIT = timedelta(hours=1)
-GIVE_UP_AFTER = timedelta(days=1)
 SIGNATURE_TOLERANCE = 300
 
 
@@ -287,12 +285,7 @@ def _attempt(
                 delivered_at=now,
             )
             return
-        give_up = delivery.created_at + GIVE_UP_AFTER
-        wait = min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
-        if now >= give_up:
-            state, retry_at = "failed", now
-        else:
-            state, retry_at = "pending", min(now + wait, give_up)
+        state, retry_at = outbox.after_failure(delivery.created_at, attempts, now)
         webhook_store.settle(
             conn,
             delivery.id,
