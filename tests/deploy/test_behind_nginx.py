@@ -149,9 +149,11 @@ def test_readers_on_every_instance_get_each_post_once_while_one_instance_stops(
     for reader in readers:
         streams = logged[reader.name]
         if streams[0] == b.address:
-            # B's readers: their stream ended properly, and they carried on elsewhere.
-            assert reader.endings == ["complete"], reader.name
-            assert b.address not in streams[1:], reader.name
+            # B's readers: their streams ended properly, and they carried on elsewhere. A
+            # request nginx sent B on a kept-alive connection as it stopped is answered too,
+            # with a stream that ends at once, properly.
+            assert reader.endings and set(reader.endings) == {"complete"}, reader.name
+            assert streams[len(reader.endings)] != b.address, reader.name
         else:
             assert reader.endings == [], reader.name
     errors = nginx.error_log.read_text()
