@@ -10,7 +10,7 @@ UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: serve test check lint typecheck pytest bench screenshots lock upgrade clean
+.PHONY: serve test check lint typecheck pytest bench screenshots messages lock upgrade clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -46,6 +46,10 @@ bench: $(VENV)/.dev
 
 screenshots: $(VENV)/.dev
 	$(BIN)/python scripts/screenshots.py
+
+# Every message of the code, templates and scripts into the catalogs (livefeed/locales).
+messages: $(VENV)/.dev
+	$(BIN)/python scripts/messages.py
 
 # Re-resolve after editing pyproject.toml, keeping every pin that still fits.
 lock: $(UV)

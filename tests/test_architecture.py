@@ -18,18 +18,21 @@ PACKAGE = Path(__file__).resolve().parent.parent / "livefeed"
 USE_CASES = (
     "newsroom", "discussion", "access", "distribution", "portability", "operations", "services",
 )  # fmt: skip
-BELOW_USE_CASES = ("domain", "settings", "store", "realtime", "outside", "access.rate_limits")
+BELOW_USE_CASES = (
+    "domain", "settings", "store", "realtime", "outside", "languages", "access.rate_limits",
+)  # fmt: skip
 
 # part -> the parts it may import. Read top to bottom: the faces, the use cases, what they stand on.
 LAYERS: dict[str, tuple[str, ...]] = {
     "cli": ("web", "demo", *USE_CASES, *BELOW_USE_CASES),
-    "web": (*USE_CASES, "domain", "settings", "realtime", "outside", "access.rate_limits"),
+    "web": (*USE_CASES, *(part for part in BELOW_USE_CASES if part != "store")),
     "demo": (*USE_CASES, *BELOW_USE_CASES),
     **dict.fromkeys(USE_CASES, (*USE_CASES, *BELOW_USE_CASES)),
     "access.rate_limits": ("domain", "settings"),
     "store": ("domain",),
     "realtime": ("domain",),
     "outside": ("domain",),
+    "languages": ("domain",),
     "settings": ("domain",),
     "domain": (),
 }

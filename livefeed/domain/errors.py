@@ -8,6 +8,24 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+class Message(str):
+    """Words for a person with values put in: the English text, and what another language needs.
+
+    The string itself is the English, so code and tests that compare messages see plain text;
+    a face speaking another language translates ``template`` from its catalog and puts the same
+    ``values`` into the translation.
+    """
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Message:
+        made = super().__new__(cls, template % values if values else template)
+        made.template = template
+        made.values = values
+        return made
+
+
 class LivefeedError(Exception):
     """Base of every error a reader, editor or script is meant to see."""
 
@@ -74,8 +92,9 @@ class Invalid(LivefeedError):
         super().__init__(f"{first_field}: {first_message}")
 
     @classmethod
-    def field(cls, name: str, message: str) -> Invalid:
-        return cls({name: message})
+    def field(cls, name: str, message: str, **values: object) -> Invalid:
+        """``message`` is a catalog's message: ``%(name)s`` marks where each value goes."""
+        return cls({name: Message(message, **values)})
 
 
 class Checks:
@@ -95,8 +114,8 @@ class Checks:
                 self.errors.setdefault(field, message)
             return fallback
 
-    def fail(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, message)
+    def fail(self, field: str, message: str, **values: object) -> None:
+        self.errors.setdefault(field, Message(message, **values))
 
     def done(self) -> None:
         if self.errors:

@@ -17,6 +17,7 @@ from livefeed.domain.comments import REASON_LABELS
 from livefeed.domain.credentials import SOURCE_TYPES
 from livefeed.domain.feeds import zone_choices
 from livefeed.domain.verification import SourceType
+from livefeed.languages import catalogs, dates
 from livefeed.services import Services
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -34,14 +35,27 @@ def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Ji
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["clock"] = lambda moment, feed: times.clock(moment, feed.zone)
+    # Words and dates in the language being spoken (languages/catalogs.py): a reader's page
+    # speaks its feed's language, the desk its user's.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        catalogs.gettext,
+        catalogs.ngettext,
+        newstyle=True,
+        pgettext=catalogs.pgettext,
+        npgettext=catalogs.npgettext,
+    )
+    env.globals["translate"] = catalogs.translate
+    env.globals["language"] = catalogs.current
+    env.globals["direction"] = lambda: catalogs.direction(catalogs.current())
+    env.filters["clock"] = lambda moment, feed: dates.clock(moment, feed.zone)
     env.filters["zone_label"] = lambda moment, feed: times.zone_label(moment, feed.zone)
-    env.filters["stamp"] = lambda moment, feed: times.stamp(moment, feed.zone)
+    env.filters["stamp"] = lambda moment, feed: dates.stamp(moment, feed.zone)
     env.filters["iso"] = times.iso_utc
-    env.filters["date_line"] = lambda moment, feed: times.date_text(moment, feed.zone)
-    # Every date a reader sees on a feed's pages is worded by times.date_text.
-    env.filters["date"] = lambda moment, feed, style="date": times.date_text(
+    env.filters["date_line"] = lambda moment, feed: dates.date_text(moment, feed.zone)
+    # Every date a reader sees on a feed's pages is worded by languages/dates.date_text.
+    env.filters["date"] = lambda moment, feed, style="date": dates.date_text(
         moment, feed.zone, style
     )
     # Whether a moment is on the feed's current day (a post then needs no date).

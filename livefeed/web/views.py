@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from livefeed.discussion import reader_accounts
 from livefeed.domain.errors import NotFound
+from livefeed.languages import catalogs, choice
 from livefeed.web import security
 
 _MAX_POST_ID = 2**31 - 1
@@ -22,7 +23,9 @@ async def render(
     *,
     status: int = 200,
     headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> Response:
+    """``language``: a reader's page speaks its feed's; other pages their viewer's."""
     viewer = await security.viewer(request)
     context = {
         "viewer": viewer,
@@ -34,11 +37,17 @@ async def render(
         ),
         **values,
     }
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status, headers=headers
-    )
+    with catalogs.speaking(language or spoken_to(request)):
+        response: Response = request.app.state.templates.TemplateResponse(
+            request, template, context, status_code=status, headers=headers
+        )
     security.remember_csrf(request, response)
     return response
+
+
+def spoken_to(request: Request) -> str:
+    """The language of the person asking: what their browser asks for, else the site's."""
+    return choice.preferred(request.headers.get("accept-language")) or catalogs.SOURCE
 
 
 def post_id_param(request: Request) -> int:

@@ -152,7 +152,8 @@ def test_readers_on_every_instance_get_each_post_once_while_one_instance_stops(
             # B's readers: their streams ended properly, and they carried on elsewhere. A
             # request nginx sent B on a kept-alive connection as it stopped is answered too,
             # with a stream that ends at once, properly.
-            assert reader.endings and set(reader.endings) == {"complete"}, reader.name
+            assert reader.endings, reader.name
+            assert set(reader.endings) == {"complete"}, reader.name
             assert streams[len(reader.endings)] != b.address, reader.name
         else:
             assert reader.endings == [], reader.name
