@@ -8,6 +8,11 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's own name for it)
+    """Marks a message for the catalogs where it is written; a face translates it when shown."""
+    return message
+
+
 class Message(str):
     """Words for a person with values put in: the English text, and what another language needs.
 
