@@ -385,11 +385,11 @@ class Publishers:
 
 # --- 1. Many readers dropping and resuming while posts pour in ----------------------------------
 
-POSTS = 2_000
+POSTS = 1_200
 CLIENTS = 50
-MAX_FRAMES_PER_CONNECTION = 400
+MAX_FRAMES_PER_CONNECTION = 250
 EDIT_EVERY = 97  # now and then a publisher edits its previous post: post.updated in the mix
-START_SPREAD_SECONDS = 8.0
+START_SPREAD_SECONDS = 5.0
 # A position committed in the last moment may be unknown yet to the server, which then answers
 # with a reset (test_a_position_committed_a_moment_ago_is_not_reset): first cursors have settled.
 SETTLE_SECONDS = FEED_CACHE_SECONDS + 1.0

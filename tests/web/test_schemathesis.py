@@ -34,7 +34,7 @@ from tests.factories import join, make_editor, make_feed, make_post, make_user
 from tests.other_sites import Resolver
 
 SEED = 20261125
-EXAMPLES = 150  # per operation, as generated; the coverage phase's cases come on top
+EXAMPLES = 90  # per operation, as generated; the coverage phase's cases come on top
 # A feed's portable .zip is bytes like any upload: random ones must be refused as not a zip.
 schemathesis.serializer.alias("application/zip", "application/octet-stream")
 
