@@ -13,8 +13,9 @@ from livefeed.domain.errors import Invalid
 
 # RFC 5646's langtag, without the grandfathered forms: language (with extended subtags), then
 # script, region, variants, extensions and a private use part, each optional and in that order.
+# The language is two or three letters: the registry holds no longer ones ("english" is no tag).
 _LANGTAG = re.compile(
-    r"""^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})
+    r"""^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3})
     (?:-[a-z]{4})?
     (?:-(?:[a-z]{2}|[0-9]{3}))?
     (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*
