@@ -97,7 +97,7 @@ def import_document(
         say(f"{document['uri']} is here already, as {before}: nothing to do")
         return Imported(before, created=False)
     say(f"{plan.slug}: {len(document['posts'])} posts, {len(document['comments'])} comments")
-    stored = _store_files(svc, opened, plan.files) if opened else []
+    stored = _store_files(svc, opened, plan.files, say) if opened else []
     try:
         with svc.db.write() as conn:
             admin = check_admin(conn, actor)
@@ -123,16 +123,16 @@ def _check_slug_free(conn: Connection, slug: str) -> None:
         raise Conflict(f"the slug {slug} is taken on this site: import it under another", "slug")
 
 
-def _store_files(svc: Services, opened: archive.Archive, names: list[str]) -> list[str]:
+def _store_files(svc: Services, opened: archive.Archive, names: list[str], say: Say) -> list[str]:
     """Put the media files in place before the transaction (a file is named by its content,
     so one already there is the same file); the ones this import added are returned."""
     added = []
-    for name in names:
-        if svc.storage.exists(name):
-            continue
-        with opened.open(name) as source:
-            svc.storage.put(name, source)
-        added.append(name)
+    for done, name in enumerate(names, 1):
+        if not svc.storage.exists(name):
+            with opened.open(name) as source:
+                svc.storage.put(name, source)
+            added.append(name)
+        say(f"{done} of {len(names)} media files in place")
     return added
 
 
@@ -173,7 +173,7 @@ def _write(
             )  # fmt: skip
         post_ids.append(post_id)
         by_code[post["short_code"]] = post_id
-        if (index + 1) % 500 == 0:
+        if (index + 1) % 100 == 0:
             say(f"{plan.slug}: {index + 1} posts written")
     comment_ids: dict[int, int] = {}
     for comment in document["comments"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -48,6 +49,20 @@ def problem(
     return JSONResponse(
         body, status_code=status, headers=dict(headers or {}), media_type="application/problem+json"
     )
+
+
+OUR_FAILURE = "something went wrong on our side; please try again in a moment"
+
+
+def problem_body(error: LivefeedError | None) -> dict[str, Any]:
+    """The problem document of an error, for an answer already under way (a progress stream);
+    ``None`` for a failure of ours, which says nothing of itself."""
+    if error is None:
+        answer = problem(500, "Server error", OUR_FAILURE)
+    else:
+        answer = problem(error.status, error.title, str(error), errors=_fields_of(error))
+    found: dict[str, Any] = json.loads(bytes(answer.body))
+    return found
 
 
 def _fields_of(error: LivefeedError) -> dict[str, str] | None:
@@ -137,10 +152,9 @@ def _page(
 
 def server_error(request: Request) -> Response:
     """The answer to a failure no handler caught: it says nothing of the failure itself."""
-    detail = "something went wrong on our side; please try again in a moment"
     if wants_json(request) or "application/json" in request.headers.get("accept", ""):
-        return problem(500, "Server error", detail)
-    return _page(request, 500, "Server error", detail, {})
+        return problem(500, "Server error", OUR_FAILURE)
+    return _page(request, 500, "Server error", OUR_FAILURE, {})
 
 
 EXCEPTION_HANDLERS: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {

@@ -152,3 +152,46 @@ def test_a_publish_time_is_for_published_posts(
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "published_at"
     assert datetime(2025, 6, 1, tzinfo=UTC) < clock.now
+
+
+def test_an_import_asked_with_progress_tells_how_it_goes_then_how_it_ended(
+    svc: Services, client: TestClient, admin: User
+) -> None:
+    data, headers = moved_in(svc, client, admin, make_editor(svc))
+    progress = {**headers, "Accept": "application/x-ndjson"}
+    answer = client.post("/api/v1/imports", content=data, headers=progress)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in answer.text.splitlines()]
+    steps = [line["progress"] for line in lines[:-1]]
+    assert steps[0] == "summit-moved: 2 posts, 0 comments"
+    assert all(set(line) == {"progress"} for line in lines[:-1])
+    assert lines[-1]["status"] == 201
+    assert lines[-1]["result"]["slug"] == "summit-moved"
+    assert lines[-1]["result"]["posts"] == 2
+    assert client.get("/api/v1/feeds/summit-moved").status_code == 200
+
+    again = client.post("/api/v1/imports", content=data, headers=progress)
+    last = json.loads(again.text.splitlines()[-1])
+    assert last["status"] == 200
+    assert last["result"]["created"] is False
+
+
+def test_a_bad_file_with_progress_ends_with_its_problem_and_writes_nothing(
+    svc: Services, client: TestClient, admin: User
+) -> None:
+    data, headers = moved_in(svc, client, admin, make_editor(svc))
+
+    def broken(document: dict[str, object]) -> None:
+        document["posts"][0]["published_at"] = "yesterday"  # type: ignore[index]
+
+    answer = client.post(
+        "/api/v1/imports",
+        content=with_document(data, broken),
+        headers={**headers, "Accept": "application/x-ndjson"},
+    )
+    last = json.loads(answer.text.splitlines()[-1])
+    assert last["status"] == 422
+    assert last["problem"]["status"] == 422
+    assert last["problem"]["errors"][0]["field"] == "posts[0].published_at"
+    assert client.get("/api/v1/feeds/summit-moved").status_code == 404

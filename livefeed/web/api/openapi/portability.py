@@ -40,6 +40,21 @@ def schemas() -> dict[str, Schema]:
             ["slug", "created", "posts", "comments", "url"],
             closed=False,
         ),
+        "ImportProgress": {
+            "description": "One line of an import's progress: a step, or how it ended.",
+            "oneOf": [
+                obj("A step.", {"progress": text("What is being done.")}, ["progress"]),
+                obj(
+                    "How it ended.",
+                    {
+                        "status": integer("The status a plain answer would have had."),
+                        "result": {"$ref": "#/components/schemas/Imported"},
+                        "problem": {"$ref": "#/components/schemas/Problem"},
+                    },
+                    ["status"],
+                ),
+            ],
+        },
         "PortableZip": {
             "type": "string",
             "format": "binary",
@@ -90,11 +105,17 @@ def paths() -> dict[str, Schema]:
         problems=("409", "422"),
     )
     imports["parameters"] = [{"$ref": "#/components/parameters/import_slug"}]
+    imports["responses"]["200"]["content"]["application/x-ndjson"] = {
+        "schema": {"$ref": "#/components/schemas/ImportProgress"}
+    }
     imports["description"] = (
         "A file with a problem writes nothing; each problem is named at its place in the "
         "document (posts[41].published_at). The document's uri says which feed it is, so the "
         "same file twice makes one feed. A slug taken here is a 409 on slug, unless ?slug= "
-        "gives another; a short code taken here is a 409 naming it."
+        "gives another; a short code taken here is a 409 naming it. With Accept: "
+        "application/x-ndjson the answer is 200 at once and tells how the import goes, a JSON "
+        'line a step ({"progress": …}), then a last line with the status the answer would '
+        "have had and the result or the problem."
     )
     imports["responses"]["413"] = {
         "description": "The body is over 2048 MB, or a file inside is over the site's media "
