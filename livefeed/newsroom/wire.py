@@ -7,12 +7,16 @@ killed item is retracted with the wire's reason (or withdrawn from the queue if 
 out). Each version is taken once: the item's uri and newest version are kept per feed, and a
 delivery of a version already taken changes nothing, so a wire that retries is read once.
 
-A version is claimed before its change is made and given back if the change fails, so two
-deliveries at once make one post and a refused change leaves the wire free to try again.
+A version is claimed before its change is made, given back if the change fails and settled
+once it is written, so two deliveries at once make one post, a refused change leaves the wire
+free to try again, and so does a change an instance never finished (it stopped in between). A
+new item's post is made under a key of the item's own, as a client's ``Idempotency-Key``: a
+try after such a stop finds the post the first one made instead of making a second.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +24,7 @@ from livefeed.access.permissions import require_right
 from livefeed.domain.access import Right
 from livefeed.domain.errors import Invalid
 from livefeed.domain.formats.ninjs import Item, read_item
+from livefeed.domain.idempotency import Once
 from livefeed.domain.posts import Post, PostState, parse_post_input
 from livefeed.domain.users import User
 from livefeed.domain.workflow import UNPUBLISHED
@@ -100,15 +105,20 @@ def _take(
             post = _current(svc, actor, slug, before)
             return Taken(item.uri, item.version, "unchanged", post)
     try:
-        outcome, post = _apply(svc, actor, slug, item, before, publish)
+        outcome, post = _apply(svc, actor, slug, feed_id, item, before, publish)
     except BaseException:
         with svc.db.write() as conn:
             wire_items.release(conn, feed_id, item.uri, before)
         raise
-    if post is not None:
-        with svc.db.write() as conn:
-            wire_items.set_post(conn, feed_id, item.uri, post.id)
+    with svc.db.write() as conn:
+        wire_items.settle(conn, feed_id, item.uri, post.id if post is not None else None)
     return Taken(item.uri, item.version, outcome, post)
+
+
+def _made_once(feed_id: int, item: Item) -> Once:
+    """The key a new item's post is made under: one per item and feed, whatever its version."""
+    key = hashlib.sha256(f"wire {feed_id} {item.uri}".encode()).hexdigest()
+    return Once(f"wire-{key}", key)
 
 
 def _current(svc: Services, actor: User | None, slug: str, before: WireItem | None) -> Post | None:
@@ -121,6 +131,7 @@ def _apply(
     svc: Services,
     actor: User | None,
     slug: str,
+    feed_id: int,
     item: Item,
     before: WireItem | None,
     publish: bool,
@@ -131,9 +142,13 @@ def _apply(
     if post is None:
         if withdrawn:
             return "withdrawn", None
+        once = _made_once(feed_id, item)
         if publish:
-            return "published", publishing.publish_post(svc, actor, slug, fields_of(item))
-        made = workflow.start_post(svc, actor, slug, fields_of(item), state=PostState.SUBMITTED)
+            made = publishing.publish_post(svc, actor, slug, fields_of(item), once=once)
+            return "published", made
+        made = workflow.start_post(
+            svc, actor, slug, fields_of(item), state=PostState.SUBMITTED, once=once
+        )
         return "queued", made
     if post.state in UNPUBLISHED:
         if withdrawn:

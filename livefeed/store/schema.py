@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.expression import false
+from sqlalchemy.sql.expression import false, true
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -389,4 +389,6 @@ wire_items = Table(
     Column("version", Integer, nullable=False),
     Column("post_id", ForeignKey("posts.id", ondelete="SET NULL"), nullable=True),
     Column("received_at", UTCDateTime, nullable=False),
+    # False from a claim until its change is written (see store/wire_items.py).
+    Column("settled", Boolean, nullable=False, server_default=true()),
 )
