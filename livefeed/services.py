@@ -84,7 +84,9 @@ class Services:
 
     def rewrote(self, feed_id: int) -> None:
         """Events already logged for ``feed_id`` were changed (words or a name erased): tell
-        whoever keeps copies of them (this process's hub)."""
+        whoever keeps copies of them in this process (its hub). Other instances learn of it
+        from the wake-up of the commit (every rewrite logs an event too): it has them look the
+        feed up again and see its count of rewrites move (``Feed.log_rewrites``)."""
         for forget in self.forgetters:
             forget(feed_id)
 

@@ -84,6 +84,9 @@ class Feed:
     news_at: datetime | None = None
     # How the feed reads once ended: "newest" or "oldest" first.
     ended_order: str = "newest"
+    # How many times events already logged were rewritten (words or a name erased): copies
+    # of them kept anywhere, and validators of what shows them, go stale when it moves.
+    log_rewrites: int = 0
 
     @property
     def last_updated(self) -> datetime:

@@ -106,6 +106,8 @@ class Hub:
         self._feeds: dict[str, tuple[float, Feed | None]] = {}
         self._lookups: dict[str, asyncio.Task[Feed | None]] = {}
         self._changes = 0  # events seen; a look-up begun before one is not kept
+        # feed id -> its log's rewrites as last looked up (see Feed.log_rewrites)
+        self._rewrites: dict[int, int] = {}
         self._reads: dict[tuple[int, int], asyncio.Task[list[Frame]]] = {}
         self._timer: asyncio.Task[None] | None = None
 
@@ -140,6 +142,11 @@ class Hub:
             found = await self._lookup(slug)
         finally:
             del self._lookups[slug]
+        if found is not None:
+            if self._rewrites.get(found.id, found.log_rewrites) != found.log_rewrites:
+                # Another instance rewrote events of the feed: the copies kept here are stale.
+                self.recent.forget(found.id)
+            self._rewrites[found.id] = found.log_rewrites
         if changes == self._changes:
             if len(self._feeds) >= 10_000:
                 self._feeds.clear()

@@ -29,6 +29,7 @@ from livefeed.domain.comments import UNDECIDED, Comment, CommentState, Sort
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.errors import Conflict, NotFound
 from livefeed.domain.holding import Recent
+from livefeed.store import events as event_log
 from livefeed.store.discussion_schema import comment_reports, comments
 from livefeed.store.schema import events, feeds, users
 
@@ -339,6 +340,7 @@ def blank_shown_event(conn: Connection, comment: Comment, data: dict[str, Any]) 
         .where(events.c.feed_id == comment.feed_id, events.c.seq == seq)
         .values(data=json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     )
+    event_log.rewritten(conn, {comment.feed_id})
     set_shown_seq(conn, comment.id, None)
 
 

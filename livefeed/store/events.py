@@ -65,6 +65,18 @@ def rewrite_post(
         .where(events.c.feed_id == feed_id, events.c.post_id == post_id, events.c.seq < before)
         .values(data=json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     )
+    rewritten(conn, {feed_id})
+
+
+def rewritten(conn: Connection, feed_ids: set[int]) -> None:
+    """Events of these feeds were rewritten in this transaction: count it on each feed, so
+    every instance drops its copies and every validator changes (``feeds.log_rewrites``)."""
+    if feed_ids:
+        conn.execute(
+            update(feeds)
+            .where(feeds.c.id.in_(sorted(feed_ids)))
+            .values(log_rewrites=feeds.c.log_rewrites + 1)
+        )
 
 
 def _event(row: RowMapping) -> Event:
@@ -96,6 +108,7 @@ def forget_author(conn: Connection, author_id: int) -> list[tuple[int, int]]:
     rows = conn.execute(
         select(events.c.feed_id, events.c.seq, events.c.data).where(events.c.post_id.in_(written))
     ).all()
+    changed: set[int] = set()
     for row in rows:
         data = json.loads(row.data)
         if isinstance(data, dict) and data.get("author") is not None:
@@ -105,6 +118,8 @@ def forget_author(conn: Connection, author_id: int) -> list[tuple[int, int]]:
                 .where(events.c.feed_id == row.feed_id, events.c.seq == row.seq)
                 .values(data=json.dumps(data, ensure_ascii=False, separators=(",", ":")))
             )
+            changed.add(row.feed_id)
+    rewritten(conn, changed)
     published = conn.execute(
         select(posts.c.feed_id, posts.c.id)
         .where(posts.c.author_id == author_id, posts.c.state == "published")

@@ -51,6 +51,7 @@ def _feed(row: RowMapping) -> Feed:
         default_verification=Verification(row["default_verification"]),
         news_at=row["news_at"],
         ended_order=row["ended_order"],
+        log_rewrites=row["log_rewrites"],
     )
 
 
@@ -247,11 +248,14 @@ def stamp(conn: Connection) -> tuple[int, int, datetime | None]:
     """How many feeds, their events in all, and the latest change to any of them.
 
     Each only grows (feeds are not deleted, counters only count up), and every change readers
-    see logs an event, so the three together change whenever anything on the site does.
+    see logs an event or rewrites logged ones, so the three together change whenever anything
+    on the site does.
     """
     row = conn.execute(
         select(
-            func.count(), func.coalesce(func.sum(feeds.c.last_seq), 0), func.max(feeds.c.updated_at)
+            func.count(),
+            func.coalesce(func.sum(feeds.c.last_seq + feeds.c.log_rewrites), 0),
+            func.max(feeds.c.updated_at),
         )
     ).one()
     return int(row[0]), int(row[1]), row[2]

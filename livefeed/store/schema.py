@@ -173,6 +173,8 @@ feeds = Table(
     Column("news_at", UTCDateTime, nullable=True),
     # How the feed reads once ended: "newest" or "oldest" first.
     Column("ended_order", String(10), nullable=False, server_default="newest"),
+    # Counts up with each rewrite of events already logged (see store/events.py).
+    Column("log_rewrites", Integer, nullable=False, server_default="0"),
 )
 
 # Each feed's team: who is its editor, contributor or moderator.

@@ -15,6 +15,7 @@ from livefeed.discussion import reader_accounts as readers
 from livefeed.domain.access import FeedRole
 from livefeed.domain.users import User
 from livefeed.services import Services
+from livefeed.store import feeds as feed_store
 from livefeed.store.schema import events
 from tests.factories import PASSWORD, join, make_post, make_user
 from tests.realtime import test_stream
@@ -71,3 +72,24 @@ def test_a_deleted_accounts_name_leaves_its_posts_log_and_memory(
     assert "From the floor" in page
     assert "Zebrafinch" not in page
     assert "Zebrafinch" not in httpx.get(f"{server}/feeds/summit/updates?since=0").text
+
+
+def test_an_erasure_is_counted_on_the_feed_and_changes_what_caches_validate(
+    svc: Services, editor: User, server: str
+) -> None:
+    zoe = make_user(svc, "zoe@newsroom.test", name="Zoe Zebrafinch")
+    join(svc, zoe, "summit", FeedRole.EDITOR)
+    make_post(svc, zoe, headline="From the floor")
+    addresses = ("/feeds/summit", "/feeds/summit/feed.atom", "/feeds/summit/updates?since=0")
+    before = {path: httpx.get(server + path).headers["etag"] for path in addresses}
+    with svc.db.read() as conn:
+        counted = feed_store.require_feed(conn, "summit").log_rewrites
+
+    readers.delete_account(svc, zoe, PASSWORD)
+
+    with svc.db.read() as conn:
+        assert feed_store.require_feed(conn, "summit").log_rewrites > counted
+    for path in addresses:
+        answer = httpx.get(server + path, headers={"If-None-Match": before[path]})
+        assert answer.status_code == 200, path
+        assert "Zebrafinch" not in answer.text

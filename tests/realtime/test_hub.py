@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -247,3 +248,46 @@ def test_a_deletion_lets_go_of_the_frames_before_it() -> None:
     assert ring is not None
     assert [f.seq for f in ring.frames] == [6, 7, 8]
     assert ring.slice(3, 8, 100) is None, "a reader from before it reads the log"
+
+
+def test_frames_kept_for_replays_go_once_another_instance_has_rewritten_the_log() -> None:
+    """Erasure elsewhere: this hub learns of it by the feed's count of rewrites, when a
+    wake-up has it look the feed up again, and replays from the log from then on."""
+    rewrites = 0
+    reads: list[int] = []
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        reads.append(seq)
+        return frames(seq + 1, 10)
+
+    async def lookup(slug: str) -> Feed:
+        return _summit(log_rewrites=rewrites)
+
+    async def scenario() -> None:
+        nonlocal rewrites
+        hub = Hub(fetch, lookup)
+        await hub.feed("summit")
+        await hub.read(7, 0)
+        assert hub.kept(7, 0, 10) is not None
+        hub.notify(7)  # a wake-up with no rewrite: the copies stay
+        await hub.feed("summit")
+        assert hub.kept(7, 0, 10) is not None
+        rewrites = 1
+        hub.notify(7)  # what another instance's commit of the erasure sends
+        await hub.feed("summit")
+        assert hub.kept(7, 0, 10) is None
+        await hub.read(7, 0)
+        assert reads == [0, 0]
+        await hub.close()
+
+    asyncio.run(scenario())
+
+
+def _summit(**changes: object) -> Feed:
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    feed = Feed(
+        id=7, slug="summit", title="Summit", lead="", notes="", tags=(), timezone="UTC",
+        status=FeedStatus.LIVE, coverage_start=None, coverage_end=None, audio_stream_url="",
+        last_seq=9, version=1, created_at=moment, updated_at=moment,
+    )  # fmt: skip
+    return replace(feed, **changes)  # type: ignore[arg-type]

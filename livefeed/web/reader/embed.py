@@ -72,7 +72,7 @@ async def embed(request: Request) -> Response:
 
 def embed_validator(feed: Feed, theme: str, tag: str | None, limit: str | None) -> str:
     """Changes with the feed's last event and with every option of the embed."""
-    key = f"{__version__}|{feed.last_seq}|embed|{theme}|{tag}|{limit}"
+    key = f"{__version__}|{feed.last_seq}|{feed.log_rewrites}|embed|{theme}|{tag}|{limit}"
     digest = hashlib.sha256(key.encode()).hexdigest()
     return f'W/"{feed.id}-{feed.last_seq}-e{digest[:12]}"'
 

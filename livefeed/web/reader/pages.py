@@ -105,10 +105,12 @@ async def scheduled_posts(svc: Services, user: User, slug: str) -> list[Post]:
 
 
 def page_validator(feed: Feed, asked: str | None) -> str:
-    """Changes whenever the page can: a new event, another page or view of the posts (what
-    the query string ``asked``), a new release, and a new day (dates show on older posts)."""
+    """Changes whenever the page can: a new event or words erased from earlier ones, another
+    page or view of the posts (what the query string ``asked``), a new release, and a new day
+    (dates show on older posts)."""
     day = times.date_text(datetime.now(UTC), feed.zone, "key")
-    digest = hashlib.sha256(f"{__version__}|{feed.last_seq}|{asked}|{day}".encode()).hexdigest()
+    state = f"{__version__}|{feed.last_seq}|{feed.log_rewrites}|{asked}|{day}"
+    digest = hashlib.sha256(state.encode()).hexdigest()
     return f'W/"{feed.id}-{feed.last_seq}-{digest[:12]}"'
 
 

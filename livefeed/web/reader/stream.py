@@ -325,7 +325,8 @@ async def updates(request: Request) -> Response:
     hub: Hub = request.app.state.hub
     since = reading.parse_seq(request.query_params.get("since", "0"))
     feed = await current_feed(request, request.path_params["slug"])
-    etag = f'"{feed.last_seq}"'
+    # Its last event, and how often earlier ones were rewritten (words erased from them).
+    etag = f'"{feed.last_seq}-{feed.log_rewrites}"'
     headers = {"ETag": etag, "Cache-Control": cache_control(feed, 2)}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)

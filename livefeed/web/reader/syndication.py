@@ -92,7 +92,8 @@ def _document(channel: syndication.Channel, fmt: Format, headers: dict[str, str]
 
 def _feed_headers(feed: Feed, kind: str, fmt: Format) -> dict[str, str]:
     age = ENDED_MAX_AGE if feed.status is FeedStatus.ENDED else LIVE_MAX_AGE
-    return _headers(_validator(kind, fmt, feed.id, feed.last_seq), feed.updated_at, age)
+    validator = _validator(kind, fmt, feed.id, feed.last_seq, feed.log_rewrites)
+    return _headers(validator, feed.updated_at, age)
 
 
 def _site_headers(stamp: SiteStamp, kind: str, fmt: Format) -> dict[str, str]:
