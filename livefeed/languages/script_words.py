@@ -74,12 +74,12 @@ def _messages(language: str) -> dict[str, str | dict[str, str]]:
             continue
         if not any(place.startswith(SCRIPTS) for place, _line in message.locations):
             continue
-        if message.pluralizable:
+        if isinstance(message.id, (tuple, list)) and isinstance(message.string, (tuple, list)):
             forms = message.string
             texts = {cat: forms[i] for cat, i in indexes.items() if i < len(forms) and forms[i]}
             if len(texts) == len(indexes):
                 words[message.id[0]] = texts
-        elif message.string:
+        elif isinstance(message.id, str) and isinstance(message.string, str) and message.string:
             words[message.id] = message.string
     return words
 

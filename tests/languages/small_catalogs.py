@@ -26,7 +26,9 @@ ARABIC_NEW_POSTS = (
 )
 
 
-def _write(root: Path, language: str, fill: list[tuple[object, object, tuple[str, int], bool]]) -> None:
+def _write(
+    root: Path, language: str, fill: list[tuple[object, object, tuple[str, int], bool]]
+) -> None:
     catalog = Catalog(locale=language, project="Livefeed", fuzzy=False)
     for message, text, place, fuzzy in fill:
         flags = ["fuzzy"] if fuzzy else []
