@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from livefeed.languages import catalogs
 from livefeed.languages.script_words import PluralMismatch, plural_indexes, script_words
-from tests.languages.script_text import literals, reads_as_words, untranslated
+from tests.languages.script_text import CATALOG_CALLS, literals, reads_as_words, untranslated
 from tests.languages.small_catalogs import forget, small_catalogs, write_catalogs
 
 __all__ = ["small_catalogs"]
@@ -28,6 +29,24 @@ def test_there_are_scripts_to_read() -> None:
 def test_every_word_a_script_shows_is_in_the_catalog(script: Path) -> None:
     found = untranslated(script.read_text())
     assert [f"{script.name}:{literal.line}: {literal.text!r}" for literal in found] == []
+
+
+def test_every_message_a_script_asks_for_is_in_the_template_catalog() -> None:
+    """What extraction misses (a call nested in another's values) would stay English."""
+    with (catalogs.LOCALES / "messages.pot").open("rb") as source:
+        template = read_po(source)
+    known = {text for message in template for text in _ids(message.id)}
+    asked = [
+        f"{script.name}:{literal.line}: {literal.text!r}"
+        for script in SCRIPTS
+        for literal in literals(script.read_text())
+        if literal.call in CATALOG_CALLS and literal.text.replace("\\'", "'") not in known
+    ]
+    assert asked == []
+
+
+def _ids(message_id: str | tuple[str, ...] | list[str]) -> list[str]:
+    return [message_id] if isinstance(message_id, str) else list(message_id)
 
 
 def test_the_tokenizer_finds_words_outside_the_catalog_and_only_those() -> None:

@@ -94,7 +94,8 @@
     // Oldest first, a new thread belongs after the comments not loaded yet.
     if (!data.parent_id && sort === "oldest" && section.querySelector(".load-more")) { return; }
     var entry = { id: data.id, parentId: data.parent_id, article: article };
-    announce(_("New comment from %(name)s", { name: (data.author && data.author.name) || _("a reader") }));
+    var author = (data.author && data.author.name) || _("a reader");
+    announce(_("New comment from %(name)s", { name: author }));
     if (wouldMove(entry)) {
       waiting.push(entry);
       updateButton();

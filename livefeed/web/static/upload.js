@@ -115,7 +115,8 @@
       };
       progress.value = 0;
       progress.hidden = false;
-      say(_("Uploading %(file)s…", { file: file.name || _("the file") }), "busy");
+      var name = file.name || _("the file");
+      say(_("Uploading %(file)s…", { file: name }), "busy");
       xhr.send(body);
     }
 
