@@ -13,7 +13,14 @@ from starlette.routing import Mount
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import health, mail_sender, metrics, static_files, webhook_sender
+from livefeed.web import (
+    health,
+    mail_sender,
+    metrics,
+    script_words,
+    static_files,
+    webhook_sender,
+)
 from livefeed.web.api import comments as api_comments
 from livefeed.web.api import portability as api_portability
 from livefeed.web.api import posts as api_posts
@@ -122,6 +129,7 @@ def create_app(
                 ],
             ),
             *static_files.routes,
+            *script_words.routes,
             Mount("/static", app=static, name="static"),
         ],
         middleware=[

@@ -19,6 +19,7 @@ from livefeed.domain.feeds import zone_choices
 from livefeed.domain.verification import SourceType
 from livefeed.languages import catalogs, dates
 from livefeed.services import Services
+from livefeed.web import script_words
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -49,6 +50,7 @@ def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Ji
     env.globals["translate"] = catalogs.translate
     env.globals["language"] = catalogs.current
     env.globals["direction"] = lambda: catalogs.direction(catalogs.current())
+    env.globals["script_words"] = script_words.in_page
     env.filters["clock"] = lambda moment, feed: dates.clock(moment, feed.zone)
     env.filters["zone_label"] = lambda moment, feed: times.zone_label(moment, feed.zone)
     env.filters["stamp"] = lambda moment, feed: dates.stamp(moment, feed.zone)

@@ -4,6 +4,7 @@
 // jumps to where they left off. Nothing about the reader is sent to or kept on the server.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._, ngettext = words.ngettext;
   var feed = document.querySelector("[data-live-feed]");
   var box = feed ? feed.querySelector(".catch-up") : null;
   if (!box) { return; }
@@ -23,9 +24,11 @@
   function clock(moment) {
     var options = { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     var day = { timeZone: zone, day: "numeric", month: "long" };
-    var format = new Intl.DateTimeFormat("en-GB", options);
-    var sameDay = new Intl.DateTimeFormat("en-GB", day).format(moment) === new Intl.DateTimeFormat("en-GB", day).format(new Date());
-    return format.format(moment) + (sameDay ? "" : " on " + new Intl.DateTimeFormat("en-GB", day).format(moment));
+    var format = new Intl.DateTimeFormat(words.locale, options);
+    var days = new Intl.DateTimeFormat(words.locale, day);
+    var time = format.format(moment);
+    if (days.format(moment) === days.format(new Date())) { return time; }
+    return _("%(time)s on %(day)s", { time: time, day: days.format(moment) });
   }
 
   function item(post) {
@@ -63,9 +66,14 @@
     var keys = posts.filter(function (post) { return post.key; });
     var heading = document.createElement("h2");
     heading.id = "catch-up-title";
-    heading.textContent = (posts.length === 1 ? "1 update" : posts.length + " updates") +
-      " since you were here at " + clock(new Date(at)) +
-      (keys.length ? " — " + (keys.length === 1 ? "1 key event" : keys.length + " key events") : "");
+    var values = {
+      updates: ngettext("%(num)d update", "%(num)d updates", posts.length),
+      time: clock(new Date(at)),
+      key_events: ngettext("%(num)d key event", "%(num)d key events", keys.length)
+    };
+    heading.textContent = keys.length
+      ? _("%(updates)s since you were here at %(time)s — %(key_events)s", values)
+      : _("%(updates)s since you were here at %(time)s", values);
     box.appendChild(heading);
     var list = document.createElement("ol");
     // Key events first, newest first; then the rest.
@@ -77,12 +85,13 @@
     all.className = "catch-up-all";
     all.href = "#post-" + posts[0].id;
     all.setAttribute("data-post-id", posts[0].id);
-    all.textContent = "Show all " + (posts.length === 1 ? "1 update" : posts.length + " updates") + " from where you left off";
+    all.textContent = ngettext("Show all %(num)d update from where you left off",
+      "Show all %(num)d updates from where you left off", posts.length);
     actions.appendChild(all);
     var close = document.createElement("button");
     close.type = "button";
     close.className = "link-button catch-up-close";
-    close.textContent = "Dismiss";
+    close.textContent = _("Dismiss");
     close.addEventListener("click", function () { box.hidden = true; });
     actions.appendChild(document.createTextNode(" "));
     actions.appendChild(close);

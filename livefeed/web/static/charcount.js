@@ -6,6 +6,7 @@
 // character per line break.
 (function () {
   "use strict";
+  var words = window.livefeedWords, ngettext = words.ngettext;
 
   var NEAR_LIMIT = 0.9;
   var LIMITED = "input[maxlength], textarea[maxlength], input[data-maxlength], textarea[data-maxlength]";
@@ -14,7 +15,7 @@
     return Array.from(text.replace(/\r\n?/g, "\n").normalize("NFC")).length;
   }
 
-  function number(value) { return value.toLocaleString("en-GB"); }
+  function number(value) { return value.toLocaleString(words.locale); }
 
   function labelOf(field) {
     var label = field.id ? document.querySelector('label[for="' + field.id + '"]') : null;
@@ -47,14 +48,18 @@
         var used = count(field.value);
         var next = used > limit ? "over" : used >= limit * NEAR_LIMIT ? "near" : "";
         var text = number(used) + " / " + number(limit);
-        if (next === "near") { text += " (" + number(limit - used) + " left)"; }
-        if (next === "over") { text += " (" + number(used - limit) + " too many)"; }
+        var left = { num: number(limit - used), over: number(used - limit), limit: number(limit) };
+        if (next === "near") { text += " " + ngettext("(%(num)s left)", "(%(num)s left)", limit - used, left); }
+        if (next === "over") { text += " " + ngettext("(%(over)s too many)", "(%(over)s too many)", used - limit, left); }
         output.textContent = text;
         output.setAttribute("data-state", next);
         if (next && next !== state && !quiet) {
-          announcer.textContent = labelOf(field) + ": " + (next === "over"
-            ? number(used - limit) + " characters over the limit of " + number(limit)
-            : number(limit - used) + " characters left");
+          left.label = labelOf(field);
+          announcer.textContent = next === "over"
+            ? ngettext("%(label)s: %(over)s character over the limit of %(limit)s",
+              "%(label)s: %(over)s characters over the limit of %(limit)s", used - limit, left)
+            : ngettext("%(label)s: %(num)s character left", "%(label)s: %(num)s characters left",
+              limit - used, left);
         }
         state = next;
       }

@@ -9,6 +9,7 @@
 // submit lands on, which is where the kept copy is let go. Without it the form works as before.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._;
 
   var PREFIX = "livefeed.compose:";
   // Per tab: the form just sent, so the page the server answers with can tell whether it was
@@ -96,13 +97,13 @@
     if (redirects > 0 && document.referrer === sent.page) { drop(sent.key); }
   }
 
-  function pad(number) { return (number < 10 ? "0" : "") + number; }
-
+  // The editor's own clock, in the page's language: when this device kept a copy.
   function clock(ms) {
     var date = new Date(ms);
-    var time = pad(date.getHours()) + ":" + pad(date.getMinutes());
+    var time = new Intl.DateTimeFormat(words.locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(date);
     if (date.toDateString() === new Date().toDateString()) { return time; }
-    return date.toLocaleDateString(undefined, { day: "numeric", month: "short" }) + " " + time;
+    var day = new Intl.DateTimeFormat(words.locale, { day: "numeric", month: "short" }).format(date);
+    return _("%(day)s %(time)s", { day: day, time: time });
   }
 
   // The form's fields, each under a stable key: its name, and for a box its value too.
@@ -225,8 +226,6 @@
     var sentAt = 0;
     var passing = false;
     var wasOffline = false;
-    var noun = isNew ? "post" : "changes";
-
     var actions = primary ? primary.closest(".actions") || primary.parentNode : form;
     var alert = element("p", "compose-alert");
     alert.setAttribute("role", "alert");
@@ -238,17 +237,19 @@
       primary.setAttribute("aria-keyshortcuts", "Control+Enter Meta+Enter");
       var hint = element("span", "shortcut-hint");
       hint.setAttribute("aria-hidden", "true");
-      hint.appendChild(element("kbd", "", isMac() ? "⌘" : "Ctrl"));
+      // Translators: the Control key as a keyboard's key cap names it.
+      hint.appendChild(element("kbd", "", isMac() ? "⌘" : _("Ctrl")));
       hint.appendChild(document.createTextNode("+"));
-      hint.appendChild(element("kbd", "", "Enter"));
+      // Translators: the Enter key as a keyboard's key cap names it.
+      hint.appendChild(element("kbd", "", _("Enter")));
       primary.insertAdjacentElement("afterend", hint);
     }
 
     function showSaved(at) {
       if (at === false) {
-        status.textContent = "Not saved on this device: its browser storage is full or turned off.";
+        status.textContent = _("Not saved on this device: its browser storage is full or turned off.");
       } else {
-        status.textContent = at ? "Saved on this device " + clock(at) : "";
+        status.textContent = at ? _("Saved on this device %(time)s", { time: clock(at) }) : "";
       }
     }
 
@@ -302,9 +303,9 @@
       var blank = read(form, false);
       apply(form, copy.values);
       var note = element("div", "compose-restore");
-      note.appendChild(element("p", "", "Restored the post you were writing, kept on this device at " +
-        clock(copy.saved) + "."));
-      var discard = button("Discard it", true);
+      note.appendChild(element("p", "", _("Restored the post you were writing, kept on this device at %(time)s.",
+        { time: clock(copy.saved) })));
+      var discard = button(_("Discard it"), true);
       note.appendChild(discard);
       discard.addEventListener("click", function () {
         apply(form, blank);
@@ -323,13 +324,13 @@
     // them if someone else saved in between.
     function offerEdit(copy) {
       offer = element("div", "compose-restore");
-      var text = "This device kept changes to this post that were never saved.";
+      var text = _("This device kept changes to this post that were never saved.");
       if (version && copy.version && copy.version !== version.value) {
-        text += " The post has changed since: if you restore them, saving will tell you before anything is overwritten.";
+        text += " " + _("The post has changed since: if you restore them, saving will tell you before anything is overwritten.");
       }
       offer.appendChild(element("p", "", text));
-      var restore = button("Restore your unsaved changes from " + clock(copy.saved));
-      var discard = button("Discard", true);
+      var restore = button(_("Restore your unsaved changes from %(time)s", { time: clock(copy.saved) }));
+      var discard = button(_("Discard"), true);
       offer.appendChild(restore);
       offer.appendChild(discard);
       restore.addEventListener("click", function () {
@@ -348,7 +349,7 @@
         if (first) { first.focus(); }
       });
       noticeAtTop(offer);
-      status.textContent = "Not saving on this device until you restore or discard the changes above.";
+      status.textContent = _("Not saving on this device until you restore or discard the changes above.");
     }
 
     function start() {
@@ -392,9 +393,16 @@
     }
 
     function cannotSend() {
-      var what = isNew ? "your post is kept here; it will be sent" : "your changes are kept here; they will be sent";
       wasOffline = navigator.onLine === false;
-      say((wasOffline ? "You are offline: " : "The server cannot be reached: ") + what + " when you try again.");
+      if (wasOffline) {
+        say(isNew
+          ? _("You are offline: your post is kept here; it will be sent when you try again.")
+          : _("You are offline: your changes are kept here; they will be sent when you try again."));
+      } else {
+        say(isNew
+          ? _("The server cannot be reached: your post is kept here; it will be sent when you try again.")
+          : _("The server cannot be reached: your changes are kept here; they will be sent when you try again."));
+      }
     }
 
     form.addEventListener("input", function () {
@@ -426,7 +434,7 @@
       if (passing) {
         passing = false;
         sentAt = Date.now();
-        status.textContent = "Sending…";
+        status.textContent = _("Sending…");
         if (session) {
           session.setItem(SENT, JSON.stringify({ key: key, page: here(), at: sentAt }));
           if (submitter && submitter.value === "preview") {
@@ -437,7 +445,7 @@
       }
       event.preventDefault();
       if (checking || Date.now() - sentAt < SENDING_FOR) {  // already on its way
-        status.textContent = "Sending…";
+        status.textContent = _("Sending…");
         return;
       }
       if (navigator.onLine === false) {
@@ -460,8 +468,10 @@
     window.addEventListener("online", function () {
       if (!wasOffline || !alert.textContent) { return; }
       wasOffline = false;
-      var label = primary ? primary.textContent.trim() : "the button";
-      say("You are back online: press " + label + " to send your " + noun + ".");
+      var label = primary ? primary.textContent.trim() : _("the button");
+      say(isNew
+        ? _("You are back online: press %(button)s to send your post.", { button: label })
+        : _("You are back online: press %(button)s to send your changes.", { button: label }));
     });
 
     document.addEventListener("visibilitychange", function () {

@@ -6,6 +6,7 @@
 // next page in place (without this script it is a plain link).
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._, ngettext = words.ngettext;
   var section = document.querySelector("[data-discussion]");
   if (!section) { return; }
   var slug = section.getAttribute("data-discussion");
@@ -33,7 +34,7 @@
 
   function updateButton() {
     button.hidden = waiting.length === 0;
-    button.textContent = waiting.length === 1 ? "1 new comment" : waiting.length + " new comments";
+    button.textContent = ngettext("%(num)d new comment", "%(num)d new comments", waiting.length);
   }
 
   // Whether putting the comment in would push down what the reader sees: only when the spot it
@@ -93,7 +94,8 @@
     // Oldest first, a new thread belongs after the comments not loaded yet.
     if (!data.parent_id && sort === "oldest" && section.querySelector(".load-more")) { return; }
     var entry = { id: data.id, parentId: data.parent_id, article: article };
-    announce("New comment from " + ((data.author && data.author.name) || "a reader"));
+    var author = (data.author && data.author.name) || _("a reader");
+    announce(_("New comment from %(name)s", { name: author }));
     if (wouldMove(entry)) {
       waiting.push(entry);
       updateButton();

@@ -1,6 +1,7 @@
 // The desk's embed code: the options rewrite the snippet, and "Copy embed code" copies it.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._;
   var box = document.querySelector(".embed-snippet");
   if (!box) { return; }
   var code = box.querySelector(".embed-code");
@@ -25,7 +26,7 @@
     said.textContent = "";
   }
 
-  function copied() { said.textContent = "Copied"; }
+  function copied() { said.textContent = _("Copied"); }
 
   function copyByHand() {
     code.focus();
@@ -33,7 +34,7 @@
     try {
       if (document.execCommand("copy")) { copied(); return; }
     } catch (ignored) { /* fall through */ }
-    said.textContent = "Press Ctrl+C (⌘C on a Mac) to copy the selected code";
+    said.textContent = _("Press Ctrl+C (⌘C on a Mac) to copy the selected code");
   }
 
   options.hidden = false;

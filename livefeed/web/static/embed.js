@@ -6,6 +6,9 @@
 // the origin this script came from, are listened to.
 (function () {
   "use strict";
+  // A partner's page has none of our words (web/static/words.js): the frame is titled in English
+  // until the embed inside it gives its own title.
+  var _ = window.livefeedWords ? window.livefeedWords._ : function (message) { return message; };
   var MESSAGE = "livefeed:height";
   var MAX_HEIGHT = 100000;
 
@@ -21,7 +24,7 @@
     });
     var frame = document.createElement("iframe");
     frame.src = origin + "/feeds/" + encodeURIComponent(slug) + "/embed" + (query.length ? "?" + query.join("&") : "");
-    frame.title = "Live updates";
+    frame.title = _("Live updates");
     frame.className = "livefeed-embed";
     frame.style.display = "block";
     frame.style.width = "100%";

@@ -2,6 +2,7 @@
 // clipboard the address is selected in its field, to copy by hand.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._;
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest(".copy-address") : null;
     if (!button) { return; }
@@ -19,11 +20,11 @@
 
     function byHand() {
       if (field) { field.focus(); field.select(); }
-      say("Copy the selected address");
+      say(_("Copy the selected address"));
     }
 
     var clipboard = navigator.clipboard;
     if (!clipboard || typeof clipboard.writeText !== "function") { byHand(); return; }
-    clipboard.writeText(address).then(function () { say("Copied"); }, byHand);
+    clipboard.writeText(address).then(function () { say(_("Copied")); }, byHand);
   });
 })();

@@ -1,8 +1,9 @@
 // "Last updated" moves on the open page when readers see a post change (published, edited,
 // taken down); changes to the feed's settings are no news and leave it. The words follow the
-// server's (times.stamp): "18:21 GMT, 16 January 2021", in the feed's zone.
+// server's (languages/dates.stamp): "18:21 GMT, 16 January 2021", in the feed's zone.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._;
   var line = document.querySelector(".last-updated");
   var time = line ? line.querySelector("time") : null;
   if (!time) { return; }
@@ -10,13 +11,15 @@
   var NEWS = ["post.published", "post.updated", "post.deleted"];
 
   function stamp(moment) {
-    var parts = {};
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-      day: "numeric", month: "long", year: "numeric", timeZoneName: "short"
-    }).formatToParts(moment).forEach(function (part) { parts[part.type] = part.value; });
-    return parts.hour + ":" + parts.minute + " " + parts.timeZoneName + ", " +
-      parts.day + " " + parts.month + " " + parts.year;
+    // The zone's abbreviation is the same in every language, as the server writes it.
+    var zoneName = "";
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone, timeZoneName: "short" })
+      .formatToParts(moment).forEach(function (part) { if (part.type === "timeZoneName") { zoneName = part.value; } });
+    return _("%(time)s %(zone)s, %(date)s", {
+      time: new Intl.DateTimeFormat(words.locale, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(moment),
+      zone: zoneName,
+      date: new Intl.DateTimeFormat(words.locale, { timeZone: zone, day: "numeric", month: "long", year: "numeric" }).format(moment)
+    });
   }
 
   document.addEventListener("livefeed:applied", function (event) {

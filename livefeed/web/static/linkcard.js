@@ -2,6 +2,7 @@
 // Read more fields are filled in, still editable. Without this script the editor types them.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._;
   var boxes = document.querySelectorAll("[data-linkcard]");
   Array.prototype.forEach.call(boxes, function (box) {
     var form = box.closest("form");
@@ -27,14 +28,14 @@
 
     function problem(data) {
       if (data && data.errors && data.errors.length) { return data.errors[0].message; }
-      return (data && data.detail) || "the card could not be filled";
+      return (data && data.detail) || _("the card could not be filled");
     }
 
     button.addEventListener("click", function () {
       var address = field("read_more.url");
       var url = address ? address.value.trim() : "";
       if (!url) {
-        say("Type or paste the article's address first.", "error");
+        say(_("Type or paste the article's address first."), "error");
         if (address) { address.focus(); }
         return;
       }
@@ -42,7 +43,7 @@
       body.set("csrf_token", field("csrf_token").value);
       body.set("url", url);
       button.disabled = true;
-      say("Reading the article…", "busy");
+      say(_("Reading the article…"), "busy");
       fetch("/desk/link-card", {
         method: "POST",
         body: body,
@@ -50,7 +51,7 @@
         headers: { "Accept": "application/json" }
       }).then(function (response) {
         if (response.redirected) {
-          throw new Error("you are no longer signed in: log in again in another tab");
+          throw new Error(_("you are no longer signed in: log in again in another tab"));
         }
         return response.json().catch(function () { return null; }).then(function (data) {
           if (!response.ok) { throw new Error(problem(data)); }
@@ -58,12 +59,12 @@
         });
       }).then(function (card) {
         fill(card);
-        say("Filled from the article: check the card and edit it before publishing.", "done");
+        say(_("Filled from the article: check the card and edit it before publishing."), "done");
         var title = field("read_more.title");
         if (title) { title.focus(); }
       }).catch(function (error) {
-        var text = error && error.message ? error.message : "the server could not be reached";
-        say("Not filled: " + text + ". You can type the card yourself.", "error");
+        var text = error && error.message ? error.message : _("the server could not be reached");
+        say(_("Not filled: %(problem)s. You can type the card yourself.", { problem: text }), "error");
       }).then(function () {
         button.disabled = false;
       });

@@ -4,6 +4,7 @@
 // "Show older posts" loads the next page into this one, so the sound goes on.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._;
   var box = document.querySelector("[data-listen-src]");
   if (!box) { return; }
   var src = box.getAttribute("data-listen-src");
@@ -17,10 +18,10 @@
   var wanted = false;  // the reader asked for sound and has not paused since
   var TEXT = {
     idle: "",
-    connecting: "Connecting to the live stream…",
-    playing: "Playing live",
-    paused: "Paused",
-    offline: "Offline: the live stream cannot be reached right now. Try again later."
+    connecting: _("Connecting to the live stream…"),
+    playing: _("Playing live"),
+    paused: _("Paused"),
+    offline: _("Offline: the live stream cannot be reached right now. Try again later.")
   };
 
   function show(state) {
@@ -31,7 +32,7 @@
 
   function play() {
     wanted = true;
-    toggle.textContent = "Pause";
+    toggle.textContent = _("Pause");
     show("connecting");
     audio.src = src;
     var started = audio.play();
@@ -45,7 +46,7 @@
 
   function stop(state) {
     wanted = false;
-    toggle.textContent = "Play";
+    toggle.textContent = _("Play");
     audio.pause();
     // Without a source the element drops its connection: a paused live stream costs nothing.
     audio.removeAttribute("src");
@@ -91,7 +92,7 @@
     var list = document.querySelector(".updates .posts");
     if (!holder || !list) { window.location.assign(link.href); return; }
     link.setAttribute("aria-disabled", "true");
-    link.textContent = "Loading older posts…";
+    link.textContent = _("Loading older posts…");
     fetch(link.href, { headers: { Accept: "text/html" }, credentials: "same-origin" }).then(function (response) {
       if (!response.ok) { throw new Error(String(response.status)); }
       return response.text();

@@ -8,6 +8,7 @@
 // told to the page's other scripts as a "livefeed:applied" event (key-events.js, days.js…).
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._, ngettext = words.ngettext;
   var feed = document.querySelector("[data-live-feed]");
   if (!feed) { return; }
   var slug = feed.getAttribute("data-live-feed");
@@ -106,14 +107,14 @@
   function updateBanner() {
     var count = waiting.length;
     banner.hidden = count === 0;
-    banner.textContent = count === 1 ? "1 new post" : count + " new posts";
+    banner.textContent = ngettext("%(num)d new post", "%(num)d new posts", count);
   }
 
   function announce(text) {
     if (announcer) { announcer.textContent = text; }
     if (document.hidden) {
       unread += 1;
-      document.title = "(" + unread + ") " + title;
+      document.title = _("(%(count)s) %(title)s", { count: unread, title: title });
     }
   }
 
@@ -162,10 +163,10 @@
   // A correction or a retraction is news in itself; a minor edit is not announced.
   function announceCorrection(current, replacement, data) {
     if (replacement.classList.contains("is-retracted") && !current.classList.contains("is-retracted")) {
-      announce("Retracted: " + (data.title || data.headline));
+      announce(_("Retracted: %(title)s", { title: data.title || data.headline }));
     } else if (replacement.querySelectorAll(".post-correction").length >
                current.querySelectorAll(".post-correction").length) {
-      announce("Corrected: " + (data.title || data.headline));
+      announce(_("Corrected: %(title)s", { title: data.title || data.headline }));
     }
   }
 
@@ -180,7 +181,7 @@
       if (oldestFirst && feed.querySelector(".older a")) { told(message, article); return; }
       if (atTop()) { insert(article); } else { waiting.push(article); updateBanner(); }
       told(message, article);
-      announce("New post: " + (data.title || data.headline));
+      announce(_("New post: %(title)s", { title: data.title || data.headline }));
     } else if (message.type === "post.updated") {
       var current = existing(data.id);
       var replacement = message.html ? fragment(message.html) : null;
@@ -206,13 +207,13 @@
       if (heading && data.title && heading.textContent !== data.title) {
         heading.textContent = data.title;
         title = data.title + " – Livefeed";
-        document.title = unread ? "(" + unread + ") " + title : title;
+        document.title = unread ? _("(%(count)s) %(title)s", { count: unread, title: title }) : title;
       }
     } else if (message.type === "feed.ended") {
       stop();
-      setStatus("This live feed has ended", "ended");
+      setStatus(_("This live feed has ended"), "ended");
       var badge = document.querySelector(".badge-live");
-      if (badge) { badge.className = "badge badge-ended"; badge.textContent = "Ended"; }
+      if (badge) { badge.className = "badge badge-ended"; badge.textContent = _("Ended"); }
     } else if (OURS.indexOf(message.type) === -1) {
       document.dispatchEvent(new CustomEvent("livefeed:event", { detail: message }));
     }
@@ -233,14 +234,14 @@
       source.addEventListener(type, function (event) { apply(JSON.parse(event.data)); });
     });
     source.addEventListener("reset", function () { stop(); window.location.reload(); });
-    source.onopen = function () { setStatus("Live", "live"); };
+    source.onopen = function () { setStatus(_("Live"), "live"); };
     source.onerror = function () {
       if (source && source.readyState === EventSource.CLOSED) {
         source = null;
-        setStatus("Checking for updates every few seconds", "polling");
+        setStatus(_("Checking for updates every few seconds"), "polling");
         poll();
       } else {
-        setStatus("Reconnecting…", "reconnecting");
+        setStatus(_("Reconnecting…"), "reconnecting");
       }
     };
   }

@@ -13,6 +13,7 @@
 // on it before that is refused by the server (409), and the refusal is said in the status line.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._, ngettext = words.ngettext;
   var section = document.querySelector("[data-moderation-queue]");
   if (!section) { return; }
   var list = section.querySelector(".moderation-list");
@@ -29,7 +30,7 @@
   var timer = null;
 
   // A session that has ended (logged out elsewhere) is sent to the login page, as HTML.
-  var SIGNED_OUT = "You are no longer signed in: reload the page to log in again.";
+  var SIGNED_OUT = _("You are no longer signed in: reload the page to log in again.");
 
   function isJson(response) {
     return (response.headers.get("content-type") || "").indexOf("application/json") === 0;
@@ -123,14 +124,15 @@
 
   // What changed by itself (not by this moderator's hand), said once.
   function tell(change) {
-    var parts = [];
-    if (change.arrived) {
-      parts.push(change.arrived === 1 ? "1 new comment" : change.arrived + " new comments");
+    var told = {
+      arrived: ngettext("%(num)d new comment", "%(num)d new comments", change.arrived),
+      gone: ngettext("%(num)d comment decided elsewhere", "%(num)d comments decided elsewhere", change.gone)
+    };
+    if (change.arrived && change.gone) {
+      say(_("%(arrived)s, %(gone)s.", told), false);
+    } else if (change.arrived || change.gone) {
+      say(_("%(change)s.", { change: change.arrived ? told.arrived : told.gone }), false);
     }
-    if (change.gone) {
-      parts.push(change.gone === 1 ? "1 comment decided elsewhere" : change.gone + " comments decided elsewhere");
-    }
-    if (parts.length) { say(parts.join(", ") + ".", false); }
   }
 
   function poll(now) {
@@ -178,10 +180,10 @@
       if (result.ok) {
         say(result.body.message, false);
       } else {
-        say(result.body.detail || "That did not work: reload the page.", true);
+        say(result.body.detail || _("That did not work: reload the page."), true);
       }
     }).catch(function () {
-      say("The server could not be reached: try again.", true);
+      say(_("The server could not be reached: try again."), true);
     }).then(function () {
       inFlight -= 1;
       return poll(true);
@@ -191,7 +193,11 @@
   function act(card, action) {
     var form = card.querySelector('form[data-action="' + action + '"]');
     if (!form) {
-      say("This comment cannot be " + { approve: "approved", hide: "hidden", reject: "rejected" }[action] + " now.", true);
+      say({
+        approve: _("This comment cannot be approved now."),
+        hide: _("This comment cannot be hidden now."),
+        reject: _("This comment cannot be rejected now.")
+      }[action], true);
       return;
     }
     send(form, null);

@@ -2,6 +2,7 @@
 // scrolls (WCAG 2.2.2); "Resume" shows them. The choice is kept per feed, on this device.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._;
   var feed = document.querySelector("[data-live-feed]");
   var button = feed ? feed.querySelector(".pause-live") : null;
   if (!button) { return; }
@@ -20,7 +21,7 @@
   function set(paused) {
     if (paused) { feed.setAttribute("data-paused", ""); } else { feed.removeAttribute("data-paused"); }
     button.setAttribute("aria-pressed", paused ? "true" : "false");
-    button.textContent = paused ? "Resume live updates" : "Pause live updates";
+    button.textContent = paused ? _("Resume live updates") : _("Pause live updates");
   }
 
   button.hidden = false;

@@ -7,6 +7,7 @@
 // not, its <details> opens as it does without JavaScript: plain links to share by.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._;
   document.documentElement.classList.add("can-share");
 
   document.addEventListener("click", function (event) {
@@ -36,14 +37,14 @@
       field.type = "text";
       field.className = "short-url-text";
       field.readOnly = true;
-      field.setAttribute("aria-label", box.getAttribute("data-short-label") || "Short URL");
+      field.setAttribute("aria-label", box.getAttribute("data-short-label") || _("Short URL"));
       box.insertBefore(field, box.querySelector(".short-url-status"));
     }
     field.value = url;
     field.hidden = false;
     field.focus();
     field.select();
-    say(box, "Copy the selected address");
+    say(box, _("Copy the selected address"));
   }
 
   document.addEventListener("click", function (event) {
@@ -58,7 +59,7 @@
       return;
     }
     clipboard.writeText(url).then(
-      function () { say(box, "Copied"); },
+      function () { say(box, _("Copied")); },
       function () { showField(box, url); }
     );
   });

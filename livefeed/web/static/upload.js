@@ -4,6 +4,7 @@
 // address of a picture that is online already.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._, ngettext = words.ngettext;
   var boxes = document.querySelectorAll("[data-upload]");
   Array.prototype.forEach.call(boxes, function (box) {
     var form = box.closest("form");
@@ -28,21 +29,21 @@
       status.setAttribute("data-state", state || "");
     }
 
-    function megabytes(bytes) { return Math.round(bytes / 104857.6) / 10 + " MB"; }
+    function megabytes(bytes) { return _("%(size)s MB", { size: Math.round(bytes / 104857.6) / 10 }); }
 
     function take(file) {
       if (!file) { return; }
       if (maxBytes && file.size > maxBytes) {
         pending = null;
-        say("Not uploaded: " + file.name + " is " + megabytes(file.size) + ", over the " +
-          megabytes(maxBytes) + " this site takes.", "error");
+        say(_("Not uploaded: %(file)s is %(size)s, over the %(limit)s this site takes.",
+          { file: file.name, size: megabytes(file.size), limit: megabytes(maxBytes) }), "error");
         return;
       }
       pending = file;
       if (alt && alt.value.trim()) {
         send();
       } else {
-        say("Now describe it for readers who cannot see it: it uploads as soon as you have.", "");
+        say(_("Now describe it for readers who cannot see it: it uploads as soon as you have."), "");
         if (alt) { alt.focus(); }
       }
     }
@@ -51,7 +52,7 @@
       var data = null;
       try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
       if (data && data.errors && data.errors.length) { return data.errors[0]; }
-      return { field: "", message: (data && data.detail) || "the server could not store it" };
+      return { field: "", message: (data && data.detail) || _("the server could not store it") };
     }
 
     function finished(ok) {
@@ -85,29 +86,37 @@
           var media = JSON.parse(xhr.responseText);
           if (target) { target.value = media.url; }
           var sizes = media.renditions.length;
-          say("Uploaded" + (media.width ? ": " + media.width + " × " + media.height + " pixels" +
-            (sizes > 1 ? ", in " + sizes + " sizes" : "") : "") + ". Check the description" +
-            (media.width ? " and caption" : "") + " before publishing.", "done");
+          var shape = { width: media.width, height: media.height };
+          if (!media.width) {
+            say(_("Uploaded. Check the description before publishing."), "done");
+          } else if (sizes > 1) {
+            say(ngettext("Uploaded: %(width)s × %(height)s pixels, in %(num)d size. Check the description and caption before publishing.",
+              "Uploaded: %(width)s × %(height)s pixels, in %(num)d sizes. Check the description and caption before publishing.",
+              sizes, shape), "done");
+          } else {
+            say(_("Uploaded: %(width)s × %(height)s pixels. Check the description and caption before publishing.", shape), "done");
+          }
           preview(media);
           finished(true);
           return;
         }
         var error = /\/login(\?|$)/.test(new URL(xhr.responseURL || location.href).pathname)
-          ? { field: "", message: "you are no longer signed in: log in again in another tab" }
+          ? { field: "", message: _("you are no longer signed in: log in again in another tab") }
           : problem(xhr);
         pending = file;  // kept, so that fixing the description sends it again
-        say("Not uploaded: " + error.message, "error");
+        say(_("Not uploaded: %(problem)s", { problem: error.message }), "error");
         if (error.field === "alt" && alt) { alt.focus(); }
         finished(false);
       };
       xhr.onerror = function () {
         pending = file;
-        say("Not uploaded: the server could not be reached. Try again.", "error");
+        say(_("Not uploaded: the server could not be reached. Try again."), "error");
         finished(false);
       };
       progress.value = 0;
       progress.hidden = false;
-      say("Uploading " + (file.name || "the file") + "…", "busy");
+      var name = file.name || _("the file");
+      say(_("Uploading %(file)s…", { file: name }), "busy");
       xhr.send(body);
     }
 
@@ -138,7 +147,7 @@
       waiting = { button: event.submitter || null };
       if (sending) { return; }
       if (alt && !alt.value.trim()) {
-        say("Describe the picture before publishing: it is not uploaded yet.", "error");
+        say(_("Describe the picture before publishing: it is not uploaded yet."), "error");
         alt.focus();
         return;
       }
@@ -172,7 +181,7 @@
         if (file) {
           take(file);
         } else {
-          say("Only a picture can be dropped here (JPEG, PNG, GIF or WebP).", "error");
+          say(_("Only a picture can be dropped here (JPEG, PNG, GIF or WebP)."), "error");
         }
       });
       form.addEventListener("paste", function (event) {

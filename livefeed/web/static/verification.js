@@ -3,12 +3,19 @@
 // ("Now confirmed: …"), as it does for a new post or a correction.
 (function () {
   "use strict";
+  var words = window.livefeedWords, _ = words._;
   var feed = document.querySelector("[data-live-feed]");
   if (!feed) { return; }
   var list = feed.querySelector(".posts");
   var announcer = feed.querySelector(".live-announcer");
   if (!list || !announcer) { return; }
-  var WORDS = { unverified: "unconfirmed", confirmed: "confirmed", disputed: "disputed" };
+  function said(state, title) {
+    var values = { title: title };
+    if (state === "unverified") { return _("Now unconfirmed: %(title)s", values); }
+    if (state === "confirmed") { return _("Now confirmed: %(title)s", values); }
+    if (state === "disputed") { return _("Now disputed: %(title)s", values); }
+    return "";
+  }
   var known = {};
 
   function stateOf(article) {
@@ -25,8 +32,9 @@
     var state = stateOf(article);
     var before = known[article.id];
     known[article.id] = state;
-    if (before && state && before !== state && WORDS[state]) {
-      announcer.textContent = "Now " + WORDS[state] + ": " + titleOf(article);
+    var text = before && state && before !== state ? said(state, titleOf(article)) : "";
+    if (text) {
+      announcer.textContent = text;
     }
   }
 
