@@ -98,6 +98,10 @@ def test_a_post_and_the_key_events_box_begin_on_the_side_the_language_begins(
               key_event=True, **{"quote.text": HEADLINE[language]})  # fmt: skip
     page = reader(new_context, live_server, language, f"/feeds/{slug}")
 
+    # Nothing hidden off the side the page starts from (the skip link) widens it.
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     post = box(page.locator(".post"))
     time = box(page.locator(".post .post-time"))
     badge = box(page.locator(".post .flag-key"))
