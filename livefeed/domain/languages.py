@@ -69,3 +69,16 @@ def fold(text: str, language: str) -> str:
     if primary(language) in _DOTTED_I:
         text = text.replace("I", "ı").replace("İ", "i")
     return text.lower()
+
+
+# Bidirectional classes of letters written right to left (Hebrew's R, Arabic's AL), of Arabic
+# digits (AN), and of the controls that turn or isolate the text after them.
+_RIGHT_TO_LEFT = frozenset(
+    {"R", "AL", "AN", "RLE", "RLO", "RLI", "LRE", "LRO", "LRI", "FSI", "PDF", "PDI"}
+)
+
+
+def holds_right_to_left(text: str) -> bool:
+    """Whether some of ``text`` runs right to left: left-to-right words around it could then
+    reorder it. Text without any keeps its order among a left-to-right page's words."""
+    return any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in text)

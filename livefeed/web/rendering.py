@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
 from livefeed.distribution import structured_data
-from livefeed.domain import feed_views, times
+from livefeed.domain import feed_views, languages, times
 from livefeed.domain.comments import REASON_LABELS
 from livefeed.domain.credentials import SOURCE_TYPES
 from livefeed.domain.feeds import zone_choices
@@ -63,6 +63,7 @@ def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Ji
     # Whether a moment is on the feed's current day (a post then needs no date).
     env.globals["is_today"] = lambda moment, feed: times.same_day(moment, svc.clock(), feed.zone)
     env.filters["highlight"] = _highlight
+    env.filters["bdi"] = bidi_isolate
     env.globals["urls"] = svc.urls
     # What the viewer may do on the page's feed (which tools to show): nothing, unless a page
     # says otherwise; every action checks again when it is taken.
@@ -105,3 +106,19 @@ def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Ji
 def _highlight(text: str, words: list[str]) -> Markup:
     """Plain text, escaped, with the searched words marked."""
     return Markup(feed_views.highlight(str(escape(text)), words))  # noqa: S704 (escaped above)
+
+
+def bidi_isolate(text: object) -> Markup:
+    """A name or title set apart, in ``<bdi>``, from the words around it: written in another
+    direction than the page (a Latin name in Arabic words), it keeps its own order and does not
+    pull the punctuation next to it. As a value of a message (``name=author | bdi``) it stays
+    markup. A left-to-right page showing left-to-right text needs no isolation (nothing in it
+    can be reordered), so it gets the text alone; an empty value gives nothing, so that a cell
+    without one is still ``:empty``."""
+    if text == "":
+        return Markup()
+    if catalogs.direction(catalogs.current()) == "ltr" and not languages.holds_right_to_left(
+        str(text)
+    ):
+        return escape(text)
+    return Markup("<bdi>{}</bdi>").format(text)
