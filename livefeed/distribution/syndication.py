@@ -41,6 +41,7 @@ from livefeed.domain import times
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.domain.times import iso_utc
+from livefeed.languages.catalogs import _
 
 # The software that wrote the document (its generator), whatever the site is called.
 SOFTWARE = "Livefeed"
@@ -141,13 +142,13 @@ def feed_channel(
     feed: Feed, lead_html: str, posts: Sequence[Post], urls: Urls, *, key_events: bool = False
 ) -> Channel:
     """A feed's document: its newest posts, or with ``key_events`` only those."""
-    title = f"{feed.title}: key events" if key_events else feed.title
+    title = _("%(title)s: key events", title=feed.title) if key_events else feed.title
     return Channel(
         id=tag_uri(
             urls, feed.created_at, f"feeds/{feed.id}/{'key-events' if key_events else 'feed'}"
         ),
         title=clean(title),
-        description=clean(_plain(lead_html) or f"Live updates: {feed.title}"),
+        description=clean(_plain(lead_html) or _("Live updates: %(title)s", title=feed.title)),
         page_url=urls.feed(feed.slug),
         document=urls.origin + feed_document(feed.slug, key_events=key_events),
         updated=_newest(feed.updated_at, posts),
@@ -165,7 +166,9 @@ def tag_channel(
     return Channel(
         id=page,
         title=clean(f"{tag}: {urls.site_name}"),
-        description=clean(f"Updates tagged “{tag}” from every feed on {urls.site_name}."),
+        description=clean(
+            _("Updates tagged “%(tag)s” from every feed on %(site)s.", tag=tag, site=urls.site_name)
+        ),
         page_url=page,
         document=urls.origin + tag_document(tag),
         updated=_newest(updated, [post for post, _ in found]),
@@ -178,8 +181,10 @@ def live_channel(found: Sequence[tuple[Post, Feed]], updated: datetime, urls: Ur
     """The newest posts of every feed that is live now."""
     return Channel(
         id=urls.origin + "/",
-        title=clean(f"{urls.site_name}: live feeds"),
-        description=clean(f"The newest updates from every live feed on {urls.site_name}."),
+        title=clean(_("%(site)s: live feeds", site=urls.site_name)),
+        description=clean(
+            _("The newest updates from every live feed on %(site)s.", site=urls.site_name)
+        ),
         page_url=urls.origin + "/",
         document=urls.origin + LIVE_DOCUMENT,
         updated=_newest(updated, [post for post, _ in found]),
@@ -192,7 +197,9 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
     return Entry(
         id=tag_uri(urls, post.created_at, f"posts/{post.id}"),
         url=urls.post(feed.slug, post.id),
-        title=clean(f"Retracted: {post.title_text}" if post.retraction else post.title_text),
+        title=clean(
+            _("Retracted: %(title)s", title=post.title_text) if post.retraction else post.title_text
+        ),
         html=clean(_with_notices(post, feed, entry_html(post, urls.origin))),
         published=post.published_at,
         updated=post.updated_at,
@@ -224,7 +231,7 @@ def entry_html(post: Post, origin: str) -> str:
         image = post.image
         caption = esc(image.caption)
         if image.credit:
-            caption += f" <small>Photo: {esc(image.credit)}</small>"
+            caption += f" <small>{esc(_('Photo: %(credit)s', credit=image.credit))}</small>"
         parts.append(
             f'<figure><img src="{esc(image.url)}" alt="{esc(image.alt)}">'
             + (f"<figcaption>{caption.strip()}</figcaption>" if caption else "")
@@ -232,7 +239,8 @@ def entry_html(post: Post, origin: str) -> str:
         )
     if post.read_more:
         card = post.read_more
-        parts.append(f'<p>Read more: <a href="{esc(card.url)}">{esc(card.title)}</a></p>')
+        link = f'<a href="{esc(card.url)}">{esc(card.title)}</a>'
+        parts.append(f"<p>{_('Read more: %(link)s', link=link)}</p>")
         parts.extend(f"<p>{esc(p)}</p>" for p in card.summary.split("\n\n") if p)
     return "\n".join(part for part in parts if part)
 
@@ -248,10 +256,12 @@ def _with_notices(post: Post, feed: Feed, content: str) -> str:
     parts = []
     if post.retraction:
         at, reason = when(post.retraction.at), post.retraction.reason
-        parts.append(f"<p><strong>Retracted {esc(at)}</strong> — {esc(reason)}</p>")
+        notice = esc(_("Retracted %(time)s", time=at))
+        parts.append(f"<p><strong>{notice}</strong> — {esc(reason)}</p>")
     parts.append(content)
     parts.extend(
-        f"<p><em>Corrected {esc(when(c.at))} — {esc(c.note)}</em></p>" for c in post.corrections
+        f"<p><em>{esc(_('Corrected %(time)s', time=when(c.at)))} — {esc(c.note)}</em></p>"
+        for c in post.corrections
     )
     return "\n".join(part for part in parts if part)
 
