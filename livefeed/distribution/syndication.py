@@ -36,8 +36,8 @@ import nh3
 from feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from livefeed import __version__
+from livefeed.distribution.entry_content import entry_html, with_notices
 from livefeed.distribution.resources import Urls
-from livefeed.domain import times
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.domain.times import iso_utc
@@ -53,8 +53,6 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # What XML 1.0 allows (its production "Char") less the controls it discourages (DEL and C1,
 # which feed readers take for Windows-1252 letters); everything else is dropped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# A root-relative link in a sanitised body: a feed reader shows it far from our site.
-_ROOT_RELATIVE = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")/(?!/)')
 
 
 class Format(StrEnum):
@@ -200,7 +198,7 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
         title=clean(
             _("Retracted: %(title)s", title=post.title_text) if post.retraction else post.title_text
         ),
-        html=clean(_with_notices(post, feed, entry_html(post, urls.origin))),
+        html=clean(with_notices(post, feed, entry_html(post, urls.origin))),
         published=post.published_at,
         updated=post.updated_at,
         author=clean(post.author_name),
@@ -217,53 +215,6 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
             else None
         ),
     )
-
-
-def entry_html(post: Post, origin: str) -> str:
-    """The post as one piece of HTML: the sanitised body, then quote, figure and card."""
-    esc = html.escape
-    parts = [_ROOT_RELATIVE.sub(lambda m: m.group(1) + origin + "/", post.body_html)]
-    if post.quote:
-        said = "".join(f"<p>{esc(p)}</p>" for p in post.quote.text.split("\n\n"))
-        by = f"<p>— {esc(post.quote.attribution)}</p>" if post.quote.attribution else ""
-        parts.append(f"<blockquote>{said}{by}</blockquote>")
-    if post.image:
-        image = post.image
-        caption = esc(image.caption)
-        if image.credit:
-            caption += f" <small>{esc(_('Photo: %(credit)s', credit=image.credit))}</small>"
-        parts.append(
-            f'<figure><img src="{esc(image.url)}" alt="{esc(image.alt)}">'
-            + (f"<figcaption>{caption.strip()}</figcaption>" if caption else "")
-            + "</figure>"
-        )
-    if post.read_more:
-        card = post.read_more
-        link = f'<a href="{esc(card.url)}">{esc(card.title)}</a>'
-        parts.append(f"<p>{_('Read more: %(link)s', link=link)}</p>")
-        parts.extend(f"<p>{esc(p)}</p>" for p in card.summary.split("\n\n") if p)
-    return "\n".join(part for part in parts if part)
-
-
-def _with_notices(post: Post, feed: Feed, content: str) -> str:
-    """A retraction's reason before the post, its corrections after it: a correction or a
-    retraction changes the entry's updated time, so readers' apps show the entry again."""
-    esc = html.escape
-
-    def when(moment: datetime) -> str:
-        return f"{times.clock(moment, feed.zone)} {times.zone_label(moment, feed.zone)}"
-
-    parts = []
-    if post.retraction:
-        at, reason = when(post.retraction.at), post.retraction.reason
-        notice = esc(_("Retracted %(time)s", time=at))
-        parts.append(f"<p><strong>{notice}</strong> — {esc(reason)}</p>")
-    parts.append(content)
-    parts.extend(
-        f"<p><em>{esc(_('Corrected %(time)s', time=when(c.at)))} — {esc(c.note)}</em></p>"
-        for c in post.corrections
-    )
-    return "\n".join(part for part in parts if part)
 
 
 def render(channel: Channel, fmt: Format) -> bytes:
