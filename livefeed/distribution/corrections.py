@@ -19,6 +19,7 @@ from livefeed.domain import times
 from livefeed.domain.corrections_log import Change, LogEntry, Piece, entries, plain_diff
 from livefeed.domain.feeds import Feed
 from livefeed.domain.revisions import RevisionKind
+from livefeed.languages.catalogs import _, translate
 from livefeed.services import Services
 from livefeed.store import feeds as feed_store
 from livefeed.store import posts as post_store
@@ -57,8 +58,13 @@ def atom(log: CorrectionsLog, urls: Urls) -> bytes:
     newest = log.entries[0].at if log.entries else feed.created_at
     channel = Channel(
         id=tag_uri(urls, feed.created_at, f"feeds/{feed.id}/corrections"),
-        title=clean(f"{feed.title}: corrections"),
-        description=clean(f"Every correction, retraction and change of verification: {feed.title}"),
+        title=clean(_("%(title)s: corrections", title=feed.title)),
+        description=clean(
+            _(
+                "Every correction, retraction and change of verification: %(title)s",
+                title=feed.title,
+            )
+        ),
         page_url=urls.origin + document_path(feed.slug),
         document=urls.origin + document_path(feed.slug),
         updated=newest,
@@ -72,7 +78,7 @@ def _entry(entry: LogEntry, feed: Feed, urls: Urls) -> Entry:
     return Entry(
         id=tag_uri(urls, entry.at, f"posts/{entry.post.id}/{kind}/{_stamp(entry.at)}"),
         url=urls.post(feed.slug, entry.post.id),
-        title=clean(entry.title),
+        title=clean(translate(entry.title)),
         html=clean(entry_html(entry, feed)),
         published=entry.at,
         updated=entry.at,
@@ -90,12 +96,20 @@ def entry_html(entry: LogEntry, feed: Feed) -> str:
     when = f"{times.clock(entry.at, feed.zone)} {times.zone_label(entry.at, feed.zone)}"
     parts = [f"<p>{esc(when)}" + (f" — {esc(entry.note)}" if entry.note else "") + "</p>"]
     if entry.kind is RevisionKind.VERIFICATION or entry.was is not entry.became:
-        parts.append(f"<p>{esc(entry.was.label)} → {esc(entry.became.label)}</p>")
-    for label, pieces in (("Headline", entry.headline), ("Text", entry.body)):
-        if any(piece.change is not Change.SAME for piece in pieces):
-            parts.append(f"<p>{label}: {_marked(pieces)}</p>")
-            parts.append(f"<p><small>{esc(plain_diff(pieces))}</small></p>")
+        was, became = translate(entry.was.label), translate(entry.became.label)
+        parts.append(f"<p>{esc(was)} → {esc(became)}</p>")
+    # The catalog's words are HTML as they stand, like a template's; the diff escapes the post's.
+    if _changed(entry.headline):
+        parts.append(f"<p>{_('Headline: %(diff)s', diff=_marked(entry.headline))}</p>")
+        parts.append(f"<p><small>{esc(plain_diff(entry.headline))}</small></p>")
+    if _changed(entry.body):
+        parts.append(f"<p>{_('Text: %(diff)s', diff=_marked(entry.body))}</p>")
+        parts.append(f"<p><small>{esc(plain_diff(entry.body))}</small></p>")
     return "\n".join(parts)
+
+
+def _changed(pieces: Sequence[Piece]) -> bool:
+    return any(piece.change is not Change.SAME for piece in pieces)
 
 
 def _marked(pieces: Sequence[Piece]) -> str:

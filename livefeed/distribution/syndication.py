@@ -36,11 +36,12 @@ import nh3
 from feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from livefeed import __version__
+from livefeed.distribution.entry_content import entry_html, with_notices
 from livefeed.distribution.resources import Urls
-from livefeed.domain import times
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.domain.times import iso_utc
+from livefeed.languages.catalogs import _
 
 # The software that wrote the document (its generator), whatever the site is called.
 SOFTWARE = "Livefeed"
@@ -52,8 +53,6 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # What XML 1.0 allows (its production "Char") less the controls it discourages (DEL and C1,
 # which feed readers take for Windows-1252 letters); everything else is dropped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# A root-relative link in a sanitised body: a feed reader shows it far from our site.
-_ROOT_RELATIVE = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")/(?!/)')
 
 
 class Format(StrEnum):
@@ -141,13 +140,13 @@ def feed_channel(
     feed: Feed, lead_html: str, posts: Sequence[Post], urls: Urls, *, key_events: bool = False
 ) -> Channel:
     """A feed's document: its newest posts, or with ``key_events`` only those."""
-    title = f"{feed.title}: key events" if key_events else feed.title
+    title = _("%(title)s: key events", title=feed.title) if key_events else feed.title
     return Channel(
         id=tag_uri(
             urls, feed.created_at, f"feeds/{feed.id}/{'key-events' if key_events else 'feed'}"
         ),
         title=clean(title),
-        description=clean(_plain(lead_html) or f"Live updates: {feed.title}"),
+        description=clean(_plain(lead_html) or _("Live updates: %(title)s", title=feed.title)),
         page_url=urls.feed(feed.slug),
         document=urls.origin + feed_document(feed.slug, key_events=key_events),
         updated=_newest(feed.updated_at, posts),
@@ -165,7 +164,9 @@ def tag_channel(
     return Channel(
         id=page,
         title=clean(f"{tag}: {urls.site_name}"),
-        description=clean(f"Updates tagged “{tag}” from every feed on {urls.site_name}."),
+        description=clean(
+            _("Updates tagged “%(tag)s” from every feed on %(site)s.", tag=tag, site=urls.site_name)
+        ),
         page_url=page,
         document=urls.origin + tag_document(tag),
         updated=_newest(updated, [post for post, _ in found]),
@@ -178,8 +179,10 @@ def live_channel(found: Sequence[tuple[Post, Feed]], updated: datetime, urls: Ur
     """The newest posts of every feed that is live now."""
     return Channel(
         id=urls.origin + "/",
-        title=clean(f"{urls.site_name}: live feeds"),
-        description=clean(f"The newest updates from every live feed on {urls.site_name}."),
+        title=clean(_("%(site)s: live feeds", site=urls.site_name)),
+        description=clean(
+            _("The newest updates from every live feed on %(site)s.", site=urls.site_name)
+        ),
         page_url=urls.origin + "/",
         document=urls.origin + LIVE_DOCUMENT,
         updated=_newest(updated, [post for post, _ in found]),
@@ -192,8 +195,10 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
     return Entry(
         id=tag_uri(urls, post.created_at, f"posts/{post.id}"),
         url=urls.post(feed.slug, post.id),
-        title=clean(f"Retracted: {post.title_text}" if post.retraction else post.title_text),
-        html=clean(_with_notices(post, feed, entry_html(post, urls.origin))),
+        title=clean(
+            _("Retracted: %(title)s", title=post.title_text) if post.retraction else post.title_text
+        ),
+        html=clean(with_notices(post, feed, entry_html(post, urls.origin))),
         published=post.published_at,
         updated=post.updated_at,
         author=clean(post.author_name),
@@ -210,50 +215,6 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
             else None
         ),
     )
-
-
-def entry_html(post: Post, origin: str) -> str:
-    """The post as one piece of HTML: the sanitised body, then quote, figure and card."""
-    esc = html.escape
-    parts = [_ROOT_RELATIVE.sub(lambda m: m.group(1) + origin + "/", post.body_html)]
-    if post.quote:
-        said = "".join(f"<p>{esc(p)}</p>" for p in post.quote.text.split("\n\n"))
-        by = f"<p>— {esc(post.quote.attribution)}</p>" if post.quote.attribution else ""
-        parts.append(f"<blockquote>{said}{by}</blockquote>")
-    if post.image:
-        image = post.image
-        caption = esc(image.caption)
-        if image.credit:
-            caption += f" <small>Photo: {esc(image.credit)}</small>"
-        parts.append(
-            f'<figure><img src="{esc(image.url)}" alt="{esc(image.alt)}">'
-            + (f"<figcaption>{caption.strip()}</figcaption>" if caption else "")
-            + "</figure>"
-        )
-    if post.read_more:
-        card = post.read_more
-        parts.append(f'<p>Read more: <a href="{esc(card.url)}">{esc(card.title)}</a></p>')
-        parts.extend(f"<p>{esc(p)}</p>" for p in card.summary.split("\n\n") if p)
-    return "\n".join(part for part in parts if part)
-
-
-def _with_notices(post: Post, feed: Feed, content: str) -> str:
-    """A retraction's reason before the post, its corrections after it: a correction or a
-    retraction changes the entry's updated time, so readers' apps show the entry again."""
-    esc = html.escape
-
-    def when(moment: datetime) -> str:
-        return f"{times.clock(moment, feed.zone)} {times.zone_label(moment, feed.zone)}"
-
-    parts = []
-    if post.retraction:
-        at, reason = when(post.retraction.at), post.retraction.reason
-        parts.append(f"<p><strong>Retracted {esc(at)}</strong> — {esc(reason)}</p>")
-    parts.append(content)
-    parts.extend(
-        f"<p><em>Corrected {esc(when(c.at))} — {esc(c.note)}</em></p>" for c in post.corrections
-    )
-    return "\n".join(part for part in parts if part)
 
 
 def render(channel: Channel, fmt: Format) -> bytes:

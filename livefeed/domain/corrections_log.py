@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from livefeed.domain.errors import N_, Message
 from livefeed.domain.posts import Post
 from livefeed.domain.revisions import Revision, RevisionKind
 from livefeed.domain.verification import Verification
@@ -81,12 +82,22 @@ class LogEntry:
     became: Verification
 
     @property
-    def title(self) -> str:
+    def title(self) -> Message:
+        title = self.post.title_text
         if self.kind is RevisionKind.CORRECTION:
-            return f"Corrected: {self.post.title_text}"
+            return Message("Corrected: %(title)s", title=title)
         if self.kind is RevisionKind.RETRACTION:
-            return f"Retracted: {self.post.title_text}"
-        return f"Now {self.became.label.lower()}: {self.post.title_text}"
+            return Message("Retracted: %(title)s", title=title)
+        return Message(_NOW[self.became], title=title)
+
+
+# A change of state's title, one whole message per state (a language may not lower-case a label).
+_NOW = {
+    Verification.UNVERIFIED: N_("Now unconfirmed: %(title)s"),
+    Verification.CONFIRMED: N_("Now confirmed: %(title)s"),
+    Verification.DISPUTED: N_("Now disputed: %(title)s"),
+    Verification.RETRACTED: N_("Now retracted: %(title)s"),
+}
 
 
 def entries(

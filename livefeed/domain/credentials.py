@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from livefeed.domain.errors import Invalid
+from livefeed.domain.errors import N_, Invalid
 
 IPTC_PREFIX = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 
@@ -30,28 +30,28 @@ _AI_MADE = frozenset(
 
 # What an editor may choose by hand, with the words readers see for each.
 SOURCE_TYPES: dict[str, str] = {
-    "digitalCapture": "Photo from a camera",
-    "negativeFilm": "Scanned film negative",
-    "digitalArt": "Digital art",
-    "compositeCapture": "Composite of photos",
-    "trainedAlgorithmicMedia": "AI-generated image",
-    "compositeWithTrainedAlgorithmicMedia": "Composite with AI-generated parts",
-    "screenCapture": "Screenshot",
+    "digitalCapture": N_("Photo from a camera"),
+    "negativeFilm": N_("Scanned film negative"),
+    "digitalArt": N_("Digital art"),
+    "compositeCapture": N_("Composite of photos"),
+    "trainedAlgorithmicMedia": N_("AI-generated image"),
+    "compositeWithTrainedAlgorithmicMedia": N_("Composite with AI-generated parts"),
+    "screenCapture": N_("Screenshot"),
 }
 
 _ACTION_WORDS = {
-    "c2pa.created": "created",
-    "c2pa.opened": "opened",
-    "c2pa.edited": "edited",
-    "c2pa.color_adjustments": "colour adjusted",
-    "c2pa.cropped": "cropped",
-    "c2pa.resized": "resized",
-    "c2pa.placed": "composited",
-    "c2pa.converted": "converted",
-    "c2pa.filtered": "filtered",
-    "c2pa.published": "published",
-    "c2pa.transcoded": "transcoded",
-    "c2pa.drawing": "drawn on",
+    "c2pa.created": N_("created"),
+    "c2pa.opened": N_("opened"),
+    "c2pa.edited": N_("edited"),
+    "c2pa.color_adjustments": N_("colour adjusted"),
+    "c2pa.cropped": N_("cropped"),
+    "c2pa.resized": N_("resized"),
+    "c2pa.placed": N_("composited"),
+    "c2pa.converted": N_("converted"),
+    "c2pa.filtered": N_("filtered"),
+    "c2pa.published": N_("published"),
+    "c2pa.transcoded": N_("transcoded"),
+    "c2pa.drawing": N_("drawn on"),
 }
 
 
@@ -69,9 +69,9 @@ class Validity(StrEnum):
 
 
 _VALIDITY_LABELS = {
-    Validity.TRUSTED: "Signature valid, from a trusted signer",
-    Validity.VALID: "Signature valid; the signer is not on a known trust list",
-    Validity.INVALID: "Invalid: the picture or its credentials were changed after signing",
+    Validity.TRUSTED: N_("Signature valid, from a trusted signer"),
+    Validity.VALID: N_("Signature valid; the signer is not on a known trust list"),
+    Validity.INVALID: N_("Invalid: the picture or its credentials were changed after signing"),
 }
 
 

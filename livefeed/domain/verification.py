@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from livefeed.domain.errors import Forbidden, Invalid
+from livefeed.domain.errors import N_, Forbidden, Invalid
 from livefeed.domain.text import clean_line
 
 SOURCING_LENGTH = 300
@@ -38,10 +38,10 @@ class Verification(StrEnum):
 
 
 _LABELS = {
-    Verification.UNVERIFIED: "Unconfirmed",
-    Verification.CONFIRMED: "Confirmed",
-    Verification.DISPUTED: "Disputed",
-    Verification.RETRACTED: "Retracted",
+    Verification.UNVERIFIED: N_("Unconfirmed"),
+    Verification.CONFIRMED: N_("Confirmed"),
+    Verification.DISPUTED: N_("Disputed"),
+    Verification.RETRACTED: N_("Retracted"),
 }
 
 # What an editor or a feed's default may set; "retracted" comes only with a retraction's reason.

@@ -17,8 +17,14 @@ READ_ATTRIBUTES = {
     "title", "alt", "placeholder", "aria-label", "aria-description", "aria-roledescription",
     "aria-valuetext", "label", "content", "data-confirm", "data-label",
 }  # fmt: skip
-# Names that are the same in every language.
-PROPER_NAMES = {"RSS", "Atom", "JSON", "Feed", "JSON Feed", "Markdown", "C2PA", "OK", "UTC"}
+# Names that are the same in every language (the services a post is shared to are brands).
+PROPER_NAMES = {
+    "RSS", "Atom", "JSON", "Feed", "JSON Feed", "Markdown", "C2PA", "OK", "UTC",
+    "WhatsApp", "Bluesky", "X", "Facebook", "LinkedIn",
+}  # fmt: skip
+# A tag whose name the template chooses (`<{{ level }}>`): without a name in its place the
+# parser would read the whole tag, attributes and all, as text.
+_CHOSEN_TAG = re.compile(r"(</?)\{\{.*?\}\}", re.S)
 _META_CONTENT = {"description", "og:description", "twitter:description"}
 
 
@@ -58,6 +64,6 @@ class _Visible(HTMLParser):
 def untranslated(template_source: str) -> list[str]:
     """Each piece of the template's own text a person would read, outside the catalog."""
     parser = _Visible()
-    parser.feed(_JINJA.sub(" ", template_source))
+    parser.feed(_JINJA.sub(" ", _CHOSEN_TAG.sub(r"\1span", template_source)))
     parser.close()
     return parser.found

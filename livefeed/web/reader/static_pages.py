@@ -26,6 +26,8 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 POST_ANCHOR = re.compile(r"post-(\d+)")
+# The site's navigation and the reading options: what only the site behind them can answer.
+_SITE_NAVS = frozenset({"site-navigation", "feed-views"})
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 )
@@ -154,7 +156,8 @@ class Rewriter(HTMLParser):
         # Follow (the site's feed documents) and the reading options (views the site makes).
         if tag == "details" and "follow" in attrs.get("class", "").split():
             return True
-        return tag == "nav" and attrs.get("aria-label") in ("Site", "Reading options")
+        # Known by class, not by label: the label is in the page's language.
+        return tag == "nav" and bool(_SITE_NAVS & set(attrs.get("class", "").split()))
 
     def _links(
         self, tag: str, attrs: list[tuple[str, str | None]]

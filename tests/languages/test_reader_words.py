@@ -1,0 +1,100 @@
+"""Every word of the reader's pages goes through the catalog, so a feed can be read in its own
+language: each template's own text is all messages, and a page rendered in a language whose
+catalog translates them shows the translation (the values put in stay as they are, escaped)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+from starlette.testclient import TestClient
+
+from livefeed.languages import catalogs
+from livefeed.services import Services
+from livefeed.settings import Settings
+from livefeed.web.app import create_app
+from tests.factories import make_editor, make_feed, make_post
+from tests.languages.visible_text import untranslated
+
+TEMPLATES = Path(catalogs.__file__).resolve().parent.parent / "web" / "templates"
+READER_TEMPLATES = [
+    "base.html", "embed.html", "feed.html", "feed_end.html", "post.html", "tag.html",
+    "tags.html", "home.html", "corrections.html", "discussion.html", "standards.html",
+    "error.html", "comment_report.html", "_account_nav.html", "_banned.html", "_comment.html",
+    "_comments.html", "_credentials.html", "_discussion.html", "_embed_snippet.html",
+    "_feed_alternates.html", "_feed_banner.html", "_feed_header.html", "_feed_meta.html",
+    "_feed_views.html", "_follow.html", "_icons.html", "_key_events.html", "_listen.html",
+    "_post.html", "_post_meta.html", "_post_share.html", "_post_time.html", "_revisions.html",
+    "_share.html", "_short_url.html", "_social_card.html", "_standards_accept.html",
+    "_standards_link.html", "_standing.html", "_trust_links.html", "_verification.html",
+]  # fmt: skip
+
+# A few of the reader's messages in Russian: one a template writes, one with a link put in,
+# and one the domain marks for later (a verification label).
+RUSSIAN = {
+    "Key event": "Ключевое событие",
+    "Update in %(feed)s": "Обновление в ленте %(feed)s",
+    "Unconfirmed": "Не подтверждено",
+}
+
+
+@pytest.mark.parametrize("name", READER_TEMPLATES)
+def test_a_reader_template_has_no_words_of_its_own(name: str) -> None:
+    assert untranslated((TEMPLATES / name).read_text(encoding="utf-8")) == []
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    return sqlite_url
+
+
+@pytest.fixture
+def russian(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The catalogs read from a folder holding English and a Russian catalog of a few messages."""
+    for code, words in (("en", {}), ("ru", RUSSIAN)):
+        catalog = Catalog(locale=code)
+        for message, translation in words.items():
+            catalog.add(message, translation)
+        folder = tmp_path / code / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        with (folder / "messages.po").open("wb") as target:
+            write_po(target, catalog)
+    monkeypatch.setattr(catalogs, "LOCALES", tmp_path)
+    cached = (catalogs.shipped, catalogs.translations, catalogs.catalog_for)
+    for function in cached:
+        function.cache_clear()
+    yield
+    # The shipped catalogs again for the tests that follow, once the folder is put back.
+    monkeypatch.undo()
+    for function in cached:
+        function.cache_clear()
+
+
+@pytest.fixture
+def client(settings: Settings, svc: Services, russian: None) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, svc), headers={"Accept-Language": "ru"}) as test_client:
+        yield test_client
+
+
+def test_the_feed_and_post_pages_speak_the_catalogs_language(
+    client: TestClient, svc: Services
+) -> None:
+    editor = make_editor(svc)
+    make_feed(svc, editor, title="Summit <live>", default_verification="unverified")
+    post = make_post(svc, editor, headline="Talks resume", key_event=True)
+
+    feed_page = client.get("/feeds/summit").text
+    post_page = client.get(f"/feeds/summit/posts/{post.id}").text
+
+    for page in (feed_page, post_page):
+        assert '<span class="flag flag-key">Ключевое событие</span>' in page
+        assert ">Не подтверждено</span>" in page
+        assert ">Key event<" not in page
+    assert 'Обновление в ленте <a href="/feeds/summit">Summit &lt;live&gt;</a>' in post_page, (
+        "the link is put into the translated sentence, the feed's title escaped"
+    )
+    # A message the small catalog does not translate stays in English.
+    assert "See it in the live feed" in post_page
