@@ -222,6 +222,7 @@ SHARE_SCRIPT = script_tag("share.js")
 COMPOSE_SCRIPT = script_tag("compose.js")
 # Loaded only with their part of a feed page: the audio player, an editor's embed code.
 PART_SCRIPTS = (
+    script_tag("words.js"),  # every page's: the scripts' words in the page's language
     script_tag("listen.js"),
     script_tag("embed-snippet.js"),
     script_tag("linkcard.js"),  # the compose form's card filler

@@ -16,7 +16,12 @@ from tests.conftest import Clock
 from tests.factories import make_feed, make_post
 from tests.web.conftest import XSS, Page, post_ids, static_url
 
-EMBED_SCRIPTS = [static_url("embed-frame.js"), static_url("live.js"), static_url("verification.js")]
+EMBED_SCRIPTS = [
+    static_url("words.js"),
+    static_url("embed-frame.js"),
+    static_url("live.js"),
+    static_url("verification.js"),
+]
 
 
 def scripts(html: str) -> list[str]:
@@ -138,7 +143,7 @@ def test_an_ended_feeds_embed_is_the_record_without_a_live_script(
     assert response.status_code == 200
     assert "data-live-feed" not in response.text
     assert 'class="badge badge-ended"' in response.text
-    assert scripts(response.text) == [static_url("embed-frame.js")]
+    assert scripts(response.text) == [static_url("words.js"), static_url("embed-frame.js")]
 
 
 def test_the_embed_is_a_readers_page_even_for_an_editor_and_is_cached_like_one(

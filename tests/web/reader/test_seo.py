@@ -211,6 +211,7 @@ def test_a_headline_cannot_break_out_of_the_data_block(
 
     assert [attrs for attrs, _ in scripts] == [
         {"src": static_url("theme.js")},
+        {"src": static_url("words.js"), "defer": ""},
         {"type": "application/ld+json"},
         {"src": static_url("share.js"), "defer": ""},
         *(
