@@ -24,7 +24,7 @@ class Message(str):
     template: str
     values: dict[str, object]
 
-    def __new__(cls, template: str, **values: object) -> Message:
+    def __new__(cls, template: str, /, **values: object) -> Message:
         made = super().__new__(cls, template % values if values else template)
         made.template = template
         made.values = values
@@ -97,7 +97,7 @@ class Invalid(LivefeedError):
         super().__init__(f"{first_field}: {first_message}")
 
     @classmethod
-    def field(cls, name: str, message: str, **values: object) -> Invalid:
+    def field(cls, name: str, message: str, /, **values: object) -> Invalid:
         """``message`` is a catalog's message: ``%(name)s`` marks where each value goes."""
         return cls({name: Message(message, **values)})
 
@@ -119,7 +119,7 @@ class Checks:
                 self.errors.setdefault(field, message)
             return fallback
 
-    def fail(self, field: str, message: str, **values: object) -> None:
+    def fail(self, field: str, message: str, /, **values: object) -> None:
         self.errors.setdefault(field, Message(message, **values))
 
     def done(self) -> None:

@@ -212,7 +212,8 @@ def _known_files(post: Mapping[str, Any], uploads: Uploads) -> None:
     for key, part in (("image", "href"), ("video", "href"), ("read_more", "image_url")):
         href = str((post.get(key) or {}).get(part, ""))
         if href.startswith(MEDIA_FOLDER) and href.removeprefix(MEDIA_FOLDER) not in listed:
-            raise Invalid.field(f"{key}.{part}", f"{href} is not among the document's media")
+            where = f"{key}.{part}"
+            raise Invalid.field(where, "%(href)s is not among the document's media", href=href)
 
 
 def _with_renditions(svc: Services, picture: Image, href: str, uploads: Uploads) -> Image:

@@ -104,7 +104,9 @@ def export_feed(
     names = media_files(found)
     missing = [name for name in names if not svc.storage.exists(name)]
     if missing:
-        raise Invalid.field("media", f"the file {missing[0]} is missing from the media folder")
+        raise Invalid.field(
+            "media", "the file %(name)s is missing from the media folder", name=missing[0]
+        )
     counts = f"{len(found['posts'])} posts, {len(found['comments'])} comments"
     say(f"{slug}: {counts}, {len(names)} files")
     archive.write(target, found, names, svc.storage.open)

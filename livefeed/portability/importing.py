@@ -25,7 +25,7 @@ from livefeed.access import audit
 from livefeed.discussion.comment_resources import comment_json
 from livefeed.distribution.resources import post_json
 from livefeed.domain.comments import CommentState
-from livefeed.domain.errors import Conflict, Invalid
+from livefeed.domain.errors import Conflict, Invalid, Message
 from livefeed.domain.events import EventType
 from livefeed.domain.portable import check_document, read_moment
 from livefeed.domain.posts import PostState
@@ -120,7 +120,10 @@ def import_document(
 
 def _check_slug_free(conn: Connection, slug: str) -> None:
     if feed_store.slug_taken(conn, slug):
-        raise Conflict(f"the slug {slug} is taken on this site: import it under another", "slug")
+        raise Conflict(
+            Message("the slug %(slug)s is taken on this site: import it under another", slug=slug),
+            "slug",
+        )
 
 
 def _store_files(svc: Services, opened: archive.Archive, names: list[str]) -> list[str]:

@@ -30,7 +30,7 @@ def export_site(
         slugs = feed_store.all_slugs(conn)
     directory.mkdir(parents=True, exist_ok=True)
     if any(directory.iterdir()):
-        raise Invalid.field("directory", f"{directory} is not empty")
+        raise Invalid.field("directory", "%(directory)s is not empty", directory=str(directory))
     text = json.dumps(site, ensure_ascii=False, indent=1)
     (directory / SITE_FILE).write_text(text, encoding="utf-8")
     say(f"site.json: {len(site['users'])} accounts")
@@ -78,11 +78,13 @@ def _site_document(path: Path) -> dict[str, object]:
     try:
         site = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise Invalid.field(SITE_FILE, f"there is no {path}") from None
+        raise Invalid.field(SITE_FILE, "there is no %(path)s", path=str(path)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise Invalid.field(SITE_FILE, f"is not JSON: {error}") from None
+        raise Invalid.field(SITE_FILE, "is not JSON: %(reason)s", reason=str(error)) from None
     if not isinstance(site, dict) or site.get("format") != portable_site.SITE_FORMAT:
-        raise Invalid.field(f"{SITE_FILE}.format", f"must be {portable_site.SITE_FORMAT}")
+        raise Invalid.field(
+            SITE_FILE + ".format", "must be %(format)s", format=portable_site.SITE_FORMAT
+        )
     if not isinstance(site.get("users"), list):
-        raise Invalid.field(f"{SITE_FILE}.users", "must be a list")
+        raise Invalid.field(SITE_FILE + ".users", "must be a list")
     return site

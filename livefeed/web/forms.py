@@ -82,7 +82,7 @@ async def json_object(
         raise Invalid.field("body", _NOT_JSON) from None
     deep = _too_deep(source)
     if deep is not None:
-        raise Invalid.field(deep, f"is nested more than {MAX_DEPTH} levels deep")
+        raise Invalid.field(deep, "is nested more than %(most)d levels deep", most=MAX_DEPTH)
     objects = _Objects()
     try:
         body = json.loads(source, object_pairs_hook=objects)
