@@ -12,6 +12,7 @@ import click
 
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import services
+from livefeed.languages.catalogs import _, translate
 
 
 @click.command("export-static")
@@ -32,8 +33,10 @@ def export_static(slug: str, directory: Path, force: bool) -> None:
                 svc, slug, directory, force=force, say=lambda line: click.echo(line, err=True)
             )
         except ExportError as error:
-            raise Failure(str(error)) from None
+            raise Failure(translate(error.args[0] if error.args else str(error))) from None
         except OSError as error:
             where = error.filename or directory
-            raise Failure(f"cannot write {where}: {error.strerror or error}") from None
+            raise Failure(
+                _("cannot write %(place)s: %(reason)s", place=where, reason=error.strerror or error)
+            ) from None
     click.echo(summary(exported, directory))

@@ -35,31 +35,31 @@ class LivefeedError(Exception):
     """Base of every error a reader, editor or script is meant to see."""
 
     status = 500
-    title = "Error"
+    title = N_("Error")
 
 
 class NotFound(LivefeedError):
     status = 404
-    title = "Not found"
+    title = N_("Not found")
 
 
 class Unauthorized(LivefeedError):
     """No valid credentials were given (the API's 401)."""
 
     status = 401
-    title = "Not signed in"
+    title = N_("Not signed in")
 
 
 class Forbidden(LivefeedError):
     status = 403
-    title = "Forbidden"
+    title = N_("Forbidden")
 
 
 class Conflict(LivefeedError):
     """The change clashes with the current state (a taken slug, a stale version, a deleted post)."""
 
     status = 409
-    title = "Conflict"
+    title = N_("Conflict")
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -68,7 +68,7 @@ class Conflict(LivefeedError):
 
 class TooManyRequests(LivefeedError):
     status = 429
-    title = "Too many requests"
+    title = N_("Too many requests")
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
@@ -79,7 +79,7 @@ class Unavailable(LivefeedError):
     """Something outside the process the request needs does not answer (the media storage)."""
 
     status = 503
-    title = "Unavailable"
+    title = N_("Unavailable")
 
 
 class Invalid(LivefeedError):
@@ -89,7 +89,7 @@ class Invalid(LivefeedError):
     """
 
     status = 422
-    title = "Invalid input"
+    title = N_("Invalid input")
 
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)

@@ -15,12 +15,17 @@ from livefeed.distribution import structured_data
 from livefeed.domain import feed_views, times
 from livefeed.domain.comments import REASON_LABELS
 from livefeed.domain.credentials import SOURCE_TYPES
+from livefeed.domain.errors import Message
 from livefeed.domain.feeds import zone_choices
 from livefeed.domain.verification import SourceType
 from livefeed.languages import catalogs, dates
 from livefeed.services import Services
 
 TEMPLATES = Path(__file__).with_name("templates")
+
+
+def _translated(value: object) -> object:
+    return catalogs.translate(value) if isinstance(value, Message) else value
 
 
 def _by_name(name: str) -> str:
@@ -36,6 +41,9 @@ def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Ji
         lstrip_blocks=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
+        # A use case's message (a form's error) is written in English with its values: shown,
+        # it comes out in the language the page speaks.
+        finalize=_translated,
     )
     # Words and dates in the language being spoken (languages/catalogs.py): a reader's page
     # speaks its feed's language, the desk its user's.
