@@ -12,7 +12,7 @@ import click
 
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import services
-from livefeed.languages.catalogs import _, translate
+from livefeed.languages.catalogs import _
 
 
 @click.command("export-static")
@@ -33,7 +33,7 @@ def export_static(slug: str, directory: Path, force: bool) -> None:
                 svc, slug, directory, force=force, say=lambda line: click.echo(line, err=True)
             )
         except ExportError as error:
-            raise Failure(translate(error.args[0] if error.args else str(error))) from None
+            raise Failure(str(error)) from None
         except OSError as error:
             where = error.filename or directory
             raise Failure(

@@ -25,6 +25,9 @@ class Message(str):
     values: dict[str, object]
 
     def __new__(cls, template: str, /, **values: object) -> Message:
+        if isinstance(template, Message) and not values:
+            # Already a message (a checker's, handed on to Invalid.field): keep its values.
+            return template
         made = super().__new__(cls, template % values if values else template)
         made.template = template
         made.values = values

@@ -17,6 +17,7 @@ from livefeed.domain.errors import Invalid
 from livefeed.domain.media import media_in_url
 from livefeed.domain.portable import MEDIA_FOLDER
 from livefeed.domain.users import User, require_admin
+from livefeed.languages.catalogs import _
 from livefeed.portability import archive
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
@@ -107,8 +108,15 @@ def export_feed(
         raise Invalid.field(
             "media", "the file %(name)s is missing from the media folder", name=missing[0]
         )
-    counts = f"{len(found['posts'])} posts, {len(found['comments'])} comments"
-    say(f"{slug}: {counts}, {len(names)} files")
+    say(
+        _(
+            "%(feed)s: %(posts)d posts, %(comments)d comments, %(files)d files",
+            feed=slug,
+            posts=len(found["posts"]),
+            comments=len(found["comments"]),
+            files=len(names),
+        )
+    )
     archive.write(target, found, names, svc.storage.open)
     with svc.db.write() as conn:
         audit.record(svc, conn, admin, "feed.exported", feed.title, feed_id=feed.id)

@@ -30,6 +30,7 @@ from livefeed.domain.events import EventType
 from livefeed.domain.portable import check_document, read_moment
 from livefeed.domain.posts import PostState
 from livefeed.domain.users import User
+from livefeed.languages.catalogs import _
 from livefeed.portability import archive, contents
 from livefeed.portability.exporting import Say, check_admin, quiet
 from livefeed.services import Services
@@ -94,9 +95,22 @@ def import_document(
         if before is None:
             _check_slug_free(conn, plan.slug)
     if before is not None:
-        say(f"{document['uri']} is here already, as {before}: nothing to do")
+        say(
+            _(
+                "%(uri)s is here already, as %(feed)s: nothing to do",
+                uri=document["uri"],
+                feed=before,
+            )
+        )
         return Imported(before, created=False)
-    say(f"{plan.slug}: {len(document['posts'])} posts, {len(document['comments'])} comments")
+    say(
+        _(
+            "%(feed)s: %(posts)d posts, %(comments)d comments",
+            feed=plan.slug,
+            posts=len(document["posts"]),
+            comments=len(document["comments"]),
+        )
+    )
     stored = _store_files(svc, opened, plan.files) if opened else []
     try:
         with svc.db.write() as conn:
@@ -177,7 +191,7 @@ def _write(
         post_ids.append(post_id)
         by_code[post["short_code"]] = post_id
         if (index + 1) % 500 == 0:
-            say(f"{plan.slug}: {index + 1} posts written")
+            say(_("%(feed)s: %(count)d posts written", feed=plan.slug, count=index + 1))
     comment_ids: dict[int, int] = {}
     for comment in document["comments"]:
         parent = comment["parent"]
@@ -212,7 +226,7 @@ def _log(
         if post["state"] in (PostState.PUBLISHED.value, PostState.DELETED.value)
         and (post["state"] == PostState.PUBLISHED.value or post["reached_readers"])
     ]
-    for _, index in sorted(told):
+    for _moment, index in sorted(told):
         post_id = post_ids[index]
         seq = event_log.next_seq(conn, feed_id)
         writing.set_post_seq(conn, post_id, seq)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from livefeed.domain.errors import Forbidden, Invalid, NotFound
 from livefeed.domain.users import User
+from livefeed.languages.catalogs import _
 from livefeed.portability import exporting, importing
 from livefeed.portability.exporting import Exported, Say, check_admin, quiet
 from livefeed.portability.importing import Imported
@@ -33,7 +34,7 @@ def export_site(
         raise Invalid.field("directory", "%(directory)s is not empty", directory=str(directory))
     text = json.dumps(site, ensure_ascii=False, indent=1)
     (directory / SITE_FILE).write_text(text, encoding="utf-8")
-    say(f"site.json: {len(site['users'])} accounts")
+    say(_("site.json: %(count)d accounts", count=len(site["users"])))
     done = []
     for number, slug in enumerate(slugs, start=1):
         say(f"[{number}/{len(slugs)}] {slug}")
@@ -61,7 +62,7 @@ def import_site(
         elif account_store.all_users(conn):
             raise Forbidden("this site has accounts: act as one of its administrators")
         added = portable_site.write_site(conn, site, svc.clock())
-    say(f"site.json: {added} accounts added")
+    say(_("site.json: %(count)d accounts added", count=added))
     admin = actor
     if admin is None:
         with svc.db.read() as conn:
