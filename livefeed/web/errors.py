@@ -66,8 +66,8 @@ def message_of(error: LivefeedError) -> str:
     if isinstance(error, Invalid):
         field, message = next(iter(error.errors.items()))
         return f"{field}: {translate(message)}"
-    said = error.args[0] if error.args else ""
-    return said if isinstance(said, str) else str(error)
+    said = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+    return Message(said)
 
 
 def _fields_of(error: LivefeedError) -> dict[str, str] | None:

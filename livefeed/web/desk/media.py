@@ -215,7 +215,7 @@ async def delete_upload(request: Request, user: User) -> Response:
     try:
         await run_in_threadpool(media_library.delete_upload, svc, user, _media_id(request))
     except Conflict as error:
-        return await _confirm(request, user, error=str(error), status=409)
+        return await _confirm(request, user, error=message_of(error), status=409)
     return see_other("/desk/media?deleted=1")
 
 
