@@ -12,12 +12,17 @@ A new language: ``python scripts/messages.py xx`` starts ``livefeed/locales/xx``
 from __future__ import annotations
 
 import copy
+import io
 import sys
+import tokenize
+from collections.abc import Collection, Iterator, Mapping
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
+from typing import IO, Any
 
+from babel.messages import extract as babel
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,13 +36,6 @@ HEADER = (
     "# The interface of Livefeed, in {language}. `make messages` keeps it in step with the code.\n#"
 )
 
-METHODS = [
-    ("locales/**", "ignore"),
-    ("**.py", "python"),
-    ("web/templates/**.html", "jinja2"),
-    ("web/static/**.js", "javascript"),
-]
-OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}}
 # Beside gettext's own names: messages marked for later (N_), domain messages with values
 # (Message, Invalid.field, Checks.fail), plurals with values (plural) and the domain's errors.
 KEYWORDS = {
@@ -53,7 +51,45 @@ KEYWORDS = {
     "plural": (1, 2),
     **dict.fromkeys(("NotFound", "Forbidden", "Conflict", "Unauthorized", "Unavailable"), None),
     "TooManyRequests": None,
+    # captured_page.py's refusal at a line of the page: (line, message, **values).
+    "_invalid_at": (2,),
 }
+# Babel reads a name that is also a keyword as a call to it wherever it stands, and that ends
+# the message being read: in ``Invalid.field(field, "is required")`` the variable ``field`` would
+# lose the message. For the extractor only, such a name is renamed where it is not called.
+SHADOWED = {"field", "fail"}
+
+
+def extract_python(
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+) -> Iterator[Any]:
+    """Babel's own Python extraction, of the source with its shadowing names renamed."""
+    source = fileobj.read().decode("utf-8")
+    lines = source.splitlines(keepends=True)
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    shadows = [
+        here.start
+        for here, after in pairwise(tokens)
+        if here.type == tokenize.NAME and here.string in SHADOWED and after.string != "("
+    ]
+    for row, column in reversed(shadows):
+        lines[row - 1] = f"{lines[row - 1][:column]}_{lines[row - 1][column:]}"
+    renamed = io.BytesIO("".join(lines).encode("utf-8"))
+    # Babel names the file in its warnings by this.
+    renamed.name = getattr(fileobj, "name", "(unknown)")  # type: ignore[attr-defined]
+    yield from babel.extract_python(renamed, keywords, comment_tags, options)
+
+
+METHODS = [
+    ("locales/**", "ignore"),
+    ("**.py", extract_python),
+    ("web/templates/**.html", "jinja2"),
+    ("web/static/**.js", "javascript"),
+]
+OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}}
 
 
 def extract() -> Catalog:
@@ -64,7 +100,7 @@ def extract() -> Catalog:
         revision_date=STAMP,
         header_comment=HEADER.format(language="every language (the template)"),
     )
-    for filename, lineno, message, comments, context in extract_from_dir(
+    for filename, lineno, message, comments, context in babel.extract_from_dir(
         PACKAGE, METHODS, OPTIONS, KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True
     ):
         template.add(

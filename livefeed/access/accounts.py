@@ -16,7 +16,7 @@ from datetime import timedelta
 from livefeed.access import audit, tokens
 from livefeed.access.rate_limits.limiter import address_key
 from livefeed.access.rate_limits.policies import Per
-from livefeed.domain.errors import Checks, Conflict, Invalid, NotFound
+from livefeed.domain.errors import Checks, Conflict, Invalid, Message, NotFound
 from livefeed.domain.text import clean_line
 from livefeed.domain.tokens import digest
 from livefeed.domain.users import Role, User, check_password, clean_email
@@ -189,7 +189,7 @@ def by_email(svc: Services, email: str) -> User:
     with svc.db.read() as conn:
         found = store.get_with_hash(conn, email.strip().lower())
     if found is None:
-        raise NotFound(f"there is no account for {email}")
+        raise NotFound(Message("there is no account for %(email)s", email=email))
     return found[0]
 
 

@@ -14,7 +14,15 @@ from datetime import timedelta
 
 from livefeed.access import audit
 from livefeed.domain.access import FeedRole, TokenScope, parse_feed_role
-from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from livefeed.domain.errors import (
+    Checks,
+    Conflict,
+    Forbidden,
+    Invalid,
+    Message,
+    NotFound,
+    Unauthorized,
+)
 from livefeed.domain.text import clean_line
 from livefeed.domain.tokens import (
     REFUSED_UNKNOWN,
@@ -83,7 +91,9 @@ def create(
         if actor is None or (actor.id != owner.id and not actor.is_admin):
             raise Forbidden("only the account's owner or an administrator can make its tokens")
         if owner.disabled:
-            raise Conflict(f"the account of {address} is disabled", field="email")
+            raise Conflict(
+                Message("the account of %(address)s is disabled", address=address), field="email"
+            )
         if actor.disabled:
             raise Forbidden("a disabled account cannot make tokens")
         feed_ids: set[int] = set()
@@ -95,7 +105,12 @@ def create(
                 checks.fail("feeds", str(missing))
                 continue
             if feed.id not in teams and not owner.is_admin:
-                checks.fail("feeds", f"{address} is not on the team of “{slug}”")
+                checks.fail(
+                    "feeds",
+                    "%(address)s is not on the team of “%(feed)s”",
+                    address=address,
+                    feed=slug,
+                )
             else:
                 feed_ids.add(feed.id)
         checks.done()
@@ -145,9 +160,9 @@ def revoke(svc: Services, actor: User | None, token_id: int) -> ApiToken:
         if actor is None or actor.disabled:
             raise Forbidden("sign in first")
         if token is None or (token.user_id != actor.id and not actor.is_admin):
-            raise NotFound(f"there is no token {token_id}")
+            raise NotFound(Message("there is no token %(token)s", token=token_id))
         if not store.revoke(conn, token.id, now):
-            raise Conflict(f"token {token_id} was already revoked")
+            raise Conflict(Message("token %(token)s was already revoked", token=token_id))
         owner = account_store.get_user(conn, token.user_id)
         audit.record(
             svc, conn, actor, "token.revoked", owner.email if owner else "",

@@ -12,6 +12,7 @@ import click
 
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import services
+from livefeed.languages.catalogs import _
 
 
 @click.command("export-static")
@@ -35,5 +36,7 @@ def export_static(slug: str, directory: Path, force: bool) -> None:
             raise Failure(str(error)) from None
         except OSError as error:
             where = error.filename or directory
-            raise Failure(f"cannot write {where}: {error.strerror or error}") from None
+            raise Failure(
+                _("cannot write %(place)s: %(reason)s", place=where, reason=error.strerror or error)
+            ) from None
     click.echo(summary(exported, directory))

@@ -15,6 +15,7 @@ from click.exceptions import NoArgsIsHelpError
 from sqlalchemy.exc import OperationalError
 
 from livefeed.domain.errors import Conflict, Invalid, LivefeedError
+from livefeed.languages.catalogs import _, translate
 from livefeed.settings import SettingsError
 
 
@@ -32,7 +33,7 @@ class Interrupted(Failure):
     exit_code = 130
 
     def __init__(self) -> None:
-        super().__init__("interrupted")
+        super().__init__(_("interrupted"))
 
 
 @contextmanager
@@ -48,13 +49,15 @@ def reported() -> Iterator[None]:
     except click.UsageError as error:
         raise Failure(usage(error)) from None
     except click.Abort:
-        raise Failure("aborted") from None
+        raise Failure(_("aborted")) from None
     except (LivefeedError, SettingsError) as error:
         raise Failure(describe(error)) from None
     except OperationalError as error:
-        raise Failure(f"cannot reach the database: {error.orig or error}") from None
+        raise Failure(
+            _("cannot reach the database: %(reason)s", reason=error.orig or error)
+        ) from None
     except UnicodeDecodeError as error:
-        raise Failure(f"cannot read a file: {why(error)}") from None
+        raise Failure(_("cannot read a file: %(reason)s", reason=why(error))) from None
     except BrokenPipeError:
         # Whoever read our output (`| head`) has all it wanted: click ends quietly.
         raise
@@ -68,25 +71,32 @@ def reported() -> Iterator[None]:
 def describe(error: LivefeedError | SettingsError) -> str:
     """The message for one error, naming the field at fault when there is one."""
     if isinstance(error, Invalid):
-        return "; ".join(f"{field}: {message}" for field, message in error.errors.items())
+        return "; ".join(
+            f"{field}: {translate(message)}" for field, message in error.errors.items()
+        )
+    said = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
     if isinstance(error, Conflict) and error.field:
-        return f"{error.field}: {error}"
-    return str(error)
+        return f"{error.field}: {translate(said)}"
+    return translate(said)
 
 
 def usage(error: click.UsageError) -> str:
     """Click's complaint, and where the right way is told, in place of its usage block."""
     if isinstance(error, NoArgsIsHelpError):
-        message = "missing command"
+        message = _("missing command")
     else:
         message = _tail(error.format_message())
-    return message if error.ctx is None else f"{message} (see {error.ctx.command_path} --help)"
+    if error.ctx is None:
+        return message
+    return _(
+        "%(problem)s (see %(command)s --help)", problem=message, command=error.ctx.command_path
+    )
 
 
 def why(error: OSError | UnicodeDecodeError) -> str:
     """Why a file could not be read or written, as the end of a sentence."""
     if isinstance(error, UnicodeDecodeError):
-        return f"not UTF-8 ({error.reason} at offset {error.start})"
+        return _("not UTF-8 (%(reason)s at offset %(at)s)", reason=error.reason, at=error.start)
     return _tail(error.strerror or str(error))
 
 

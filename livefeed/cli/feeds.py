@@ -8,6 +8,7 @@ import click
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import acting, acting_user, read_text, services
 from livefeed.domain.posts import PostState
+from livefeed.languages.catalogs import _
 from livefeed.newsroom import publishing, team, verification, workflow
 
 
@@ -65,15 +66,23 @@ def feed_create(
 def feed_member(slug: str, email: str, role: str, remove: bool, as_email: str | None) -> None:
     """Put an account on a feed's team, change its role there, or (--remove) take it off."""
     if remove == bool(role):
-        raise Failure("give --role ROLE or --remove")
+        raise Failure(_("give --role ROLE or --remove"))
     with services() as svc:
         actor = acting_user(svc, as_email)
         if remove:
             team.remove_member(svc, actor, slug, email)
-            click.echo(f"Removed {email.strip().lower()} from the team of {slug}")
+            click.echo(
+                _(
+                    "Removed %(email)s from the team of %(feed)s",
+                    email=email.strip().lower(),
+                    feed=slug,
+                )
+            )
             return
         member = team.set_member(svc, actor, slug, email, role)
-    click.echo(f"{member.email} is {member.role} of {slug}")
+    click.echo(
+        _("%(email)s is %(role)s of %(feed)s", email=member.email, role=member.role, feed=slug)
+    )
 
 
 @click.command()
@@ -159,7 +168,7 @@ def post(
     }
     with services() as svc:
         if draft and publish_at is not None:
-            raise Failure("give --draft or --at, not both")
+            raise Failure(_("give --draft or --at, not both"))
         state = PostState.DRAFT if draft else PostState.PUBLISHED
         when = workflow.When(publish_at) if publish_at is not None else None
         if when is not None:

@@ -6,6 +6,8 @@ reported by :class:`LivefeedGroup` as one line on stderr with exit status 1 (130
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -13,10 +15,29 @@ import click
 from livefeed import __version__
 from livefeed.cli import audit, export_static, feeds, portability, site, tokens, users, webhooks
 from livefeed.cli.failures import reported
+from livefeed.languages import catalogs, choice
+
+
+def spoken(environ: Mapping[str, str]) -> str:
+    """The language the command speaks: ``LIVEFEED_LANGUAGE``, else the locale's, else English.
+
+    Click's own words (its usage errors, ``--help``'s headings) and the commands' help texts,
+    which are read before any language is known, stay in English.
+    """
+    return (
+        choice.preferred(environ.get("LIVEFEED_LANGUAGE"))
+        or choice.of_locale(environ)
+        or catalogs.SOURCE
+    )
 
 
 class LivefeedGroup(click.Group):
     """Runs everything below it inside :func:`reported`: the parsing as much as the commands."""
+
+    def main(self, *args: Any, **extra: Any) -> Any:
+        # Chosen before a word is parsed, so that a mistyped option is reported in it too.
+        with catalogs.speaking(spoken(os.environ)):
+            return super().main(*args, **extra)
 
     def make_context(
         self,

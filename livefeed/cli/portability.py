@@ -13,6 +13,7 @@ import click
 from livefeed.access import accounts
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import acting, acting_user, services
+from livefeed.languages.catalogs import _
 from livefeed.portability import exporting, foreign, importing, sites
 from livefeed.services import Services
 
@@ -34,11 +35,13 @@ def export(places: tuple[str, ...], whole_site: bool, as_email: str | None) -> N
     with services() as svc:
         admin = acting_user(svc, as_email)
         if whole_site:
-            (folder,) = _exactly(places, 1, "give one DIR with --all")
+            (folder,) = _exactly(places, 1, _("give one DIR with --all"))
             done = sites.export_site(svc, admin, Path(folder), say=_say)
-            click.echo(f"Exported {len(done)} feeds into {folder}")
+            click.echo(
+                _("Exported %(count)d feeds into %(folder)s", count=len(done), folder=folder)
+            )
             return
-        slug, target = _exactly(places, 2, "give a SLUG and a FILE.zip (or --all DIR)")
+        slug, target = _exactly(places, 2, _("give a SLUG and a FILE.zip (or --all DIR)"))
         path = Path(target)
         handle, temporary = tempfile.mkstemp(prefix=".export-", dir=path.parent or Path("."))
         try:
@@ -48,8 +51,15 @@ def export(places: tuple[str, ...], whole_site: bool, as_email: str | None) -> N
         finally:
             Path(temporary).unlink(missing_ok=True)
         click.echo(
-            f"Exported {slug}: {done_one.posts} posts, {done_one.comments} comments, "
-            f"{done_one.files} media files into {path}"
+            _(
+                "Exported %(feed)s: %(posts)d posts, %(comments)d comments, "
+                "%(files)d media files into %(path)s",
+                feed=slug,
+                posts=done_one.posts,
+                comments=done_one.comments,
+                files=done_one.files,
+                path=path,
+            )
         )
 
 
@@ -101,7 +111,7 @@ def import_(
     with services() as svc:
         if fmt is not None:
             if whole_site:
-                raise Failure("--from reads one file: it cannot go with --all")
+                raise Failure(_("--from reads one file: it cannot go with --all"))
             options = foreign.Options(
                 slug=slug, title=title, day=day.date() if day else None, timezone=timezone,
                 source=source_url,
@@ -113,13 +123,19 @@ def import_(
             return
         if whole_site:
             if slug is not None:
-                raise Failure("--slug names one feed: it cannot go with --all")
+                raise Failure(_("--slug names one feed: it cannot go with --all"))
             # A new server with no account yet is filled by whoever runs it.
             empty = as_email is None and accounts.earliest_admin(svc) is None
             admin = None if empty else acting_user(svc, as_email)
             done = sites.import_site(svc, admin, path, say=_say)
             made = sum(1 for one in done if one.created)
-            click.echo(f"Imported {made} feeds ({len(done) - made} were here already)")
+            click.echo(
+                _(
+                    "Imported %(made)d feeds (%(here)d were here already)",
+                    made=made,
+                    here=len(done) - made,
+                )
+            )
             return
         _said(
             svc, importing.import_feed(svc, acting_user(svc, as_email), path, slug=slug, say=_say)
@@ -129,11 +145,16 @@ def import_(
 def _said(svc: Services, result: importing.Imported) -> None:
     if result.created:
         click.echo(
-            f"Imported {result.slug}: {result.posts} posts, {result.comments} comments: "
-            f"{svc.urls.feed(result.slug)}"
+            _(
+                "Imported %(feed)s: %(posts)d posts, %(comments)d comments: %(address)s",
+                feed=result.slug,
+                posts=result.posts,
+                comments=result.comments,
+                address=svc.urls.feed(result.slug),
+            )
         )
     else:
-        click.echo(f"Already here as {result.slug}: nothing imported")
+        click.echo(_("Already here as %(feed)s: nothing imported", feed=result.slug))
 
 
 def _exactly(places: tuple[str, ...], count: int, message: str) -> tuple[str, ...]:

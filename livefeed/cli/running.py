@@ -15,6 +15,7 @@ import click
 from livefeed.access import accounts
 from livefeed.cli.failures import Failure, why
 from livefeed.domain.users import User
+from livefeed.languages.catalogs import _
 from livefeed.realtime.broker import broker_from_url
 from livefeed.services import Services
 from livefeed.settings import Settings
@@ -33,13 +34,13 @@ def services(settings: Settings | None = None, *, needs_schema: bool = True) -> 
     try:
         svc = Services.build(settings)
     except OSError as error:
-        raise Failure(f"cannot open the database: {error}") from None
+        raise Failure(_("cannot open the database: %(reason)s", reason=error)) from None
     # With Redis, what a command publishes wakes every serving instance at once.
     broker = broker_from_url(settings.redis_url, instance_id=f"cli-{os.getpid()}")
     svc.listeners.append(broker.announce)
     try:
         if needs_schema and migrate.current_revision(svc.db) != migrate.head_revision():
-            raise Failure("the database is not up to date: run `livefeed db upgrade` first")
+            raise Failure(_("the database is not up to date: run `livefeed db upgrade` first"))
         yield svc
     finally:
         asyncio.run(broker.close())
@@ -52,14 +53,14 @@ def acting_user(svc: Services, email: str | None) -> User:
         return accounts.by_email(svc, email)
     admin = accounts.earliest_admin(svc)
     if admin is None:
-        raise Failure("there is no admin yet: name the author with --as EMAIL")
+        raise Failure(_("there is no admin yet: name the author with --as EMAIL"))
     return admin
 
 
 def read_password() -> str:
     """Asked twice at a terminal; otherwise the first line of standard input."""
     if sys.stdin.isatty():
-        password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password: str = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
         return password
     with _reading("-") as stdin:
         return stdin.readline().rstrip("\r\n")
@@ -68,7 +69,7 @@ def read_password() -> str:
 def read_text(text: str | None, path: str | None, name: str) -> str:
     """``--NAME`` or else ``--NAME-file`` (a path, or ``-`` for standard input), never both."""
     if text is not None and path is not None:
-        raise Failure(f"{name}: give --{name} or --{name}-file, not both")
+        raise Failure(_("%(name)s: give --%(name)s or --%(name)s-file, not both", name=name))
     if path is None:
         return text or ""
     with _reading(path) as file:
@@ -79,9 +80,11 @@ def read_text(text: str | None, path: str | None, name: str) -> str:
 def _reading(path: str) -> Iterator[IO[str]]:
     """``path`` (``-``: standard input) as strict UTF-8, whatever the locale would let through,
     so a stray Latin-1 byte is refused here rather than stored; a failure names the file."""
-    where = "standard input" if path == "-" else path
+    where = _("standard input") if path == "-" else path
     try:
         with click.open_file(path, encoding="utf-8", errors="strict") as file:
             yield file
     except (OSError, UnicodeDecodeError) as error:
-        raise Failure(f"cannot read {where}: {why(error)}") from None
+        raise Failure(
+            _("cannot read %(place)s: %(reason)s", place=where, reason=why(error))
+        ) from None

@@ -18,6 +18,7 @@ from livefeed.cli import serving
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import services
 from livefeed.demo.seeding import seed_demo
+from livefeed.languages.catalogs import _
 from livefeed.operations import logs
 from livefeed.portability import backups
 from livefeed.services import Services
@@ -61,13 +62,23 @@ def first_admin(svc: Services, *, show_password: bool = False) -> list[str]:
     try:
         _write_private(path, f"{email}\n{password}\n")
     except OSError as error:
-        raise Failure(f"cannot write the first admin's password to {path}: {error}") from None
+        raise Failure(
+            _(
+                "cannot write the first admin's password to %(path)s: %(reason)s",
+                path=path,
+                reason=error,
+            )
+        ) from None
     messages = [
-        f"First admin: {email}; the password is in {path} (readable by you alone; "
-        "delete it once you have logged in and changed it)"
+        _(
+            "First admin: %(email)s; the password is in %(path)s (readable by you alone; "
+            "delete it once you have logged in and changed it)",
+            email=email,
+            path=path,
+        )
     ]
     if show_password:
-        messages.append(f"Password (shown this once): {password}")
+        messages.append(_("Password (shown this once): %(password)s", password=password))
     return messages
 
 
@@ -144,7 +155,7 @@ def event_loop(wanted: str) -> str:
         import uvloop  # noqa: F401
     except ImportError:
         if wanted == "uvloop":
-            raise Failure("LIVEFEED_LOOP: uvloop is not installed") from None
+            raise Failure(_("LIVEFEED_LOOP: uvloop is not installed")) from None
         return "asyncio"
     return "uvloop"
 
@@ -161,10 +172,10 @@ def demo() -> None:
         upgrade(svc)
         for message in first_admin(svc, show_password=sys.stdout.isatty()):
             click.echo(message)
-        click.echo("Seeding the demo feed…", err=True)
+        click.echo(_("Seeding the demo feed…"), err=True)
         feed = seed_demo(svc)
         if feed is None:
-            click.echo("There is already a feed; the demo is only seeded into an empty site.")
+            click.echo(_("There is already a feed; the demo is only seeded into an empty site."))
         else:
             click.echo(svc.urls.feed(feed.slug))
 
@@ -191,7 +202,7 @@ def db_backup(file: Path) -> None:
     """
     with services() as svc:
         backups.backup(svc, file)
-    click.echo(f"Backed up to {file}")
+    click.echo(_("Backed up to %(file)s", file=file))
 
 
 @db.command("restore")
@@ -203,7 +214,7 @@ def db_restore(file: Path) -> None:
     over a site. The schema is then brought up to date.
     """
     target = backups.restore(Settings.from_env().database_url, file)
-    click.echo(f"Restored {file} to {target}")
+    click.echo(_("Restored %(file)s to %(place)s", file=file, place=target))
 
 
 @db.command("move")
@@ -217,4 +228,10 @@ def db_move(url: str) -> None:
     """
     with services() as svc:
         moved = backups.move(svc, url, say=lambda line: click.echo(line, err=True))
-    click.echo(f"Moved {sum(moved.rows.values())} rows; now set LIVEFEED_DATABASE_URL to {url}")
+    click.echo(
+        _(
+            "Moved %(rows)d rows; now set LIVEFEED_DATABASE_URL to %(url)s",
+            rows=sum(moved.rows.values()),
+            url=url,
+        )
+    )

@@ -10,6 +10,7 @@ import click
 from livefeed.access import tokens
 from livefeed.cli.running import acting, acting_user, services
 from livefeed.domain import times
+from livefeed.languages.catalogs import _
 
 
 @click.group()
@@ -62,4 +63,4 @@ def token_revoke(token_id: str, as_email: str | None) -> None:
     """Stop a token working at once (its number is in `livefeed token list`)."""
     with services() as svc:
         done = tokens.revoke(svc, acting_user(svc, as_email), tokens.parse_token_id(token_id))
-    click.echo(f"Revoked token {done.id} ({done.name})")
+    click.echo(_("Revoked token %(token)s (%(name)s)", token=done.id, name=done.name))

@@ -8,6 +8,7 @@ from livefeed.access import accounts
 from livefeed.access import users as user_admin
 from livefeed.cli.running import acting, acting_user, read_password, services
 from livefeed.domain.users import Role
+from livefeed.languages.catalogs import _
 from livefeed.newsroom import invitations
 
 
@@ -34,7 +35,14 @@ def user_add(email: str, role: str, name: str) -> None:
     password = read_password()
     with services() as svc:
         added = accounts.add_user(svc, email, password, role=Role(role), display_name=name)
-    click.echo(f"Added {added.role} {added.email} ({added.display_name})")
+    click.echo(
+        _(
+            "Added %(role)s %(email)s (%(name)s)",
+            role=added.role,
+            email=added.email,
+            name=added.display_name,
+        )
+    )
 
 
 @user.command("invite")
@@ -74,7 +82,7 @@ def user_disable(email: str, as_email: str | None) -> None:
     """Shut an account out at once: its sessions end and its API tokens are revoked."""
     with services() as svc:
         done = user_admin.disable(svc, acting_user(svc, as_email), email)
-    click.echo(f"Disabled {done.email}")
+    click.echo(_("Disabled %(email)s", email=done.email))
 
 
 @user.command("enable")
@@ -84,7 +92,7 @@ def user_enable(email: str, as_email: str | None) -> None:
     """Let a disabled account log in again (its old tokens stay revoked)."""
     with services() as svc:
         done = user_admin.enable(svc, acting_user(svc, as_email), email)
-    click.echo(f"Enabled {done.email}")
+    click.echo(_("Enabled %(email)s", email=done.email))
 
 
 @user.command("role")
@@ -95,4 +103,4 @@ def user_role(email: str, role: str, as_email: str | None) -> None:
     """Change an account's site role; the site always keeps an enabled admin."""
     with services() as svc:
         done = user_admin.set_site_role(svc, acting_user(svc, as_email), email, role)
-    click.echo(f"{done.email} is now {done.role}")
+    click.echo(_("%(email)s is now %(role)s", email=done.email, role=done.role))

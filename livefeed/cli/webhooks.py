@@ -9,6 +9,7 @@ import click
 
 from livefeed.cli.running import acting_user, services
 from livefeed.distribution import webhooks
+from livefeed.languages.catalogs import _
 
 acting_admin = click.option(
     "--as", "as_email", metavar="EMAIL", help="Acting admin (default: first admin)."
@@ -64,7 +65,7 @@ def webhook_list(as_email: str | None) -> None:
     with services() as svc:
         rows = webhooks.list_webhooks(svc, acting_user(svc, as_email), recent=1)
     if not rows:
-        click.echo("no webhooks")
+        click.echo(_("no webhooks"))
     for row in rows:
         hook = row.webhook
         state = "paused" if hook.disabled else "active"
@@ -82,7 +83,7 @@ def webhook_remove(webhook_id: int, as_email: str | None) -> None:
     """Remove a webhook and its delivery log; nothing more is sent to it."""
     with services() as svc:
         gone = webhooks.remove(svc, acting_user(svc, as_email), webhook_id)
-    click.echo(f"webhook {gone.id} removed: {gone.url}")
+    click.echo(_("webhook %(webhook)s removed: %(url)s", webhook=gone.id, url=gone.url))
 
 
 @webhook.command("pause")
@@ -92,7 +93,7 @@ def webhook_pause(webhook_id: int, as_email: str | None) -> None:
     """Stop sending to a webhook until it is resumed; its events wait, for a day at most."""
     with services() as svc:
         webhooks.set_paused(svc, acting_user(svc, as_email), webhook_id, True)
-    click.echo(f"webhook {webhook_id} paused")
+    click.echo(_("webhook %(webhook)s paused", webhook=webhook_id))
 
 
 @webhook.command("resume")
@@ -102,7 +103,7 @@ def webhook_resume(webhook_id: int, as_email: str | None) -> None:
     """Send to a paused webhook again, starting with what waited."""
     with services() as svc:
         webhooks.set_paused(svc, acting_user(svc, as_email), webhook_id, False)
-    click.echo(f"webhook {webhook_id} resumed")
+    click.echo(_("webhook %(webhook)s resumed", webhook=webhook_id))
 
 
 @webhook.command("test")
@@ -112,4 +113,4 @@ def webhook_test(webhook_id: int, as_email: str | None) -> None:
     """Queue a webhook.test event for it; `livefeed webhook log` shows how it went."""
     with services() as svc:
         webhooks.send_test(svc, acting_user(svc, as_email), webhook_id)
-    click.echo(f"a test event is queued for webhook {webhook_id}")
+    click.echo(_("a test event is queued for webhook %(webhook)s", webhook=webhook_id))

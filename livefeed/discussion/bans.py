@@ -25,7 +25,7 @@ from livefeed.domain import bans as rules
 from livefeed.domain.access import Right
 from livefeed.domain.bans import Ban, BanScope, parse_ban, parse_comment_id, until_text
 from livefeed.domain.comments import Comment
-from livefeed.domain.errors import Checks, Conflict, Forbidden, NotFound
+from livefeed.domain.errors import Checks, Conflict, Forbidden, Message, NotFound
 from livefeed.domain.moderation_queue import FeedRef
 from livefeed.domain.users import User, require_admin
 from livefeed.services import Services
@@ -81,7 +81,9 @@ def ban_author(
         comment = comment_store.get_comment(conn, target)
         feed = feed_store.require_feed(conn, feed_slug) if feed_slug is not None else None
         if comment is None or (feed is not None and feed.id != comment.feed_id):
-            raise NotFound(f"there is no comment {target} in this feed's discussion")
+            raise NotFound(
+                Message("there is no comment %(comment)s in this feed's discussion", comment=target)
+            )
         if data.scope is BanScope.SITE:
             banner = require_admin(actor)
         else:
@@ -142,7 +144,11 @@ def lift(svc: Services, actor: User | None, ban_id: int) -> Ban:
         if not store.lift(conn, ban.id, by=lifter.id, now=now):
             current = store.require_ban(conn, ban.id)
             if current.lifted_at is not None:
-                raise Conflict(f"this ban was already lifted by {current.lifted_by or 'someone'}")
+                if current.lifted_by:
+                    raise Conflict(
+                        Message("this ban was already lifted by %(name)s", name=current.lifted_by)
+                    )
+                raise Conflict("this ban was already lifted by someone")
             raise Conflict("this ban has already run out")
         lifted = store.require_ban(conn, ban.id)
         reader = account_store.get_user(conn, ban.user_id)
@@ -184,10 +190,16 @@ def _bannable(conn: Connection, banner: User, comment: Comment, scope: BanScope)
         raise Forbidden("an administrator cannot be banned")
     if scope is BanScope.SITE and members.roles_of_user(conn, reader.id):
         raise Forbidden(
-            f"{reader.display_name} is on the team of a feed: take them off it before banning"
+            Message(
+                "%(name)s is on the team of a feed: take them off it before banning",
+                name=reader.display_name,
+            )
         )
     if scope is BanScope.FEED and rights(conn, reader, comment.feed_id):
         raise Forbidden(
-            f"{reader.display_name} is on this feed’s team: take them off it before banning"
+            Message(
+                "%(name)s is on this feed’s team: take them off it before banning",
+                name=reader.display_name,
+            )
         )
     return reader

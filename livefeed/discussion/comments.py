@@ -96,7 +96,9 @@ def parse_limit(text: str | None) -> int:
     if not text:
         return PAGE_SIZE
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAGE_SIZE:
-        raise Invalid.field("limit", f"must be a whole number from 1 to {MAX_PAGE_SIZE}")
+        raise Invalid.field(
+            "limit", "must be a whole number from 1 to %(most)d", most=MAX_PAGE_SIZE
+        )
     return int(text)
 
 

@@ -20,7 +20,7 @@ from livefeed.access import audit
 from livefeed.access.rate_limits.limiter import address_key
 from livefeed.domain.bans import BanInput, BanScope, until_text
 from livefeed.domain.comments import Comment
-from livefeed.domain.errors import Conflict, Forbidden
+from livefeed.domain.errors import Conflict, Forbidden, Message
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.store import guest_bans as store
@@ -58,7 +58,11 @@ def check_guest_not_banned(
     expires_at = None if None in far else max(e for e in far if e is not None)
     reason = next(reason for expires, reason in found if expires == expires_at)
     raise Forbidden(
-        f"you are banned from this discussion {until_text(expires_at)}; reason: {reason}"
+        Message(
+            "you are banned from this discussion %(until)s; reason: %(reason)s",
+            until=until_text(expires_at),
+            reason=reason,
+        )
     )
 
 

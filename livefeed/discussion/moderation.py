@@ -21,7 +21,7 @@ from livefeed.access.permissions import require_right
 from livefeed.discussion.comments import NOT_REMOVED, show, take_down
 from livefeed.domain.access import Right
 from livefeed.domain.comments import Comment, CommentState, Reason, already_decided
-from livefeed.domain.errors import Conflict
+from livefeed.domain.errors import Conflict, Message
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.store import comments as comment_store
@@ -116,5 +116,14 @@ def _cannot(comment: Comment) -> Conflict:
     """Hide and restore refused: the comment is not in a state they apply to (any more)."""
     if comment.state is CommentState.REMOVED:
         return Conflict("this comment has been removed by its author")
-    by = f" by {comment.decided_by}" if comment.decided_by else ""
-    return Conflict(f"this comment is {comment.state.value}{by}: there is nothing to change")
+    if comment.decided_by:
+        return Conflict(
+            Message(
+                "this comment is %(state)s by %(name)s: there is nothing to change",
+                state=comment.state.value,
+                name=comment.decided_by,
+            )
+        )
+    return Conflict(
+        Message("this comment is %(state)s: there is nothing to change", state=comment.state.value)
+    )

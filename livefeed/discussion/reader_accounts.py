@@ -19,7 +19,7 @@ from livefeed.access import accounts, audit
 from livefeed.access.accounts import Session
 from livefeed.discussion import comments as discussion
 from livefeed.domain.access import FeedRole
-from livefeed.domain.errors import Conflict
+from livefeed.domain.errors import Conflict, Message
 from livefeed.domain.reader_accounts import clean_display_name, parse_signup
 from livefeed.domain.times import iso_utc
 from livefeed.domain.users import Role, User
@@ -186,7 +186,14 @@ def _check_can_leave(conn: Connection, user: User) -> None:
     if alone:
         names = ", ".join(f"“{slug}”" for slug in alone)
         raise Conflict(
-            f"you are the only editor of {names}: make someone else "
-            f"{'its' if len(alone) == 1 else 'their'} editor first",
+            Message(
+                "you are the only editor of %(feeds)s: make someone else its editor first",
+                feeds=names,
+            )
+            if len(alone) == 1
+            else Message(
+                "you are the only editor of %(feeds)s: make someone else their editor first",
+                feeds=names,
+            ),
             field="password",
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from livefeed.domain.cursors import Cursor
-from livefeed.domain.errors import Invalid, NotFound
+from livefeed.domain.errors import Invalid, Message, NotFound
 from livefeed.domain.events import Event
 from livefeed.domain.feed_views import Order, View, highlight, parse_view
 from livefeed.domain.feeds import Feed, FeedStatus
@@ -81,7 +81,9 @@ def parse_limit(text: str | None) -> int:
         return PAGE_SIZE
     # ASCII only: str.isdigit() also passes "²", which int() then refuses.
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAGE_SIZE:
-        raise Invalid.field("limit", f"must be a whole number from 1 to {MAX_PAGE_SIZE}")
+        raise Invalid.field(
+            "limit", "must be a whole number from 1 to %(most)d", most=MAX_PAGE_SIZE
+        )
     return int(text)
 
 
@@ -254,7 +256,7 @@ def tag_page(svc: Services, tag: str, cursor: str | None = None) -> TagPage:
     try:
         (clean,) = clean_tags(tag, "tag")
     except (Invalid, ValueError):
-        raise NotFound(f"“{tag}” is not a tag") from None
+        raise NotFound(Message("“%(tag)s” is not a tag", tag=tag)) from None
     before = parse_cursor(cursor)
     with svc.db.read() as conn:
         feeds = feed_store.with_tag(conn, clean) if before is None else []
@@ -366,12 +368,12 @@ def tag_newest(svc: Services, tag: str, *, limit: int) -> tuple[str, Gathered]:
     try:
         (clean,) = clean_tags(tag, "tag")
     except (Invalid, ValueError):
-        raise NotFound(f"“{tag}” is not a tag") from None
+        raise NotFound(Message("“%(tag)s” is not a tag", tag=tag)) from None
     with svc.db.read() as conn:
         stamp = SiteStamp(*feed_store.stamp(conn))
         posts = feed_views.with_tag(conn, clean, before=None, limit=limit)
         if not posts and not feed_store.with_tag(conn, clean, limit=1):
-            raise NotFound(f"nothing is tagged “{clean}”")
+            raise NotFound(Message("nothing is tagged “%(tag)s”", tag=clean))
         feeds = {
             feed_id: feed_store.require_feed_by_id(conn, feed_id)
             for feed_id in {p.feed_id for p in posts}

@@ -36,7 +36,7 @@ from standardwebhooks.webhooks import Webhook as StandardWebhook
 
 from livefeed.access import audit
 from livefeed.domain import outbox
-from livefeed.domain.errors import Invalid, NotFound
+from livefeed.domain.errors import Invalid, Message, NotFound
 from livefeed.domain.users import User, require_admin
 from livefeed.outside.fetch_policy import FetchPolicy, Refused, check_url
 from livefeed.outside.fetching import post_json
@@ -109,7 +109,12 @@ def parse_events(events: Iterable[str] | None) -> frozenset[str] | None:
     unknown = sorted(chosen - {kind.value for kind in SUBSCRIBABLE})
     if unknown:
         known = ", ".join(sorted(kind.value for kind in SUBSCRIBABLE))
-        raise Invalid.field("events", f"{', '.join(unknown)}: not an event; choose from {known}")
+        raise Invalid.field(
+            "events",
+            "%(unknown)s: not an event; choose from %(known)s",
+            unknown=", ".join(unknown),
+            known=known,
+        )
     return chosen
 
 
@@ -188,7 +193,7 @@ def send_test(svc: Services, actor: User | None, webhook_id: int) -> None:
 def _require(conn: Connection, webhook_id: int) -> Webhook:
     webhook = webhook_store.get_webhook(conn, webhook_id)
     if webhook is None:
-        raise NotFound(f"there is no webhook {webhook_id}")
+        raise NotFound(Message("there is no webhook %(webhook)s", webhook=webhook_id))
     return webhook
 
 

@@ -96,7 +96,9 @@ def require(rights: frozenset[Right], right: Right) -> None:
 def parse_feed_role(value: object, field: str = "role") -> FeedRole:
     names = [role.value for role in FeedRole]
     if not isinstance(value, str) or value.strip().lower() not in names:
-        raise Invalid.field(field, f"must be {', '.join(names[:-1])} or {names[-1]}")
+        raise Invalid.field(
+            field, "must be %(some)s or %(last)s", some=", ".join(names[:-1]), last=names[-1]
+        )
     return FeedRole(value.strip().lower())
 
 

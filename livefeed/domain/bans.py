@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from livefeed.domain.errors import Checks, Forbidden, Invalid
+from livefeed.domain.errors import Checks, Forbidden, Invalid, Message
 from livefeed.domain.text import clean_line
 
 REASON_LENGTH = 500
@@ -99,7 +99,9 @@ class Ban:
 def _choice(value: object, field: str, kinds: list[str]) -> str:
     if isinstance(value, str) and value.strip().lower() in kinds:
         return value.strip().lower()
-    raise Invalid.field(field, f"must be one of {', '.join(kinds[:-1])} or {kinds[-1]}")
+    raise Invalid.field(
+        field, "must be one of %(some)s or %(last)s", some=", ".join(kinds[:-1]), last=kinds[-1]
+    )
 
 
 def parse_ban(fields: Mapping[str, object]) -> BanInput:
@@ -148,7 +150,21 @@ def until_text(moment: datetime | None) -> str:
 
 def refusal(ban: Ban) -> Forbidden:
     """What a banned reader is told when they try to comment or report."""
-    return Forbidden(f"you are banned from {ban.reach} {ban.until}; reason: {ban.reason}")
+    if ban.site_wide:
+        return Forbidden(
+            Message(
+                "you are banned from every discussion on this site %(until)s; reason: %(reason)s",
+                until=ban.until,
+                reason=ban.reason,
+            )
+        )
+    return Forbidden(
+        Message(
+            "you are banned from this feed’s discussion %(until)s; reason: %(reason)s",
+            until=ban.until,
+            reason=ban.reason,
+        )
+    )
 
 
 def longest_in_force(bans: list[Ban], now: datetime) -> Ban | None:

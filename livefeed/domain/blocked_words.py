@@ -34,15 +34,23 @@ def parse_word_list(value: object, field: str = "words") -> list[str]:
     found: set[str] = set()
     for number, line in enumerate(value.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         if _CONTROL.search(line.replace("\t", " ")):
-            raise Invalid.field(field, f"line {number:,} holds a control character")
+            line_number = f"{number:,}"
+            raise Invalid.field(field, "line %(line)s holds a control character", line=line_number)
         word = normal_word(line)
         if not word:
             continue
         if len(word) > WORD_LENGTH:
+            line_number = f"{number:,}"
             raise Invalid.field(
-                field, f"line {number:,} is longer than {WORD_LENGTH} characters: one word a line"
+                field,
+                "line %(line)s is longer than %(most)d characters: one word a line",
+                line=line_number,
+                most=WORD_LENGTH,
             )
         found.add(word)
     if len(found) > MAX_WORDS:
-        raise Invalid.field(field, f"at most {MAX_WORDS:,} words (there are {len(found):,})")
+        most, count = f"{MAX_WORDS:,}", f"{len(found):,}"
+        raise Invalid.field(
+            field, "at most %(most)s words (there are %(count)s)", most=most, count=count
+        )
     return sorted(found)

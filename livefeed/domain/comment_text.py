@@ -44,15 +44,21 @@ def _refuse_controls(text: str, field: str) -> None:
     if found:
         code = f"U+{ord(found.group()):04X}"
         position = found.start() + 1
+        at = f"{position:,}"
         raise Invalid.field(
             field,
-            f"must not contain control characters (found {code} at character {position:,})",
+            "must not contain control characters (found %(code)s at character %(at)s)",
+            code=code,
+            at=at,
         )
 
 
 def _check_length(text: str, field: str, limit: int) -> None:
     if len(text) > limit:
-        raise Invalid.field(field, f"must be at most {limit:,} characters (it has {len(text):,})")
+        most, count = f"{limit:,}", f"{len(text):,}"
+        raise Invalid.field(
+            field, "must be at most %(most)s characters (it has %(count)s)", most=most, count=count
+        )
 
 
 def clean_body(value: object, field: str = "body") -> str:
@@ -85,7 +91,7 @@ def clean_guest_name(value: object, field: str = "name") -> str:
         raise Invalid.field(field, "must not contain invisible or text-reordering characters")
     text = re.sub(r"\s+", " ", text)
     if len(text) < NAME_MIN_LENGTH:
-        raise Invalid.field(field, f"must be at least {NAME_MIN_LENGTH} characters")
+        raise Invalid.field(field, "must be at least %(least)d characters", least=NAME_MIN_LENGTH)
     _check_length(text, field, NAME_LENGTH)
     return text
 

@@ -25,7 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from livefeed.domain.comment_text import clean_body, clean_note, render_text
-from livefeed.domain.errors import N_, Checks, Conflict, Forbidden, Invalid
+from livefeed.domain.errors import N_, Checks, Conflict, Forbidden, Invalid, Message
 
 # Readers' reports that take a comment down until a moderator has looked at it.
 REPORTS_TO_HIDE = 3
@@ -182,7 +182,9 @@ def parse_comment_input(fields: Mapping[str, object]) -> CommentInput:
 def _choice(value: object, field: str, kinds: list[str]) -> str:
     if isinstance(value, str) and value.strip().lower() in kinds:
         return value.strip().lower()
-    raise Invalid.field(field, f"must be one of {', '.join(kinds[:-1])} or {kinds[-1]}")
+    raise Invalid.field(
+        field, "must be one of %(some)s or %(last)s", some=", ".join(kinds[:-1]), last=kinds[-1]
+    )
 
 
 def parse_discussion(value: object, field: str = "discussion") -> Discussion:
@@ -239,7 +241,9 @@ def check_can_comment(discussion: Discussion, *, signed_in: bool) -> None:
 def check_reply(parent: Comment | None, feed_id: int, parent_id: int) -> Comment:
     """The comment replied to must be shown in this feed and must not be a reply itself."""
     if parent is None or parent.feed_id != feed_id or not parent.is_visible:
-        raise Invalid.field("parent_id", f"there is no comment {parent_id} in this discussion")
+        raise Invalid.field(
+            "parent_id", "there is no comment %(comment)s in this discussion", comment=parent_id
+        )
     if parent.is_reply:
         raise Invalid.field(
             "parent_id",
@@ -263,12 +267,19 @@ def initial_state(
 def already_decided(comment: Comment) -> Conflict:
     """The refusal of a second decision, naming the first."""
     verbs = {
-        CommentState.APPROVED: "approved",
-        CommentState.REJECTED: "rejected",
-        CommentState.HIDDEN: "hidden",
-        CommentState.PENDING: "sent back for review",
+        CommentState.APPROVED: N_("this comment was already approved"),
+        CommentState.REJECTED: N_("this comment was already rejected"),
+        CommentState.HIDDEN: N_("this comment was already hidden"),
+        CommentState.PENDING: N_("this comment was already sent back for review"),
+    }
+    verbs_by = {
+        CommentState.APPROVED: N_("this comment was already approved by %(name)s"),
+        CommentState.REJECTED: N_("this comment was already rejected by %(name)s"),
+        CommentState.HIDDEN: N_("this comment was already hidden by %(name)s"),
+        CommentState.PENDING: N_("this comment was already sent back for review by %(name)s"),
     }
     if comment.state is CommentState.REMOVED:
         return Conflict("this comment has been removed by its author")
-    by = f" by {comment.decided_by}" if comment.decided_by else ""
-    return Conflict(f"this comment was already {verbs[comment.state]}{by}")
+    if comment.decided_by:
+        return Conflict(Message(verbs_by[comment.state], name=comment.decided_by))
+    return Conflict(verbs[comment.state])

@@ -109,20 +109,27 @@ def inspect_image(data: bytes, max_pixels: int = MAX_PIXELS) -> ImageInfo:
     """
     fmt = sniff(data[:SNIFF_BYTES])
     if fmt is None or fmt.is_video:
-        raise Invalid.field(FILE, f"is not {SUPPORTED} (told from its content, not its name)")
+        raise Invalid.field(
+            FILE, "is not %(kinds)s (told from its content, not its name)", kinds=SUPPORTED
+        )
     try:
         width, height = _HEADERS[fmt](data)
         check_pixels(width, height, max_pixels)
         end = _ENDS[fmt](data)
     except (_Cut, IndexError, struct.error):
         raise Invalid.field(
-            FILE, f"the file ends before its {fmt.label} image does: it is cut short or damaged"
+            FILE,
+            "the file ends before its %(kind)s image does: it is cut short or damaged",
+            kind=fmt.label,
         ) from None
     if end < len(data):
+        size = f"{len(data) - end:,}"
         raise Invalid.field(
             FILE,
-            f"the file goes on for {len(data) - end:,} bytes after its {fmt.label} image ends, "
+            "the file goes on for %(size)s bytes after its %(kind)s image ends, "
             "which is how other content hides in a picture: save it again from an image editor",
+            size=size,
+            kind=fmt.label,
         )
     return ImageInfo(fmt, width, height)
 
@@ -317,7 +324,8 @@ def unreadable_video(fmt: MediaFormat) -> Invalid:
     """ffprobe could not read the file as the video its first bytes announced."""
     return Invalid.field(
         FILE,
-        f"could not be read as {_NAMED[fmt]} video: it is damaged, cut short or not a video at all",
+        "could not be read as %(kind)s video: it is damaged, cut short or not a video at all",
+        kind=_NAMED[fmt],
     )
 
 
@@ -335,14 +343,18 @@ def read_probe(report: str | bytes, fmt: MediaFormat) -> VideoInfo:
     names = str(container.get("format_name", "")).split(",")
     if _DEMUXED_AS[fmt] not in names:
         raise Invalid.field(
-            FILE, f"starts like {_NAMED[fmt]} video but is something else inside: send the video"
+            FILE,
+            "starts like %(kind)s video but is something else inside: send the video",
+            kind=_NAMED[fmt],
         )
     if not any(_playable(stream) for stream in parsed.get("streams") or ()):
-        raise Invalid.field(FILE, f"the {fmt.label} file holds no video or sound to play")
+        raise Invalid.field(
+            FILE, "the %(kind)s file holds no video or sound to play", kind=fmt.label
+        )
     seconds = _seconds(container.get("duration"))
     if seconds is None:
         raise Invalid.field(
-            FILE, f"the {fmt.label} video says nothing of how long it is: it is damaged"
+            FILE, "the %(kind)s video says nothing of how long it is: it is damaged", kind=fmt.label
         )
     return VideoInfo(fmt, max(1, round(seconds * 1000)))
 

@@ -186,7 +186,7 @@ def parse_source_type(value: object, field: str = "image.source_type") -> str:
         return ""
     text = value.strip().removeprefix(IPTC_PREFIX) if isinstance(value, str) else ""
     if text not in SOURCE_TYPES:
-        raise Invalid.field(field, f"must be one of: {', '.join(SOURCE_TYPES)}")
+        raise Invalid.field(field, "must be one of: %(kinds)s", kinds=", ".join(SOURCE_TYPES))
     return text
 
 

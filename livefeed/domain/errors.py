@@ -24,7 +24,10 @@ class Message(str):
     template: str
     values: dict[str, object]
 
-    def __new__(cls, template: str, **values: object) -> Message:
+    def __new__(cls, template: str, /, **values: object) -> Message:
+        if isinstance(template, Message) and not values:
+            # Already a message (a checker's, handed on to Invalid.field): keep its values.
+            return template
         made = super().__new__(cls, template % values if values else template)
         made.template = template
         made.values = values
@@ -35,31 +38,31 @@ class LivefeedError(Exception):
     """Base of every error a reader, editor or script is meant to see."""
 
     status = 500
-    title = "Error"
+    title = N_("Error")
 
 
 class NotFound(LivefeedError):
     status = 404
-    title = "Not found"
+    title = N_("Not found")
 
 
 class Unauthorized(LivefeedError):
     """No valid credentials were given (the API's 401)."""
 
     status = 401
-    title = "Not signed in"
+    title = N_("Not signed in")
 
 
 class Forbidden(LivefeedError):
     status = 403
-    title = "Forbidden"
+    title = N_("Forbidden")
 
 
 class Conflict(LivefeedError):
     """The change clashes with the current state (a taken slug, a stale version, a deleted post)."""
 
     status = 409
-    title = "Conflict"
+    title = N_("Conflict")
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -68,7 +71,7 @@ class Conflict(LivefeedError):
 
 class TooManyRequests(LivefeedError):
     status = 429
-    title = "Too many requests"
+    title = N_("Too many requests")
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
@@ -79,7 +82,7 @@ class Unavailable(LivefeedError):
     """Something outside the process the request needs does not answer (the media storage)."""
 
     status = 503
-    title = "Unavailable"
+    title = N_("Unavailable")
 
 
 class Invalid(LivefeedError):
@@ -89,7 +92,7 @@ class Invalid(LivefeedError):
     """
 
     status = 422
-    title = "Invalid input"
+    title = N_("Invalid input")
 
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
@@ -97,7 +100,7 @@ class Invalid(LivefeedError):
         super().__init__(f"{first_field}: {first_message}")
 
     @classmethod
-    def field(cls, name: str, message: str, **values: object) -> Invalid:
+    def field(cls, name: str, message: str, /, **values: object) -> Invalid:
         """``message`` is a catalog's message: ``%(name)s`` marks where each value goes."""
         return cls({name: Message(message, **values)})
 
@@ -119,7 +122,7 @@ class Checks:
                 self.errors.setdefault(field, message)
             return fallback
 
-    def fail(self, field: str, message: str, **values: object) -> None:
+    def fail(self, field: str, message: str, /, **values: object) -> None:
         self.errors.setdefault(field, Message(message, **values))
 
     def done(self) -> None:

@@ -95,7 +95,7 @@ def parse_view(params: Mapping[str, str], *, default_order: Order = Order.NEWEST
         tag = tags[0]
     query = params.get("q", "")
     if len(query) > MAX_QUERY_LENGTH:
-        raise Invalid.field("q", f"at most {MAX_QUERY_LENGTH} characters")
+        raise Invalid.field("q", "at most %(limit)d characters", limit=MAX_QUERY_LENGTH)
     return View(
         order=Order(order),
         key_events_only=shown == "key-events",

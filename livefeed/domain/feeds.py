@@ -169,18 +169,20 @@ def clean_slug(value: object) -> str:
     if not _SLUG.match(slug):
         raise Invalid.field("slug", "use lower-case letters, digits and single hyphens")
     if len(slug) < SLUG_LENGTH[0]:
-        raise Invalid.field("slug", f"must be at least {SLUG_LENGTH[0]} characters")
+        raise Invalid.field("slug", "must be at least %(least)d characters", least=SLUG_LENGTH[0])
     return slug
 
 
 def clean_timezone(value: object) -> str:
     name = clean_line(value, "timezone", max_length=64) or "UTC"
     if name not in _zone_names():
-        raise Invalid.field("timezone", f"“{name}” is not an IANA time zone such as Europe/London")
+        raise Invalid.field(
+            "timezone", "“%(zone)s” is not an IANA time zone such as Europe/London", zone=name
+        )
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid.field("timezone", f"“{name}” is not a known time zone") from None
+        raise Invalid.field("timezone", "“%(zone)s” is not a known time zone", zone=name) from None
     return name
 
 
@@ -235,7 +237,12 @@ def parse_moment(value: object, field: str) -> datetime | None:
     # Checked on the year as written: converting year 1 or 9999 to UTC can leave the range
     # Python and the databases hold at all.
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise Invalid.field(field, f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+        raise Invalid.field(
+            field,
+            "must be between the years %(first)d and %(last)d",
+            first=EARLIEST_YEAR,
+            last=LATEST_YEAR,
+        )
     return moment
 
 
@@ -244,4 +251,9 @@ def check_transition(current: FeedStatus, wanted: FeedStatus) -> None:
     if wanted is current:
         return
     if wanted not in _TRANSITIONS[current]:
-        raise Invalid.field("status", f"a feed that is {current} cannot become {wanted}")
+        raise Invalid.field(
+            "status",
+            "a feed that is %(current)s cannot become %(wanted)s",
+            current=str(current),
+            wanted=str(wanted),
+        )

@@ -34,7 +34,9 @@ def once(key: str, method: str, path: str, body: bytes) -> Once:
     """Check ``key`` and fingerprint the request (its method, path and body)."""
     if not 1 <= len(key) <= KEY_LENGTH or not _KEY.fullmatch(key):
         raise Invalid.field(
-            HEADER, f"must be 1 to {KEY_LENGTH} visible ASCII characters, such as a UUID"
+            HEADER,
+            "must be 1 to %(most)d visible ASCII characters, such as a UUID",
+            most=KEY_LENGTH,
         )
     digest = hashlib.sha256(f"{method} {path}\n".encode() + body).hexdigest()
     return Once(key, digest)

@@ -146,7 +146,12 @@ def check_alt(value: object) -> str:
     if not text:
         raise Invalid.field(ALT, "describe the picture for readers who cannot see it")
     if len(text) > ALT_LENGTH:
-        raise Invalid.field(ALT, f"must be at most {ALT_LENGTH} characters (it has {len(text)})")
+        raise Invalid.field(
+            ALT,
+            "must be at most %(most)d characters (it has %(count)d)",
+            most=ALT_LENGTH,
+            count=len(text),
+        )
     return text
 
 
@@ -156,10 +161,14 @@ def check_file_name(name: str) -> str:
         raise Invalid.field(FILE, "send the file itself, with its name")
     if "/" in name or "\\" in name or name in (".", "..") or any(ch < " " for ch in name):
         raise Invalid.field(
-            FILE, f"the file name “{name}” holds a path: send the file under its own name only"
+            FILE,
+            "the file name “%(name)s” holds a path: send the file under its own name only",
+            name=name,
         )
     if len(name) > FILE_NAME_LENGTH:
-        raise Invalid.field(FILE, f"the file name must be at most {FILE_NAME_LENGTH} characters")
+        raise Invalid.field(
+            FILE, "the file name must be at most %(most)d characters", most=FILE_NAME_LENGTH
+        )
     return name
 
 
@@ -218,10 +227,14 @@ def check_pixels(width: int, height: int, max_pixels: int = MAX_PIXELS) -> None:
     if width < 1 or height < 1:
         raise Invalid.field(FILE, "the picture says it has no pixels at all")
     if width * height > max_pixels:
+        wide, high = f"{width:,}", f"{height:,}"
         raise Invalid.field(
             FILE,
-            f"the picture is {width:,} × {height:,} pixels; the most this site takes is "
-            f"{max_pixels / 1_000_000:g} megapixels",
+            "the picture is %(width)s × %(height)s pixels; the most this site takes is "
+            "%(megapixels)g megapixels",
+            width=wide,
+            height=high,
+            megapixels=max_pixels / 1_000_000,
         )
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from livefeed.domain.comments import CommentState
+from livefeed.domain.errors import N_, Message
 from livefeed.domain.feeds import EARLIEST_YEAR, LATEST_YEAR, FeedStatus
 from livefeed.domain.posts import PostState
 from livefeed.domain.revisions import RevisionKind
@@ -51,7 +52,7 @@ Kind = Callable[[Any], str]
 
 
 def _text(value: Any) -> str:
-    return "" if isinstance(value, str) else "must be a string"
+    return "" if isinstance(value, str) else N_("must be a string")
 
 
 def _maybe_text(value: Any) -> str:
@@ -59,12 +60,12 @@ def _maybe_text(value: Any) -> str:
 
 
 def _flag(value: Any) -> str:
-    return "" if isinstance(value, bool) else "must be true or false"
+    return "" if isinstance(value, bool) else N_("must be true or false")
 
 
 def _count(value: Any) -> str:
     ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    return "" if ok else "must be a whole number, 0 or more"
+    return "" if ok else N_("must be a whole number, 0 or more")
 
 
 def _maybe_count(value: Any) -> str:
@@ -73,15 +74,19 @@ def _maybe_count(value: Any) -> str:
 
 def _moment(value: Any) -> str:
     if not isinstance(value, str):
-        return "must be a date and time like 2026-11-25T18:30:00Z"
+        return N_("must be a date and time like 2026-11-25T18:30:00Z")
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return "must be a date and time like 2026-11-25T18:30:00Z"
+        return N_("must be a date and time like 2026-11-25T18:30:00Z")
     if parsed.tzinfo is None:
-        return "must include a time zone offset, like Z or +01:00"
+        return N_("must include a time zone offset, like Z or +01:00")
     if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
-        return f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+        return Message(
+            "must be between the years %(first)d and %(last)d",
+            first=EARLIEST_YEAR,
+            last=LATEST_YEAR,
+        )
     return ""
 
 
@@ -91,18 +96,20 @@ def _maybe_moment(value: Any) -> str:
 
 def _one_of(*choices: str) -> Kind:
     def check(value: Any) -> str:
-        return "" if value in choices else "must be one of " + ", ".join(choices)
+        if value in choices:
+            return ""
+        return Message("must be one of %(kinds)s", kinds=", ".join(choices))
 
     return check
 
 
 def _texts(value: Any) -> str:
     ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
-    return "" if ok else "must be a list of strings"
+    return "" if ok else N_("must be a list of strings")
 
 
 def _fields(value: Any) -> str:
-    return "" if isinstance(value, dict) else "must be an object"
+    return "" if isinstance(value, dict) else N_("must be an object")
 
 
 # A key's kind: a check, an object of a shape (which may be null), or a list of objects.
@@ -252,25 +259,26 @@ class Problems:
     def __init__(self) -> None:
         self.found: dict[str, str] = {}
 
-    def add(self, place: str, message: str) -> None:
+    def fail(self, place: str, message: str, /, **values: object) -> None:
+        """``message`` is a catalog's message, as for :meth:`Invalid.field`."""
         if len(self.found) < MAX_PROBLEMS:
-            self.found.setdefault(place, message)
+            self.found.setdefault(place, Message(message, **values))
 
 
 def check_shape(value: Any, shape: Shape, place: str, problems: Problems) -> None:
     if not isinstance(value, dict):
-        problems.add(place or "feed.json", "must be an object")
+        problems.fail(place or "feed.json", "must be an object")
         return
     for key, (kind, required) in shape.items():
         where = f"{place}.{key}" if place else key
         if key not in value:
             if required:
-                problems.add(where, "is missing")
+                problems.fail(where, "is missing")
             continue
         item = value[key]
         if isinstance(kind, tuple):
             if not isinstance(item, list):
-                problems.add(where, "must be a list")
+                problems.fail(where, "must be a list")
                 continue
             for index, element in enumerate(item):
                 check_shape(element, kind[0], f"{where}[{index}]", problems)
@@ -278,7 +286,7 @@ def check_shape(value: Any, shape: Shape, place: str, problems: Problems) -> Non
             if item is not None:
                 check_shape(item, kind, where, problems)
         elif message := kind(item):
-            problems.add(where, message)
+            problems.fail(where, message)
 
 
 def check_document(document: Any) -> Problems:
@@ -288,7 +296,12 @@ def check_document(document: Any) -> Problems:
     if isinstance(document, dict) and document.get("format") == FORMAT:
         version = document.get("version")
         if isinstance(version, int) and version > VERSION:
-            problems.add("version", f"is {version}; this site reads up to version {VERSION}")
+            problems.fail(
+                "version",
+                "is %(version)s; this site reads up to version %(latest)s",
+                version=version,
+                latest=VERSION,
+            )
             return problems
     check_shape(document, DOCUMENT, "", problems)
     if not problems.found:
@@ -303,7 +316,7 @@ def _check_references(document: dict[str, Any], problems: Problems) -> None:
 
     def person(place: str, email: str | None) -> None:
         if email is not None and email.lower() not in people:
-            problems.add(place, f"names {email}, who is not among people")
+            problems.fail(place, "names %(email)s, who is not among people", email=email)
 
     for index, member in enumerate(document["team"]):
         person(f"team[{index}].email", member["email"])
@@ -319,10 +332,11 @@ def _check_references(document: dict[str, Any], problems: Problems) -> None:
         for number, revision in enumerate(post["revisions"]):
             person(f"{place}.revisions[{number}].editor", revision["editor"])
         if len(post["headlines"]) > 1 or len(post["bodies"]) > 1:
-            problems.add(place, "holds one headline and one body at most")
+            problems.fail(place, "holds one headline and one body at most")
         code = post["short_code"]
         if code and code in codes:
-            problems.add(f"{place}.short_code", f"{code} is used by {codes[code]} too")
+            where = f"{place}.short_code"
+            problems.fail(where, "%(code)s is used by %(other)s too", code=code, other=codes[code])
         codes[code] = f"{place}.short_code"
     seen: set[int] = set()
     for index, comment in enumerate(document["comments"]):
@@ -332,13 +346,14 @@ def _check_references(document: dict[str, Any], problems: Problems) -> None:
         for number, report in enumerate(comment["reported_by"]):
             person(f"{place}.reported_by[{number}].email", report["email"])
         if comment["id"] in seen:
-            problems.add(f"{place}.id", f"{comment['id']} is used by an earlier comment")
+            where = f"{place}.id"
+            problems.fail(where, "%(comment)s is used by an earlier comment", comment=comment["id"])
         if comment["parent"] is not None and comment["parent"] not in seen:
-            problems.add(f"{place}.parent", "must name an earlier comment of this document")
+            problems.fail(place + ".parent", "must name an earlier comment of this document")
         seen.add(comment["id"])
         featured = comment["featured"]
         if featured is not None and featured.get("post") not in codes:
-            problems.add(f"{place}.featured.post", "must be the short code of a post here")
+            problems.fail(place + ".featured.post", "must be the short code of a post here")
 
 
 def text_of(parts: list[dict[str, Any]]) -> str:

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from livefeed.domain.credentials import Credentials, is_ai_made
 from livefeed.domain.credentials import parse_source_type as parse_image_source
-from livefeed.domain.errors import Checks, Conflict
+from livefeed.domain.errors import Checks, Conflict, Message
 from livefeed.domain.media import Rendition, Video, parse_video
 from livefeed.domain.text import (
     clean_flag,
@@ -349,7 +349,11 @@ def check_editable(post: Post, seen_version: int | None) -> None:
         raise Conflict("this post is not published yet", field="state")
     if seen_version is not None and seen_version != post.version:
         raise Conflict(
-            f"this post was changed by someone else (you edited version {seen_version}, "
-            f"it is now at version {post.version})",
+            Message(
+                "this post was changed by someone else (you edited version %(seen)s, "
+                "it is now at version %(version)s)",
+                seen=seen_version,
+                version=post.version,
+            ),
             field="version",
         )

@@ -63,8 +63,9 @@ def _check_length(text: str, field: str, *, max_length: int, required: bool) -> 
     if required and not text:
         raise Invalid.field(field, "is required")
     if len(text) > max_length:
+        most, count = f"{max_length:,}", f"{len(text):,}"
         raise Invalid.field(
-            field, f"must be at most {max_length:,} characters (it has {len(text):,})"
+            field, "must be at most %(most)s characters (it has %(count)s)", most=most, count=count
         )
     return text
 
@@ -108,13 +109,15 @@ def clean_tags(value: object, field: str = "tags") -> tuple[str, ...]:
         if len(tag) > MAX_TAG_LENGTH or not _TAG.match(tag):
             raise Invalid.field(
                 field,
-                f"“{tag[:MAX_TAG_LENGTH]}” is not a tag: use letters a–z, digits and hyphens, "
-                f"at most {MAX_TAG_LENGTH} characters",
+                "“%(tag)s” is not a tag: use letters a–z, digits and hyphens, "
+                "at most %(most)d characters",
+                tag=tag[:MAX_TAG_LENGTH],
+                most=MAX_TAG_LENGTH,
             )
         if tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise Invalid.field(field, f"at most {MAX_TAGS} tags")
+        raise Invalid.field(field, "at most %(most)d tags", most=MAX_TAGS)
     return tuple(tags)
 
 

@@ -60,7 +60,7 @@ def check_password(password: str) -> str:
     """Length is the rule that matters; composition rules only make passwords worse."""
     low, high = PASSWORD_LENGTH
     if len(password) < low:
-        raise Invalid.field("password", f"must be at least {low} characters")
+        raise Invalid.field("password", "must be at least %(least)d characters", least=low)
     if len(password) > high:
-        raise Invalid.field("password", f"must be at most {high} characters")
+        raise Invalid.field("password", "must be at most %(most)d characters", most=high)
     return password

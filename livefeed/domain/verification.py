@@ -73,7 +73,9 @@ def parse_verification(
             return Verification.RETRACTED
         raise Invalid.field(field, _RETRACT)
     if text not in names:
-        raise Invalid.field(field, f"must be {', '.join(names[:-1])} or {names[-1]}")
+        raise Invalid.field(
+            field, "must be %(some)s or %(last)s", some=", ".join(names[:-1]), last=names[-1]
+        )
     return Verification(text)
 
 
@@ -85,7 +87,7 @@ def parse_source_type(value: object, field: str = "source_type") -> SourceType |
         " ".join(value.strip().lower().replace("_", " ").split()) if isinstance(value, str) else ""
     )
     if text not in names:
-        raise Invalid.field(field, f"must be one of: {', '.join(names)}")
+        raise Invalid.field(field, "must be one of: %(kinds)s", kinds=", ".join(names))
     return SourceType(text)
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from livefeed.domain.access import Right
-from livefeed.domain.errors import Conflict, Forbidden, Invalid
+from livefeed.domain.errors import N_, Conflict, Forbidden, Invalid, Message
 from livefeed.domain.feeds import parse_moment
 from livefeed.domain.posts import Post, PostState
 from livefeed.domain.text import clean_line, clean_text
@@ -89,7 +89,7 @@ def check_move(post: Post, wanted: PostState, mover: Mover, *, note: str = "") -
         raise Conflict(_impossible(current, wanted), field="state")
     author = mover.wrote(post) and mover.is_contributor
     if who == AUTHOR and not author:
-        raise Forbidden(f"only its author can {_verb(current, wanted)} a {current.value} post")
+        raise Forbidden(_authors_only(current, wanted))
     if who == EDITOR and not mover.is_editor:
         raise Forbidden(_editors_only(current, wanted))
     if who == AUTHOR_OR_EDITOR and not (author or mover.is_editor):
@@ -102,9 +102,14 @@ def check_start(state: PostState, mover: Mover) -> None:
     """May ``mover`` write a new post straight into ``state``?"""
     if state in (SCHEDULED, PUBLISHED):
         if not mover.is_editor:
+            if state is SCHEDULED:
+                raise Forbidden(
+                    "only the feed’s editors can schedule posts: "
+                    "save it as a draft or submit it to the editors"
+                )
             raise Forbidden(
-                f"only the feed’s editors can {'schedule' if state is SCHEDULED else 'publish'} "
-                "posts: save it as a draft or submit it to the editors"
+                "only the feed’s editors can publish posts: "
+                "save it as a draft or submit it to the editors"
             )
     elif not mover.is_contributor:
         raise Forbidden("only the feed’s team can write posts for it")
@@ -125,7 +130,9 @@ def parse_state(value: object, allowed: tuple[PostState, ...] = STARTS) -> PostS
     names = [state.value for state in allowed]
     if isinstance(value, str) and value in names:
         return PostState(value)
-    raise Invalid.field("state", f"must be {', '.join(names[:-1])} or {names[-1]}")
+    raise Invalid.field(
+        "state", "must be %(some)s or %(last)s", some=", ".join(names[:-1]), last=names[-1]
+    )
 
 
 def parse_publish_at(value: object, now: datetime, *, zone: ZoneInfo | None = None) -> datetime:
@@ -158,7 +165,9 @@ def _local_moment(value: object, zone: ZoneInfo) -> datetime | None:
     moment = naive.replace(tzinfo=zone)
     # Through UTC and back: a time the clocks skip comes back another time.
     if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
-        raise Invalid.field("publish_at", f"that time does not exist in {zone.key} (clocks change)")
+        raise Invalid.field(
+            "publish_at", "that time does not exist in %(zone)s (clocks change)", zone=zone.key
+        )
     return moment
 
 
@@ -168,21 +177,27 @@ def clean_note(value: object) -> str:
 
 def _impossible(current: PostState, wanted: PostState) -> str:
     if current is PUBLISHED:
-        return "this post is published already"
+        return N_("this post is published already")
     if current is DELETED:
-        return "this post has been deleted"
-    return f"a {current.value} post cannot become {wanted.value}"
+        return N_("this post has been deleted")
+    return Message(
+        "a %(current)s post cannot become %(wanted)s", current=current.value, wanted=wanted.value
+    )
 
 
-def _verb(current: PostState, wanted: PostState) -> str:
-    return {DRAFT: "change", SUBMITTED: "submit", DELETED: "delete"}.get(wanted, "change")
+def _authors_only(current: PostState, wanted: PostState) -> str:
+    if wanted is SUBMITTED:
+        return Message("only its author can submit a %(state)s post", state=current.value)
+    if wanted is DELETED:
+        return Message("only its author can delete a %(state)s post", state=current.value)
+    return Message("only its author can change a %(state)s post", state=current.value)
 
 
 def _editors_only(current: PostState, wanted: PostState) -> str:
     if wanted is PUBLISHED:
-        return "only the feed’s editors can publish posts"
+        return N_("only the feed’s editors can publish posts")
     if wanted is SCHEDULED and current is not SCHEDULED:
-        return "only the feed’s editors can schedule posts"
+        return N_("only the feed’s editors can schedule posts")
     if wanted is DRAFT and current is SCHEDULED:
-        return "only the feed’s editors can cancel a schedule"
-    return f"only the feed’s editors can change a {current.value} post"
+        return N_("only the feed’s editors can cancel a schedule")
+    return Message("only the feed’s editors can change a %(state)s post", state=current.value)

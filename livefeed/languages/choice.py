@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from livefeed.languages.catalogs import shipped
 
 
@@ -29,4 +31,18 @@ def preferred(accept_language: str | None) -> str | None:
         for candidate in (tag, tag.split("-", 1)[0]):
             if candidate in languages:
                 return candidate
+    return None
+
+
+def of_locale(environ: Mapping[str, str]) -> str | None:
+    """The shipped language a POSIX locale names, or ``None`` (the C locale, or none shipped).
+
+    The first of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set decides, as it does for
+    every program: ``ru_RU.UTF-8`` → ``ru``.
+    """
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            tag = value.split(".", 1)[0].split("@", 1)[0].replace("_", "-")
+            return None if tag in ("C", "POSIX") else preferred(tag)
     return None

@@ -20,7 +20,7 @@ from livefeed.access.accounts import Session
 from livefeed.access.permissions import require_right
 from livefeed.distribution import mail
 from livefeed.domain.access import FeedRole, Right, parse_feed_role
-from livefeed.domain.errors import Checks, Conflict, Forbidden, NotFound
+from livefeed.domain.errors import Checks, Conflict, Forbidden, Message, NotFound
 from livefeed.domain.feeds import Feed
 from livefeed.domain.invitations import LIFETIME, Invitation, InvitationState
 from livefeed.domain.text import clean_line
@@ -155,13 +155,20 @@ def withdraw(
         invitation = store.get_invitation(conn, invitation_id)
         feed_id = feed_store.require_feed(conn, feed_slug).id if feed_slug else None
         if invitation is None or (feed_slug and invitation.feed_id != feed_id):
-            raise NotFound(f"there is no invitation {invitation_id}")
+            raise NotFound(
+                Message("there is no invitation %(invitation)s", invitation=invitation_id)
+            )
         if invitation.site_role is Role.ADMIN or invitation.feed_id is None:
             who = require_admin(actor)
         else:
             who = require_right(conn, actor, invitation.feed_id, Right.MANAGE_TEAM)
         if not store.withdraw(conn, invitation.id, now):
-            raise Conflict(f"the invitation for {invitation.email} was already used or withdrawn")
+            raise Conflict(
+                Message(
+                    "the invitation for %(email)s was already used or withdrawn",
+                    email=invitation.email,
+                )
+            )
         audit.record(
             svc, conn, who, "invitation.withdrawn", invitation.email,
             feed_id=invitation.feed_id, invitation_id=invitation.id,
@@ -180,14 +187,21 @@ def _check_address(conn: Connection, address: str, feed: Feed | None, *, admin: 
     user = found[0]
     if admin:
         raise Conflict(
-            f"{address} already has an account: make them an admin on the users page",
+            Message(
+                "%(email)s already has an account: make them an admin on the users page",
+                email=address,
+            ),
             field="email",
         )
     if feed is None:
-        raise Conflict(f"{address} already has an account", field="email")
+        raise Conflict(Message("%(email)s already has an account", email=address), field="email")
     if members.role_of(conn, feed.id, user.id) is not None:
         raise Conflict(
-            f"{address} is already on the team of “{feed.slug}”: change their role instead",
+            Message(
+                "%(email)s is already on the team of “%(feed)s”: change their role instead",
+                email=address,
+                feed=feed.slug,
+            ),
             field="email",
         )
 
@@ -223,8 +237,10 @@ def accept_new(svc: Services, secret: str, *, display_name: object, password: st
         invitation = _usable(conn, svc, secret)
         if account_store.email_taken(conn, invitation.email):
             raise Conflict(
-                f"there is already an account for {invitation.email}: sign in, then open this "
-                "link again",
+                Message(
+                    "there is already an account for %(email)s: sign in, then open this link again",
+                    email=invitation.email,
+                ),
                 field="email",
             )
         if not store.use(conn, invitation.id, now):
@@ -251,7 +267,10 @@ def accept_signed_in(svc: Services, viewer: User | None, secret: str) -> User:
         invitation = _usable(conn, svc, secret)
         if viewer.email != invitation.email:
             raise Forbidden(
-                f"this invitation is for {invitation.email}: sign in with that address to accept it"
+                Message(
+                    "this invitation is for %(email)s: sign in with that address to accept it",
+                    email=invitation.email,
+                )
             )
         if not store.use(conn, invitation.id, now):
             raise InvitationUnusable(USED)

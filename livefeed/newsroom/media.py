@@ -104,7 +104,9 @@ def upload(
     head = incoming.file.read(SNIFF_BYTES)
     fmt = sniff(head)
     if fmt is None:
-        raise Invalid.field(FILE, f"is not {SUPPORTED} (told from its content, not its name)")
+        raise Invalid.field(
+            FILE, "is not %(kinds)s (told from its content, not its name)", kinds=SUPPORTED
+        )
     limit = limit_for(svc, head)
     if incoming.size > limit:
         raise too_large(fmt, limit)

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from livefeed.access import audit
 from livefeed.access.permissions import require_right
 from livefeed.domain.access import FeedRole, Membership, Right, parse_feed_role
-from livefeed.domain.errors import Conflict, NotFound
+from livefeed.domain.errors import Conflict, Message, NotFound
 from livefeed.domain.feeds import Feed
 from livefeed.domain.users import User, clean_email
 from livefeed.services import Services
@@ -61,7 +61,9 @@ def remove_member(svc: Services, actor: User | None, slug: str, email: object) -
         user = _account(conn, address)
         before = members.role_of(conn, feed.id, user.id)
         if before is None:
-            raise NotFound(f"{address} is not on the team of “{feed.slug}”")
+            raise NotFound(
+                Message("%(email)s is not on the team of “%(feed)s”", email=address, feed=feed.slug)
+            )
         if before is FeedRole.EDITOR:
             _keep_an_editor(conn, feed)
         members.remove(conn, feed.id, user.id)
@@ -73,7 +75,10 @@ def remove_member(svc: Services, actor: User | None, slug: str, email: object) -
 def _keep_an_editor(conn: Connection, feed: Feed) -> None:
     if members.count_editors(conn, feed.id) <= 1:
         raise Conflict(
-            f"“{feed.slug}” needs at least one editor: make someone else its editor first",
+            Message(
+                "“%(feed)s” needs at least one editor: make someone else its editor first",
+                feed=feed.slug,
+            ),
             field="role",
         )
 
@@ -81,6 +86,8 @@ def _keep_an_editor(conn: Connection, feed: Feed) -> None:
 def _account(conn: Connection, email: str) -> User:
     try:
         return account_store.require_account(conn, email)
-    except NotFound as missing:
+    except NotFound:
         # Only an account can join a team; someone without one comes in by invitation.
-        raise NotFound(f"{missing}: invite them first") from None
+        raise NotFound(
+            Message("there is no account for %(email)s: invite them first", email=email)
+        ) from None

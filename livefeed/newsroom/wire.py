@@ -60,7 +60,7 @@ def read_delivery(body: dict[str, Any]) -> tuple[list[Item], bool]:
     if not isinstance(raw, list) or not raw:
         raise Invalid.field("items", "must be a list of one or more ninjs items")
     if len(raw) > MAX_ITEMS:
-        raise Invalid.field("items", f"a delivery holds at most {MAX_ITEMS} items")
+        raise Invalid.field("items", "a delivery holds at most %(most)d items", most=MAX_ITEMS)
     items = []
     for index, one in enumerate(raw):
         place = f"items[{index}]"

@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from livefeed.access import permissions
 from livefeed.distribution.reading import get_feed
-from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid
+from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid, Message
 from livefeed.domain.feeds import Feed
 from livefeed.domain.idempotency import Once
 from livefeed.domain.posts import Post, PostState, parse_post_input
@@ -164,8 +164,12 @@ def update_post(
         assert actor is not None
         if seen_version is not None and seen_version != post.version:
             raise Conflict(
-                f"this post was changed meanwhile (you saw version {seen_version}, it is now "
-                f"at version {post.version})",
+                Message(
+                    "this post was changed meanwhile (you saw version %(seen)s, it is now "
+                    "at version %(version)s)",
+                    seen=seen_version,
+                    version=post.version,
+                ),
                 field="version",
             )
         target = wanted or post.state

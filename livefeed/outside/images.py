@@ -83,11 +83,15 @@ def make_renditions(data: bytes, info: ImageInfo, max_pixels: int = MAX_PIXELS) 
                 picture = _in_srgb(picture, fmt)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Invalid.field(
-            FILE, f"the picture has more pixels than the {max_pixels / 1e6:g} megapixels taken"
+            FILE,
+            "the picture has more pixels than the %(megapixels)g megapixels taken",
+            megapixels=max_pixels / 1e6,
         ) from None
     except (UnidentifiedImageError, OSError, ValueError, EOFError, SyntaxError, struct.error):
         raise Invalid.field(
-            FILE, f"could not be read as a {info.format.label} picture: it is damaged"
+            FILE,
+            "could not be read as a %(kind)s picture: it is damaged",
+            kind=info.format.label,
         ) from None
     files = tuple(
         _encode(picture, fmt, size, scaled_height(width, height, size))

@@ -74,7 +74,9 @@ class Markup:
                 href = str(token.attrGet("href") or "")
                 if not _allowed(href, LINK_SCHEMES):
                     raise Invalid.field(
-                        field, f"links must be http, https or mailto, not “{_shorten(href)}”"
+                        field,
+                        "links must be http, https or mailto, not “%(link)s”",
+                        link=_shorten(href),
                     )
                 if self.is_outside(href):
                     token.attrSet("rel", "nofollow noopener")
@@ -82,7 +84,7 @@ class Markup:
                 src = str(token.attrGet("src") or "")
                 if not _allowed(src, IMAGE_SCHEMES):
                     raise Invalid.field(
-                        field, f"images must be http or https, not “{_shorten(src)}”"
+                        field, "images must be http or https, not “%(link)s”", link=_shorten(src)
                     )
 
 

@@ -76,8 +76,9 @@ def copied_clean(source: IO[bytes], fmt: MediaFormat) -> Iterator[IO[bytes]]:
         if done is None:
             raise Invalid.field(
                 FILE,
-                f"the {fmt.label} video could not be copied without its tags: it is damaged, or "
-                f"holds video or sound that {fmt.label} cannot carry",
+                "the %(kind)s video could not be copied without its tags: it is damaged, or "
+                "holds video or sound that %(kind)s cannot carry",
+                kind=fmt.label,
             )
         with target.open("rb") as clean:
             yield clean
@@ -104,6 +105,8 @@ def _run(
         )
     except subprocess.TimeoutExpired:
         raise Invalid.field(
-            FILE, f"reading the video took longer than {seconds} seconds: it is not taken"
+            FILE,
+            "reading the video took longer than %(seconds)s seconds: it is not taken",
+            seconds=seconds,
         ) from None
     return done.stdout if done.returncode == 0 else None

@@ -67,21 +67,26 @@ def read(source: IO[bytes], *, file_bytes: int) -> Archive:
         if parse_media_name(name) is None:
             raise Invalid.field(info.filename, "is not the name of a picture or video file")
         if info.file_size > file_bytes:
-            raise Invalid.field(info.filename, f"is larger than {file_bytes} bytes")
+            raise Invalid.field(info.filename, "is larger than %(most)s bytes", most=file_bytes)
         files[name] = info
     try:
         info = archive.getinfo(DOCUMENT)
     except KeyError:
-        raise Invalid.field("file", f"holds no {DOCUMENT}") from None
+        raise Invalid.field("file", "holds no %(document)s", document=DOCUMENT) from None
     if info.file_size > DOCUMENT_BYTES:
-        raise Invalid.field(DOCUMENT, f"is larger than {DOCUMENT_BYTES} bytes")
+        raise Invalid.field(DOCUMENT, "is larger than %(most)s bytes", most=DOCUMENT_BYTES)
     try:
         document = json.loads(archive.read(info).decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise Invalid.field(DOCUMENT, f"is not UTF-8 (at byte {error.start})") from None
+        raise Invalid.field(DOCUMENT, "is not UTF-8 (at byte %(at)s)", at=error.start) from None
     except json.JSONDecodeError as error:
-        where = f"line {error.lineno} column {error.colno}"
-        raise Invalid.field(DOCUMENT, f"is not JSON: {error.msg} at {where}") from None
+        raise Invalid.field(
+            DOCUMENT,
+            "is not JSON: %(reason)s at line %(line)s column %(column)s",
+            reason=error.msg,
+            line=error.lineno,
+            column=error.colno,
+        ) from None
     except (zipfile.BadZipFile, OSError) as error:
-        raise Invalid.field(DOCUMENT, f"cannot be read: {error}") from None
+        raise Invalid.field(DOCUMENT, "cannot be read: %(reason)s", reason=str(error)) from None
     return Archive(document, files, archive)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from livefeed.domain.errors import Conflict, Invalid
+from livefeed.domain.errors import Conflict, Invalid, Message
 from livefeed.services import Services
 from livefeed.store import backups, migrate
 from livefeed.store.database import Database
@@ -44,7 +44,12 @@ def restore(database_url: str, source: Path) -> Path:
         finally:
             existing.dispose()
         if not empty:
-            raise Conflict(f"{target} holds a site already: restore into an empty location")
+            raise Conflict(
+                Message(
+                    "%(target)s holds a site already: restore into an empty location",
+                    target=str(target),
+                )
+            )
         for stale in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
             stale.unlink(missing_ok=True)
     backups.backup_sqlite(source, target)

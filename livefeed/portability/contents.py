@@ -60,7 +60,8 @@ class _Problems(Problems):
             return check()
         except Invalid as error:
             for name, message in error.errors.items():
-                self.add(f"{place}.{name}" if place else name, message)
+                where = f"{place}.{name}" if place else name
+                self.fail(where, message)
             return fallback
 
 
@@ -131,7 +132,7 @@ def _media(
         try:
             fmt = MediaFormat.from_content_type(item["contenttype"])
         except (KeyError, ValueError):
-            problems.add(f"{place}.contenttype", "is not a picture or video type this site keeps")
+            problems.fail(place + ".contenttype", "is not a picture or video type this site keeps")
             continue
         names, sizes = [], []
         for number, rendition in enumerate(item["renditions"]):
@@ -139,10 +140,10 @@ def _media(
             name = str(rendition["href"]).removeprefix(MEDIA_FOLDER)
             parsed = parse_media_name(name)
             if parsed is None or parsed.hash != item["hash"] or parsed.format is not fmt:
-                problems.add(where, "must be media/ and the file's name from its hash")
+                problems.fail(where, "must be media/ and the file's name from its hash")
                 continue
             if name not in files:
-                problems.add(where, f"{name} is not in the zip")
+                problems.fail(where, "%(name)s is not in the zip", name=name)
                 continue
             names.append(name)
             sizes.append((rendition.get("width") or 0, rendition.get("height") or 0))
@@ -212,7 +213,8 @@ def _known_files(post: Mapping[str, Any], uploads: Uploads) -> None:
     for key, part in (("image", "href"), ("video", "href"), ("read_more", "image_url")):
         href = str((post.get(key) or {}).get(part, ""))
         if href.startswith(MEDIA_FOLDER) and href.removeprefix(MEDIA_FOLDER) not in listed:
-            raise Invalid.field(f"{key}.{part}", f"{href} is not among the document's media")
+            where = f"{key}.{part}"
+            raise Invalid.field(where, "%(href)s is not among the document's media", href=href)
 
 
 def _with_renditions(svc: Services, picture: Image, href: str, uploads: Uploads) -> Image:

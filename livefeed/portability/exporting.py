@@ -17,6 +17,7 @@ from livefeed.domain.errors import Invalid
 from livefeed.domain.media import media_in_url
 from livefeed.domain.portable import MEDIA_FOLDER
 from livefeed.domain.users import User, require_admin
+from livefeed.languages.catalogs import _
 from livefeed.portability import archive
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
@@ -104,9 +105,18 @@ def export_feed(
     names = media_files(found)
     missing = [name for name in names if not svc.storage.exists(name)]
     if missing:
-        raise Invalid.field("media", f"the file {missing[0]} is missing from the media folder")
-    counts = f"{len(found['posts'])} posts, {len(found['comments'])} comments"
-    say(f"{slug}: {counts}, {len(names)} files")
+        raise Invalid.field(
+            "media", "the file %(name)s is missing from the media folder", name=missing[0]
+        )
+    say(
+        _(
+            "%(feed)s: %(posts)d posts, %(comments)d comments, %(files)d files",
+            feed=slug,
+            posts=len(found["posts"]),
+            comments=len(found["comments"]),
+            files=len(names),
+        )
+    )
     archive.write(target, found, names, svc.storage.open)
     with svc.db.write() as conn:
         audit.record(svc, conn, admin, "feed.exported", feed.title, feed_id=feed.id)

@@ -48,7 +48,9 @@ def import_foreign(
     try:
         ZoneInfo(options.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid.field("timezone", f"{options.timezone} is not a time zone") from None
+        raise Invalid.field(
+            "timezone", "%(zone)s is not a time zone", zone=options.timezone
+        ) from None
     feed = _reader(fmt, options)(text, svc.clock())
     made = document(feed)
     _fill(svc, made)
@@ -76,7 +78,12 @@ def _reader(fmt: str, options: Options) -> Callable[[str, datetime], Feed]:
         "ninjs": ninjs.parse,
     }
     if fmt not in readers:
-        raise Invalid.field("from", f"{fmt} is not a format: one of {', '.join(FORMATS)}")
+        raise Invalid.field(
+            "from",
+            "%(format)s is not a format: one of %(formats)s",
+            format=fmt,
+            formats=", ".join(FORMATS),
+        )
     return readers[fmt]
 
 
@@ -85,7 +92,8 @@ def _text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise Invalid.field(f"line {line}", "is not UTF-8 text") from None
+        where = f"line {line}"
+        raise Invalid.field(where, "is not UTF-8 text") from None
 
 
 def _fill(svc: Services, made: dict[str, Any]) -> None:

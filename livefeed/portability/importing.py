@@ -25,11 +25,12 @@ from livefeed.access import audit
 from livefeed.discussion.comment_resources import comment_json
 from livefeed.distribution.resources import post_json
 from livefeed.domain.comments import CommentState
-from livefeed.domain.errors import Conflict, Invalid
+from livefeed.domain.errors import Conflict, Invalid, Message
 from livefeed.domain.events import EventType
 from livefeed.domain.portable import check_document, read_moment
 from livefeed.domain.posts import PostState
 from livefeed.domain.users import User
+from livefeed.languages.catalogs import _
 from livefeed.portability import archive, contents
 from livefeed.portability.exporting import Say, check_admin, quiet
 from livefeed.services import Services
@@ -94,9 +95,22 @@ def import_document(
         if before is None:
             _check_slug_free(conn, plan.slug)
     if before is not None:
-        say(f"{document['uri']} is here already, as {before}: nothing to do")
+        say(
+            _(
+                "%(uri)s is here already, as %(feed)s: nothing to do",
+                uri=document["uri"],
+                feed=before,
+            )
+        )
         return Imported(before, created=False)
-    say(f"{plan.slug}: {len(document['posts'])} posts, {len(document['comments'])} comments")
+    say(
+        _(
+            "%(feed)s: %(posts)d posts, %(comments)d comments",
+            feed=plan.slug,
+            posts=len(document["posts"]),
+            comments=len(document["comments"]),
+        )
+    )
     stored = _store_files(svc, opened, plan.files, say) if opened else []
     try:
         with svc.db.write() as conn:
@@ -120,7 +134,10 @@ def import_document(
 
 def _check_slug_free(conn: Connection, slug: str) -> None:
     if feed_store.slug_taken(conn, slug):
-        raise Conflict(f"the slug {slug} is taken on this site: import it under another", "slug")
+        raise Conflict(
+            Message("the slug %(slug)s is taken on this site: import it under another", slug=slug),
+            "slug",
+        )
 
 
 def _store_files(svc: Services, opened: archive.Archive, names: list[str], say: Say) -> list[str]:
@@ -132,7 +149,7 @@ def _store_files(svc: Services, opened: archive.Archive, names: list[str], say: 
             with opened.open(name) as source:
                 svc.storage.put(name, source)
             added.append(name)
-        say(f"{done} of {len(names)} media files in place")
+        say(_("%(done)d of %(all)d media files in place", done=done, all=len(names)))
     return added
 
 
@@ -174,7 +191,7 @@ def _write(
         post_ids.append(post_id)
         by_code[post["short_code"]] = post_id
         if (index + 1) % 100 == 0:
-            say(f"{plan.slug}: {index + 1} posts written")
+            say(_("%(feed)s: %(count)d posts written", feed=plan.slug, count=index + 1))
     comment_ids: dict[int, int] = {}
     for comment in document["comments"]:
         parent = comment["parent"]
@@ -209,7 +226,7 @@ def _log(
         if post["state"] in (PostState.PUBLISHED.value, PostState.DELETED.value)
         and (post["state"] == PostState.PUBLISHED.value or post["reached_readers"])
     ]
-    for _, index in sorted(told):
+    for _moment, index in sorted(told):
         post_id = post_ids[index]
         seq = event_log.next_seq(conn, feed_id)
         writing.set_post_seq(conn, post_id, seq)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from livefeed.domain.errors import Forbidden, Invalid, NotFound
 from livefeed.domain.users import User
+from livefeed.languages.catalogs import _
 from livefeed.portability import exporting, importing
 from livefeed.portability.exporting import Exported, Say, check_admin, quiet
 from livefeed.portability.importing import Imported
@@ -30,10 +31,10 @@ def export_site(
         slugs = feed_store.all_slugs(conn)
     directory.mkdir(parents=True, exist_ok=True)
     if any(directory.iterdir()):
-        raise Invalid.field("directory", f"{directory} is not empty")
+        raise Invalid.field("directory", "%(directory)s is not empty", directory=str(directory))
     text = json.dumps(site, ensure_ascii=False, indent=1)
     (directory / SITE_FILE).write_text(text, encoding="utf-8")
-    say(f"site.json: {len(site['users'])} accounts")
+    say(_("site.json: %(count)d accounts", count=len(site["users"])))
     done = []
     for number, slug in enumerate(slugs, start=1):
         say(f"[{number}/{len(slugs)}] {slug}")
@@ -61,7 +62,7 @@ def import_site(
         elif account_store.all_users(conn):
             raise Forbidden("this site has accounts: act as one of its administrators")
         added = portable_site.write_site(conn, site, svc.clock())
-    say(f"site.json: {added} accounts added")
+    say(_("site.json: %(count)d accounts added", count=added))
     admin = actor
     if admin is None:
         with svc.db.read() as conn:
@@ -78,11 +79,13 @@ def _site_document(path: Path) -> dict[str, object]:
     try:
         site = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise Invalid.field(SITE_FILE, f"there is no {path}") from None
+        raise Invalid.field(SITE_FILE, "there is no %(path)s", path=str(path)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise Invalid.field(SITE_FILE, f"is not JSON: {error}") from None
+        raise Invalid.field(SITE_FILE, "is not JSON: %(reason)s", reason=str(error)) from None
     if not isinstance(site, dict) or site.get("format") != portable_site.SITE_FORMAT:
-        raise Invalid.field(f"{SITE_FILE}.format", f"must be {portable_site.SITE_FORMAT}")
+        raise Invalid.field(
+            SITE_FILE + ".format", "must be %(format)s", format=portable_site.SITE_FORMAT
+        )
     if not isinstance(site.get("users"), list):
-        raise Invalid.field(f"{SITE_FILE}.users", "must be a list")
+        raise Invalid.field(SITE_FILE + ".users", "must be a list")
     return site

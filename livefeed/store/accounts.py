@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from livefeed.domain.errors import Conflict, NotFound
+from livefeed.domain.errors import Conflict, Message, NotFound
 from livefeed.domain.users import Role, User
 from livefeed.store.schema import sessions, users
 
@@ -34,7 +34,9 @@ def insert_user(
 ) -> int:
     """A new account. An address already taken is refused; one taken by a concurrent sign-up
     at the same moment is let through once by the database, and the other refused alike."""
-    taken = Conflict(f"there is already an account for {email}", field="email")
+    taken = Conflict(
+        Message("there is already an account for %(email)s", email=email), field="email"
+    )
     if email_taken(conn, email):
         raise taken
     account = insert(users).values(
@@ -78,7 +80,7 @@ def require_account(conn: Connection, email: str) -> User:
     """The account of ``email``, for a use case naming someone by their address."""
     found = get_with_hash(conn, email)
     if found is None:
-        raise NotFound(f"there is no account for {email}")
+        raise NotFound(Message("there is no account for %(email)s", email=email))
     return found[0]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Integer, func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from livefeed.domain.errors import Conflict, Invalid
+from livefeed.domain.errors import Conflict, Invalid, Message
 from livefeed.store import (  # noqa: F401 (their tables join the metadata)
     discussion_schema,
     mail_schema,
@@ -44,7 +44,7 @@ def backup_sqlite(source: Path, target: Path) -> None:
     """A consistent copy of ``source`` at ``target``, taken while others write to it. The copy
     appears under its name only once it is whole."""
     if not source.exists():
-        raise Invalid.field("database", f"there is no database at {source}")
+        raise Invalid.field("database", "there is no database at %(path)s", path=str(source))
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".backup-", dir=target.parent)
     os.close(handle)
@@ -66,7 +66,7 @@ def _copy(source: Path, target: Path) -> None:
         copy.execute("PRAGMA journal_mode=DELETE")
         found = copy.execute("PRAGMA integrity_check").fetchone()
         if found is None or found[0] != "ok":
-            raise Conflict(f"the copy failed its integrity check: {found}")
+            raise Conflict(Message("the copy failed its integrity check: %(found)s", found=found))
     finally:
         copy.close()
         origin.close()
@@ -75,7 +75,7 @@ def _copy(source: Path, target: Path) -> None:
 def check_backup(path: Path) -> None:
     """That ``path`` is a sound SQLite database holding a Livefeed site."""
     if not path.is_file():
-        raise Invalid.field("file", f"there is no file {path}")
+        raise Invalid.field("file", "there is no file %(path)s", path=str(path))
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -87,11 +87,13 @@ def check_backup(path: Path) -> None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        raise Invalid.field("file", f"{path} is not a SQLite database ({error})") from None
+        raise Invalid.field(
+            "file", "%(path)s is not a SQLite database (%(reason)s)", path=str(path), reason=error
+        ) from None
     if found is None or found[0] != "ok":
-        raise Invalid.field("file", f"{path} fails SQLite's integrity check")
+        raise Invalid.field("file", "%(path)s fails SQLite's integrity check", path=str(path))
     if not {"alembic_version", "feeds", "posts", "events"} <= tables:
-        raise Invalid.field("file", f"{path} does not hold a Livefeed site")
+        raise Invalid.field("file", "%(path)s does not hold a Livefeed site", path=str(path))
 
 
 def is_empty(database: Database) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, RowMapping, Select, insert, or_, select, upda
 from sqlalchemy.sql.elements import ColumnElement
 
 from livefeed.domain.bans import Ban
-from livefeed.domain.errors import NotFound
+from livefeed.domain.errors import Message, NotFound
 from livefeed.store.discussion_schema import bans
 from livefeed.store.schema import feeds, users
 
@@ -91,7 +91,7 @@ def require_ban(conn: Connection, ban_id: int) -> Ban:
     """The ban ``ban_id``: lifted ones included, as they stay the record of what was done."""
     ban = get_ban(conn, ban_id)
     if ban is None:
-        raise NotFound(f"there is no ban {ban_id}")
+        raise NotFound(Message("there is no ban %(ban)s", ban=ban_id))
     return ban
 
 

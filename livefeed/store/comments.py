@@ -27,7 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from livefeed.domain.comments import UNDECIDED, Comment, CommentState, Sort
 from livefeed.domain.cursors import Cursor
-from livefeed.domain.errors import Conflict, NotFound
+from livefeed.domain.errors import Conflict, Message, NotFound
 from livefeed.domain.holding import Recent
 from livefeed.store import events as event_log
 from livefeed.store.discussion_schema import comment_reports, comments
@@ -117,7 +117,7 @@ def require_comment(
     back by its author, say) is not there for the use case asking."""
     comment = get_comment(conn, comment_id)
     if comment is None or comment.state not in states:
-        raise NotFound(f"there is no comment {comment_id}")
+        raise NotFound(Message("there is no comment %(comment)s", comment=comment_id))
     return comment
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from livefeed.domain.comments import Discussion, Moderation
-from livefeed.domain.errors import Conflict, NotFound
+from livefeed.domain.errors import Conflict, Message, NotFound
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus
 from livefeed.domain.verification import Verification
 from livefeed.store import short_urls
@@ -129,7 +129,7 @@ def update_feed(
 def _unique_slug(conn: Connection, slug: str, *, other_than: int | None = None) -> Iterator[None]:
     """Refuse a slug another feed has. Two editors taking the same one at the same moment both
     find it free; the database lets one of them through and the other is refused alike."""
-    taken = Conflict(f"a feed called “{slug}” already exists", field="slug")
+    taken = Conflict(Message("a feed called “%(slug)s” already exists", slug=slug), field="slug")
     if slug_taken(conn, slug, other_than=other_than):
         raise taken
     try:
@@ -193,7 +193,7 @@ def require_feed(conn: Connection, slug: str, *, lock: bool = False) -> Feed:
     feed that is not there refuses with the same words."""
     feed = get_by_slug(conn, slug, lock=lock)
     if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
+        raise NotFound(Message("there is no feed called “%(slug)s”", slug=slug))
     return feed
 
 

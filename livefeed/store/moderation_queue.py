@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from livefeed.domain.comments import Comment, CommentState
-from livefeed.domain.errors import Conflict
+from livefeed.domain.errors import Conflict, Message
 from livefeed.domain.moderation_queue import FeedRef, Report, Tab
 
 # The core's own mapping of a comment row, so the queue never shows a comment otherwise than
@@ -144,7 +144,9 @@ def claim_feature(conn: Connection, comment_id: int, *, by: int, now: datetime) 
             conn.execute(claim)
     except IntegrityError:
         by_name = featured_by(conn, comment_id)
-        raise Conflict(f"this comment has already been featured by {by_name}") from None
+        raise Conflict(
+            Message("this comment has already been featured by %(name)s", name=by_name)
+        ) from None
 
 
 def complete_feature(conn: Connection, comment_id: int, post_id: int) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from livefeed.domain.errors import Conflict
+from livefeed.domain.errors import Conflict, Message
 from livefeed.domain.portable import read_moment, text_of
 from livefeed.domain.posts import Image
 from livefeed.domain.shortcodes import ShortKind
@@ -80,7 +80,9 @@ def _code(conn: Connection, code: str, place: str, now: datetime, **target: int)
     kind = ShortKind.FEED if "feed_id" in target else ShortKind.POST
     taken = conn.execute(select(short_codes.c.code).where(short_codes.c.code == code)).first()
     if taken is not None:
-        raise Conflict(f"{code} is already a short code on this site", field=place)
+        raise Conflict(
+            Message("%(code)s is already a short code on this site", code=code), field=place
+        )
     conn.execute(insert(short_codes).values(code=code, kind=kind.value, created_at=now, **target))
 
 
@@ -121,7 +123,9 @@ def insert_feed(
                 insert(feeds).values(values).returning(feeds.c.id)
             ).scalar_one()
     except IntegrityError:
-        raise Conflict(f"the slug {slug} is taken on this site", field="slug") from None
+        raise Conflict(
+            Message("the slug %(slug)s is taken on this site", slug=slug), field="slug"
+        ) from None
     for tag in dict.fromkeys(document["keywords"]):
         conn.execute(insert(feed_tags).values(feed_id=feed_id, tag=tag))
     _code(conn, document["short_code"], "short_code", now, feed_id=feed_id)

@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from livefeed.domain.credentials import Credentials
 from livefeed.domain.cursors import Cursor
-from livefeed.domain.errors import NotFound
+from livefeed.domain.errors import Message, NotFound
 from livefeed.domain.feeds import Feed
 from livefeed.domain.media import Rendition, Video, video_of
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
@@ -293,7 +293,9 @@ def require_post(
     (``visible`` says), is not found either: nobody learns a post exists by asking for it."""
     post = get_post(conn, post_id)
     if post is None or post.feed_id != feed.id or not visible(post):
-        raise NotFound(f"there is no post {post_id} in “{feed.slug}”")
+        raise NotFound(
+            Message("there is no post %(post)s in “%(feed)s”", post=post_id, feed=feed.slug)
+        )
     return post
 
 

@@ -47,7 +47,7 @@ from livefeed.web.desk import (
 from livefeed.web.discussion import bans, moderation, reader_accounts
 from livefeed.web.discussion import comments as discussion
 from livefeed.web.errors import EXCEPTION_HANDLERS
-from livefeed.web.middleware import BodyLimit, CrashGuard, SecurityHeaders
+from livefeed.web.middleware import BodyLimit, CrashGuard, SecurityHeaders, Speaking
 from livefeed.web.reader import corrections, embed, pages, seo, short_urls, stream, syndication
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.rendering import make_templates
@@ -134,6 +134,7 @@ def create_app(
         ],
         middleware=[
             Middleware(RequestLog, metrics=measured),
+            Middleware(Speaking),
             # Pages, JSON, scripts and styles; never the event stream, pictures or video.
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(SecurityHeaders, https=settings.secure_cookies),

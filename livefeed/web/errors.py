@@ -13,12 +13,15 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Scope
 
 from livefeed.domain.errors import (
+    N_,
     Conflict,
     Invalid,
     LivefeedError,
+    Message,
     TooManyRequests,
     Unauthorized,
 )
+from livefeed.languages.catalogs import translate
 
 
 def wants_json(request: Request) -> bool:
@@ -34,15 +37,21 @@ def problem(
     headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    """An RFC 9457 problem document; ``errors`` lists each field at fault and why."""
+    """An RFC 9457 problem document; ``errors`` lists each field at fault and why.
+
+    Its words (title, detail, each field's message) are given as written in English and come
+    out in the language spoken; the fields' names are the API's own and stay as they are.
+    """
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": title,
+        "title": translate(title),
         "status": status,
-        "detail": detail,
+        "detail": translate(detail),
     }
     if errors:
-        body["errors"] = [{"field": field, "message": message} for field, message in errors.items()]
+        body["errors"] = [
+            {"field": field, "message": translate(message)} for field, message in errors.items()
+        ]
         body["field"] = next(iter(errors))
     if extra:
         body.update(extra)
@@ -51,16 +60,27 @@ def problem(
     )
 
 
-OUR_FAILURE = "something went wrong on our side; please try again in a moment"
+def message_of(error: LivefeedError) -> str:
+    """What an error says as its use case worded it: a :class:`Message` keeps its values, so a
+    face can still put it into the language it speaks. An :class:`Invalid` says its first
+    field's message after the field's name, translated here since the name is no message."""
+    if isinstance(error, Invalid):
+        field, message = next(iter(error.errors.items()))
+        return f"{field}: {translate(message)}"
+    said = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+    return Message(said)
+
+
+OUR_FAILURE = N_("something went wrong on our side; please try again in a moment")
 
 
 def problem_body(error: LivefeedError | None) -> dict[str, Any]:
     """The problem document of an error, for an answer already under way (a progress stream);
     ``None`` for a failure of ours, which says nothing of itself."""
     if error is None:
-        answer = problem(500, "Server error", OUR_FAILURE)
+        answer = problem(500, N_("Server error"), OUR_FAILURE)
     else:
-        answer = problem(error.status, error.title, str(error), errors=_fields_of(error))
+        answer = problem(error.status, error.title, message_of(error), errors=_fields_of(error))
     found: dict[str, Any] = json.loads(bytes(answer.body))
     return found
 
@@ -69,7 +89,7 @@ def _fields_of(error: LivefeedError) -> dict[str, str] | None:
     if isinstance(error, Invalid):
         return error.errors
     if isinstance(error, Conflict) and error.field:
-        return {error.field: str(error)}
+        return {error.field: message_of(error)}
     return None
 
 
@@ -86,12 +106,16 @@ async def livefeed_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LivefeedError)
     if wants_json(request):
         return problem(
-            exc.status, exc.title, str(exc), errors=_fields_of(exc), headers=_headers_of(exc)
+            exc.status, exc.title, message_of(exc), errors=_fields_of(exc), headers=_headers_of(exc)
         )
-    return _page(request, exc.status, exc.title, str(exc), _headers_of(exc))
+    return _page(request, exc.status, exc.title, message_of(exc), _headers_of(exc))
 
 
-_TITLES = {404: "Not found", 405: "Method not allowed", 415: "Unsupported media type"}
+_TITLES = {
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    415: N_("Unsupported media type"),
+}
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -101,11 +125,18 @@ async def http_error(request: Request, exc: Exception) -> Response:
         allowed = _methods_at(request.app.routes, _routing_scope(request))
         if allowed and request.method not in allowed:
             status, headers["Allow"] = 405, ", ".join(sorted(allowed))
-    title = _TITLES.get(status, "Error")
+    title = _TITLES.get(status, N_("Error"))
+    detail: str
     if status == 405:
-        detail = f"{request.method} is not one of the methods {request.url.path} answers"
+        detail = Message(
+            "%(method)s is not one of the methods %(path)s answers",
+            method=request.method,
+            path=request.url.path,
+        )
+    elif exc.detail and exc.detail != title:
+        detail = exc.detail
     else:
-        detail = exc.detail if exc.detail and exc.detail != title else "that page does not exist"
+        detail = N_("that page does not exist")
     if wants_json(request):
         return problem(status, title, detail, headers=headers)
     return _page(request, status, title, detail, headers)
@@ -139,6 +170,8 @@ def _methods_at(routes: Sequence[BaseRoute], scope: Scope) -> set[str]:
 def _page(
     request: Request, status: int, title: str, detail: str, headers: Mapping[str, str]
 ) -> Response:
+    """The error page, in the language the request speaks (web/middleware.py's ``Speaking``)."""
+    title, detail = translate(title), translate(detail)
     templates = request.app.state.templates
     response: Response = templates.TemplateResponse(
         request,
@@ -153,8 +186,8 @@ def _page(
 def server_error(request: Request) -> Response:
     """The answer to a failure no handler caught: it says nothing of the failure itself."""
     if wants_json(request) or "application/json" in request.headers.get("accept", ""):
-        return problem(500, "Server error", OUR_FAILURE)
-    return _page(request, 500, "Server error", OUR_FAILURE, {})
+        return problem(500, N_("Server error"), OUR_FAILURE)
+    return _page(request, 500, N_("Server error"), OUR_FAILURE, {})
 
 
 EXCEPTION_HANDLERS: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {

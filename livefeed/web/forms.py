@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from livefeed.domain.errors import Conflict, Invalid, LivefeedError
+from livefeed.domain.errors import Conflict, Invalid, LivefeedError, Message
 from livefeed.web import security
 from livefeed.web.middleware import MAX_BODY_BYTES
 
@@ -82,7 +82,7 @@ async def json_object(
         raise Invalid.field("body", _NOT_JSON) from None
     deep = _too_deep(source)
     if deep is not None:
-        raise Invalid.field(deep, f"is nested more than {MAX_DEPTH} levels deep")
+        raise Invalid.field(deep, "is nested more than %(most)d levels deep", most=MAX_DEPTH)
     objects = _Objects()
     try:
         body = json.loads(source, object_pairs_hook=objects)
@@ -214,9 +214,18 @@ def see_other(url: str) -> RedirectResponse:
 
 
 def errors_of(error: LivefeedError) -> dict[str, str]:
-    """A refusal as messages by field, for the form that caused it."""
+    """A refusal as messages by field, for the form that caused it.
+
+    Each is a :class:`Message`, which the templates put into the page's language as they show
+    it (web/rendering.py): a reader's page speaks its feed's, whatever the request spoke.
+    """
     if isinstance(error, Invalid):
-        return error.errors
+        return {field: _said(message) for field, message in error.errors.items()}
+    said = _said(error.args[0] if error.args and isinstance(error.args[0], str) else str(error))
     if isinstance(error, Conflict) and error.field:
-        return {error.field: str(error)}
-    return {"form": str(error)}
+        return {error.field: said}
+    return {"form": said}
+
+
+def _said(message: str) -> Message:
+    return message if isinstance(message, Message) else Message(message)

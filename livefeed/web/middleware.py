@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+from starlette.datastructures import Headers
 from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from livefeed.languages import catalogs, choice
 from livefeed.web.errors import server_error
 from livefeed.web.security import HOST_PREFIX, SESSION_COOKIE
 
@@ -53,6 +55,22 @@ _HEADERS = [
 # The embed is made to be framed by partners' pages, whichever they are; nothing else is.
 _EMBED_HEADERS = [(b"content-security-policy", _policy("*").encode()), *_COMMON]
 _FRAMEABLE = re.compile(r"/feeds/[^/]+/embed")
+
+
+class Speaking:
+    """Each request speaks the language of whoever asks (their browser's, else the site's) from
+    its start: the API's answers and refusals, and an error page no view rendered, read in it.
+    A page chooses again as it renders (web/views.py): a reader's page speaks its feed's."""
+
+    def __init__(self, app: ASGIApp, *, default: str = catalogs.SOURCE) -> None:
+        self.app = app
+        self.default = default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            asked = Headers(scope=scope).get("accept-language")
+            catalogs.speak(choice.preferred(asked) or self.default)
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:

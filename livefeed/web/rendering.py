@@ -15,6 +15,7 @@ from livefeed.distribution import structured_data
 from livefeed.domain import feed_views, languages, times
 from livefeed.domain.comments import REASON_LABELS
 from livefeed.domain.credentials import SOURCE_TYPES
+from livefeed.domain.errors import Message
 from livefeed.domain.feeds import zone_choices
 from livefeed.domain.verification import SourceType
 from livefeed.languages import catalogs, dates
@@ -22,6 +23,10 @@ from livefeed.services import Services
 from livefeed.web import script_words
 
 TEMPLATES = Path(__file__).with_name("templates")
+
+
+def _translated(value: object) -> object:
+    return catalogs.translate(value) if isinstance(value, Message) else value
 
 
 def _by_name(name: str) -> str:
@@ -37,6 +42,9 @@ def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Ji
         lstrip_blocks=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
+        # A use case's message (a form's error) is written in English with its values: shown,
+        # it comes out in the language the page speaks.
+        finalize=_translated,
     )
     # Words and dates in the language being spoken (languages/catalogs.py): a reader's page
     # speaks its feed's language, the desk its user's.

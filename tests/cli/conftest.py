@@ -28,6 +28,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "LIVEFEED_DATABASE_URL": f"sqlite:///{tmp_path / 'livefeed.db'}",
         "LIVEFEED_PUBLIC_URL": "http://livefeed.test",
         "LIVEFEED_SEED_DEMO": "false",
+        # English, whatever the locale of the machine running the tests.
+        "LC_ALL": "C.UTF-8",
     }
 
 

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from livefeed.domain.errors import N_, Message
+
 
 class Per(Enum):
     """What a limit counts by."""
@@ -61,7 +63,7 @@ class Policy:
             raise ValueError(f"{self.name}: two limits count by the same thing in the same window")
 
     def refuse_message(self, limit: Limit, wait: int) -> str:
-        return (limit.refusal or self.refusal).format(wait=describe_wait(wait))
+        return Message(limit.refusal or self.refusal, wait=describe_wait(wait))
 
 
 MINUTE = 60
@@ -76,12 +78,14 @@ ADDRESS_LOGIN_FACTOR = 10
 
 def default_policies(*, login_attempts: int) -> Mapping[str, Policy]:
     """Every policy, by name; ``login_attempts`` is ``LIVEFEED_LOGIN_ATTEMPTS``."""
-    pair_refusal = "too many failed logins for this account from your network: try again in {wait}"
+    pair_refusal = N_(
+        "too many failed logins for this account from your network: try again in %(wait)s"
+    )
     policies = (
         Policy(
             "signup",
             (Limit(5, HOUR, Per.ADDRESS),),
-            "too many accounts were made from your network: try again in {wait}",
+            N_("too many accounts were made from your network: try again in %(wait)s"),
         ),
         Policy(
             "login",
@@ -90,7 +94,7 @@ def default_policies(*, login_attempts: int) -> Mapping[str, Policy]:
                 Limit(login_attempts * DAILY_LOGIN_FACTOR, DAY, Per.PAIR, pair_refusal),
                 Limit(login_attempts * ADDRESS_LOGIN_FACTOR, LOGIN_WINDOW, Per.ADDRESS),
             ),
-            "too many failed logins from your network: try again in {wait}",
+            N_("too many failed logins from your network: try again in %(wait)s"),
         ),
         # Re-entering one's password while signed in: only the session's holder can fail it,
         # so it may count per account without letting a stranger lock anyone out.
@@ -100,7 +104,7 @@ def default_policies(*, login_attempts: int) -> Mapping[str, Policy]:
                 Limit(login_attempts, LOGIN_WINDOW, Per.ACCOUNT),
                 Limit(login_attempts * DAILY_LOGIN_FACTOR, DAY, Per.ACCOUNT),
             ),
-            "too many wrong passwords: try again in {wait}",
+            N_("too many wrong passwords: try again in %(wait)s"),
         ),
         # Asking for a reset link: per address, and per account so that nobody can fill its
         # owner's mailbox; the account's count is kept whether or not the address has one, so
@@ -108,7 +112,7 @@ def default_policies(*, login_attempts: int) -> Mapping[str, Policy]:
         Policy(
             "password_reset",
             (Limit(3, HOUR, Per.ACCOUNT), Limit(10, HOUR, Per.ADDRESS)),
-            "too many reset links were asked for: try again in {wait}",
+            N_("too many reset links were asked for: try again in %(wait)s"),
         ),
         Policy(
             "comment",
@@ -117,12 +121,12 @@ def default_policies(*, login_attempts: int) -> Mapping[str, Policy]:
                 Limit(60, HOUR, Per.ACCOUNT),
                 Limit(30, MINUTE, Per.ADDRESS),
             ),
-            "you are commenting too fast: try again in {wait}",
+            N_("you are commenting too fast: try again in %(wait)s"),
         ),
         Policy(
             "report",
             (Limit(10, 10 * MINUTE, Per.ACCOUNT), Limit(30, 10 * MINUTE, Per.ADDRESS)),
-            "too many reports in a short time: try again in {wait}",
+            N_("too many reports in a short time: try again in %(wait)s"),
         ),
     )
     return {policy.name: policy for policy in policies}

@@ -79,9 +79,9 @@ def parse(
     if first_entry is None:
         stray = next((line for line in lines if _BULLET.match(line.text)), None)
         if stray is not None:
-            raise _at(stray, "an entry must start with its time, like • 21:05")
+            raise _invalid_at(stray, "an entry must start with its time, like • 21:05")
         last = lines[-1].number if lines else 1
-        raise _at(last, "no entries found: each starts with a line like • 21:05")
+        raise _invalid_at(last, "no entries found: each starts with a line like • 21:05")
     head = lines[:first_entry]
     while head and _NEW_MESSAGES.match(head[-1].text):
         head.pop()
@@ -102,9 +102,11 @@ def parse(
     return feed
 
 
-def _at(line: _Line | int, message: str) -> Invalid:
+def _invalid_at(line: _Line | int, message: str, **values: object) -> Invalid:
+    """``message`` is a catalog's message, as for :meth:`Invalid.field`."""
     number = line if isinstance(line, int) else line.number
-    return Invalid.field(f"line {number}", message)
+    where = f"line {number}"
+    return Invalid.field(where, message, **values)
 
 
 def _head(lines: list[_Line]) -> tuple[list[str], list[str]]:
@@ -139,7 +141,9 @@ def _entries(lines: list[_Line]) -> tuple[list[_Entry], list[str]]:
         if found:
             hours, minutes = int(found.group(1)), int(found.group(2))
             if hours > 23 or minutes > 59:
-                raise _at(line, f"{line.text.lstrip('•·*- ')} is not a time of day")
+                raise _invalid_at(
+                    line, "%(text)s is not a time of day", text=line.text.lstrip("•·*- ")
+                )
             entries.append(_Entry(line.number, time(hours, minutes)))
         elif _TRAILER.match(line.text) and len(line.text) < _SHORT:
             break
@@ -151,7 +155,7 @@ def _entries(lines: list[_Line]) -> tuple[list[_Entry], list[str]]:
         tags = [tag.strip() for tag in last.lines.pop().text.split(",") if tag.strip()]
     for entry in entries:
         if not entry.lines:
-            raise _at(entry.line, "this entry has no headline")
+            raise _invalid_at(entry.line, "this entry has no headline")
     return entries, tags
 
 
@@ -191,18 +195,22 @@ def _moments(entries: list[_Entry], day: date, zone: ZoneInfo) -> list[datetime]
 def _post(entry: _Entry, moment: datetime, source: str) -> Post:
     headline, *rest = entry.lines
     if _READ_MORE.match(headline.text):
-        raise _at(headline, "an entry must start with its headline, not Read more")
+        raise _invalid_at(headline, "an entry must start with its headline, not Read more")
     card = None
     texts = rest
     ends = [index for index, line in enumerate(rest) if _READ_MORE.match(line.text)]
     if ends:
         end = ends[0]
         if len(ends) > 1 or end != len(rest) - 1:
-            raise _at(rest[ends[-1] if len(ends) > 1 else end], "Read more must end its entry")
+            raise _invalid_at(
+                rest[ends[-1] if len(ends) > 1 else end], "Read more must end its entry"
+            )
         if end < 2:
-            raise _at(rest[end], "Read more must follow the article's title and summary")
+            raise _invalid_at(rest[end], "Read more must follow the article's title and summary")
         if not source:
-            raise _at(rest[end], "a Read more card needs an address: give the page's --source")
+            raise _invalid_at(
+                rest[end], "a Read more card needs an address: give the page's --source"
+            )
         title, summary = rest[end - 2], rest[end - 1]
         card = {"url": source, "title": title.text, "summary": summary.text, "image_url": ""}
         texts = rest[: end - 2]

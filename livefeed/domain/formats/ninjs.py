@@ -105,7 +105,9 @@ def read_item(item: Any, place: str) -> Item:
         raise Invalid.field(place or "item", "must be a ninjs object")
     uri = item.get("uri")
     if not isinstance(uri, str) or not uri.strip() or len(uri) > MAX_URI:
-        raise Invalid.field(at("uri"), f"must be the item's identifier, up to {MAX_URI} characters")
+        raise Invalid.field(
+            at("uri"), "must be the item's identifier, up to %(most)d characters", most=MAX_URI
+        )
     version = item.get("version", "1")
     if isinstance(version, bool) or not _VERSION.fullmatch(str(version)):
         raise Invalid.field(at("version"), 'must be a whole number, like "2"')

@@ -72,11 +72,12 @@ def _updates(value: Any) -> list[tuple[str, dict[str, Any]]]:
         where = f"updates[{number}]" if isinstance(value, list) else "updates"
         children = listing.get("children") if isinstance(listing, dict) else None
         if not isinstance(children, list):
-            raise Invalid.field(f"{where}.children", "must be the Listing's list of updates")
+            raise Invalid.field(where + ".children", "must be the Listing's list of updates")
         for index, child in enumerate(children):
             update = _unwrap(child)
             if not isinstance(update, dict):
-                raise Invalid.field(f"{where}.children[{index}]", "must be an update")
+                at = f"{where}.children[{index}]"
+                raise Invalid.field(at, "must be an update")
             found.append((f"{where}.children[{index}]", update))
     return found
 
@@ -93,10 +94,10 @@ def _when(value: Any, place: str) -> datetime:
 def _post(update: dict[str, Any], place: str, feed: Feed) -> Post:
     body = update.get("body")
     if not isinstance(body, str):
-        raise Invalid.field(f"{place}.body", "must be the update's Markdown")
+        raise Invalid.field(place + ".body", "must be the update's Markdown")
     ident = update.get("id") or update.get("name")
     if not isinstance(ident, str) or not ident:
-        raise Invalid.field(f"{place}.id", "must be the update's id")
+        raise Invalid.field(place + ".id", "must be the update's id")
     when = _when(update.get("created_utc"), f"{place}.created_utc")
     author = update.get("author")
     email = None
@@ -105,9 +106,9 @@ def _post(update: dict[str, Any], place: str, feed: Feed) -> Post:
         feed.people[email] = f"u/{author}"
     stricken = update.get("stricken", False)
     if not isinstance(stricken, bool):
-        raise Invalid.field(f"{place}.stricken", "must be true or false")
+        raise Invalid.field(place + ".stricken", "must be true or false")
     if not body.strip():
-        raise Invalid.field(f"{place}.body", "an update needs some text")
+        raise Invalid.field(place + ".body", "an update needs some text")
     return Post(
         published_at=when,
         body=body.strip(),

@@ -86,4 +86,7 @@ def load_json(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise Invalid.field(f"line {error.lineno}", f"column {error.colno}: {error.msg}") from None
+        where = f"line {error.lineno}"
+        raise Invalid.field(
+            where, "column %(column)d: %(reason)s", column=error.colno, reason=error.msg
+        ) from None

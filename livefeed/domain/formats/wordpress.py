@@ -44,13 +44,17 @@ def parse(text: str, now: datetime) -> Feed:
     found = _DOCTYPE.search(text)
     if found:
         line = text.count("\n", 0, found.start()) + 1
-        raise Invalid.field(f"line {line}", "a WXR file declares no document type or entities")
+        where = f"line {line}"
+        raise Invalid.field(where, "a WXR file declares no document type or entities")
     try:
         # Safe: a file declaring entities was refused above, so none can expand.
         root = ET.fromstring(text)  # noqa: S314
     except ET.ParseError as error:
         line, column = error.position
-        raise Invalid.field(f"line {line}", f"column {column + 1}: not well-formed XML") from None
+        where = f"line {line}"
+        raise Invalid.field(
+            where, "column %(column)d: not well-formed XML", column=column + 1
+        ) from None
     items = root.findall("./channel/item")
     blogs = [item for item in items if item.findall(f"{WP}comment/{WP}comment_type")]
     live = [item for item in blogs if any(_is_entry(c) for c in item.findall(f"{WP}comment"))]
@@ -114,7 +118,7 @@ def _entry(comment: ET.Element, place: str, now: datetime, feed: Feed) -> _Entry
         feed.people.setdefault(email, name or email)
     ident = (comment.findtext(f"{WP}comment_id") or "").strip()
     if not ident:
-        raise Invalid.field(f"{place}.comment_id", "every entry needs its id")
+        raise Invalid.field(place + ".comment_id", "every entry needs its id")
     return _Entry(
         ident=ident,
         author=email or None,
@@ -142,7 +146,9 @@ def _replay(entries: list[_Entry], feed: Feed) -> None:
         target = posts.get(entry.replaces)
         if target is None:
             raise Invalid.field(
-                f"{entry.place}.liveblog_replaces", f"names no earlier entry ({entry.replaces})"
+                entry.place + ".liveblog_replaces",
+                "names no earlier entry (%(entry)s)",
+                entry=entry.replaces,
             )
         posts[entry.ident] = target
         if not entry.html.strip():

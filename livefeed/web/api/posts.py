@@ -65,7 +65,9 @@ def _feed_body(body: dict[str, Any]) -> dict[str, Any]:
     """``body``, once no setting in it is blank."""
     for key, choices in _CHOICES.items():
         if body.get(key) == "":
-            raise Invalid.field(key, f"must be {', '.join(choices[:-1])} or {choices[-1]}")
+            raise Invalid.field(
+                key, "must be %(some)s or %(last)s", some=", ".join(choices[:-1]), last=choices[-1]
+            )
     return body
 
 
@@ -76,7 +78,9 @@ def _status(body: Mapping[str, Any], allowed: tuple[FeedStatus, ...]) -> FeedSta
     wanted = body["status"]
     names = [status.value for status in allowed]
     if not isinstance(wanted, str) or wanted not in names:
-        raise Invalid.field("status", f"must be {', '.join(names[:-1])} or {names[-1]}")
+        raise Invalid.field(
+            "status", "must be %(some)s or %(last)s", some=", ".join(names[:-1]), last=names[-1]
+        )
     return FeedStatus(wanted)
 
 
@@ -92,7 +96,8 @@ def _flatten_post(body: Mapping[str, Any], base: Mapping[str, object]) -> dict[s
                 raise Invalid.field(key, "must be an object or null")
             for part, inner in value.items():
                 if part not in _NESTED[key]:
-                    raise Invalid.field(f"{key}.{part}", "is not a field this resource has")
+                    where = f"{key}.{part}"
+                    raise Invalid.field(where, "is not a field this resource has")
                 fields[f"{key}.{part}"] = inner
         elif key in _POST_FIELDS:
             fields[key] = value

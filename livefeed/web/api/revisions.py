@@ -21,7 +21,7 @@ from livefeed.domain.revisions import Revision
 from livefeed.domain.times import iso_utc
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing, revisions
-from livefeed.web.errors import problem
+from livefeed.web.errors import message_of, problem
 from livefeed.web.forms import PRIVATE, json_object
 from livefeed.web.security import bearer_user, services
 from livefeed.web.views import post_id_param
@@ -155,8 +155,8 @@ async def stale(request: Request, slug: str, post_id: int, error: Conflict) -> R
     return problem(
         error.status,
         error.title,
-        str(error),
-        errors={"version": str(error)},
+        message_of(error),
+        errors={"version": message_of(error)},
         extra={"current": post_json(current, slug, services(request).urls)},
     )
 

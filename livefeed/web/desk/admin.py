@@ -18,6 +18,7 @@ from livefeed.domain.users import Role, User, require_admin
 from livefeed.newsroom import invitations
 from livefeed.newsroom.invitations import NewInvitation
 from livefeed.web.desk.feeds import signed_in
+from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, errors_of, see_other, text
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -113,7 +114,7 @@ async def invite(request: Request, user: User) -> Response:
                                  errors=errors_of(error), status=error.status)  # fmt: skip
     except NotFound as error:
         return await _users_page(request, user, which="invite", values=values,
-                                 errors={"feed": str(error)}, status=404)  # fmt: skip
+                                 errors={"feed": message_of(error)}, status=404)  # fmt: skip
     return await _users_page(request, user, invited=made, status=201)
 
 
@@ -139,7 +140,7 @@ async def audit_page(request: Request, user: User) -> Response:
             )
         )
     except NotFound as error:
-        found, errors, status = [], {"feed": str(error)}, 404
+        found, errors, status = [], {"feed": message_of(error)}, 404
     feeds = await run_in_threadpool(reading.all_feeds, svc)
     context = {
         "entries": found[: audit.PAGE_SIZE],

@@ -12,6 +12,7 @@ from livefeed.domain.blocked_words import MAX_WORDS, WORD_LENGTH
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import User, require_admin
 from livefeed.web.desk.feeds import signed_in
+from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, text
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -46,7 +47,7 @@ async def save_words(request: Request, user: User) -> Response:
     try:
         await run_in_threadpool(word_list.set_blocked_words, services(request), user, words)
     except (Invalid, Conflict) as error:
-        errors = error.errors if isinstance(error, Invalid) else {FIELD: str(error)}
+        errors = error.errors if isinstance(error, Invalid) else {FIELD: message_of(error)}
         return await _page(request, words, errors, saved=False, status=error.status)
     return RedirectResponse("/desk/blocked-words?saved", status_code=303)
 

@@ -12,6 +12,7 @@ from livefeed.domain.users import User
 from livefeed.newsroom import featuring
 from livefeed.web.desk.feeds import signed_in
 from livefeed.web.discussion.moderation import id_param
+from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, typed
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -56,7 +57,7 @@ async def feature(request: Request, user: User) -> Response:
     try:
         post = await run_in_threadpool(featuring.feature_comment, svc, user, comment_id, values)
     except (Invalid, Conflict) as error:
-        errors = error.errors if isinstance(error, Invalid) else {"form": str(error)}
+        errors = error.errors if isinstance(error, Invalid) else {"form": message_of(error)}
         return await _form_page(request, user, comment_id, values, errors, status=error.status)
     return RedirectResponse(svc.urls.post_path(feed.slug, post.id), status_code=303)
 

@@ -16,9 +16,11 @@ from starlette.routing import Route
 
 from livefeed.access import accounts
 from livefeed.domain.errors import Conflict, Invalid
+from livefeed.languages.catalogs import translate
 from livefeed.newsroom import invitations
 from livefeed.newsroom.invitations import InvitationUnusable, InvitationView
 from livefeed.web import security
+from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, errors_of, see_other, text
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -44,7 +46,7 @@ async def _show(
 
 
 async def _gone(request: Request, error: InvitationUnusable) -> Response:
-    values = {"reason": str(error)}
+    values = {"reason": translate(message_of(error))}
     return await render(request, "invitation_gone.html", values, status=404, headers=PRIVATE)
 
 

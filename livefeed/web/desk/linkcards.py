@@ -19,7 +19,7 @@ from livefeed.domain.posts import ReadMore
 from livefeed.domain.users import User
 from livefeed.newsroom import linkcards
 from livefeed.web import security
-from livefeed.web.errors import problem
+from livefeed.web.errors import message_of, problem
 from livefeed.web.forms import checked_form, json_object
 
 
@@ -58,4 +58,4 @@ async def desk_link_card(request: Request) -> Response:
         return await _card(request, user, url if isinstance(url, str) else None)
     except LivefeedError as error:
         errors = error.errors if isinstance(error, Invalid) else None
-        return problem(error.status, error.title, str(error), errors=errors)
+        return problem(error.status, error.title, message_of(error), errors=errors)

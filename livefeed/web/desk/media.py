@@ -37,7 +37,7 @@ from livefeed.outside.storage import LocalStorage
 from livefeed.services import Services
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
-from livefeed.web.errors import problem
+from livefeed.web.errors import message_of, problem
 from livefeed.web.forms import PRIVATE, checked_form, see_other
 from livefeed.web.uploads import Received, receive_upload
 from livefeed.web.views import render
@@ -120,7 +120,7 @@ async def desk_upload(request: Request) -> Response:
         return await _store(svc, user, await _receive(request, svc, UPLOAD_FIELDS))
     except LivefeedError as error:
         errors = error.errors if isinstance(error, Invalid) else None
-        return problem(error.status, error.title, str(error), errors=errors)
+        return problem(error.status, error.title, message_of(error), errors=errors)
 
 
 async def serve_media(request: Request) -> Response:
@@ -215,7 +215,7 @@ async def delete_upload(request: Request, user: User) -> Response:
     try:
         await run_in_threadpool(media_library.delete_upload, svc, user, _media_id(request))
     except Conflict as error:
-        return await _confirm(request, user, error=str(error), status=409)
+        return await _confirm(request, user, error=message_of(error), status=409)
     return see_other("/desk/media?deleted=1")
 
 

@@ -17,7 +17,9 @@ from livefeed.access import password_resets as resets
 from livefeed.access.password_resets import ResetUnusable
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import User
+from livefeed.languages.catalogs import translate
 from livefeed.web import security
+from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, errors_of, see_other, text
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -59,7 +61,7 @@ async def _form(
 
 
 async def _gone(request: Request, error: ResetUnusable) -> Response:
-    values = {"reason": str(error)}
+    values = {"reason": translate(message_of(error))}
     return await render(request, "password_reset_gone.html", values, status=404, headers=PRIVATE)
 
 

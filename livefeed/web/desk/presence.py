@@ -18,7 +18,7 @@ from livefeed.domain.errors import LivefeedError
 from livefeed.domain.presence import editing_line
 from livefeed.newsroom import presence
 from livefeed.web import security
-from livefeed.web.errors import problem
+from livefeed.web.errors import message_of, problem
 from livefeed.web.forms import PRIVATE, checked_form
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param
@@ -42,7 +42,7 @@ async def editing(request: Request) -> Response:
             return Response(status_code=204, headers=PRIVATE)
         others = await run_in_threadpool(presence.editing, svc, user, slug, post_id)
     except LivefeedError as error:
-        return problem(error.status, error.title, str(error))
+        return problem(error.status, error.title, message_of(error))
     return JSONResponse({"others": others, "line": editing_line(others)}, headers=PRIVATE)
 
 

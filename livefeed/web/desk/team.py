@@ -22,6 +22,7 @@ from livefeed.newsroom import invitations, team
 from livefeed.newsroom.invitations import NewInvitation
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
+from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, errors_of, json_object, see_other, text
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -87,7 +88,7 @@ async def set_member(request: Request, user: User) -> Response:
                            errors=errors_of(error), status=status)  # fmt: skip
     except NotFound as error:
         return await _page(request, user, which=which, values=values,
-                           errors={"email": str(error)}, status=404)  # fmt: skip
+                           errors={"email": message_of(error)}, status=404)  # fmt: skip
     return see_other(_team_path(slug))
 
 

@@ -13,6 +13,7 @@ from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import User
 from livefeed.newsroom import verification
 from livefeed.web.desk.feeds import signed_in
+from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, text
 from livefeed.web.security import services
 from livefeed.web.views import post_id_param, render
@@ -36,7 +37,7 @@ async def set_state(request: Request, user: User) -> Response:
         )  # fmt: skip
     except (Invalid, Conflict) as error:
         status = 409 if isinstance(error, Conflict) else 422
-        errors = error.errors if isinstance(error, Invalid) else {"form": str(error)}
+        errors = error.errors if isinstance(error, Invalid) else {"form": message_of(error)}
         page = await run_in_threadpool(reading.post_page, svc, slug, post_id)
         values = {"feed": page.feed, "post": page.post, "chosen": fields, "errors": errors}
         return await render(

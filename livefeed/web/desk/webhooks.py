@@ -18,6 +18,7 @@ from livefeed.distribution.webhooks import Registered
 from livefeed.domain.errors import Invalid, NotFound
 from livefeed.domain.users import User, require_admin
 from livefeed.web.desk.feeds import signed_in
+from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, see_other, text
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -80,7 +81,9 @@ async def add(request: Request, user: User) -> Response:
     except Invalid as error:
         return await _page(request, user, values=values, errors=error.errors, status=422)
     except NotFound as error:
-        return await _page(request, user, values=values, errors={"feed": str(error)}, status=404)
+        return await _page(
+            request, user, values=values, errors={"feed": message_of(error)}, status=404
+        )
     return await _page(request, user, added=made, status=201)
 
 
@@ -104,7 +107,7 @@ def _action(name: str) -> Callable[[Request], Awaitable[Response]]:
             else:
                 await run_in_threadpool(webhooks.remove, svc, user, webhook_id)
         except NotFound as error:
-            return await _page(request, user, errors={"form": str(error)}, status=404)
+            return await _page(request, user, errors={"form": message_of(error)}, status=404)
         done = {"pause": "paused", "resume": "resumed", "remove": "removed"}.get(name, name)
         return see_other(f"/desk/webhooks?done={done}")
 

@@ -23,6 +23,7 @@ from livefeed.domain.users import User
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
 from livefeed.web.discussion.moderation import id_param
+from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, json_object, text, typed
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -63,7 +64,7 @@ async def ban(request: Request, user: User) -> Response:
     try:
         made = await run_in_threadpool(bans.ban_author, services(request), user, comment_id, values)
     except (Invalid, Conflict) as error:
-        errors = error.errors if isinstance(error, Invalid) else {"form": str(error)}
+        errors = error.errors if isinstance(error, Invalid) else {"form": message_of(error)}
         return await _form_page(request, user, comment_id, values, errors, status=error.status)
     return RedirectResponse(bans_url(made.feed_slug, banned=str(made.id)), status_code=303)
 

@@ -28,6 +28,7 @@ from livefeed.domain.errors import (
     Forbidden,
     Invalid,
     LivefeedError,
+    Message,
     NotFound,
     TooManyRequests,
 )
@@ -210,7 +211,7 @@ async def _shown_comment(
     comment hidden meanwhile)."""
     comment, feed = await run_in_threadpool(discussion.find_comment, services(request), comment_id)
     if not (comment.is_visible or (hidden_too and comment.state is CommentState.HIDDEN)):
-        raise NotFound(f"there is no comment {comment_id}")
+        raise NotFound(Message("there is no comment %(comment)s", comment=comment_id))
     return comment, feed
 
 

@@ -33,8 +33,10 @@ from livefeed.domain.errors import LivefeedError, NotFound
 from livefeed.domain.moderation_queue import TAB_LABELS, QueueItem, Tab
 from livefeed.domain.times import iso_utc
 from livefeed.domain.users import User
+from livefeed.languages.catalogs import translate
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
+from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, query_param, text
 from livefeed.web.security import services
 from livefeed.web.views import render
@@ -173,7 +175,7 @@ def _decision(action: str) -> Any:
         try:
             comment = await run_in_threadpool(_decide, action, user, comment_id, form, request)
         except LivefeedError as error:
-            message = _sentence(str(error))
+            message = _sentence(translate(message_of(error)))
             if wants_json(request):
                 return JSONResponse(
                     {"status": error.status, "detail": message},

@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from livefeed.distribution import sitemaps
-from livefeed.domain.errors import NotFound
+from livefeed.domain.errors import Message, NotFound
 from livefeed.domain.times import iso_utc
 from livefeed.services import Services
 from livefeed.web.security import services
@@ -131,7 +131,9 @@ def _part(kind: sitemaps.SitemapKind) -> Callable[[Request], Awaitable[Response]
         svc = services(request)
         parts = await run_in_threadpool(sitemaps.sitemap_parts, svc, limit)
         if not any(part.kind == kind and part.block == block for part in parts):
-            raise NotFound(f"the sitemap has no file {kind}-{block}.xml")
+            raise NotFound(
+                Message("the sitemap has no file %(kind)s-%(block)s.xml", kind=kind, block=block)
+            )
         links = sitemaps.sitemap_links(svc, kind, block=block, size=limit)
         return _streamed(_urlset(links, limit), 600)
 

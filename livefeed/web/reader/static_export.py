@@ -28,6 +28,7 @@ from livefeed.distribution.resources import feed_json, post_json
 from livefeed.domain import times
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
+from livefeed.languages import catalogs
 from livefeed.services import Services
 from livefeed.web.app import create_app
 from livefeed.web.reader.static_pages import POST_ANCHOR, Rewriter, Scan
@@ -61,9 +62,13 @@ def export_feed(
     """
     feed = reading.get_feed(svc, slug)
     if directory.exists() and not directory.is_dir():
-        raise ExportError(f"{directory} is not a directory")
+        raise ExportError(catalogs._("%(place)s is not a directory", place=directory))
     if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise ExportError(f"{directory} is not empty: give --force to write into it anyway")
+        raise ExportError(
+            catalogs._(
+                "%(place)s is not empty: give --force to write into it anyway", place=directory
+            )
+        )
     directory.mkdir(parents=True, exist_ok=True)
     if feed.status is not FeedStatus.ENDED:
         say("exporting a live feed: the copy is as of now")
@@ -104,7 +109,7 @@ class _Export:
             if name.startswith("posts/"):
                 done += 1
                 if done % PROGRESS_EVERY == 0 or done == len(posts):
-                    self.say(f"{done} of {len(posts)} posts")
+                    self.say(catalogs._("%(done)d of %(count)d posts", done=done, count=len(posts)))
         data = {
             "feed": feed_json(self.feed, self.svc.urls),
             "posts": [post_json(post, self.feed.slug, self.svc.urls) for post in posts],
@@ -178,7 +183,11 @@ class _Export:
     async def _page(self, path: str, query: str = "") -> str:
         status, _, body = await _get(self.app, self.origin, path, query)
         if status != 200:
-            raise ExportError(f"{path} answered {status} instead of the page")
+            raise ExportError(
+                catalogs._(
+                    "%(path)s answered %(status)s instead of the page", path=path, status=status
+                )
+            )
         return body.decode("utf-8")
 
     def _write(self, name: str, data: bytes) -> None:

@@ -30,7 +30,7 @@ from starlette.templating import Jinja2Templates
 
 from livefeed.discussion.comment_resources import comment_from_json
 from livefeed.distribution import reading
-from livefeed.domain.errors import NotFound
+from livefeed.domain.errors import Message, NotFound
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
@@ -212,7 +212,7 @@ async def current_feed(request: Request, slug: str) -> Feed:
     hub: Hub = request.app.state.hub
     feed = await hub.feed(slug)
     if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
+        raise NotFound(Message("there is no feed called “%(slug)s”", slug=slug))
     return feed
 
 
@@ -282,7 +282,7 @@ async def events(request: Request) -> Response:
     slug = request.path_params["slug"]
     feed = await hub.feed(slug)
     if feed is None:
-        raise NotFound(f"there is no feed called “{slug}”")
+        raise NotFound(Message("there is no feed called “%(slug)s”", slug=slug))
     if feed.status is FeedStatus.ENDED:
         return Response(status_code=204)
     reader = BufferedReader(last_seq=0)
