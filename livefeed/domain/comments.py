@@ -25,7 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from livefeed.domain.comment_text import clean_body, clean_note, render_text
-from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid
+from livefeed.domain.errors import N_, Checks, Conflict, Forbidden, Invalid
 
 # Readers' reports that take a comment down until a moderator has looked at it.
 REPORTS_TO_HIDE = 3
@@ -82,13 +82,13 @@ class Reason(StrEnum):
 
 
 REASON_LABELS: dict[Reason, str] = {
-    Reason.SPAM: "Spam",
-    Reason.ABUSE: "Abuse",
-    Reason.HARASSMENT: "Harassment",
-    Reason.OFF_TOPIC: "Off topic",
-    Reason.MISINFORMATION: "Misinformation",
-    Reason.PERSONAL_DATA: "Personal data",
-    Reason.OTHER: "Something else",
+    Reason.SPAM: N_("Spam"),
+    Reason.ABUSE: N_("Abuse"),
+    Reason.HARASSMENT: N_("Harassment"),
+    Reason.OFF_TOPIC: N_("Off topic"),
+    Reason.MISINFORMATION: N_("Misinformation"),
+    Reason.PERSONAL_DATA: N_("Personal data"),
+    Reason.OTHER: N_("Something else"),
 }
 
 # The states in which a moderator's approve or reject is still to be made (see the docstring);

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from livefeed.domain.errors import Invalid
+from livefeed.domain.errors import N_, Invalid
 
 IPTC_PREFIX = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 
@@ -30,13 +30,13 @@ _AI_MADE = frozenset(
 
 # What an editor may choose by hand, with the words readers see for each.
 SOURCE_TYPES: dict[str, str] = {
-    "digitalCapture": "Photo from a camera",
-    "negativeFilm": "Scanned film negative",
-    "digitalArt": "Digital art",
-    "compositeCapture": "Composite of photos",
-    "trainedAlgorithmicMedia": "AI-generated image",
-    "compositeWithTrainedAlgorithmicMedia": "Composite with AI-generated parts",
-    "screenCapture": "Screenshot",
+    "digitalCapture": N_("Photo from a camera"),
+    "negativeFilm": N_("Scanned film negative"),
+    "digitalArt": N_("Digital art"),
+    "compositeCapture": N_("Composite of photos"),
+    "trainedAlgorithmicMedia": N_("AI-generated image"),
+    "compositeWithTrainedAlgorithmicMedia": N_("Composite with AI-generated parts"),
+    "screenCapture": N_("Screenshot"),
 }
 
 _ACTION_WORDS = {

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from livefeed.domain.errors import Forbidden, Invalid
+from livefeed.domain.errors import N_, Forbidden, Invalid
 from livefeed.domain.text import clean_line
 
 SOURCING_LENGTH = 300
@@ -55,6 +55,18 @@ class SourceType(StrEnum):
     EYEWITNESS = "eyewitness"
     SOCIAL_MEDIA = "social media"
     OTHER = "other"
+
+
+# The compose form offers a source by its value, capitalized and translated: these put each
+# in the catalogs.
+SOURCE_TYPE_NAMES = {
+    SourceType.OUR_REPORTER: N_("Our reporter"),
+    SourceType.AGENCY: N_("Agency"),
+    SourceType.OFFICIAL_STATEMENT: N_("Official statement"),
+    SourceType.EYEWITNESS: N_("Eyewitness"),
+    SourceType.SOCIAL_MEDIA: N_("Social media"),
+    SourceType.OTHER: N_("Other"),
+}
 
 
 def parse_verification(

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from livefeed.domain.errors import LivefeedError
 from livefeed.domain.presence import editing_line
+from livefeed.languages.catalogs import translate
 from livefeed.newsroom import presence
 from livefeed.web import security
 from livefeed.web.errors import problem
@@ -43,7 +44,9 @@ async def editing(request: Request) -> Response:
         others = await run_in_threadpool(presence.editing, svc, user, slug, post_id)
     except LivefeedError as error:
         return problem(error.status, error.title, str(error))
-    return JSONResponse({"others": others, "line": editing_line(others)}, headers=PRIVATE)
+    return JSONResponse(
+        {"others": others, "line": translate(editing_line(others))}, headers=PRIVATE
+    )
 
 
 routes = [Route("/feeds/{slug}/posts/{post_id}/editing", editing, methods=["POST"])]
