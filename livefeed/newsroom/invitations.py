@@ -151,7 +151,7 @@ def _mail_link(
             _(
                 "It works once, until %(until)s UTC. "
                 "If you did not expect it, ignore this message.",
-                until=f"{invitation.expires_at:%d %B %Y, %H:%M}",
+                until=invitation.expires_at.strftime("%d %B %Y, %H:%M"),
             ),
         ))  # fmt: skip
         subject = _("%(name)s invites you to %(site)s", name=name, site=site)
