@@ -14,6 +14,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 from starlette.testclient import TestClient
 
+from livefeed.access import password_resets
+from livefeed.distribution import mail
 from livefeed.domain.access import FEED_ROLE_NAMES, FeedRole
 from livefeed.domain.feeds import STATUS_NAMES, FeedStatus
 from livefeed.domain.users import ROLE_NAMES, Role
@@ -22,8 +24,9 @@ from livefeed.languages import catalogs
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
-from tests.factories import make_editor, make_feed
+from tests.factories import make_editor, make_feed, make_user
 from tests.languages.visible_text import untranslated
+from tests.mail_server import Mailbox
 from tests.web.conftest import log_in
 
 TEMPLATES = Path(catalogs.__file__).resolve().parent.parent / "web" / "templates"
@@ -88,6 +91,7 @@ def russian_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     catalog = Catalog(locale="ru")
     catalog.add("Your API tokens", "Ваши API-токены")
     catalog.add("Feeds", "Ленты")
+    catalog.add("Reset your %(site)s password", "Новый пароль для %(site)s")
     catalog.add("Team<span class=\"visually-hidden\"> of %(feed)s</span>",
                 "Команда<span class=\"visually-hidden\"> ленты %(feed)s</span>")  # fmt: skip
     for language in ("en", "ru"):
@@ -125,3 +129,18 @@ def test_the_desk_speaks_the_browsers_language(
     )
     assert ">Your API tokens</a>" in english.text
     assert "<h2>Feeds</h2>" in english.text
+
+
+def test_mail_is_written_in_the_recipients_language_not_the_askers(
+    russian_desk: None, mail_svc: Services, mailbox: tuple[Mailbox, int]
+) -> None:
+    anna = make_user(mail_svc)
+    with catalogs.speaking("ru"):
+        assert catalogs._("Reset your %(site)s password", site="X") == "Новый пароль для X"
+        # Anna's account has no language of its own: the site's is hers.
+        password_resets.request_reset(mail_svc, anna.email, address="198.51.100.7")
+    send = mail.sender(mail_svc.settings)
+    assert send is not None
+    mail.deliver_due(mail_svc, mail_svc.clock(), send)
+    mailbox[0].wait_for(anna.email)
+    assert mailbox[0].messages[0]["Subject"] == "Reset your Livefeed password"
