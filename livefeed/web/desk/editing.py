@@ -53,6 +53,13 @@ LABELS = {
 FLAGS = frozenset({"key_event", "pinned"})
 
 
+def editing_words(names: list[str]) -> str:
+    """Who else is editing, in the language spoken; "" for no one (gettext would give "" the
+    catalog's header)."""
+    line = editing_line(names)
+    return translate(line) if line else ""
+
+
 def correction_from(form: FormData) -> tuple[bool, str]:
     """The edit form's "This is a correction" box and its note."""
     note = form.get("correction_note", "")
@@ -67,7 +74,7 @@ async def edit_page(request: Request, user: User, feed: Feed, post: Post) -> dic
         return {"others_editing": "", "editing_url": None, "heartbeat_ms": 0}
     others = await run_in_threadpool(presence.editing, services(request), user, feed.slug, post.id)
     return {
-        "others_editing": translate(editing_line(others)),
+        "others_editing": editing_words(others),
         "editing_url": services(request).urls.post_path(feed.slug, post.id) + "/editing",
         "heartbeat_ms": int(HEARTBEAT.total_seconds() * 1000),
     }
@@ -132,7 +139,7 @@ async def editing_on_feed(request: Request, user: User | None, feed_id: int) -> 
     """For the post tools on a feed or post page: who else is editing which post. Empty for
     anyone who may not edit the feed's posts."""
     found = await run_in_threadpool(presence.others_on_feed, services(request), user, feed_id)
-    return {post_id: translate(editing_line(names)) for post_id, names in found.items()}
+    return {post_id: editing_words(names) for post_id, names in found.items()}
 
 
 async def post_page(request: Request, user: User, feed: Feed, post: Post) -> dict[str, object]:
