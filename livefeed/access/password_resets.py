@@ -18,6 +18,7 @@ from livefeed.distribution import mail
 from livefeed.domain.errors import Conflict, NotFound
 from livefeed.domain.tokens import digest, new_secret
 from livefeed.domain.users import User, check_password, clean_email
+from livefeed.languages.catalogs import _
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
 from livefeed.store import password_resets as store
@@ -51,15 +52,23 @@ def request_reset(svc: Services, email: object, *, address: str) -> None:
             conn, token_hash=digest(secret), user_id=user.id, now=now, expires_at=now + LIFETIME
         )
         link = f"{svc.urls.origin}/password-reset/{secret}"
-        body = (
-            f"Hello {user.display_name},\n\n"
-            f"Someone, probably you, asked to reset the password of your account on "
-            f"{mail.site_name(svc)}. To choose a new one, open this link within the hour:\n\n"
-            f"{link}\n\n"
-            "It works once. If you did not ask, ignore this message: your password stays "
-            "as it is."
-        )
-        mail.queue(svc, conn, user.email, f"Reset your {mail.site_name(svc)} password", body)
+        site = mail.site_name(svc)
+        with mail.speaking_to(user):
+            body = "\n\n".join((
+                _("Hello %(name)s,", name=user.display_name),
+                _(
+                    "Someone, probably you, asked to reset the password of your account on "
+                    "%(site)s. To choose a new one, open this link within the hour:",
+                    site=site,
+                ),
+                link,
+                _(
+                    "It works once. If you did not ask, ignore this message: your password "
+                    "stays as it is."
+                ),
+            ))  # fmt: skip
+            subject = _("Reset your %(site)s password", site=site)
+        mail.queue(svc, conn, user.email, subject, body)
         audit.record(svc, conn, user, "password.reset_requested", user.email, address=address)
 
 

@@ -33,6 +33,7 @@ from livefeed.domain.tokens import (
     parse_lifetime,
 )
 from livefeed.domain.users import User, clean_email
+from livefeed.languages.catalogs import _
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
 from livefeed.store import feeds as feed_store
@@ -207,9 +208,9 @@ def user_of(svc: Services, secret: str) -> User | None:
 def describe_scope(row: TokenRow | NewToken) -> str:
     """The token's reach in words, for lists and the command line."""
     token = row.token
-    where = "every feed" if row.feed_slugs is None else ", ".join(row.feed_slugs) or "no feed"
-    role = token.scope.role.value if token.scope.role else "the account's own role"
-    return f"{where}; as {role}"
+    where = _("every feed") if row.feed_slugs is None else ", ".join(row.feed_slugs) or _("no feed")
+    role = _(token.scope.role.value) if token.scope.role else _("the account's own role")
+    return _("%(where)s; as %(role)s", where=where, role=role)
 
 
 def parse_token_id(value: object) -> int:

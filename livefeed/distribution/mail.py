@@ -11,6 +11,7 @@ backoff (30 s doubling, at most an hour apart) for a day, then marked failed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
@@ -18,6 +19,8 @@ from email.utils import format_datetime, formataddr, make_msgid
 from sqlalchemy import Connection
 
 from livefeed.domain import outbox
+from livefeed.domain.users import User
+from livefeed.languages import catalogs
 from livefeed.outside.smtp import MailRefused, SmtpServer
 from livefeed.services import Services
 from livefeed.settings import Settings
@@ -31,6 +34,13 @@ Send = Callable[[EmailMessage], None]
 def site_name(svc: Services) -> str:
     """The name the site signs its mail with."""
     return "Livefeed"
+
+
+def speaking_to(recipient: User | None) -> AbstractContextManager[str]:
+    """Write a message in its recipient's language, not the one of whoever caused it: their
+    account's choice where it has one, else the site's own language."""
+    chosen = getattr(recipient, "language", None)
+    return catalogs.speaking(chosen if isinstance(chosen, str) and chosen else catalogs.SOURCE)
 
 
 def mail_enabled(svc: Services) -> bool:

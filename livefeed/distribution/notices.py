@@ -14,12 +14,17 @@ from sqlalchemy import Connection
 
 from livefeed.distribution import mail
 from livefeed.domain.access import FeedRole
+from livefeed.domain.errors import N_
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post
 from livefeed.domain.users import User
+from livefeed.languages.catalogs import _
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
 from livefeed.store import members
+
+# Every notice ends saying why it came, so no one wonders how to stop it.
+_WHY = N_("You are told because you asked to be, on your account page.")
 
 
 @dataclass(frozen=True)
@@ -49,16 +54,22 @@ def contribution_waiting(
         conn, feed.id, frozenset({FeedRole.EDITOR}), "notify_contributions"
     )
     queue = f"{svc.urls.origin}/desk/feeds/{feed.slug}/contributions"
-    title = post.headline or "an update without a headline"
-    for email, _ in wanting:
+    for email, _name in wanting:
         if email == author.email:
             continue
-        body = (
-            f"{author.display_name} sent “{title}” to “{feed.title}”; it waits for an editor "
-            f"in the Contributions queue:\n\n{queue}\n\n"
-            "You are told because you asked to be, on your account page."
-        )
-        mail.queue(svc, conn, email, f"A contribution waits: {title}", body)
+        with mail.speaking_to(None):
+            title = post.headline or _("an update without a headline")
+            body = "\n\n".join((
+                _(
+                    "%(name)s sent “%(title)s” to “%(feed)s”; it waits for an editor in the "
+                    "Contributions queue:",
+                    name=author.display_name, title=title, feed=feed.title,
+                ),
+                queue,
+                _(_WHY),
+            ))  # fmt: skip
+            subject = _("A contribution waits: %(title)s", title=title)
+        mail.queue(svc, conn, email, subject, body)
 
 
 def comment_reported(svc: Services, conn: Connection, feed: Feed, comment_id: int) -> None:
@@ -67,10 +78,15 @@ def comment_reported(svc: Services, conn: Connection, feed: Feed, comment_id: in
         conn, feed.id, frozenset({FeedRole.MODERATOR, FeedRole.EDITOR}), "notify_reports"
     )
     queue = f"{svc.urls.origin}/moderation?tab=reported"
-    for email, _ in wanting:
-        body = (
-            f"A reader reported comment {comment_id} on “{feed.title}”. "
-            f"The moderation queue has it:\n\n{queue}\n\n"
-            "You are told because you asked to be, on your account page."
-        )
-        mail.queue(svc, conn, email, f"A comment was reported on {feed.title}", body)
+    for email, _name in wanting:
+        with mail.speaking_to(None):
+            body = "\n\n".join((
+                _(
+                    "A reader reported comment %(id)s on “%(feed)s”. The moderation queue has it:",
+                    id=comment_id, feed=feed.title,
+                ),
+                queue,
+                _(_WHY),
+            ))  # fmt: skip
+            subject = _("A comment was reported on %(feed)s", feed=feed.title)
+        mail.queue(svc, conn, email, subject, body)

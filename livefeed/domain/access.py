@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from livefeed.domain.errors import Forbidden, Invalid
+from livefeed.domain.errors import N_, Forbidden, Invalid
 
 
 class FeedRole(StrEnum):
@@ -21,6 +21,14 @@ class FeedRole(StrEnum):
     EDITOR = "editor"
     CONTRIBUTOR = "contributor"
     MODERATOR = "moderator"
+
+
+# The desk shows a role by its value, translated: these put each value in the catalogs.
+FEED_ROLE_NAMES = {
+    FeedRole.EDITOR: N_("editor"),
+    FeedRole.CONTRIBUTOR: N_("contributor"),
+    FeedRole.MODERATOR: N_("moderator"),
+}
 
 
 class Right(StrEnum):

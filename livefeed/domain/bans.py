@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from livefeed.domain.errors import Checks, Forbidden, Invalid, Message
+from livefeed.domain.errors import N_, Checks, Forbidden, Invalid, Message
 from livefeed.domain.text import clean_line
 
 REASON_LENGTH = 500
@@ -26,10 +26,10 @@ class BanLength(StrEnum):
 
 
 LENGTH_LABELS: dict[BanLength, str] = {
-    BanLength.DAY: "1 day",
-    BanLength.WEEK: "7 days",
-    BanLength.MONTH: "30 days",
-    BanLength.FOREVER: "For good",
+    BanLength.DAY: N_("1 day"),
+    BanLength.WEEK: N_("7 days"),
+    BanLength.MONTH: N_("30 days"),
+    BanLength.FOREVER: N_("For good"),
 }
 
 _DURATIONS: dict[BanLength, timedelta] = {

@@ -11,7 +11,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from livefeed.domain.comments import Discussion, Moderation, parse_discussion, parse_moderation
-from livefeed.domain.errors import Checks, Invalid
+from livefeed.domain.errors import N_, Checks, Invalid
 from livefeed.domain.text import clean_line, clean_tags, clean_text, clean_title, clean_web_url
 from livefeed.domain.verification import Verification, parse_verification
 
@@ -26,6 +26,14 @@ class FeedStatus(StrEnum):
     SCHEDULED = "scheduled"
     LIVE = "live"
     ENDED = "ended"
+
+
+# The desk shows a feed's status by its value, translated: these put each value in the catalogs.
+STATUS_NAMES = {
+    FeedStatus.SCHEDULED: N_("scheduled"),
+    FeedStatus.LIVE: N_("live"),
+    FeedStatus.ENDED: N_("ended"),
+}
 
 
 # An ended feed may be reopened when the story flares up again; nothing goes back to scheduled.

@@ -10,7 +10,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from livefeed.domain.comments import Comment, CommentState
-from livefeed.domain.errors import Invalid
+from livefeed.domain.errors import N_, Invalid
 
 # Items shown per tab; the tab's label says how many there are in all.
 TAB_SIZE = 50
@@ -28,9 +28,9 @@ class Tab(StrEnum):
 
 
 TAB_LABELS: dict[Tab, str] = {
-    Tab.PENDING: "Pending",
-    Tab.REPORTED: "Reported",
-    Tab.DECIDED: "Recently decided",
+    Tab.PENDING: N_("Pending"),
+    Tab.REPORTED: N_("Reported"),
+    Tab.DECIDED: N_("Recently decided"),
 }
 
 

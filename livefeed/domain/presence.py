@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from livefeed.domain.errors import Message
+
 HEARTBEAT = timedelta(seconds=15)
 # Three heartbeats: one late request does not make an editor vanish and come back.
 STALE_AFTER = timedelta(seconds=45)
@@ -25,5 +27,7 @@ def editing_line(names: Sequence[str]) -> str:
     if not names:
         return ""
     if len(names) == 1:
-        return f"{names[0]} is editing this post"
-    return f"{', '.join(names[:-1])} and {names[-1]} are editing this post"
+        return Message("%(name)s is editing this post", name=names[0])
+    return Message(
+        "%(names)s and %(last)s are editing this post", names=", ".join(names[:-1]), last=names[-1]
+    )

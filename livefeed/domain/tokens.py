@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from livefeed.domain.access import TokenScope
-from livefeed.domain.errors import Invalid
+from livefeed.domain.errors import N_, Invalid
 
 TOKEN_PREFIX = "lf_"  # noqa: S105 (not a secret: marks a string as a Livefeed token)
 # The longest lifetime a token may be given; "never" is for scripts that are looked after.
@@ -25,6 +25,8 @@ _LIFETIME = re.compile(r"^(\d{1,5})\s*([hdwy])$")
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1),
           "y": timedelta(days=365)}  # fmt: skip
 
+# The desk shows a token's state (``ApiToken.state``) translated: these put each in the catalogs.
+STATE_NAMES = (N_("active"), N_("expired"), N_("revoked"))
 REFUSED_UNKNOWN = "that API token is unknown: send one made with `livefeed token create`"
 REFUSED_REVOKED = "this token was revoked: make a new one"
 REFUSED_EXPIRED = "this token has expired: make a new one"

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from livefeed.domain.access import TokenScope
-from livefeed.domain.errors import Forbidden, Invalid
+from livefeed.domain.errors import N_, Forbidden, Invalid
 from livefeed.domain.text import clean_line
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -20,6 +20,10 @@ class Role(StrEnum):
 
     ADMIN = "admin"
     MEMBER = "member"
+
+
+# The desk shows a site role by its value, translated: these put each value in the catalogs.
+ROLE_NAMES = {Role.ADMIN: N_("admin"), Role.MEMBER: N_("member")}
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,18 @@ class SourceType(StrEnum):
     OTHER = "other"
 
 
+# The compose form offers a source by its value, capitalized and translated: these put each
+# in the catalogs.
+SOURCE_TYPE_NAMES = {
+    SourceType.OUR_REPORTER: N_("Our reporter"),
+    SourceType.AGENCY: N_("Agency"),
+    SourceType.OFFICIAL_STATEMENT: N_("Official statement"),
+    SourceType.EYEWITNESS: N_("Eyewitness"),
+    SourceType.SOCIAL_MEDIA: N_("Social media"),
+    SourceType.OTHER: N_("Other"),
+}
+
+
 def parse_verification(
     value: object, field: str = "verification", *, as_it_is: bool = False
 ) -> Verification | None:

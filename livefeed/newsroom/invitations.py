@@ -26,6 +26,7 @@ from livefeed.domain.invitations import LIFETIME, Invitation, InvitationState
 from livefeed.domain.text import clean_line
 from livefeed.domain.tokens import digest, new_secret
 from livefeed.domain.users import Role, User, check_password, clean_email, require_admin
+from livefeed.languages.catalogs import _
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
 from livefeed.store import feeds as feed_store
@@ -130,19 +131,31 @@ def _mail_link(
     url: str,
 ) -> None:
     site = mail.site_name(svc)
-    if feed is not None and invitation.feed_role is not None:
-        what = f"to join the team of “{feed.title}” as its {invitation.feed_role.value}"
-    elif invitation.site_role is Role.ADMIN:
-        what = f"to run {site} as an administrator"
-    else:
-        what = f"to join {site}"
-    body = (
-        f"{inviter.display_name} invites you {what}.\n\n"
-        f"Open this link to choose your name and password:\n\n{url}\n\n"
-        f"It works once, until {invitation.expires_at:%d %B %Y, %H:%M} UTC. "
-        "If you did not expect it, ignore this message."
-    )
-    mail.queue(svc, conn, invitation.email, f"{inviter.display_name} invites you to {site}", body)
+    name = inviter.display_name
+    with mail.speaking_to(None):
+        if feed is not None and invitation.feed_role is not None:
+            invites = _(
+                "%(name)s invites you to join the team of “%(feed)s” as its %(role)s.",
+                name=name, feed=feed.title, role=_(invitation.feed_role.value),
+            )  # fmt: skip
+        elif invitation.site_role is Role.ADMIN:
+            invites = _(
+                "%(name)s invites you to run %(site)s as an administrator.", name=name, site=site
+            )
+        else:
+            invites = _("%(name)s invites you to join %(site)s.", name=name, site=site)
+        body = "\n\n".join((
+            invites,
+            _("Open this link to choose your name and password:"),
+            url,
+            _(
+                "It works once, until %(until)s UTC. "
+                "If you did not expect it, ignore this message.",
+                until=invitation.expires_at.strftime("%d %B %Y, %H:%M"),
+            ),
+        ))  # fmt: skip
+        subject = _("%(name)s invites you to %(site)s", name=name, site=site)
+    mail.queue(svc, conn, invitation.email, subject, body)
 
 
 def withdraw(

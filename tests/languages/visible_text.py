@@ -11,6 +11,9 @@ import re
 from html.parser import HTMLParser
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+# A tag whose name is a value (``<{{ heading }}>``): without a name in its place, the parser
+# would read the whole tag as text.
+_TAG_NAME = re.compile(r"(?<=<)/?\{\{.*?\}\}", re.S)
 _LETTER = re.compile(r"[^\W\d_]")
 # Attributes a person reads or hears (a screen reader speaks the aria- ones).
 READ_ATTRIBUTES = {
@@ -33,10 +36,14 @@ class _Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
         self._skipping = 0
+        # A key to press (``<kbd>j</kbd>``) is the key's own letter, the same in every language.
+        self._keys = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._skipping += 1
+        if tag == "kbd":
+            self._keys += 1
         values = dict(attrs)
         for name, value in attrs:
             if value is None or name not in READ_ATTRIBUTES:
@@ -50,9 +57,11 @@ class _Visible(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style") and self._skipping:
             self._skipping -= 1
+        if tag == "kbd" and self._keys:
+            self._keys -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping:
+        if not self._skipping and not self._keys:
             self._check(data, data.strip())
 
     def _check(self, text: str, where: str) -> None:
@@ -64,6 +73,9 @@ class _Visible(HTMLParser):
 def untranslated(template_source: str) -> list[str]:
     """Each piece of the template's own text a person would read, outside the catalog."""
     parser = _Visible()
-    parser.feed(_JINJA.sub(" ", _CHOSEN_TAG.sub(r"\1span", template_source)))
+    named = _TAG_NAME.sub(
+        lambda found: "/span" if found.group().startswith("/") else "span", template_source
+    )
+    parser.feed(_JINJA.sub(" ", named))
     parser.close()
     return parser.found

@@ -15,40 +15,49 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
+from livefeed.domain.errors import N_
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post, PostState
 from livefeed.domain.presence import HEARTBEAT, editing_line
 from livefeed.domain.revisions import differing_fields
 from livefeed.domain.users import User
+from livefeed.languages.catalogs import translate
 from livefeed.newsroom import presence, revisions
 from livefeed.web.desk.compose import PostForm
 from livefeed.web.security import services
 
-# The edit form's labels, for naming the fields of a conflict.
+# The edit form's labels, for naming the fields of a conflict (translated where shown).
 LABELS = {
-    "headline": "Headline",
-    "body": "Text",
-    "quote.text": "Quoted words",
-    "quote.attribution": "Who said it",
-    "image.url": "Image address",
-    "image.alt": "Description for screen readers (alt text)",
-    "image.caption": "Caption",
-    "image.credit": "Credit",
-    "read_more.url": "Article address",
-    "read_more.title": "Article title",
-    "read_more.summary": "Summary",
-    "read_more.image_url": "Article image address",
-    "video.url": "Video address",
-    "video.alt": "What the video shows (for screen readers)",
-    "tags": "Tags",
-    "key_event": "Key event",
-    "pinned": "Pin to the top",
-    "verification": "State",
-    "source_type": "Source",
-    "sourcing": "Sourcing note",
-    "image.source_type": "What the picture is",
+    "headline": N_("Headline"),
+    "body": N_("Text"),
+    "quote.text": N_("Quoted words"),
+    "quote.attribution": N_("Who said it"),
+    "image.url": N_("Image address"),
+    "image.alt": N_("Description for screen readers (alt text)"),
+    "image.caption": N_("Caption"),
+    "image.credit": N_("Credit"),
+    "read_more.url": N_("Article address"),
+    "read_more.title": N_("Article title"),
+    "read_more.summary": N_("Summary"),
+    "read_more.image_url": N_("Article image address"),
+    "video.url": N_("Video address"),
+    "video.alt": N_("What the video shows (for screen readers)"),
+    "tags": N_("Tags"),
+    "key_event": N_("Key event"),
+    "pinned": N_("Pin to the top"),
+    "verification": N_("State"),
+    "source_type": N_("Source"),
+    "sourcing": N_("Sourcing note"),
+    "image.source_type": N_("What the picture is"),
 }
 FLAGS = frozenset({"key_event", "pinned"})
+
+
+def editing_words(names: list[str]) -> str:
+    """Who else is editing, in the language spoken; "" for no one (gettext would give "" the
+    catalog's header)."""
+    line = editing_line(names)
+    return translate(line) if line else ""
 
 
 def correction_from(form: FormData) -> tuple[bool, str]:
@@ -65,7 +74,7 @@ async def edit_page(request: Request, user: User, feed: Feed, post: Post) -> dic
         return {"others_editing": "", "editing_url": None, "heartbeat_ms": 0}
     others = await run_in_threadpool(presence.editing, services(request), user, feed.slug, post.id)
     return {
-        "others_editing": editing_line(others),
+        "others_editing": editing_words(others),
         "editing_url": services(request).urls.post_path(feed.slug, post.id) + "/editing",
         "heartbeat_ms": int(HEARTBEAT.total_seconds() * 1000),
     }
@@ -103,7 +112,7 @@ async def clash(request: Request, user: User, slug: str, current: Post, form: Po
     differences = [
         Difference(
             name,
-            LABELS.get(name, name),
+            translate(LABELS[name]) if name in LABELS else name,
             _shown(theirs, name),
             _shown(form, name),
             ("on" if theirs.checked(name) else "") if name in FLAGS else _shown(theirs, name),
@@ -122,7 +131,7 @@ async def clash(request: Request, user: User, slug: str, current: Post, form: Po
 
 def _shown(form: PostForm, name: str) -> str:
     if name in FLAGS:
-        return "Yes" if form.checked(name) else "No"
+        return translate(N_("Yes")) if form.checked(name) else translate(N_("No"))
     return form.value(name).replace("\r\n", "\n")
 
 
@@ -130,7 +139,7 @@ async def editing_on_feed(request: Request, user: User | None, feed_id: int) -> 
     """For the post tools on a feed or post page: who else is editing which post. Empty for
     anyone who may not edit the feed's posts."""
     found = await run_in_threadpool(presence.others_on_feed, services(request), user, feed_id)
-    return {post_id: editing_line(names) for post_id, names in found.items()}
+    return {post_id: editing_words(names) for post_id, names in found.items()}
 
 
 async def post_page(request: Request, user: User, feed: Feed, post: Post) -> dict[str, object]:

@@ -15,9 +15,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from livefeed.domain.errors import LivefeedError
-from livefeed.domain.presence import editing_line
 from livefeed.newsroom import presence
 from livefeed.web import security
+from livefeed.web.desk.editing import editing_words
 from livefeed.web.errors import message_of, problem
 from livefeed.web.forms import PRIVATE, checked_form
 from livefeed.web.security import services
@@ -43,7 +43,7 @@ async def editing(request: Request) -> Response:
         others = await run_in_threadpool(presence.editing, svc, user, slug, post_id)
     except LivefeedError as error:
         return problem(error.status, error.title, message_of(error))
-    return JSONResponse({"others": others, "line": editing_line(others)}, headers=PRIVATE)
+    return JSONResponse({"others": others, "line": editing_words(others)}, headers=PRIVATE)
 
 
 routes = [Route("/feeds/{slug}/posts/{post_id}/editing", editing, methods=["POST"])]

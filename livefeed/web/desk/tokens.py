@@ -14,7 +14,7 @@ from livefeed.access import permissions, tokens
 from livefeed.access.tokens import NewToken
 from livefeed.distribution import reading
 from livefeed.domain.access import FeedRole
-from livefeed.domain.errors import Conflict, Invalid, NotFound
+from livefeed.domain.errors import N_, Conflict, Invalid, NotFound
 from livefeed.domain.users import User
 from livefeed.web.desk.feeds import signed_in
 from livefeed.web.forms import PRIVATE, checked_form, errors_of, see_other, text
@@ -22,8 +22,8 @@ from livefeed.web.security import services
 from livefeed.web.views import render
 
 # What the form offers; the command line takes any lifetime up to ten years.
-LIFETIMES = [("7d", "7 days"), ("30d", "30 days"), ("90d", "90 days"), ("1y", "a year"),
-             ("never", "never")]  # fmt: skip
+LIFETIMES = [("7d", N_("7 days")), ("30d", N_("30 days")), ("90d", N_("90 days")),
+             ("1y", N_("a year")), ("never", N_("never"))]  # fmt: skip
 
 
 async def _page(

@@ -15,8 +15,9 @@ from starlette.routing import Route
 
 from livefeed.distribution import reading, webhooks
 from livefeed.distribution.webhooks import Registered
-from livefeed.domain.errors import Invalid, NotFound
+from livefeed.domain.errors import N_, Invalid, NotFound
 from livefeed.domain.users import User, require_admin
+from livefeed.languages.catalogs import _
 from livefeed.web.desk.feeds import signed_in
 from livefeed.web.errors import message_of
 from livefeed.web.forms import PRIVATE, checked_form, see_other, text
@@ -24,11 +25,16 @@ from livefeed.web.security import services
 from livefeed.web.views import render
 
 NOTICES = {
-    "test": "A test event is queued: it shows below within a few seconds (reload the page).",
-    "paused": "The webhook is paused: nothing is sent to it until it is resumed.",
-    "resumed": "The webhook is resumed: what waited goes out now.",
-    "removed": "The webhook and its deliveries are removed.",
+    "test": N_("A test event is queued: it shows below within a few seconds (reload the page)."),
+    "paused": N_("The webhook is paused: nothing is sent to it until it is resumed."),
+    "resumed": N_("The webhook is resumed: what waited goes out now."),
+    "removed": N_("The webhook and its deliveries are removed."),
 }
+
+
+def _notice(done: str) -> str:
+    """What a finished action says, in the reader's language; nothing for an unknown one."""
+    return _(NOTICES[done]) if done in NOTICES else ""
 
 
 async def _page(
@@ -48,7 +54,7 @@ async def _page(
         "values": values or {"url": "", "feed": "", "events": []},
         "errors": errors or {},
         "added": added,
-        "notice": NOTICES.get(request.query_params.get("done", ""), ""),
+        "notice": _notice(request.query_params.get("done", "")),
     }
     return await render(request, "desk_webhooks.html", context, status=status, headers=PRIVATE)
 

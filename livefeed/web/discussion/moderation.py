@@ -29,11 +29,11 @@ from livefeed.discussion.comment_resources import comment_json
 from livefeed.discussion.moderation_queue import Queue
 from livefeed.distribution.resources import Urls
 from livefeed.domain.comments import Comment, parse_reason
-from livefeed.domain.errors import LivefeedError, NotFound
+from livefeed.domain.errors import N_, LivefeedError, NotFound
 from livefeed.domain.moderation_queue import TAB_LABELS, QueueItem, Tab
 from livefeed.domain.times import iso_utc
 from livefeed.domain.users import User
-from livefeed.languages.catalogs import translate
+from livefeed.languages.catalogs import _, translate
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
 from livefeed.web.errors import message_of
@@ -49,10 +49,10 @@ _MAX_ID = 2**31 - 1
 
 # What a decision says when it is done, by action (never text from the request).
 DONE = {
-    "approve": "Approved.",
-    "reject": "Rejected.",
-    "hide": "Hidden from readers.",
-    "restore": "Restored: readers see it again.",
+    "approve": N_("Approved."),
+    "reject": N_("Rejected."),
+    "hide": N_("Hidden from readers."),
+    "restore": N_("Restored: readers see it again."),
 }
 
 
@@ -118,7 +118,11 @@ async def queue_page(request: Request, user: User) -> Response:
     params = request.query_params
     done = params.get("done", "")
     return await _page(
-        request, user, params.get("feed") or None, params.get("tab"), notice=DONE.get(done, "")
+        request,
+        user,
+        params.get("feed") or None,
+        params.get("tab"),
+        notice=_(DONE[done]) if done in DONE else "",
     )
 
 
@@ -184,7 +188,7 @@ def _decision(action: str) -> Any:
                 )
             return await _page(request, user, feed, tab, error=message, status=error.status)
         if wants_json(request):
-            body = {"id": comment.id, "state": comment.state.value, "message": DONE[action]}
+            body = {"id": comment.id, "state": comment.state.value, "message": _(DONE[action])}
             return JSONResponse(body, headers=PRIVATE)
         return RedirectResponse(queue_url(feed, tab, done=action), status_code=303)
 
