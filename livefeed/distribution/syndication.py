@@ -36,8 +36,8 @@ import nh3
 from feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from livefeed import __version__
+from livefeed.distribution.post_html import entry_html, with_notices
 from livefeed.distribution.resources import Urls
-from livefeed.domain import times
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.domain.times import iso_utc
@@ -52,8 +52,6 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # What XML 1.0 allows (its production "Char") less the controls it discourages (DEL and C1,
 # which feed readers take for Windows-1252 letters); everything else is dropped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# A root-relative link in a sanitised body: a feed reader shows it far from our site.
-_ROOT_RELATIVE = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")/(?!/)')
 
 
 class Format(StrEnum):
@@ -89,7 +87,7 @@ def feed_document(slug: str, *, key_events: bool = False) -> str:
 
 
 def tag_document(tag: str) -> str:
-    return f"/tags/{quote(tag)}/feed"
+    return f"/tags/{quote(tag, safe='')}/feed"
 
 
 LIVE_DOCUMENT = "/feeds"
@@ -118,6 +116,8 @@ class Entry:
     image_url: str
     external_url: str
     source: Source | None
+    # Its feed's BCP 47 tag: a document gathering several feeds may hold several languages.
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,8 @@ class Channel:
     finished: bool = False
     # Who publishes it: the newsroom (LIVEFEED_SITE_NAME).
     publisher: str = SOFTWARE
+    # The BCP 47 tag it is written in: its feed's, or the site's for one gathering feeds.
+    language: str = "en"
 
 
 def feed_channel(
@@ -154,6 +156,7 @@ def feed_channel(
         entries=tuple(entry(post, feed, urls, with_source=False) for post in posts),
         publisher=urls.site_name,
         finished=feed.status is FeedStatus.ENDED,
+        language=feed.language,
     )
 
 
@@ -161,7 +164,7 @@ def tag_channel(
     tag: str, found: Sequence[tuple[Post, Feed]], updated: datetime, urls: Urls
 ) -> Channel:
     """Posts carrying ``tag`` in any feed, each naming the feed it comes from."""
-    page = urls.origin + f"/tags/{quote(tag)}"
+    page = urls.origin + urls.tag_path(tag)
     return Channel(
         id=page,
         title=clean(f"{tag}: {urls.site_name}"),
@@ -171,6 +174,7 @@ def tag_channel(
         updated=_newest(updated, [post for post, _ in found]),
         entries=tuple(entry(post, feed, urls, with_source=True) for post, feed in found),
         publisher=urls.site_name,
+        language=_shared_language([feed for _, feed in found], urls.language),
     )
 
 
@@ -185,6 +189,7 @@ def live_channel(found: Sequence[tuple[Post, Feed]], updated: datetime, urls: Ur
         updated=_newest(updated, [post for post, _ in found]),
         entries=tuple(entry(post, feed, urls, with_source=True) for post, feed in found),
         publisher=urls.site_name,
+        language=_shared_language([feed for _, feed in found], urls.language),
     )
 
 
@@ -193,7 +198,7 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
         id=tag_uri(urls, post.created_at, f"posts/{post.id}"),
         url=urls.post(feed.slug, post.id),
         title=clean(f"Retracted: {post.title_text}" if post.retraction else post.title_text),
-        html=clean(_with_notices(post, feed, entry_html(post, urls.origin))),
+        html=clean(with_notices(post, feed, entry_html(post, urls.origin))),
         published=post.published_at,
         updated=post.updated_at,
         author=clean(post.author_name),
@@ -209,51 +214,8 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
             if with_source
             else None
         ),
+        language=feed.language,
     )
-
-
-def entry_html(post: Post, origin: str) -> str:
-    """The post as one piece of HTML: the sanitised body, then quote, figure and card."""
-    esc = html.escape
-    parts = [_ROOT_RELATIVE.sub(lambda m: m.group(1) + origin + "/", post.body_html)]
-    if post.quote:
-        said = "".join(f"<p>{esc(p)}</p>" for p in post.quote.text.split("\n\n"))
-        by = f"<p>— {esc(post.quote.attribution)}</p>" if post.quote.attribution else ""
-        parts.append(f"<blockquote>{said}{by}</blockquote>")
-    if post.image:
-        image = post.image
-        caption = esc(image.caption)
-        if image.credit:
-            caption += f" <small>Photo: {esc(image.credit)}</small>"
-        parts.append(
-            f'<figure><img src="{esc(image.url)}" alt="{esc(image.alt)}">'
-            + (f"<figcaption>{caption.strip()}</figcaption>" if caption else "")
-            + "</figure>"
-        )
-    if post.read_more:
-        card = post.read_more
-        parts.append(f'<p>Read more: <a href="{esc(card.url)}">{esc(card.title)}</a></p>')
-        parts.extend(f"<p>{esc(p)}</p>" for p in card.summary.split("\n\n") if p)
-    return "\n".join(part for part in parts if part)
-
-
-def _with_notices(post: Post, feed: Feed, content: str) -> str:
-    """A retraction's reason before the post, its corrections after it: a correction or a
-    retraction changes the entry's updated time, so readers' apps show the entry again."""
-    esc = html.escape
-
-    def when(moment: datetime) -> str:
-        return f"{times.clock(moment, feed.zone)} {times.zone_label(moment, feed.zone)}"
-
-    parts = []
-    if post.retraction:
-        at, reason = when(post.retraction.at), post.retraction.reason
-        parts.append(f"<p><strong>Retracted {esc(at)}</strong> — {esc(reason)}</p>")
-    parts.append(content)
-    parts.extend(
-        f"<p><em>Corrected {esc(when(c.at))} — {esc(c.note)}</em></p>" for c in post.corrections
-    )
-    return "\n".join(part for part in parts if part)
 
 
 def render(channel: Channel, fmt: Format) -> bytes:
@@ -268,6 +230,7 @@ def render(channel: Channel, fmt: Format) -> bytes:
         feed_guid=channel.id,
         author_name=channel.publisher,
         updated=channel.updated,
+        language=channel.language,
     )
     for item in channel.entries:
         document.add_item(
@@ -285,6 +248,7 @@ def render(channel: Channel, fmt: Format) -> bytes:
             if item.image_url
             else None,
             source=item.source,
+            language=item.language,
         )
     text: str = document.writeString("utf-8")
     return text.encode("utf-8")
@@ -301,6 +265,8 @@ def _json_feed(channel: Channel) -> bytes:
             "date_published": iso_utc(item.published),
             "date_modified": iso_utc(item.updated),
         }
+        if item.language != channel.language:
+            data["language"] = item.language
         if item.external_url:
             data["external_url"] = item.external_url
         if item.image_url:
@@ -319,6 +285,7 @@ def _json_feed(channel: Channel) -> bytes:
         "home_page_url": channel.page_url,
         "feed_url": f"{channel.document}.{Format.JSON}",
         "description": channel.description,
+        "language": channel.language,
         "authors": [{"name": channel.publisher}],
         "items": items,
     }
@@ -352,6 +319,13 @@ def _plain(fragment: str) -> str:
     return text
 
 
+def _shared_language(feeds: Sequence[Feed], site: str) -> str:
+    """The one language of a document gathering feeds, else the site's (each entry still
+    says its own)."""
+    found = {feed.language for feed in feeds}
+    return found.pop() if len(found) == 1 else site
+
+
 def _newest(moment: datetime, posts: Sequence[Post]) -> datetime:
     return max([moment, *(post.updated_at for post in posts)])
 
@@ -369,6 +343,10 @@ class _Dated:
 
 
 class _Atom(_Dated, Atom1Feed):  # type: ignore[misc]
+    def item_attributes(self, item: dict[str, Any]) -> dict[str, str]:
+        """Each entry says its language (``xml:lang``): one gathering feeds may mix them."""
+        return {"xml:lang": item["language"]}
+
     def add_root_elements(self, handler: Any) -> None:
         super().add_root_elements(handler)
         handler.addQuickElement("generator", SOFTWARE, {"version": __version__})

@@ -68,3 +68,19 @@ def fold(text: str, language: str) -> str:
     if primary(language) in _DOTTED_I:
         text = text.replace("I", "ı").replace("İ", "i")
     return text.lower()
+
+
+# Google News names Chinese by its script's usual region; every other language by ISO 639.
+_NEWS_CHINESE = {"hans": "zh-cn", "cn": "zh-cn", "sg": "zh-cn", "hant": "zh-tw", "tw": "zh-tw"}
+_NEWS_CHINESE |= {"hk": "zh-tw", "mo": "zh-tw"}
+
+
+def news_language(tag: str) -> str:
+    """The ``news:language`` of a news sitemap: ``pt`` for ``pt-BR``, ``zh-tw`` for ``zh-Hant``."""
+    base = primary(tag)
+    if base != "zh":
+        return base
+    for part in tag.lower().split("-")[1:]:
+        if part in _NEWS_CHINESE:
+            return _NEWS_CHINESE[part]
+    return "zh-cn"

@@ -51,6 +51,7 @@ def _feed(row: RowMapping) -> Feed:
         default_verification=Verification(row["default_verification"]),
         news_at=row["news_at"],
         ended_order=row["ended_order"],
+        language=row["language"],
     )
 
 
@@ -76,6 +77,7 @@ def _values(data: FeedInput, lead_html: str, notes_html: str) -> dict[str, objec
         "moderation": data.moderation.value,
         "default_verification": data.default_verification.value,
         "ended_order": data.ended_order,
+        "language": data.language,
     }
 
 

@@ -91,6 +91,7 @@ def insert_feed(
     slug: str,
     lead_html: str,
     notes_html: str,
+    language: str,
     now: datetime,
 ) -> int:
     values = {
@@ -108,6 +109,7 @@ def insert_feed(
         "audio_stream_url": document["audio_stream_url"],
         "discussion": document["discussion"],
         "moderation": document["moderation"],
+        "language": language,
         "community_standards": document["community_standards"],
         "last_seq": 0,
         "version": 1,

@@ -18,6 +18,8 @@ from livefeed.domain.errors import (
     TooManyRequests,
     Unauthorized,
 )
+from livefeed.languages import catalogs
+from livefeed.web.views import spoken_to
 
 
 def wants_json(request: Request) -> bool:
@@ -33,7 +35,11 @@ def problem(
     headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    """An RFC 9457 problem document; ``errors`` lists each field at fault and why."""
+    """An RFC 9457 problem document; ``errors`` lists each field at fault and why, in the
+    language being spoken."""
+    title, detail = catalogs.translate(title), catalogs.translate(detail)
+    if errors:
+        errors = {field: catalogs.translate(message) for field, message in errors.items()}
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title,
@@ -70,9 +76,10 @@ def _headers_of(error: LivefeedError) -> dict[str, str]:
 async def livefeed_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LivefeedError)
     if wants_json(request):
-        return problem(
-            exc.status, exc.title, str(exc), errors=_fields_of(exc), headers=_headers_of(exc)
-        )
+        with catalogs.speaking(spoken_to(request)):
+            return problem(
+                exc.status, exc.title, str(exc), errors=_fields_of(exc), headers=_headers_of(exc)
+            )
     return _page(request, exc.status, exc.title, str(exc), _headers_of(exc))
 
 
@@ -92,7 +99,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
     else:
         detail = exc.detail if exc.detail and exc.detail != title else "that page does not exist"
     if wants_json(request):
-        return problem(status, title, detail, headers=headers)
+        with catalogs.speaking(spoken_to(request)):
+            return problem(status, title, detail, headers=headers)
     return _page(request, status, title, detail, headers)
 
 
@@ -125,13 +133,14 @@ def _page(
     request: Request, status: int, title: str, detail: str, headers: Mapping[str, str]
 ) -> Response:
     templates = request.app.state.templates
-    response: Response = templates.TemplateResponse(
-        request,
-        "error.html",
-        {"status": status, "title": title, "detail": detail, "viewer": None, "csrf_token": ""},
-        status_code=status,
-        headers=dict(headers),
-    )
+    with catalogs.speaking(spoken_to(request)):
+        response: Response = templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "title": title, "detail": detail, "viewer": None, "csrf_token": ""},
+            status_code=status,
+            headers=dict(headers),
+        )
     return response
 
 
@@ -139,7 +148,8 @@ def server_error(request: Request) -> Response:
     """The answer to a failure no handler caught: it says nothing of the failure itself."""
     detail = "something went wrong on our side; please try again in a moment"
     if wants_json(request) or "application/json" in request.headers.get("accept", ""):
-        return problem(500, "Server error", detail)
+        with catalogs.speaking(spoken_to(request)):
+            return problem(500, "Server error", detail)
     return _page(request, 500, "Server error", detail, {})
 
 
