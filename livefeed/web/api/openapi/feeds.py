@@ -71,10 +71,9 @@ def feed_input_fields() -> dict[str, Schema]:
         },
         "language": text(
             "The BCP 47 tag of the language the feed is written in (en, ru, ar-EG, zh-Hant): "
-            "its pages, its Atom, RSS and JSON feeds and how its tags are lower-cased. Left "
-            "out of a new feed: the site's language (LIVEFEED_LANGUAGE).",
+            "its pages, its Atom, RSS and JSON feeds and how its tags are lower-cased. Empty, "
+            "or left out of a new feed: the site's language (LIVEFEED_LANGUAGE).",
             languages.MAX_TAG_LENGTH,
-            minLength=1,
         ),
     }
 
