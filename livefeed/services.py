@@ -70,6 +70,7 @@ class Services:
                 settings.short_url,
                 site_name=settings.site_name,
                 site_logo=settings.site_logo,
+                language=settings.language,
             ),
             storage=storage_for(settings),
             limits=limiter_for(settings, clock),

@@ -233,6 +233,13 @@ SETTINGS: tuple[Setting, ...] = (
         "logo. Empty: the name alone.",
     ),
     Setting(
+        "language",
+        "en",
+        parse.language,
+        "The language of new feeds and of pages for a visitor whose browser asks for none this "
+        "site speaks: a BCP 47 tag such as `en`, `ru` or `pt-BR`.",
+    ),
+    Setting(
         "log_format",
         "text",
         parse.choice("text", "json"),
@@ -295,6 +302,7 @@ class Settings:
     secret_key: str = ""
     site_name: str = "Livefeed"
     site_logo: str | None = None
+    language: str = "en"
     log_format: str = "text"
     metrics_token: str | None = None
     metrics_port: int | None = None
@@ -385,16 +393,7 @@ def read_env_file(path: Path) -> dict[str, str]:
     """``KEY=value`` lines; blank lines and ``#`` comments skipped, quotes around values removed."""
     if not path.is_file():
         return {}
-    result: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        key, sep, value = stripped.partition("=")
-        if not sep:
-            raise SettingsError(f"{path}:{number}: expected KEY=value")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        result[key.strip()] = value
-    return result
+    try:
+        return parse.env_lines(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise SettingsError(f"{path}:{error}") from None

@@ -99,6 +99,8 @@ def test_every_setting_has_a_field_and_help() -> None:
         ("LIVEFEED_LOG_FORMAT", "xml", "one of text, json"),
         ("LIVEFEED_METRICS_PORT", "metrics", "whole number"),
         ("LIVEFEED_METRICS_PORT", "70000", "between 1 and 65535"),
+        ("LIVEFEED_LANGUAGE", "", "is required"),
+        ("LIVEFEED_LANGUAGE", "Russian!", "not a language tag"),
     ],
 )
 def test_a_bad_value_stops_with_the_variable_named(variable: str, value: str, words: str) -> None:
@@ -338,3 +340,8 @@ def test_the_newsroom_s_name_logo_logs_and_metrics() -> None:
         "text",
     )
     assert (defaults.metrics_token, defaults.metrics_port) == (None, None)
+
+
+def test_the_sites_language_is_english_unless_set_and_is_put_in_conventional_case() -> None:
+    assert Settings.from_env({}, env_file=None).language == "en"
+    assert Settings.from_env({"LIVEFEED_LANGUAGE": "pt_br"}, env_file=None).language == "pt-BR"

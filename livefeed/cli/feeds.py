@@ -7,6 +7,7 @@ import click
 
 from livefeed.cli.failures import Failure
 from livefeed.cli.running import acting, acting_user, read_text, services
+from livefeed.distribution import reading
 from livefeed.domain.posts import PostState
 from livefeed.languages.catalogs import _
 from livefeed.newsroom import publishing, team, verification, workflow
@@ -30,6 +31,9 @@ def feed() -> None:
 @click.option("--notes", default="", help="Editorial notes under the lead (Markdown).")
 @click.option("--tags", default="", help="Comma-separated, e.g. politics,world.")
 @click.option("--timezone", default="", help="For readers' times, e.g. Europe/London [UTC].")
+@click.option(
+    "--language", default="", help="What it is written in, e.g. ru or ar-EG [LIVEFEED_LANGUAGE]."
+)
 @click.option("--as", "as_email", metavar="EMAIL", help="Acting editor (default: first admin).")
 def feed_create(
     slug: str,
@@ -39,6 +43,7 @@ def feed_create(
     notes: str,
     tags: str,
     timezone: str,
+    language: str,
     as_email: str | None,
 ) -> None:
     """Start a live feed and print its address."""
@@ -49,10 +54,36 @@ def feed_create(
         "notes": notes,
         "tags": tags,
         "timezone": timezone,
+        "language": language,
     }
     with services() as svc:
         created = publishing.create_feed(svc, acting_user(svc, as_email), fields)
         click.echo(svc.urls.feed(created.slug))
+
+
+@feed.command("update")
+@click.argument("slug")
+@click.option("--title", default=None)
+@click.option("--tags", default=None, help="Comma-separated; replaces the feed's tags.")
+@click.option("--timezone", default=None, help="For readers' times, e.g. Europe/London.")
+@click.option("--language", default=None, help="What it is written in, e.g. ru or ar-EG.")
+@click.option("--as", "as_email", metavar="EMAIL", help="Acting editor (default: first admin).")
+def feed_update(
+    slug: str,
+    title: str | None,
+    tags: str | None,
+    timezone: str | None,
+    language: str | None,
+    as_email: str | None,
+) -> None:
+    """Change a feed's settings; what is not given stays as it is."""
+    given = {"title": title, "tags": tags, "timezone": timezone, "language": language}
+    with services() as svc:
+        current = reading.get_feed(svc, slug)
+        changes = {name: value for name, value in given.items() if value is not None}
+        fields = current.as_input() | changes
+        updated = publishing.update_feed(svc, acting_user(svc, as_email), slug, fields)
+        click.echo(svc.urls.feed(updated.slug))
 
 
 @feed.command("member")

@@ -36,6 +36,7 @@ FEED: Mapping[str, object] = {
     ),
     "tags": ["climate", "summit", "energy", "nordhaven"],
     "timezone": "Europe/Berlin",
+    "language": "en",
     "audio_stream_url": "",
 }
 

@@ -19,10 +19,12 @@ from livefeed.access import accounts, audit
 from livefeed.access.accounts import Session
 from livefeed.discussion import comments as discussion
 from livefeed.domain.access import FeedRole
-from livefeed.domain.errors import Conflict, Message
+from livefeed.domain.errors import Conflict, Invalid, Message
+from livefeed.domain.languages import clean_language
 from livefeed.domain.reader_accounts import clean_display_name, parse_signup
 from livefeed.domain.times import iso_utc
 from livefeed.domain.users import Role, User
+from livefeed.languages import catalogs
 from livefeed.newsroom import bylines
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
@@ -95,6 +97,21 @@ def rename(svc: Services, user: User, display_name: object) -> User:
     with svc.db.write() as conn:
         store.set_display_name(conn, user.id, name)
         audit.record(svc, conn, user, "account.renamed", user.email, previous=user.display_name)
+        return account_store.require_user(conn, user.id)
+
+
+def choose_language(svc: Services, user: User, language: object) -> User:
+    """The language the person reads the site's own pages in: one the interface speaks, or
+    none (``""``), which leaves it to their browser."""
+    chosen = ""
+    if language not in (None, ""):
+        chosen = clean_language(language)
+        if chosen not in catalogs.shipped():
+            raise Invalid.field(
+                "language", "“%(tag)s” is not a language this site speaks", tag=chosen
+            )
+    with svc.db.write() as conn:
+        account_store.set_language(conn, user.id, chosen or None)
         return account_store.require_user(conn, user.id)
 
 

@@ -71,6 +71,13 @@ class TagPage:
     posts: list[tuple[Post, Feed]]
     next_cursor: str | None
 
+    @property
+    def language(self) -> str | None:
+        """The language every feed on the page is written in; ``None`` when they differ (the
+        page then speaks its reader's)."""
+        found = {feed.language for feed in self.feeds} | {feed.language for _, feed in self.posts}
+        return found.pop() if len(found) == 1 else None
+
 
 def parse_cursor(text: str | None) -> Cursor | None:
     return Cursor.decode(text) if text else None
@@ -98,7 +105,7 @@ def feed_page(
     before = parse_cursor(cursor)
     with svc.db.read() as conn:
         feed = feed_store.require_feed(conn, slug)
-        view = parse_view(params or {}, default_order=reading_order(feed))
+        view = parse_view(params or {}, default_order=reading_order(feed), language=feed.language)
         lead_html, notes_html = feed_store.rendered_texts(conn, feed.id)
         first = before is None
         # The pinned post and the key events stand on top of the first page and nowhere else,
@@ -254,7 +261,7 @@ def tag_counts(svc: Services) -> list[tuple[str, int]]:
 
 def tag_page(svc: Services, tag: str, cursor: str | None = None) -> TagPage:
     try:
-        (clean,) = clean_tags(tag, "tag")
+        (clean,) = clean_tags(tag, "tag", language=svc.settings.language)
     except (Invalid, ValueError):
         raise NotFound(Message("“%(tag)s” is not a tag", tag=tag)) from None
     before = parse_cursor(cursor)
@@ -292,10 +299,10 @@ class Embed:
     limit: int
 
 
-def parse_embed_tag(text: str | None) -> str | None:
+def parse_embed_tag(text: str | None, language: str = "en") -> str | None:
     if not text:
         return None
-    tags = clean_tags(text, "tag")
+    tags = clean_tags(text, "tag", language=language)
     if len(tags) > 1:
         raise Invalid.field("tag", "must be one tag")
     return tags[0] if tags else None
@@ -308,9 +315,9 @@ def embed(svc: Services, slug: str, *, tag: str | None = None, limit: str | None
     with the field named.
     """
     count = parse_limit(limit) if limit else EMBED_SIZE
-    only = parse_embed_tag(tag)
     with svc.db.read() as conn:
         feed = feed_store.require_feed(conn, slug)
+        only = parse_embed_tag(tag, feed.language)
         pinned = [p for p in post_store.pinned(conn, feed.id)[:1] if only is None or only in p.tags]
         rest = count - len(pinned)
         if rest == 0:
@@ -366,7 +373,7 @@ def feed_newest(
 def tag_newest(svc: Services, tag: str, *, limit: int) -> tuple[str, Gathered]:
     """The newest posts carrying ``tag`` in any feed; a tag no feed or post has is not found."""
     try:
-        (clean,) = clean_tags(tag, "tag")
+        (clean,) = clean_tags(tag, "tag", language=svc.settings.language)
     except (Invalid, ValueError):
         raise NotFound(Message("“%(tag)s” is not a tag", tag=tag)) from None
     with svc.db.read() as conn:

@@ -27,8 +27,11 @@ class Urls:
         *,
         site_name: str = "Livefeed",
         site_logo: str | None = None,
+        language: str = "en",
     ) -> None:
         self.origin = public_url.rstrip("/")
+        # The site's language (LIVEFEED_LANGUAGE): a document gathering feeds is in it.
+        self.language = language
         self.short_origin = (short_url or public_url).rstrip("/")
         self.site_name = site_name
         # Absolute, as search engines and feed readers need it; a path is on this site.
@@ -39,6 +42,11 @@ class Urls:
 
     def post_path(self, slug: str, post_id: int) -> str:
         return f"/feeds/{quote(slug)}/posts/{post_id}"
+
+    def tag_path(self, tag: str) -> str:
+        """A tag's page: a tag in any script is sent as percent-encoded UTF-8 (``выборы`` is
+        ``/tags/%D0%B2…``); one of a–z, digits and hyphens reads as it is written."""
+        return f"/tags/{quote(tag, safe='')}"
 
     def feed(self, slug: str) -> str:
         return self.origin + self.feed_path(slug)
@@ -71,6 +79,7 @@ def feed_json(feed: Feed, urls: Urls) -> dict[str, Any]:
         "moderation": feed.moderation.value,
         "default_verification": feed.default_verification.value,
         "ended_order": feed.ended_order,
+        "language": feed.language,
     }
 
 

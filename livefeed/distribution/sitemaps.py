@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from livefeed.domain.languages import news_language
 from livefeed.domain.posts import first_sentence
 from livefeed.services import Services
 from livefeed.store import feeds as feed_store
@@ -44,6 +45,8 @@ class NewsItem:
     title: str
     published: datetime
     lastmod: datetime
+    # Its feed's language as the news sitemap names it (domain/languages.news_language).
+    language: str = "en"
 
 
 def sitemap_size(svc: Services) -> int:
@@ -92,6 +95,12 @@ def recent_news(svc: Services) -> list[NewsItem]:
     with svc.db.read() as conn:
         rows = sitemap_store.published_since(conn, svc.clock() - NEWS_WINDOW, limit=NEWS_LIMIT)
     return [
-        NewsItem(svc.urls.post(slug, id_), headline or first_sentence(body), published, lastmod)
-        for id_, slug, headline, body, published, lastmod in rows
+        NewsItem(
+            svc.urls.post(slug, id_),
+            headline or first_sentence(body),
+            published,
+            lastmod,
+            news_language(language),
+        )
+        for id_, slug, headline, body, published, lastmod, language in rows
     ]

@@ -83,6 +83,7 @@ def live_blog_posting(
         "url": page_url,
         "mainEntityOfPage": page_url,
         "headline": feed.title,
+        "inLanguage": feed.language,
     }
     description = plain_text(lead_html)
     if description:

@@ -88,7 +88,7 @@ def feed_document(slug: str, *, key_events: bool = False) -> str:
 
 
 def tag_document(tag: str) -> str:
-    return f"/tags/{quote(tag)}/feed"
+    return f"/tags/{quote(tag, safe='')}/feed"
 
 
 LIVE_DOCUMENT = "/feeds"
@@ -117,6 +117,8 @@ class Entry:
     image_url: str
     external_url: str
     source: Source | None
+    # Its feed's BCP 47 tag: a document gathering several feeds may hold several languages.
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,8 @@ class Channel:
     finished: bool = False
     # Who publishes it: the newsroom (LIVEFEED_SITE_NAME).
     publisher: str = SOFTWARE
+    # The BCP 47 tag it is written in: its feed's, or the site's for one gathering feeds.
+    language: str = "en"
 
 
 def feed_channel(
@@ -153,6 +157,7 @@ def feed_channel(
         entries=tuple(entry(post, feed, urls, with_source=False) for post in posts),
         publisher=urls.site_name,
         finished=feed.status is FeedStatus.ENDED,
+        language=feed.language,
     )
 
 
@@ -160,7 +165,7 @@ def tag_channel(
     tag: str, found: Sequence[tuple[Post, Feed]], updated: datetime, urls: Urls
 ) -> Channel:
     """Posts carrying ``tag`` in any feed, each naming the feed it comes from."""
-    page = urls.origin + f"/tags/{quote(tag)}"
+    page = urls.origin + urls.tag_path(tag)
     return Channel(
         id=page,
         title=clean(f"{tag}: {urls.site_name}"),
@@ -172,6 +177,7 @@ def tag_channel(
         updated=_newest(updated, [post for post, _ in found]),
         entries=tuple(entry(post, feed, urls, with_source=True) for post, feed in found),
         publisher=urls.site_name,
+        language=_shared_language([feed for _, feed in found], urls.language),
     )
 
 
@@ -188,6 +194,7 @@ def live_channel(found: Sequence[tuple[Post, Feed]], updated: datetime, urls: Ur
         updated=_newest(updated, [post for post, _ in found]),
         entries=tuple(entry(post, feed, urls, with_source=True) for post, feed in found),
         publisher=urls.site_name,
+        language=_shared_language([feed for _, feed in found], urls.language),
     )
 
 
@@ -214,6 +221,7 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
             if with_source
             else None
         ),
+        language=feed.language,
     )
 
 
@@ -229,6 +237,7 @@ def render(channel: Channel, fmt: Format) -> bytes:
         feed_guid=channel.id,
         author_name=channel.publisher,
         updated=channel.updated,
+        language=channel.language,
     )
     for item in channel.entries:
         document.add_item(
@@ -246,6 +255,7 @@ def render(channel: Channel, fmt: Format) -> bytes:
             if item.image_url
             else None,
             source=item.source,
+            language=item.language,
         )
     text: str = document.writeString("utf-8")
     return text.encode("utf-8")
@@ -262,6 +272,8 @@ def _json_feed(channel: Channel) -> bytes:
             "date_published": iso_utc(item.published),
             "date_modified": iso_utc(item.updated),
         }
+        if item.language != channel.language:
+            data["language"] = item.language
         if item.external_url:
             data["external_url"] = item.external_url
         if item.image_url:
@@ -280,6 +292,7 @@ def _json_feed(channel: Channel) -> bytes:
         "home_page_url": channel.page_url,
         "feed_url": f"{channel.document}.{Format.JSON}",
         "description": channel.description,
+        "language": channel.language,
         "authors": [{"name": channel.publisher}],
         "items": items,
     }
@@ -313,6 +326,13 @@ def _plain(fragment: str) -> str:
     return text
 
 
+def _shared_language(feeds: Sequence[Feed], site: str) -> str:
+    """The one language of a document gathering feeds, else the site's (each entry still
+    says its own)."""
+    found = {feed.language for feed in feeds}
+    return found.pop() if len(found) == 1 else site
+
+
 def _newest(moment: datetime, posts: Sequence[Post]) -> datetime:
     return max([moment, *(post.updated_at for post in posts)])
 
@@ -330,6 +350,10 @@ class _Dated:
 
 
 class _Atom(_Dated, Atom1Feed):  # type: ignore[misc]
+    def item_attributes(self, item: dict[str, Any]) -> dict[str, str]:
+        """Each entry says its language (``xml:lang``): one gathering feeds may mix them."""
+        return {"xml:lang": item["language"]}
+
     def add_root_elements(self, handler: Any) -> None:
         super().add_root_elements(handler)
         handler.addQuickElement("generator", SOFTWARE, {"version": __version__})

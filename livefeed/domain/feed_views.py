@@ -79,8 +79,11 @@ class View:
         return self.link() or "-"
 
 
-def parse_view(params: Mapping[str, str], *, default_order: Order = Order.NEWEST) -> View:
-    """The view a page's query string asks for; a value it cannot be is refused, named."""
+def parse_view(
+    params: Mapping[str, str], *, default_order: Order = Order.NEWEST, language: str = "en"
+) -> View:
+    """The view a page's query string asks for; a value it cannot be is refused, named. A tag
+    is read as the feed's ``language`` writes it, as its posts' tags were."""
     order = params.get("order") or default_order.value
     if order not in (Order.NEWEST.value, Order.OLDEST.value):
         raise Invalid.field("order", "must be “newest” or “oldest”")
@@ -89,7 +92,7 @@ def parse_view(params: Mapping[str, str], *, default_order: Order = Order.NEWEST
         raise Invalid.field("view", "must be “all” or “key-events”")
     tag = None
     if params.get("tag"):
-        tags = clean_tags(params["tag"], "tag")
+        tags = clean_tags(params["tag"], "tag", language=language)
         if len(tags) != 1:
             raise Invalid.field("tag", "must be one tag")
         tag = tags[0]

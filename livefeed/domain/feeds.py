@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from livefeed.domain.comments import Discussion, Moderation, parse_discussion, parse_moderation
 from livefeed.domain.errors import N_, Checks, Invalid
+from livefeed.domain.languages import clean_language
 from livefeed.domain.text import clean_line, clean_tags, clean_text, clean_title, clean_web_url
 from livefeed.domain.verification import Verification, parse_verification
 
@@ -62,6 +63,8 @@ class FeedInput:
     ended_order: str = "newest"
     # The state a new post takes when its author does not say (see domain/verification.py).
     default_verification: Verification = Verification.CONFIRMED
+    # The BCP 47 tag its readers' pages, feeds and tags are written in (domain/languages.py).
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class Feed:
     # How many times events already logged were rewritten (words or a name erased): copies
     # of them kept anywhere, and validators of what shows them, go stale when it moves.
     log_rewrites: int = 0
+    # The BCP 47 tag its readers' pages, feeds and tags are written in (domain/languages.py).
+    language: str = "en"
 
     @property
     def last_updated(self) -> datetime:
@@ -125,12 +130,20 @@ class Feed:
             "moderation": self.moderation.value,
             "default_verification": self.default_verification.value,
             "ended_order": self.ended_order,
+            "language": self.language,
         }
 
 
-def parse_feed_input(fields: Mapping[str, object]) -> FeedInput:
-    """Check every field of a feed at once; raise :class:`Invalid` listing all that are wrong."""
+def parse_feed_input(fields: Mapping[str, object], *, default_language: str = "en") -> FeedInput:
+    """Check every field of a feed at once; raise :class:`Invalid` listing all that are wrong.
+
+    A feed given no language is written in the site's, ``default_language``."""
     checks = Checks()
+    given = fields.get("language")
+    language = checks.run(
+        lambda: clean_language(given) if given not in (None, "") else default_language,
+        default_language,
+    )
     slug = checks.run(lambda: clean_slug(fields.get("slug")), "")
     title = checks.run(
         lambda: clean_title(fields.get("title"), "title", max_length=TITLE_LENGTH, required=True),
@@ -140,7 +153,9 @@ def parse_feed_input(fields: Mapping[str, object]) -> FeedInput:
     notes = checks.run(
         lambda: clean_text(fields.get("notes"), "notes", max_length=NOTES_LENGTH), ""
     )
-    tags: tuple[str, ...] = checks.run(lambda: clean_tags(fields.get("tags")), ())
+    tags: tuple[str, ...] = checks.run(
+        lambda: clean_tags(fields.get("tags"), language=language), ()
+    )
     timezone = checks.run(lambda: clean_timezone(fields.get("timezone")), "UTC")
     start = checks.run(lambda: parse_moment(fields.get("coverage_start"), "coverage_start"), None)
     audio = checks.run(
@@ -156,7 +171,7 @@ def parse_feed_input(fields: Mapping[str, object]) -> FeedInput:
     checks.done()
     return FeedInput(
         slug, title, lead, notes, tags, timezone, start, audio, discussion, moderation,
-        ended_order, default_verification=default or Verification.CONFIRMED,
+        ended_order, default_verification=default or Verification.CONFIRMED, language=language,
     )  # fmt: skip
 
 

@@ -82,3 +82,19 @@ def holds_right_to_left(text: str) -> bool:
     """Whether some of ``text`` runs right to left: left-to-right words around it could then
     reorder it. Text without any keeps its order among a left-to-right page's words."""
     return any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in text)
+
+
+# Google News names Chinese by its script's usual region; every other language by ISO 639.
+_NEWS_CHINESE = {"hans": "zh-cn", "cn": "zh-cn", "sg": "zh-cn", "hant": "zh-tw", "tw": "zh-tw"}
+_NEWS_CHINESE |= {"hk": "zh-tw", "mo": "zh-tw"}
+
+
+def news_language(tag: str) -> str:
+    """The ``news:language`` of a news sitemap: ``pt`` for ``pt-BR``, ``zh-tw`` for ``zh-Hant``."""
+    base = primary(tag)
+    if base != "zh":
+        return base
+    for part in tag.lower().split("-")[1:]:
+        if part in _NEWS_CHINESE:
+            return _NEWS_CHINESE[part]
+    return "zh-cn"

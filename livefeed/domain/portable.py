@@ -241,6 +241,8 @@ DOCUMENT: Shape = {
     "audio_stream_url": (_text, True),
     "discussion": (_text, True),
     "moderation": (_text, True),
+    # Left out by a document from before feeds had a language: the site's is taken.
+    "inLanguage": (_text, False),
     "community_standards": (_maybe_text, True),
     "dateCreated": (_moment, True),
     "dateModified": (_moment, True),

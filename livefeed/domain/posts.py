@@ -257,7 +257,7 @@ def display_headline(post: Post) -> str:
     return ""
 
 
-def parse_post_input(fields: Mapping[str, object]) -> PostInput:
+def parse_post_input(fields: Mapping[str, object], *, language: str = "en") -> PostInput:
     """Check every field of a post; raise :class:`Invalid` listing each one that is wrong.
 
     Links inside the Markdown body are checked by the renderer, which is the one that parses it.
@@ -321,7 +321,9 @@ def parse_post_input(fields: Mapping[str, object]) -> PostInput:
         else None
     )
 
-    tags: tuple[str, ...] = checks.run(lambda: clean_tags(fields.get("tags")), ())
+    tags: tuple[str, ...] = checks.run(
+        lambda: clean_tags(fields.get("tags"), language=language), ()
+    )
     key_event = checks.run(lambda: clean_flag(fields.get("key_event"), "key_event"), False)
     pinned = checks.run(lambda: clean_flag(fields.get("pinned"), "pinned"), False)
     verification = checks.run(

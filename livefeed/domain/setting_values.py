@@ -8,6 +8,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from livefeed.domain.errors import Invalid
+from livefeed.domain.languages import clean_language
+
 _SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
 
 
@@ -219,3 +222,29 @@ def boolean(value: str) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise ValueError("must be true or false")
+
+
+def language(value: str) -> str:
+    """A BCP 47 tag in its conventional case (``pt-BR``)."""
+    try:
+        return clean_language(value.strip(), "language")
+    except Invalid as error:
+        raise ValueError(error.errors["language"]) from None
+
+
+def env_lines(text: str) -> dict[str, str]:
+    """A ``.env`` file's ``KEY=value`` lines; blank lines and ``#`` comments skipped, quotes
+    around values removed. A line that is neither says its number."""
+    result: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        key, sep, value = stripped.partition("=")
+        if not sep:
+            raise ValueError(f"{number}: expected KEY=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        result[key.strip()] = value
+    return result

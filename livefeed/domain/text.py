@@ -11,6 +11,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from livefeed.domain.errors import Invalid
+from livefeed.domain.languages import fold
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 _LINE_BREAK = re.compile(r"[\r\n\t]")
@@ -18,7 +19,6 @@ _LINE_BREAK = re.compile(r"[\r\n\t]")
 # than it is stored. The marks (U+200E, U+200F) that right-to-left typing needs stay allowed.
 _DIRECTION_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _INVISIBLE_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]")
 
 MAX_TAGS = 10
@@ -91,8 +91,9 @@ def clean_web_url(value: object, field: str, *, required: bool = False) -> str:
     return url
 
 
-def clean_tags(value: object, field: str = "tags") -> tuple[str, ...]:
-    """Tags from a list or a comma-separated string: lower-case words joined by hyphens."""
+def clean_tags(value: object, field: str = "tags", *, language: str = "en") -> tuple[str, ...]:
+    """Tags from a list or a comma-separated string: words of any script joined by hyphens,
+    in lower case as ``language`` writes it (a Turkish feed's ``Isparta`` is ``ısparta``)."""
     if value is None or value == "":
         return ()
     if isinstance(value, str):
@@ -103,22 +104,33 @@ def clean_tags(value: object, field: str = "tags") -> tuple[str, ...]:
         raise Invalid.field(field, "must be a list of words")
     tags: list[str] = []
     for item in raw:
-        tag = re.sub(r"\s+", "-", unicodedata.normalize("NFC", item).strip().lower())
+        tag = re.sub(r"\s+", "-", fold(item.strip(), language))
         if not tag:
             continue
-        if len(tag) > MAX_TAG_LENGTH or not _TAG.match(tag):
+        if len(tag) > MAX_TAG_LENGTH or not is_tag(tag):
             raise Invalid.field(
                 field,
-                "“%(tag)s” is not a tag: use letters a–z, digits and hyphens, "
-                "at most %(most)d characters",
+                "“%(tag)s” is not a tag: use letters, digits and hyphens, "
+                "at most %(limit)d characters",
                 tag=tag[:MAX_TAG_LENGTH],
-                most=MAX_TAG_LENGTH,
+                limit=MAX_TAG_LENGTH,
             )
         if tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise Invalid.field(field, "at most %(most)d tags", most=MAX_TAGS)
+        raise Invalid.field(field, "at most %(limit)d tags", limit=MAX_TAGS)
     return tuple(tags)
+
+
+def is_tag(text: str) -> bool:
+    """Words of letters and digits in any script, joined by single hyphens. A word may carry
+    combining marks (Devanagari's vowel signs, Arabic's harakat) but not begin with one."""
+    for word in text.split("-"):
+        if not word or unicodedata.category(word[0])[0] not in "LN":
+            return False
+        if any(unicodedata.category(char)[0] not in "LNM" for char in word):
+            return False
+    return True
 
 
 def clean_flag(value: object, field: str) -> bool:

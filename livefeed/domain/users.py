@@ -36,6 +36,8 @@ class User:
     created_at: datetime
     # Set when the user acts through an API token: the token's reach, which narrows theirs.
     scope: TokenScope | None = None
+    # The BCP 47 tag of the language they chose for the pages they read; "" for none.
+    language: str = ""
 
     @property
     def is_admin(self) -> bool:

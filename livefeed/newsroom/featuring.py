@@ -58,7 +58,7 @@ def feature_comment(
         feed = feed_store.require_feed_by_id(conn, comment.feed_id)
         post_fields = _post_fields(comment, fields)
         # The editor's words are checked before anything is claimed.
-        publishing.preview_post(svc, post_fields)
+        publishing.preview_post(svc, post_fields, language=feed.language)
         store.claim_feature(conn, comment.id, by=editor.id, now=svc.clock())
     try:
         post = publishing.publish_post(svc, editor, feed.slug, post_fields)

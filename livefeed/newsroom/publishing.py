@@ -67,7 +67,7 @@ def seed_feed(svc: Services, editor: User, fields: Mapping[str, object]) -> Feed
 def _open_feed(
     svc: Services, actor: User | None, fields: Mapping[str, object], *, live: bool, checked: bool
 ) -> Feed:
-    data = parse_feed_input(fields)
+    data = parse_feed_input(fields, default_language=svc.settings.language)
     lead_html, notes_html = _render_feed_texts(svc, data)
     now = svc.clock()
     status = FeedStatus.LIVE if live else FeedStatus.SCHEDULED
@@ -88,7 +88,7 @@ def update_feed(
     slug: str,
     fields: Mapping[str, object],
 ) -> Feed:
-    data = parse_feed_input(fields)
+    data = parse_feed_input(fields, default_language=svc.settings.language)
     lead_html, notes_html = _render_feed_texts(svc, data)
     now = svc.clock()
     with svc.db.write() as conn:
@@ -125,10 +125,18 @@ def set_feed_status(svc: Services, actor: User | None, slug: str, status: FeedSt
     return feed
 
 
-def preview_post(svc: Services, fields: Mapping[str, object]) -> Preview:
-    """Check and render a post without saving it: nothing is written, so anyone may ask."""
+def feed_language(svc: Services, slug: str) -> str:
+    """The language a feed's posts are checked in, read before a post is: a feed that does not
+    exist is not found either way."""
+    with svc.db.read() as conn:
+        return feed_store.require_feed(conn, slug).language
+
+
+def preview_post(svc: Services, fields: Mapping[str, object], *, language: str = "en") -> Preview:
+    """Check and render a post without saving it: nothing is written, so anyone may ask.
+    ``language``: the feed's, which says how its tags are lower-cased."""
     checks = Checks()
-    data = checks.run(lambda: parse_post_input(fields), None)
+    data = checks.run(lambda: parse_post_input(fields, language=language), None)
     body = fields.get("body")
     body_html = checks.run(
         lambda: svc.markup.render(body.strip() if isinstance(body, str) else "", "body"), ""
@@ -152,7 +160,7 @@ def publish_post(
 
     ``published_at`` backdates the post to when it first went out elsewhere: only an admin
     moving a feed in may give it, since readers trust a post's time as the newsroom's word."""
-    preview = preview_post(svc, fields)
+    preview = preview_post(svc, fields, language=feed_language(svc, slug))
     now = svc.clock()
     with svc.db.write() as conn:
         feed = feed_store.require_feed(conn, slug, lock=True)
@@ -204,7 +212,7 @@ def edit_post(
     the wording it replaced; otherwise it is a minor edit readers are not told about.
     """
     checks = Checks()
-    preview = checks.run(lambda: preview_post(svc, fields), None)
+    preview = checks.run(lambda: preview_post(svc, fields, language=feed_language(svc, slug)), None)
     note = checks.run(lambda: parse_correction(correction, correction_note), None)
     checks.done()
     assert preview is not None

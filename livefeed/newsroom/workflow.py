@@ -177,7 +177,7 @@ def update_post(
         asked = preview.data.verification if preview is not None else None
         if asked is not None and asked is not post.verification:
             check_may_set(asked, may_confirm=mover.is_editor)
-        if preview is not None and fields is not None and _new_words(post, fields):
+        if preview is not None and fields is not None and _new_words(post, fields, feed.language):
             edited = post.submitted_at is not None and not mover.wrote(post)
             extra = {"edited_in_review": True} if edited else {}
             if not lifecycle.change_words(
@@ -284,7 +284,8 @@ def _check_input(
     preview = None
     if fields:
         words = fields
-        preview = checks.run(lambda: publishing.preview_post(svc, words), None)
+        language = publishing.feed_language(svc, slug)
+        preview = checks.run(lambda: publishing.preview_post(svc, words, language=language), None)
     moment = None
     if state is SCHEDULED:
         zone = get_feed(svc, slug).zone if publish_at is not None and publish_at.local else None
@@ -296,10 +297,12 @@ def _check_input(
     return preview, moment
 
 
-def _new_words(post: Post, fields: Mapping[str, object]) -> bool:
+def _new_words(post: Post, fields: Mapping[str, object], language: str) -> bool:
     """Whether ``fields`` say something else than the post does (a form sent back unchanged
     is no edit: the contributor's words went out as written)."""
-    return parse_post_input(fields) != parse_post_input(post.as_fields())
+    return parse_post_input(fields, language=language) != parse_post_input(
+        post.as_fields(), language=language
+    )
 
 
 def _readable_of(posts: list[Post], viewer: Mover) -> list[Post]:

@@ -30,6 +30,7 @@ _FEED_PLACES = {
     "lead": "description",
     "tags": "keywords",
     "coverage_start": "coverageStartTime",
+    "language": "inLanguage",
 }
 
 
@@ -46,6 +47,8 @@ class ReadyPost:
 @dataclass
 class Plan:
     slug: str
+    # A document from before feeds had a language is in the site's.
+    language: str = "en"
     lead_html: str = ""
     notes_html: str = ""
     files: list[str] = field(default_factory=list)
@@ -81,13 +84,14 @@ def prepare(
         "audio_stream_url": document["audio_stream_url"],
         "discussion": document["discussion"],
         "moderation": document["moderation"],
+        "language": document.get("inLanguage") or "",
     }
     try:
-        checked = parse_feed_input(fields)
+        checked = parse_feed_input(fields, default_language=svc.settings.language)
     except Invalid as error:
         renamed = {_FEED_PLACES.get(name, name): text for name, text in error.errors.items()}
         raise Invalid(renamed) from None
-    plan = Plan(checked.slug)
+    plan = Plan(checked.slug, checked.language)
     plan.lead_html = problems.run("", lambda: svc.markup.render(checked.lead, "description"), "")
     plan.notes_html = problems.run("", lambda: svc.markup.render(checked.notes, "notes"), "")
     for index, person in enumerate(document["people"]):
@@ -102,7 +106,9 @@ def prepare(
 
     for index, post in enumerate(document["posts"]):
         place = f"posts[{index}]"
-        ready = problems.run(place, functools.partial(_post, svc, post, uploads, resolve), None)
+        ready = problems.run(
+            place, functools.partial(_post, svc, post, uploads, resolve, checked.language), None
+        )
         if ready is not None:
             plan.posts.append(ready)
     if problems.found:
@@ -152,7 +158,11 @@ def _media(
 
 
 def _post(
-    svc: Services, post: Mapping[str, Any], uploads: Uploads, resolve: Callable[[str], str]
+    svc: Services,
+    post: Mapping[str, Any],
+    uploads: Uploads,
+    resolve: Callable[[str], str],
+    language: str,
 ) -> ReadyPost:
     quote = post.get("quote") or {}
     image = post.get("image") or {}
@@ -178,7 +188,7 @@ def _post(
         "key_event": post["key_event"],
         "pinned": post["pinned"],
     }
-    data = parse_post_input(fields)
+    data = parse_post_input(fields, language=language)
     body_html = svc.markup.render(data.body, "body")
     picture = data.image
     if picture is not None and (href := str(image.get("href", ""))).startswith(MEDIA_FOLDER):

@@ -165,7 +165,7 @@ def _write(
     ids = writing.people_ids(conn, document["people"], now)
     feed_id = writing.insert_feed(
         conn, document, slug=plan.slug, lead_html=plan.lead_html, notes_html=plan.notes_html,
-        now=now,
+        language=plan.language, now=now,
     )  # fmt: skip
     for member in document["team"]:
         writing.insert_member(

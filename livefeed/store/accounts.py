@@ -20,6 +20,7 @@ def _user(row: RowMapping) -> User:
         role=Role(row["role"]),
         disabled=row["disabled"],
         created_at=row["created_at"],
+        language=row["language"] or "",
     )
 
 
@@ -191,3 +192,7 @@ def set_mail_preferences(
         .where(users.c.id == user_id)
         .values(notify_contributions=contributions, notify_reports=reports)
     )
+
+
+def set_language(conn: Connection, user_id: int, language: str | None) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(language=language))

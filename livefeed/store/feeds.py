@@ -52,6 +52,7 @@ def _feed(row: RowMapping) -> Feed:
         news_at=row["news_at"],
         ended_order=row["ended_order"],
         log_rewrites=row["log_rewrites"],
+        language=row["language"],
     )
 
 
@@ -77,6 +78,7 @@ def _values(data: FeedInput, lead_html: str, notes_html: str) -> dict[str, objec
         "moderation": data.moderation.value,
         "default_verification": data.default_verification.value,
         "ended_order": data.ended_order,
+        "language": data.language,
     }
 
 

@@ -93,6 +93,7 @@ def feed_document(
         "audio_stream_url": feed["audio_stream_url"],
         "discussion": feed["discussion"],
         "moderation": feed["moderation"],
+        "inLanguage": feed["language"],
         "community_standards": feed["community_standards"],
         "dateCreated": moment(feed["created_at"]),
         "dateModified": moment(feed["updated_at"]),

@@ -93,6 +93,7 @@ def insert_feed(
     slug: str,
     lead_html: str,
     notes_html: str,
+    language: str,
     now: datetime,
 ) -> int:
     values = {
@@ -110,6 +111,7 @@ def insert_feed(
         "audio_stream_url": document["audio_stream_url"],
         "discussion": document["discussion"],
         "moderation": document["moderation"],
+        "language": language,
         "community_standards": document["community_standards"],
         "last_seq": 0,
         "version": 1,

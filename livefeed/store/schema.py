@@ -71,6 +71,9 @@ users = Table(
     # or a comment is reported (as a feed's moderator).
     Column("notify_contributions", Boolean, nullable=False, server_default=false()),
     Column("notify_reports", Boolean, nullable=False, server_default=false()),
+    # The BCP 47 tag of the language the person chose for the pages they read; NULL: their
+    # browser's, else the site's.
+    Column("language", String(35), nullable=True),
 )
 
 sessions = Table(
@@ -175,6 +178,8 @@ feeds = Table(
     Column("ended_order", String(10), nullable=False, server_default="newest"),
     # Counts up with each rewrite of events already logged (see store/events.py).
     Column("log_rewrites", Integer, nullable=False, server_default="0"),
+    # The BCP 47 tag its readers' pages, feeds and tags are written in.
+    Column("language", String(35), nullable=False, server_default="en"),
 )
 
 # Each feed's team: who is its editor, contributor or moderator.

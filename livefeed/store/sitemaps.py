@@ -65,9 +65,9 @@ def post_blocks(conn: Connection, size: int) -> list[tuple[int, datetime]]:
 
 def published_since(
     conn: Connection, since: datetime, *, limit: int
-) -> list[tuple[int, str, str, str, datetime, datetime]]:
-    """(id, feed slug, headline, body, published, last change) of posts published from
-    ``since``."""
+) -> list[tuple[int, str, str, str, datetime, datetime, str]]:
+    """(id, feed slug, headline, body, published, last change, feed language) of posts
+    published from ``since``."""
     query = (
         select(
             posts.c.id,
@@ -76,6 +76,7 @@ def published_since(
             posts.c.body,
             posts.c.published_at,
             posts.c.updated_at,
+            feeds.c.language,
         )
         .join(feeds, feeds.c.id == posts.c.feed_id)
         .where(posts.c.state == PostState.PUBLISHED.value, posts.c.published_at >= since)
@@ -83,6 +84,6 @@ def published_since(
         .limit(limit)
     )
     return [
-        (row.id, row.slug, row.headline, row.body, row.published_at, row.updated_at)
+        (row.id, row.slug, row.headline, row.body, row.published_at, row.updated_at, row.language)
         for row in conn.execute(query)
     ]

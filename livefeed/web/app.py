@@ -134,7 +134,7 @@ def create_app(
         ],
         middleware=[
             Middleware(RequestLog, metrics=measured),
-            Middleware(Speaking),
+            Middleware(Speaking, default=settings.language),
             # Pages, JSON, scripts and styles; never the event stream, pictures or video.
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(SecurityHeaders, https=settings.secure_cookies),

@@ -21,7 +21,9 @@ from livefeed.domain.errors import (
     TooManyRequests,
     Unauthorized,
 )
+from livefeed.languages import catalogs
 from livefeed.languages.catalogs import translate
+from livefeed.web.views import spoken_to
 
 
 def wants_json(request: Request) -> bool:
@@ -138,7 +140,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
     else:
         detail = N_("that page does not exist")
     if wants_json(request):
-        return problem(status, title, detail, headers=headers)
+        with catalogs.speaking(spoken_to(request)):
+            return problem(status, title, detail, headers=headers)
     return _page(request, status, title, detail, headers)
 
 
@@ -173,13 +176,14 @@ def _page(
     """The error page, in the language the request speaks (web/middleware.py's ``Speaking``)."""
     title, detail = translate(title), translate(detail)
     templates = request.app.state.templates
-    response: Response = templates.TemplateResponse(
-        request,
-        "error.html",
-        {"status": status, "title": title, "detail": detail, "viewer": None, "csrf_token": ""},
-        status_code=status,
-        headers=dict(headers),
-    )
+    with catalogs.speaking(spoken_to(request)):
+        response: Response = templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "title": title, "detail": detail, "viewer": None, "csrf_token": ""},
+            status_code=status,
+            headers=dict(headers),
+        )
     return response
 
 

@@ -18,7 +18,7 @@ from livefeed.domain.credentials import SOURCE_TYPES
 from livefeed.domain.errors import Message
 from livefeed.domain.feeds import zone_choices
 from livefeed.domain.verification import SourceType
-from livefeed.languages import catalogs, dates
+from livefeed.languages import catalogs, dates, names
 from livefeed.services import Services
 from livefeed.web import script_words
 
@@ -83,6 +83,8 @@ def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Ji
     env.globals["reason_labels"] = REASON_LABELS
     # The feed form's list of time zones.
     env.globals["time_zones"] = zone_choices()
+    # The feed form's list of common languages, each named in its own words.
+    env.globals["feed_languages"] = names.common()
     # A picture's digital source types, in the words readers and the compose form show.
     env.globals["source_types"] = SOURCE_TYPES
     env.globals["source_kinds"] = [kind.value for kind in SourceType]

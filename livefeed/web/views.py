@@ -25,7 +25,8 @@ async def render(
     headers: dict[str, str] | None = None,
     language: str | None = None,
 ) -> Response:
-    """``language``: a reader's page speaks its feed's; other pages their viewer's."""
+    """``language``: a reader's page speaks its feed's; other pages their viewer's: the one
+    they chose, else their browser's, else the site's."""
     viewer = await security.viewer(request)
     context = {
         "viewer": viewer,
@@ -37,7 +38,8 @@ async def render(
         ),
         **values,
     }
-    with catalogs.speaking(language or spoken_to(request)):
+    chosen = viewer.language if viewer is not None else ""
+    with catalogs.speaking(language or chosen or spoken_to(request)):
         response: Response = request.app.state.templates.TemplateResponse(
             request, template, context, status_code=status, headers=headers
         )
@@ -46,8 +48,10 @@ async def render(
 
 
 def spoken_to(request: Request) -> str:
-    """The language of the person asking: what their browser asks for, else the site's."""
-    return choice.preferred(request.headers.get("accept-language")) or catalogs.SOURCE
+    """The language of whoever is asking, known or not: what their browser asks for, else the
+    site's (for error pages too, which are drawn without looking up anyone's account)."""
+    asked = choice.preferred(request.headers.get("accept-language"))
+    return asked or security.services(request).settings.language
 
 
 def post_id_param(request: Request) -> int:

@@ -159,3 +159,23 @@ def test_post_and_verify_set_the_verification_state(
     assert post.source_type.value == "eyewitness"
     user_error(run("verify", summit, str(post_id), "sure"), "verification: must be")
     user_error(run("verify", summit, str(post_id), "retracted"), "retract the post")
+
+
+def test_a_feed_is_created_and_updated_in_a_language(editor: str, run: Run, svc: Services) -> None:
+    ok(run("feed", "create", "secim", "--title", "Seçim", "--language", "tr", "--as", editor))
+    assert reading.get_feed(svc, "secim").language == "tr"
+    out = ok(run("feed", "update", "secim", "--language", "az_latn", "--as", editor))
+    assert out == "http://livefeed.test/feeds/secim\n"
+    feed = reading.get_feed(svc, "secim")
+    assert (feed.language, feed.title) == ("az-Latn", "Seçim")
+    ok(run("feed", "create", "summit", "--title", "Summit", "--as", editor))
+    assert reading.get_feed(svc, "summit").language == "en"
+
+
+def test_a_bad_language_is_one_line_naming_it(editor: str, run: Run, svc: Services) -> None:
+    user_error(
+        run("feed", "create", "secim", "--title", "T", "--language", "Turkish!"), "language: "
+    )
+    ok(run("feed", "create", "secim", "--title", "Seçim", "--as", editor))
+    user_error(run("feed", "update", "secim", "--language", "tr tr", "--as", editor), "language: ")
+    assert reading.get_feed(svc, "secim").language == "en"

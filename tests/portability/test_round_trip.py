@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
-from livefeed.domain.errors import Conflict
+from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import Role
 from livefeed.portability import exporting, importing
 from livefeed.services import Services
 from livefeed.settings import Settings
+from livefeed.store import feeds as feed_store
 from livefeed.store import migrate
 from livefeed.store.schema import short_codes
 from tests.conftest import Clock
@@ -164,3 +165,57 @@ def test_a_failure_while_writing_leaves_nothing(
     assert refused.value.field == f"posts[{len(document(data)['posts']) - 1}].short_code"
     assert rows(other_site) == before
     assert set(other_site.settings.media_path.glob("*")) == media_before
+
+
+def _rezipped(data: bytes, change: Any) -> bytes:
+    """The same archive with its document changed by ``change``."""
+    target = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(target, "w") as copy:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "feed.json":
+                found = json.loads(body)
+                change(found)
+                body = json.dumps(found).encode()
+            copy.writestr(item, body)
+    return target.getvalue()
+
+
+def test_a_feeds_language_travels_with_it(
+    svc: Services, clock: Clock, other_site: Services
+) -> None:
+    editor = make_editor(svc)
+    make_feed(svc, editor, slug="secim", title="Seçim", language="tr", tags="Isparta")
+    data = exported(svc, "secim")
+    assert document(data)["inLanguage"] == "tr"
+    assert document(data)["keywords"] == ["ısparta"]
+    importing.import_feed(other_site, _admin(other_site), io.BytesIO(data))
+    with other_site.db.read() as conn:
+        feed = feed_store.require_feed(conn, "secim")
+    assert (feed.language, feed.tags) == ("tr", ("ısparta",))
+
+
+def test_a_document_from_before_languages_is_in_the_importing_sites(
+    svc: Services, clock: Clock, other_site: Services
+) -> None:
+    make_feed(svc, make_editor(svc), language="ru")
+    older = _rezipped(exported(svc), lambda found: found.pop("inLanguage"))
+    turkish_site = Services.build(
+        other_site.settings.replace(language="tr"), clock=clock, passwords=CHEAP_PASSWORDS
+    )
+    try:
+        importing.import_feed(turkish_site, _admin(turkish_site), io.BytesIO(older))
+        with turkish_site.db.read() as conn:
+            assert feed_store.require_feed(conn, "summit").language == "tr"
+    finally:
+        turkish_site.close()
+
+
+def test_a_document_in_no_language_is_refused_naming_the_place(
+    svc: Services, clock: Clock, other_site: Services
+) -> None:
+    make_feed(svc, make_editor(svc))
+    bad = _rezipped(exported(svc), lambda found: found.update(inLanguage="not a tag"))
+    with pytest.raises(Invalid) as caught:
+        importing.import_feed(other_site, _admin(other_site), io.BytesIO(bad))
+    assert "inLanguage" in caught.value.errors

@@ -14,6 +14,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 
 from livefeed.distribution import reading
 from livefeed.services import Services
+from livefeed.store import accounts as account_store
 from livefeed.store import search
 from livefeed.store.database import Database, engine_url
 from livefeed.store.migrate import current_revision, downgrade, head_revision, upgrade
@@ -120,3 +121,15 @@ def test_going_down_and_up_keeps_every_post(svc: Services) -> None:
     downgrade(svc.db, "0004")
     upgrade(svc.db)
     assert [p.id for p in reading.feed_page(svc, "summit").posts] == posts[::-1]
+
+
+def test_feeds_made_before_languages_are_in_english_and_people_have_chosen_none(
+    svc: Services,
+) -> None:
+    editor = make_editor(svc)
+    make_feed(svc, editor, language="ru")
+    downgrade(svc.db, "0021")
+    upgrade(svc.db)
+    assert reading.get_feed(svc, "summit").language == "en"
+    with svc.db.read() as conn:
+        assert account_store.require_user(conn, editor.id).language == ""

@@ -38,7 +38,7 @@ from livefeed.web.views import post_id_param
 
 _FEED_FIELDS = frozenset(
     {"slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url"}
-    | {"discussion", "moderation", "default_verification", "ended_order"}
+    | {"discussion", "moderation", "default_verification", "ended_order", "language"}
 )
 _NESTED = {
     "quote": ("text", "attribution"),

@@ -32,7 +32,7 @@ from livefeed.web.views import post_id_param, render
 
 FEED_FIELDS = (
     "slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url",
-    "discussion", "moderation", "default_verification", "ended_order",
+    "discussion", "moderation", "default_verification", "ended_order", "language",
 )  # fmt: skip
 
 
@@ -132,7 +132,7 @@ async def desk(request: Request, user: User) -> Response:
 async def new_feed_page(request: Request, user: User) -> Response:
     if not await run_in_threadpool(permissions.can_open_feeds, services(request), user):
         raise Forbidden("only administrators and feed editors can open a new feed")
-    values = {"timezone": "UTC"}
+    values = {"timezone": "UTC", "language": services(request).settings.language}
     return await render(request, "feed_form.html", {"values": values, "errors": {}, "feed": None})
 
 

@@ -26,13 +26,18 @@ FIELD = "community_standards"
 async def _reader_page(request: Request, values: dict[str, Any]) -> Response:
     """Readers get a cacheable page; a signed-in reader also the button to accept them."""
     user = await viewer(request)
+    feed = values.get("feed")
+    # A feed's standards are read in its language; the site's in the reader's.
+    language = feed.language if feed is not None else None
     if user is None:
-        return await render(request, "standards.html", values, headers=READER_CACHE)
+        return await render(
+            request, "standards.html", values, headers=READER_CACHE, language=language
+        )
     accepted = await run_in_threadpool(
         reader_accounts.has_accepted_standards, services(request), user
     )
     values = {**values, "accepted": accepted, "next": request.url.path}
-    return await render(request, "standards.html", values, headers=PRIVATE)
+    return await render(request, "standards.html", values, headers=PRIVATE, language=language)
 
 
 async def site_page(request: Request) -> Response:

@@ -116,6 +116,7 @@ async def _render(
         },
         status=status,
         headers=headers,
+        language=page.feed.language,
     )
 
 
@@ -171,7 +172,9 @@ async def report_page(request: Request) -> Response:
         "errors": {},
         "sent": sent,
     }
-    return await render(request, "comment_report.html", values, headers=PRIVATE)
+    return await render(
+        request, "comment_report.html", values, headers=PRIVATE, language=feed.language
+    )
 
 
 async def report(request: Request) -> Response:
@@ -199,7 +202,7 @@ async def report(request: Request) -> Response:
         }
         return await render(
             request, "comment_report.html", values, status=error.status,
-            headers=_headers_of(error),
+            headers=_headers_of(error), language=feed.language,
         )  # fmt: skip
     return see_other(f"/comments/{comment_id}/report?sent=1")
 

@@ -19,6 +19,7 @@ from livefeed.distribution import notices
 from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.reader_accounts import STANDARDS_FIELD
 from livefeed.domain.users import User
+from livefeed.languages import names
 from livefeed.web import security
 from livefeed.web.desk.feeds import signed_in
 from livefeed.web.forms import PRIVATE, checked_form, errors_of, see_other, text, typed
@@ -87,6 +88,8 @@ async def _account_page(
         "mail_enabled": svc.settings.smtp_url is not None,
         "errors": errors or {},
         "values": values or {"display_name": found.user.display_name},
+        "languages": names.shipped_names(),
+        "chosen_language": (values or {}).get("language", found.user.language),
         "saved": request.query_params.get("saved", ""),
     }
     return await render(request, "account.html", context, status=status, headers=PRIVATE)
@@ -142,6 +145,18 @@ async def set_notifications(request: Request, user: User) -> Response:
 
 
 @signed_in
+async def choose_language(request: Request, user: User) -> Response:
+    form = await checked_form(request)
+    chosen = text(form, "language")
+    try:
+        await run_in_threadpool(readers.choose_language, services(request), user, chosen)
+    except Invalid as error:
+        values = {"display_name": user.display_name, "language": chosen}
+        return await _account_page(request, user, errors=error.errors, values=values, status=422)
+    return see_other("/account?saved=language")
+
+
+@signed_in
 async def download(request: Request, user: User) -> Response:
     """Everything kept about the account, as a file to save."""
     data = await run_in_threadpool(readers.export_data, services(request), user)
@@ -194,6 +209,7 @@ routes = [
     Route("/account/name", rename, methods=["POST"]),
     Route("/account/password", change_password, methods=["POST"]),
     Route("/account/notifications", set_notifications, methods=["POST"]),
+    Route("/account/language", choose_language, methods=["POST"]),
     Route("/account/data", download, methods=["GET"]),
     Route("/account/standards", accept_standards, methods=["POST"]),
     Route("/account/delete", delete_page, methods=["GET"]),

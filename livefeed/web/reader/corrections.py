@@ -26,6 +26,7 @@ async def log_page(request: Request) -> Response:
         "corrections.html",
         {"log": log, "feed": log.feed, "entry_html": corrections.entry_html},
         headers=headers,
+        language=log.feed.language,
     )
 
 

@@ -19,6 +19,7 @@ from livefeed import __version__
 from livefeed.distribution import reading
 from livefeed.domain.errors import Invalid
 from livefeed.domain.feeds import Feed, FeedStatus
+from livefeed.languages import catalogs
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.reader.pages import reader_cache_headers
 from livefeed.web.security import services
@@ -55,14 +56,15 @@ async def embed(request: Request) -> Response:
         shown = await run_in_threadpool(lambda: reading.embed(svc, slug, tag=tag, limit=limit))
         # Rendered as a reader's page, whoever asks: no tools, no form, no cookie.
         template = request.app.state.templates.get_template("embed.html")
-        body = template.render(
-            embed=shown,
-            feed=shown.feed,
-            theme=theme,
-            live=shown.feed.status is not FeedStatus.ENDED,
-            viewer=None,
-            csrf_token="",
-        ).encode()
+        with catalogs.speaking(shown.feed.language):
+            body = template.render(
+                embed=shown,
+                feed=shown.feed,
+                theme=theme,
+                live=shown.feed.status is not FeedStatus.ENDED,
+                viewer=None,
+                csrf_token="",
+            ).encode()
         # Validated and kept by the feed as it was rendered, which may be newer than above.
         validator = embed_validator(shown.feed, theme, tag, limit)
         headers = reader_cache_headers(shown.feed, validator)

@@ -83,10 +83,16 @@ async def feed(request: Request) -> Response:
         if can_compose:
             # The team's list of posts going out later: only on this private page, never cached.
             values["scheduled"] = await scheduled_posts(svc, user, slug)
-        return await render(request, "feed.html", values, headers=PRIVATE)
+        return await render(
+            request, "feed.html", values, headers=PRIVATE, language=page.feed.language
+        )
     validator = page_validator(page.feed, asked)
     response = await render(
-        request, "feed.html", values, headers=reader_cache_headers(page.feed, validator)
+        request,
+        "feed.html",
+        values,
+        headers=reader_cache_headers(page.feed, validator),
+        language=page.feed.language,
     )
     if response.status_code == 200 and "set-cookie" not in response.headers:
         cache.put(validator, bytes(response.body))
@@ -131,11 +137,13 @@ async def post(request: Request) -> Response:
         )
         if Right.PUBLISH in rights:
             values |= await editors_post_page(request, user, page.feed, page.post)
-        return await render(request, "post.html", values, headers=PRIVATE)
+        return await render(
+            request, "post.html", values, headers=PRIVATE, language=page.feed.language
+        )
     headers = reader_cache_headers(page.feed, page_validator(page.feed, f"post-{post_id}"))
     if headers["ETag"] in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    return await render(request, "post.html", values, headers=headers)
+    return await render(request, "post.html", values, headers=headers, language=page.feed.language)
 
 
 async def tag(request: Request) -> Response:
@@ -145,7 +153,7 @@ async def tag(request: Request) -> Response:
         request.path_params["tag"],
         request.query_params.get("cursor"),
     )
-    return await render(request, "tag.html", {"page": page})
+    return await render(request, "tag.html", {"page": page}, language=page.language)
 
 
 async def tags(request: Request) -> Response:

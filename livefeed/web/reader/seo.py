@@ -25,7 +25,6 @@ from livefeed.web.security import services
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-NEWS_LANGUAGE = "en"  # the language every page declares in <html lang>
 XML_TYPE = "application/xml; charset=utf-8"
 
 # Characters XML 1.0 cannot hold at all, not even escaped: they are dropped.
@@ -153,7 +152,7 @@ async def news_sitemap(request: Request) -> Response:
         xml.open("news:news")
         xml.open("news:publication")
         xml.leaf("news:name", services(request).urls.site_name)
-        xml.leaf("news:language", NEWS_LANGUAGE)
+        xml.leaf("news:language", item.language)
         xml.close("news:publication")
         xml.leaf("news:publication_date", iso_utc(item.published))
         xml.leaf("news:title", item.title)

@@ -34,6 +34,7 @@ from livefeed.domain.errors import Message, NotFound
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
+from livefeed.languages import catalogs
 from livefeed.realtime import sse
 from livefeed.realtime.broker import Broker, broker_from_url
 from livefeed.realtime.connections import BufferedReader
@@ -78,6 +79,11 @@ class Encoder:
         self.comment_template = templates.env.get_template("_comment.html")
 
     def payload(self, feed: Feed, event: Event, post: Post | None) -> dict[str, Any]:
+        """Worded in the feed's language, whoever's request the event is encoded for."""
+        with catalogs.speaking(feed.language):
+            return self._payload(feed, event, post)
+
+    def _payload(self, feed: Feed, event: Event, post: Post | None) -> dict[str, Any]:
         html = None
         if post is not None and event.type in (EventType.POST_PUBLISHED, EventType.POST_UPDATED):
             html = self.template.render(

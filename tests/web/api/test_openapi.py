@@ -287,6 +287,7 @@ def test_a_request_shaped_by_the_document_is_accepted(
         "moderation": "post",
         "default_verification": "unverified",
         "ended_order": "oldest",
+        "language": "fr",
         "status": "live",
     }
     new_post = {

@@ -122,6 +122,7 @@ def test_the_feed_page_describes_itself_as_a_live_blog_posting(
         "url": f"{ORIGIN}/feeds/summit",
         "mainEntityOfPage": f"{ORIGIN}/feeds/summit",
         "headline": feed.title,
+        "inLanguage": "en",
         "description": "The second day.",
         "coverageStartTime": "2026-11-25T17:30:00Z",
         "datePublished": iso_utc(feed.created_at),

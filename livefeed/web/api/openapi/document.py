@@ -65,9 +65,9 @@ def problem_schemas() -> dict[str, Schema]:
             ["field", "message"],
         ),
         "Tag": text(
-            "Lower-case letters, digits and hyphens.",
+            "Words of lower-case letters and digits in any script, joined by single hyphens.",
             text_rules.MAX_TAG_LENGTH,
-            pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+            pattern=r"^[^\s_-]+(?:-[^\s_-]+)*$",
         ),
     }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import partial
 
 from livefeed.domain import feeds as feed_rules
+from livefeed.domain import languages
 from livefeed.domain.feeds import FeedStatus
 from livefeed.web.api.openapi.helpers import (
     Schema,
@@ -68,6 +69,12 @@ def feed_input_fields() -> dict[str, Schema]:
             "description": "How the feed's page reads once the feed has ended: newest or oldest "
             "first (a finished story reads best from the start).",
         },
+        "language": text(
+            "The BCP 47 tag of the language the feed is written in (en, ru, ar-EG, zh-Hant): "
+            "its pages, its Atom, RSS and JSON feeds and how its tags are lower-cased. Empty, "
+            "or left out of a new feed: the site's language (LIVEFEED_LANGUAGE).",
+            languages.MAX_TAG_LENGTH,
+        ),
     }
 
 
@@ -93,6 +100,7 @@ def feed_schemas() -> dict[str, Schema]:
         "discussion": fields["discussion"],
         "moderation": fields["moderation"],
         "ended_order": fields["ended_order"],
+        "language": text("The BCP 47 tag of the language the feed is written in."),
     }
     return {
         # Every key is always present in a response, null where there is nothing.
