@@ -233,6 +233,14 @@ SETTINGS: tuple[Setting, ...] = (
         "logo. Empty: the name alone.",
     ),
     Setting(
+        "vapid_private_key",
+        "",
+        parse.vapid_key,
+        "The key readers' browsers know our alerts by (Web Push's VAPID): a P-256 private key, "
+        "PEM or 32 bytes in URL-safe base64, best as `…_FILE`. Empty: one made at first start "
+        "and kept in the database. Changing it ends every reader's alerts.",
+    ),
+    Setting(
         "log_format",
         "text",
         parse.choice("text", "json"),
@@ -295,6 +303,7 @@ class Settings:
     secret_key: str = ""
     site_name: str = "Livefeed"
     site_logo: str | None = None
+    vapid_private_key: str = field(default="", repr=False)
     log_format: str = "text"
     metrics_token: str | None = None
     metrics_port: int | None = None
@@ -382,19 +391,10 @@ def _read_secret(variable: str, values: Mapping[str, str]) -> str | None:
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """``KEY=value`` lines; blank lines and ``#`` comments skipped, quotes around values removed."""
+    """The file's ``KEY=value`` lines (see :func:`~livefeed.domain.setting_values.env_lines`)."""
     if not path.is_file():
         return {}
-    result: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        key, sep, value = stripped.partition("=")
-        if not sep:
-            raise SettingsError(f"{path}:{number}: expected KEY=value")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        result[key.strip()] = value
-    return result
+    try:
+        return parse.env_lines(path.read_text(encoding="utf-8"), str(path))
+    except ValueError as error:
+        raise SettingsError(str(error)) from None

@@ -20,7 +20,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 
 # The discussion's tables join the one metadata when their module is loaded.
-from livefeed.store import discussion_schema, mail_schema, webhook_schema  # noqa: F401
+from livefeed.store import alert_schema, discussion_schema, mail_schema, webhook_schema  # noqa: F401
 from livefeed.store.database import Database
 from livefeed.store.migrate import upgrade
 from livefeed.store.schema import metadata

@@ -3,6 +3,8 @@ value, or raises ``ValueError`` saying what is wrong (``settings.py`` names the 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 from collections.abc import Callable
 from typing import Any
@@ -219,3 +221,35 @@ def boolean(value: str) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise ValueError("must be true or false")
+
+
+def vapid_key(value: str) -> str:
+    """Empty, a PEM private key, or a P-256 private key's 32 bytes in URL-safe base64."""
+    text = value.strip()
+    if not text or (text.startswith("-----BEGIN") and "PRIVATE KEY-----" in text):
+        return text
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise ValueError("expected a PEM EC private key or 32 bytes in URL-safe base64")
+    return text
+
+
+def env_lines(text: str, origin: str) -> dict[str, str]:
+    """``KEY=value`` lines; blank lines and ``#`` comments skipped, quotes around values removed.
+    ``ValueError`` names the line of ``origin`` that is neither."""
+    result: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        key, sep, value = stripped.partition("=")
+        if not sep:
+            raise ValueError(f"{origin}:{number}: expected KEY=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        result[key.strip()] = value
+    return result
