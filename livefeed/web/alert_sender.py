@@ -16,7 +16,12 @@ log = logging.getLogger(__name__)
 
 async def run(svc: Services, every: float = SEND_EVERY_SECONDS) -> None:
     # The key is read (or made, at the site's first start) before the first alert is due.
-    send = await asyncio.to_thread(alerts.sender, svc)
+    try:
+        send = await asyncio.to_thread(alerts.sender, svc)
+    except Exception:
+        # A key the setting gives that is no P-256 key: say so, and leave the pages running.
+        log.exception("readers' alerts are off: the VAPID key cannot be used")
+        return
     while True:
         await asyncio.sleep(every)
         try:

@@ -7,10 +7,11 @@ browser's subscription, the reader's ``choice`` and the page's ``language``) and
 /feeds/{slug}/alerts/unsubscribe`` (its ``endpoint`` and ``auth`` secret) are called by our
 scripts and answer JSON, or problem+json naming the field at fault.
 
-Like the API, they take only ``application/json`` bodies (415 otherwise): a page on another
-site can send that only after a CORS preflight, which is never granted, so no other site can
-subscribe or unsubscribe a reader. Neither needs a cookie: a reader has no account here, and
-unsubscribing asks for the subscription's secret, which only the browser holding it knows.
+They take only ``application/json`` bodies (415 otherwise): a page on another site can send
+that only after a CORS preflight, which is never granted. Sent with our cookies, they must
+carry the form token in ``X-CSRF-Token`` too, as the desk's scripts do (``/alerts/key`` gives
+it); a reader without cookies has nothing to forge. Unsubscribing also asks for the
+subscription's secret, which only the browser holding it knows.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from livefeed.distribution import alerts
 from livefeed.domain.errors import Invalid, LivefeedError
 from livefeed.web.errors import problem
 from livefeed.web.forms import json_object
-from livefeed.web.security import services
+from livefeed.web.security import FormToken, check_script_token, services, session
 
 WORKER = Path(__file__).resolve().parent.parent / "static" / "sw.js"
 SUBSCRIBE_FIELDS = frozenset({"subscription", "choice", "language"})
@@ -43,12 +44,15 @@ async def service_worker(request: Request) -> Response:
 
 
 async def public_key(request: Request) -> Response:
+    """Our key, and the token this browser's cookies call for (see ``check_script_token``)."""
     state = request.app.state
     # Read once per process: the key changes only with the setting, and a restart follows it.
     if not hasattr(state, "alert_key"):
         state.alert_key = await run_in_threadpool(alerts.application_server_key, services(request))
+    token = str(FormToken(request, await session(request)))
     return JSONResponse(
-        {"public_key": state.alert_key}, headers={"Cache-Control": "public, max-age=3600"}
+        {"public_key": state.alert_key, "csrf_token": token},
+        headers={"Cache-Control": "private, no-store"},
     )
 
 
@@ -66,6 +70,7 @@ def _refused(error: LivefeedError | HTTPException) -> Response:
 async def subscribe(request: Request) -> Response:
     svc, slug = services(request), request.path_params["slug"]
     try:
+        await check_script_token(request)
         body = await json_object(request, SUBSCRIBE_FIELDS, allow_empty=False)
         subscription = await run_in_threadpool(alerts.subscribe, svc, slug, body)
     except (LivefeedError, HTTPException) as error:
@@ -76,6 +81,7 @@ async def subscribe(request: Request) -> Response:
 async def unsubscribe(request: Request) -> Response:
     svc, slug = services(request), request.path_params["slug"]
     try:
+        await check_script_token(request)
         body = await json_object(request, UNSUBSCRIBE_FIELDS, allow_empty=False)
         remaining = await run_in_threadpool(alerts.unsubscribe, svc, slug, body)
     except (LivefeedError, HTTPException) as error:

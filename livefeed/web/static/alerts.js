@@ -28,11 +28,20 @@
     return bytes;
   }
 
+  // Our key, and the token a browser with our cookies must send with what it posts.
+  var site = null;
+  function siteKeys() {
+    site = site || fetch("/alerts/key").then(function (response) { return response.json(); });
+    return site;
+  }
+
   function post(url, body) {
-    return fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body)
+    return siteKeys().then(function (keys) {
+      return fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": keys.csrf_token },
+        body: JSON.stringify(body)
+      });
     }).then(function (response) {
       if (!response.ok) { throw new Error("refused: " + response.status); }
       return response.json();
@@ -42,8 +51,7 @@
   function subscription(registration) {
     return registration.pushManager.getSubscription().then(function (found) {
       if (found) { return found; }
-      return fetch("/alerts/key").then(function (response) { return response.json(); })
-        .then(function (answer) {
+      return siteKeys().then(function (answer) {
           return registration.pushManager.subscribe({
             userVisibleOnly: true, applicationServerKey: keyBytes(answer.public_key)
           });

@@ -30,10 +30,14 @@ function stopAlerts(registration, path) {
   return registration.pushManager.getSubscription().then(function (subscription) {
     if (!subscription || !path) { return null; }
     var json = subscription.toJSON();
-    return fetch(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ endpoint: json.endpoint, auth: json.keys.auth })
+    return fetch("/alerts/key").then(function (response) {
+      return response.json();
+    }).then(function (keys) {
+      return fetch(path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": keys.csrf_token },
+        body: JSON.stringify({ endpoint: json.endpoint, auth: json.keys.auth })
+      });
     }).then(function (response) {
       return response.ok ? response.json() : null;
     }).then(function (answer) {

@@ -15,7 +15,7 @@ from livefeed.newsroom import publishing
 from livefeed.services import Services
 from tests.factories import make_feed
 from tests.push_service import Browser, PushService, push_service
-from tests.web.conftest import Page, static_url
+from tests.web.conftest import Page, csrf, log_in, static_url
 
 
 @pytest.fixture
@@ -66,8 +66,35 @@ def test_the_service_worker_is_served_from_the_root_and_revalidated(client: Test
 
 def test_the_key_is_the_one_alerts_are_signed_with(client: TestClient, svc: Services) -> None:
     answer = client.get("/alerts/key").json()
-    assert answer == {"public_key": alerts.application_server_key(svc)}
-    assert client.get("/alerts/key").json() == answer
+    assert answer["public_key"] == alerts.application_server_key(svc)
+    assert client.get("/alerts/key").json()["public_key"] == answer["public_key"]
+
+
+def test_a_browser_with_our_cookies_must_send_their_token(
+    client: TestClient, svc: Services, editor: User, service: PushService
+) -> None:
+    make_feed(svc, editor)
+    log_in(client, editor.email)
+    browser = service.browser()
+
+    refused = subscribed(client, browser)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    forged = client.post(
+        "/feeds/summit/alerts",
+        json={"subscription": browser.subscription(), "choice": "key_events"},
+        headers={"X-CSRF-Token": "forged"},
+    )
+    assert forged.status_code == 403
+
+    token = client.get("/alerts/key").json()["csrf_token"]
+    assert token == csrf(client)  # the signed-in session's own
+    taken = client.post(
+        "/feeds/summit/alerts",
+        json={"subscription": browser.subscription(), "choice": "key_events"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert taken.status_code == 201
 
 
 def test_subscribing_and_unsubscribing(
