@@ -17,7 +17,7 @@ from livefeed.services import Services
 from livefeed.store import alerts as alert_store
 from livefeed.store import feeds as feed_store
 from livefeed.store.alert_schema import push_subscriptions
-from tests.browser.conftest import LiveServer, NewContext
+from tests.browser.conftest import LiveServer, NewContext, log_in
 from tests.factories import make_feed, make_post
 from tests.push_service import Browser, b64
 
@@ -170,3 +170,20 @@ def test_the_service_worker_shows_the_alert_and_stops_it_from_the_notification(
     )
     assert subscriptions(svc, slug) == []
     assert worker.evaluate("self.__unsubscribed === true")
+
+
+def test_a_signed_in_editor_subscribes_too_with_the_sessions_token(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, slug = live_server.svc, live_server.slug
+    make_feed(svc, live_server.editor, slug=slug)
+    keys = browser_keys()
+    page = alerting_context(new_context, live_server, keys).new_page()
+    log_in(page, live_server)
+    open_feed(page, live_server)
+
+    page.get_by_text("Alert me").click()
+    page.get_by_role("button", name="Turn on alerts").click()
+
+    expect(page.locator(".alerts-status")).to_have_text("Alerts are on: key events only.")
+    assert subscriptions(svc, slug) == [(keys.endpoint, "key_events")]
