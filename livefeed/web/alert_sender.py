@@ -14,14 +14,7 @@ SEND_EVERY_SECONDS = 5.0
 log = logging.getLogger(__name__)
 
 
-async def run(svc: Services, every: float = SEND_EVERY_SECONDS) -> None:
-    # The key is read (or made, at the site's first start) before the first alert is due.
-    try:
-        send = await asyncio.to_thread(alerts.sender, svc)
-    except Exception:
-        # A key the setting gives that is no P-256 key: say so, and leave the pages running.
-        log.exception("readers' alerts are off: the VAPID key cannot be used")
-        return
+async def run(svc: Services, send: alerts.Send, every: float = SEND_EVERY_SECONDS) -> None:
     while True:
         await asyncio.sleep(every)
         try:
@@ -31,11 +24,21 @@ async def run(svc: Services, every: float = SEND_EVERY_SECONDS) -> None:
             log.exception("sending alerts failed")
 
 
-def start(svc: Services) -> asyncio.Task[None]:
-    return asyncio.get_running_loop().create_task(run(svc))
+async def start(svc: Services) -> asyncio.Task[None] | None:
+    """Read our VAPID key (made here at the site's first start) before the app serves a
+    request, then send in the background; ``None`` when the key given cannot be used."""
+    try:
+        send = await asyncio.to_thread(alerts.sender, svc)
+    except Exception:
+        # A key the setting gives that is no P-256 key, or no database yet: the pages run on.
+        log.exception("readers' alerts are off: their VAPID key could not be read or made")
+        return None
+    return asyncio.get_running_loop().create_task(run(svc, send))
 
 
-async def stop(task: asyncio.Task[None]) -> None:
+async def stop(task: asyncio.Task[None] | None) -> None:
+    if task is None:
+        return
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task

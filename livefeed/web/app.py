@@ -73,7 +73,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await stream.start(app)
         sender = webhook_sender.start(svc)
-        alerter = alert_sender.start(svc)
+        alerter = await alert_sender.start(svc)
         mailer = mail_sender.start(svc)
         scheduler = Scheduler(svc)
         scheduler.start()
