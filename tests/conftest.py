@@ -19,11 +19,9 @@ from sqlalchemy import create_engine, text
 from livefeed.services import Services
 from livefeed.settings import Settings
 
-# The discussion's tables join the one metadata when their module is loaded.
-from livefeed.store import discussion_schema, mail_schema, webhook_schema  # noqa: F401
 from livefeed.store.database import Database
 from livefeed.store.migrate import upgrade
-from livefeed.store.schema import metadata
+from livefeed.store.tables import metadata
 from tests.factories import CHEAP_PASSWORDS
 from tests.mail_server import Mailbox, smtp_server
 from tests.redis_server import RedisServer

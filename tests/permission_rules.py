@@ -112,6 +112,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/s/{code}"): R(EVERYONE),
     ("GET", "/media/{name}"): R(EVERYONE),
     ("GET", "/community-standards"): R(EVERYONE),
+    # Readers' alerts: a browser subscribes with no account; unsubscribing takes its secret.
+    ("GET", "/sw.js"): R(EVERYONE),
+    ("GET", "/alerts/key"): R(EVERYONE),
+    ("POST", "/feeds/{slug}/alerts"): R(EVERYONE, note="JSON from the page's script only"),
+    ("POST", "/feeds/{slug}/alerts/unsubscribe"): R(EVERYONE, note="JSON: endpoint and auth"),
     ("GET", "/feeds/{slug}/community-standards"): R(EVERYONE),
     # Signing in and out, signing up, invitations ------------------------------------------------
     ("GET", "/login"): R(EVERYONE),

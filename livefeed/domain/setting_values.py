@@ -3,6 +3,8 @@ value, or raises ``ValueError`` saying what is wrong (``settings.py`` names the 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 from collections.abc import Callable
 from typing import Any
@@ -222,6 +224,20 @@ def boolean(value: str) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise ValueError("must be true or false")
+
+
+def vapid_key(value: str) -> str:
+    """Empty, a PEM private key, or a P-256 private key's 32 bytes in URL-safe base64."""
+    text = value.strip()
+    if not text or (text.startswith("-----BEGIN") and "PRIVATE KEY-----" in text):
+        return text
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise ValueError("expected a PEM EC private key or 32 bytes in URL-safe base64")
+    return text
 
 
 def language(value: str) -> str:

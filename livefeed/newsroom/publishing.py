@@ -35,6 +35,7 @@ from livefeed.domain.users import User
 from livefeed.domain.verification import check_may_set, initial_state
 from livefeed.newsroom import media, retries, revisions
 from livefeed.services import Services
+from livefeed.store import alerts as alert_store
 from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
 from livefeed.store import members
@@ -363,4 +364,5 @@ def _log(
         conn, feed_id=feed.id, seq=seq, type=kind, post_id=post_id, data=data, now=svc.clock()
     )
     webhook_store.enqueue(conn, event)  # the webhooks' outbox, in the event's transaction
+    alert_store.enqueue(conn, event)  # and readers' alerts, likewise
     return event

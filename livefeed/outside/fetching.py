@@ -239,10 +239,18 @@ class _DeadlineReader(io.RawIOBase):
 
 
 def post_json(url: str, body: bytes, headers: dict[str, str], policy: FetchPolicy) -> int:
-    """POST ``body`` (JSON) to ``url`` under ``policy``'s checks; the response status.
+    """POST ``body`` (JSON) to ``url`` under ``policy``'s checks; the response status."""
+    return post_bytes(url, body, "application/json", headers, policy)
 
-    Redirects are not followed (a webhook receiver answers where it was registered); the
-    response body is not read. :class:`Refused` when the address may not or could not be reached.
+
+def post_bytes(
+    url: str, body: bytes, content_type: str, headers: dict[str, str], policy: FetchPolicy
+) -> int:
+    """POST ``body`` to ``url`` under ``policy``'s checks; the response status.
+
+    Redirects are not followed (a webhook receiver or push service answers where it was
+    registered); the response body is not read. :class:`Refused` when the address may not or
+    could not be reached.
     """
     deadline = Deadline(time.monotonic() + policy.timeout)
     try:
@@ -252,7 +260,7 @@ def post_json(url: str, body: bytes, headers: dict[str, str], policy: FetchPolic
             for name, value in (
                 ("Host", target.host_header),
                 ("User-Agent", USER_AGENT),
-                ("Content-Type", "application/json"),
+                ("Content-Type", content_type),
                 ("Content-Length", str(len(body))),
                 ("Connection", "close"),
                 *headers.items(),

@@ -19,13 +19,8 @@ from sqlalchemy import Connection, Integer, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from livefeed.domain.errors import Conflict, Invalid, Message
-from livefeed.store import (  # noqa: F401 (their tables join the metadata)
-    discussion_schema,
-    mail_schema,
-    webhook_schema,
-)
 from livefeed.store.database import Database
-from livefeed.store.schema import metadata
+from livefeed.store.tables import metadata
 
 BATCH = 1000
 

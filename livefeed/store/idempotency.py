@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select
 
-from livefeed.store.schema import idempotency_keys
+from livefeed.store.intake_schema import idempotency_keys
 
 
 def made_by(conn: Connection, user_id: int, key: str, *, since: datetime) -> tuple[str, int] | None:

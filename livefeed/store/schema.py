@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.expression import false, true
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -371,31 +371,4 @@ media = Table(
     Column("duration_ms", Integer, nullable=True),
     # Content Credentials (C2PA) read on upload, as JSON; the store is kept as ``{hash}.c2pa``.
     Column("credentials", Text, nullable=True),
-)
-
-# A post made by a request that carried an ``Idempotency-Key``: the same key from the same
-# account gets that post back instead of a second one, for a day. ``fingerprint`` is the
-# request's (method, path and body), so a key reused for another request is refused.
-idempotency_keys = Table(
-    "idempotency_keys",
-    metadata,
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("key", String(255), primary_key=True),
-    Column("fingerprint", String(64), nullable=False),
-    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-)
-
-# An item a wire delivered to a feed, by ninjs ``uri``: the newest ``version`` taken (a version
-# already taken changes nothing, so a wire that retries is read once), and the post it became.
-wire_items = Table(
-    "wire_items",
-    metadata,
-    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
-    Column("uri", String(1000), primary_key=True),
-    Column("version", Integer, nullable=False),
-    Column("post_id", ForeignKey("posts.id", ondelete="SET NULL"), nullable=True),
-    Column("received_at", UTCDateTime, nullable=False),
-    # False from a claim until its change is written (see store/wire_items.py).
-    Column("settled", Boolean, nullable=False, server_default=true()),
 )

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from livefeed.store.schema import wire_items
+from livefeed.store.intake_schema import wire_items
 
 # Far longer than a change takes, far shorter than a wire waits before it tries again.
 UNSETTLED = timedelta(minutes=2)

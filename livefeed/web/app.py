@@ -14,6 +14,7 @@ from starlette.routing import Mount
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web import (
+    alert_sender,
     health,
     mail_sender,
     metrics,
@@ -48,7 +49,16 @@ from livefeed.web.discussion import bans, moderation, reader_accounts
 from livefeed.web.discussion import comments as discussion
 from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, CrashGuard, SecurityHeaders, Speaking
-from livefeed.web.reader import corrections, embed, pages, seo, short_urls, stream, syndication
+from livefeed.web.reader import (
+    alerts,
+    corrections,
+    embed,
+    pages,
+    seo,
+    short_urls,
+    stream,
+    syndication,
+)
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.rendering import make_templates
 from livefeed.web.request_log import RequestLog
@@ -71,6 +81,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await stream.start(app)
         sender = webhook_sender.start(svc)
+        alerter = await alert_sender.start(svc)
         mailer = mail_sender.start(svc)
         scheduler = Scheduler(svc)
         scheduler.start()
@@ -82,6 +93,7 @@ def create_app(
             await metrics_server.wait_closed()
         await scheduler.stop()
         await webhook_sender.stop(sender)
+        await alert_sender.stop(alerter)
         await mail_sender.stop(mailer)
         await stream.stop(app)
         if services is None:
@@ -97,6 +109,7 @@ def create_app(
             *syndication.routes,
             *short_urls.routes,
             *pages.routes,
+            *alerts.routes,
             *corrections.routes,
             *feeds.routes,
             *revisions.routes,

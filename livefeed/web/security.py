@@ -27,6 +27,8 @@ from livefeed.web import client_address as forwarded
 SESSION_COOKIE = "lf_session"
 CSRF_COOKIE = "lf_csrf"
 CSRF_FIELD = "csrf_token"
+# Where a page's script that sends JSON puts the token its form would carry.
+CSRF_HEADER = "x-csrf-token"
 # Behind https the cookies' names carry this prefix: a browser then accepts them only from this
 # very host, over https, for the whole site, so a sibling subdomain can neither plant nor
 # overwrite a session or a form token.
@@ -112,6 +114,17 @@ async def check_csrf(request: Request, form: FormData) -> None:
         raise Forbidden(
             "this form has expired or did not come from this site: reload the page and try again"
         )
+
+
+async def check_script_token(request: Request) -> None:
+    """A page's script sending JSON with our cookies carries their token in ``X-CSRF-Token``.
+
+    A request without our cookies brings no one's session or form token to abuse: it is
+    answered on what it says alone (and, being JSON, no other site can send it unasked).
+    """
+    cookies = (cookie_name(request, SESSION_COOKIE), cookie_name(request, CSRF_COOKIE))
+    if any(request.cookies.get(name) for name in cookies):
+        await check_csrf(request, FormData({CSRF_FIELD: request.headers.get(CSRF_HEADER, "")}))
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:

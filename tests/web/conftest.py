@@ -240,6 +240,7 @@ PART_SCRIPTS = (
     script_tag("pause.js"),
     script_tag("last-updated.js"),
     script_tag("catch-up.js"),
+    script_tag("alerts.js"),  # "Alert me"
     f'<script src="{static_url("theme.js")}"></script>',
 )
 

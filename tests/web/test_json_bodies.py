@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 
 from livefeed.discussion import comments as discussion
 from livefeed.discussion import moderation
+from livefeed.distribution import alerts
 from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.web.desk.media import CSRF_HEADER
@@ -43,6 +44,11 @@ class Newsroom:
 
 
 Body = Callable[[Newsroom], dict[str, Any]]
+# A browser's push subscription, as a page's script sends it (the keys' sizes are what count).
+PUSH_SUBSCRIPTION: dict[str, Any] = {
+    "endpoint": "https://push.example.net/send/matrix",
+    "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22},
+}
 
 # A valid body for each route that takes JSON.
 JSON_BODIES: dict[tuple[str, str], Body] = {
@@ -117,6 +123,16 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
         ],
         "publish": True,
     },
+    # A reader's browser, from the feed page's script (no token needed, none in the way).
+    ("POST", "/feeds/{slug}/alerts"): lambda room: {
+        "subscription": PUSH_SUBSCRIPTION,
+        "choice": "key_events",
+        "language": "en",
+    },
+    ("POST", "/feeds/{slug}/alerts/unsubscribe"): lambda room: {
+        "endpoint": PUSH_SUBSCRIPTION["endpoint"],
+        "auth": PUSH_SUBSCRIPTION["keys"]["auth"],
+    },
 }
 # Routes that take something else than a form or JSON, and what.
 OTHER_BODIES = {
@@ -152,6 +168,7 @@ def newsroom(svc: Services, clock: Clock, editor: User) -> Newsroom:
             moderation.hide(svc, editor, said.id)
         comments[state] = said.id
     member = make_user(svc, "carl@newsroom.test", name="Carl").email
+    alerts.subscribe(svc, "summit", {"subscription": PUSH_SUBSCRIPTION, "choice": "every_post"})
     return Newsroom(post.id, comments, member, f"http://{HOST}/storm")
 
 

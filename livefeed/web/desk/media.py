@@ -45,7 +45,7 @@ from livefeed.web.views import render
 # Bodies these paths stream themselves, each under its own limits (see web/uploads.py).
 UPLOAD_PATHS = frozenset({"/api/v1/media", "/desk/media"})
 UPLOAD_FIELDS = frozenset({ALT, FEED})
-CSRF_HEADER = "x-csrf-token"
+CSRF_HEADER = security.CSRF_HEADER
 IMMUTABLE = "public, max-age=31536000, immutable"
 FILE_HEADERS = {
     "Cache-Control": IMMUTABLE,

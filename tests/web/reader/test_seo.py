@@ -221,6 +221,7 @@ def test_a_headline_cannot_break_out_of_the_data_block(
         ),
         {"src": static_url("last-updated.js"), "defer": ""},
         {"src": static_url("catch-up.js"), "defer": ""},
+        {"src": static_url("alerts.js"), "defer": ""},
         {"src": static_url("discussion.js"), "defer": ""},
     ]
     data = json_ld(html)
