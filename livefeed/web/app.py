@@ -41,7 +41,16 @@ from livefeed.web.discussion import bans, moderation, reader_accounts
 from livefeed.web.discussion import comments as discussion
 from livefeed.web.errors import EXCEPTION_HANDLERS
 from livefeed.web.middleware import BodyLimit, CrashGuard, SecurityHeaders
-from livefeed.web.reader import corrections, embed, pages, seo, short_urls, stream, syndication
+from livefeed.web.reader import (
+    corrections,
+    embed,
+    pages,
+    seo,
+    short_urls,
+    social_posts,
+    stream,
+    syndication,
+)
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.rendering import make_templates
 from livefeed.web.request_log import RequestLog
@@ -89,6 +98,7 @@ def create_app(
             *embed.routes,
             *syndication.routes,
             *short_urls.routes,
+            *social_posts.routes,
             *pages.routes,
             *corrections.routes,
             *feeds.routes,

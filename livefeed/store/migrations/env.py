@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 # The discussion's tables join the one metadata when their module is loaded.
-from livefeed.store import discussion_schema, mail_schema, webhook_schema  # noqa: F401
+from livefeed.store import discussion_schema, embed_schema, mail_schema, webhook_schema  # noqa: F401
 from livefeed.store.schema import metadata
 
 connection = context.config.attributes["connection"]
