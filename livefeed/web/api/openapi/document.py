@@ -34,6 +34,7 @@ from livefeed.web.api.openapi.helpers import (
     ref,
     text,
 )
+from livefeed.web.api.openapi.embeds import embed_schemas
 from livefeed.web.api.openapi.link_cards import link_card_paths, link_card_schemas
 from livefeed.web.api.openapi.media import media_paths, media_schemas
 from livefeed.web.api.openapi.posts import part_schemas, post_paths, post_schemas
@@ -127,6 +128,7 @@ def components() -> Schema:
         | feed_schemas()
         | post_schemas()
         | link_card_schemas()
+        | embed_schemas()
         | short_url_schemas()
         | problem_schemas()
         | media_schemas()
