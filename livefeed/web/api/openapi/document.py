@@ -22,6 +22,7 @@ from livefeed.web.api.openapi import (
     wire,
     workflow,
 )
+from livefeed.web.api.openapi.embeds import embed_schemas
 from livefeed.web.api.openapi.feeds import feed_paths, feed_schemas
 from livefeed.web.api.openapi.helpers import (
     BEARER,
@@ -34,7 +35,6 @@ from livefeed.web.api.openapi.helpers import (
     ref,
     text,
 )
-from livefeed.web.api.openapi.embeds import embed_schemas
 from livefeed.web.api.openapi.link_cards import link_card_paths, link_card_schemas
 from livefeed.web.api.openapi.media import media_paths, media_schemas
 from livefeed.web.api.openapi.posts import part_schemas, post_paths, post_schemas
