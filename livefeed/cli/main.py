@@ -11,7 +11,17 @@ from typing import Any
 import click
 
 from livefeed import __version__
-from livefeed.cli import audit, export_static, feeds, portability, site, tokens, users, webhooks
+from livefeed.cli import (
+    audit,
+    embeds,
+    export_static,
+    feeds,
+    portability,
+    site,
+    tokens,
+    users,
+    webhooks,
+)
 from livefeed.cli.failures import reported
 
 
@@ -57,6 +67,7 @@ for command in (
     portability.export,
     portability.import_,
     audit.audit_log,
+    embeds.embeds,
 ):
     cli.add_command(command)
 

@@ -17,6 +17,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -202,3 +203,18 @@ class Embed:
     @property
     def gone(self) -> bool:
         return self.gone_at is not None
+
+
+def embed_html(embed: Embed) -> str:
+    """The snapshot as plain HTML for a feed reader or a copy of a page: its words, who wrote
+    them and a link to the original, with nothing of the site's markup."""
+    esc = html.escape
+    who = (
+        f"{esc(embed.author_name)}, {esc(embed.provider)}"
+        if embed.author_name
+        else esc(embed.provider)
+    )
+    return (
+        f'<blockquote cite="{esc(embed.url)}"><p>{esc(embed.text)}</p>'
+        f'<p>— {who}: <a href="{esc(embed.url)}">{esc(embed.url)}</a></p></blockquote>'
+    )

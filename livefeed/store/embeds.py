@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Label, RowMapping, delete, insert, select, update
 
 from livefeed.domain.embeds import Embed
 from livefeed.domain.errors import NotFound
+from livefeed.domain.portable import moment
 from livefeed.domain.posts import PostInput
 from livefeed.store.embed_schema import post_embeds
 from livefeed.store.schema import feeds, posts
@@ -87,6 +89,38 @@ def _values(embed: Embed) -> dict[str, object]:
         "fetched_at": embed.fetched_at,
         "checked_at": embed.checked_at,
         "gone_at": embed.gone_at,
+    }
+
+
+def document_of(
+    conn: Connection, post_id: int, href: Callable[[str], str]
+) -> dict[str, Any] | None:
+    """The post's snapshot as the portable document holds it; its picture by ``href``."""
+    row = (
+        conn.execute(select(*columns()).where(post_embeds.c.post_id == post_id)).mappings().first()
+    )
+    embed = embed_of(row) if row is not None else None
+    if embed is None:
+        return None
+
+    def when(value: datetime | None) -> str | None:
+        return moment(value) if value is not None else None
+
+    return {
+        "url": embed.url,
+        "provider": embed.provider,
+        "endpoint": embed.endpoint,
+        "author_name": embed.author_name,
+        "author_url": embed.author_url,
+        "text": embed.text,
+        "published_at": when(embed.published_at),
+        "image": href(embed.image_url) if embed.image_url else "",
+        "html": embed.html,
+        "original_html": embed.original_html,
+        "hosts": list(embed.hosts),
+        "fetched_at": moment(embed.fetched_at),
+        "checked_at": when(embed.checked_at),
+        "gone_at": when(embed.gone_at),
     }
 
 

@@ -178,7 +178,7 @@ def test_a_site_without_oembed_is_a_clear_problem(
     assert "not a site we know" in response.json()["errors"][0]["message"]
 
 
-# The original, on request ---------------------------------------------------------------------------
+# The original, on request ---------------------------------------------------------------------
 
 
 def test_the_original_is_served_under_a_policy_naming_its_site_alone(
