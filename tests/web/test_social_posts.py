@@ -3,8 +3,11 @@ card that loads nothing from another site, and the site's own embed only on its 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from html import unescape
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,6 +17,7 @@ from livefeed.domain.users import User
 from livefeed.newsroom import embed_checks
 from livefeed.services import Services
 from livefeed.web.api.openapi.document import spec
+from livefeed.web.reader.static_export import export_feed
 from tests.factories import make_feed, make_post
 from tests.social_sites import HOSTILE_HTML, Social, social_sites
 from tests.web.api.test_openapi import problems, response_schema
@@ -237,3 +241,49 @@ def test_a_deleted_original_is_marked_for_readers(
     assert client.get(f"/embeds/{post.embed.id}/original").status_code == 404
     api = client.get(f"{POSTS}/{post.id}").json()
     assert api["embed"]["available"] is False
+
+
+# Carried elsewhere ------------------------------------------------------------------------------
+
+
+def test_atom_and_json_ld_carry_the_card_s_words_and_link(
+    client: TestClient, svc: Services, editor: User, social: Social
+) -> None:
+    url = social.chirp_post()
+    make_post(svc, editor, headline="Reactions", body="", **{"embed.url": url})
+
+    atom = client.get("/feeds/summit/feed.atom").text
+    rss = client.get("/feeds/summit/feed.rss").text
+    page = client.get("/feeds/summit").text
+
+    for document in (atom, rss):
+        assert "Talks resume at nine in Geneva." in document
+        assert f'<a href="{url}">' in unescape(document)
+        assert "widgets.js" not in document
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1)
+    )
+    (update,) = data["liveBlogUpdate"]
+    shared = update["sharedContent"]
+    assert shared["@type"] == "SocialMediaPosting"
+    assert shared["url"] == url
+    assert shared["author"]["name"] == "Anna Reporter"
+    assert shared["text"].startswith("Talks resume at nine in Geneva.")
+
+
+def test_the_static_copy_keeps_the_card_and_its_picture(
+    svc: Services, editor: User, social: Social, tmp_path: Path
+) -> None:
+    post = make_post(svc, editor, **{"embed.url": social.chirp_post()})
+    assert post.embed is not None
+
+    copy = tmp_path / "copy"
+    export_feed(svc, "summit", copy, say=lambda line: None)
+
+    page = (copy / "index.html").read_text("utf-8")
+    card = card_of(page)
+    assert "Talks resume at nine in Geneva." in card
+    picture = post.embed.image_url.rsplit("/", 1)[1]
+    assert (copy / "media" / picture).is_file()
+    assert "social-post.js" not in page
+    assert loaded_from(page) <= OURS
