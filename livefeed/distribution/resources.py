@@ -141,7 +141,8 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
             if post.read_more
             else None
         ),
-        "embed": embed_json(post.embed, urls) if post.embed else None,
+        # Only on a post that shows a social post: every other post's shape stays as it was.
+        **({"embed": embed_json(post.embed, urls)} if post.embed else {}),
         "tags": list(post.tags),
         "key_event": post.key_event,
         "pinned": post.pinned,

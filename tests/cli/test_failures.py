@@ -58,6 +58,7 @@ CALLS = {
     "export": ["export", "summit", "summit.zip"],
     "import": ["import", "summit.zip"],
     "audit": ["audit"],
+    "embeds check": ["embeds", "check"],
 }
 
 # The options that read a file, or standard input given ``-``.

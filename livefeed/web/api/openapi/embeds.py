@@ -20,8 +20,9 @@ def embed_schemas() -> dict[str, Schema]:
             },
         ),
         "Embed": obj(
-            "A social post shown with the post, as kept when it was embedded: readers see this "
-            "snapshot, and the site's own embed only at original_url, when they ask.",
+            "A social post shown with the post (the key is absent from a post without one), as "
+            "kept when it was embedded: readers see this snapshot, and the site's own embed only "
+            "at original_url, when they ask.",
             {
                 "url": text("The post's address, as given.", format="uri"),
                 "provider": text("The site, as it names itself."),

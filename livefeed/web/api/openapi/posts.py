@@ -132,7 +132,7 @@ def post_schemas() -> dict[str, Schema]:
                 "image": nullable(ref("Image")),
                 "read_more": nullable(ref("ReadMore")),
                 "video": nullable(ref("Video")),
-                "embed": nullable(ref("Embed")),
+                "embed": ref("Embed"),
                 "tags": array(ref("Tag"), "Tags."),
                 "key_event": boolean("Listed in the feed's key events."),
                 "pinned": boolean("Shown on top of the feed."),
