@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Connection, Label, RowMapping, delete, ins
 from livefeed.domain.embeds import Embed
 from livefeed.domain.errors import NotFound
 from livefeed.domain.portable import moment
-from livefeed.domain.posts import PostInput
+from livefeed.domain.posts import PostInput, PostState
 from livefeed.store.embed_schema import post_embeds
 from livefeed.store.schema import feeds, posts
 
@@ -143,11 +143,16 @@ def require_embed(conn: Connection, embed_id: int) -> tuple[Embed, int, str]:
 
 
 def to_check(conn: Connection, limit: int) -> Sequence[tuple[int, str]]:
-    """Snapshots whose original is still thought to be there, least recently checked first:
-    their ids and where they are described."""
+    """Snapshots of posts not deleted whose original is still thought to be there, least
+    recently checked first: their ids and where they are described."""
     rows = conn.execute(
         select(post_embeds.c.id, post_embeds.c.endpoint)
-        .where(post_embeds.c.gone_at.is_(None), post_embeds.c.endpoint != "")
+        .join(posts, join_on())
+        .where(
+            post_embeds.c.gone_at.is_(None),
+            post_embeds.c.endpoint != "",
+            posts.c.state != PostState.DELETED.value,
+        )
         .order_by(post_embeds.c.checked_at.is_not(None), post_embeds.c.checked_at, post_embeds.c.id)
         .limit(limit)
     )

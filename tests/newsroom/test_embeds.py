@@ -208,6 +208,17 @@ def test_an_original_still_there_is_only_noted_as_checked(
     assert after.version == post.version
 
 
+def test_the_embed_of_a_deleted_post_is_not_asked_about(
+    svc: Services, editor: User, social: Social
+) -> None:
+    post = make_post(svc, editor, **{"embed.url": social.chirp_post()})
+    publishing.delete_post(svc, editor, "summit", post.id)
+    asked = len(social.site.requests)
+
+    assert embed_checks.check(svc) == embed_checks.Checked(checked=0, gone=0, unreachable=0)
+    assert len(social.site.requests) == asked
+
+
 @pytest.mark.parametrize("status", [500, 503, 403])
 def test_a_site_that_fails_otherwise_marks_nothing(
     svc: Services, editor: User, social: Social, status: int
