@@ -22,7 +22,6 @@ from tests.other_sites import Reply, Resolver, Site, local_policy, running_site
 
 CHIRP = "chirp.test"
 MASTODON = "mastodon.test"
-BLOG = "blog.test"
 PLAIN = "plain.test"
 
 CHIRP_HTML = (
@@ -133,7 +132,7 @@ class Social:
 def social_sites(svc: Services) -> Iterator[Social]:
     """The sites, running, and ``svc`` told to reach them and to know Chirp."""
     with running_site() as site:
-        resolver = Resolver({name: ["127.0.0.1"] for name in (CHIRP, MASTODON, BLOG, PLAIN)})
+        resolver = Resolver({name: ["127.0.0.1"] for name in (CHIRP, MASTODON, PLAIN)})
         svc.fetch_policy = local_policy(site, resolver)
         social = Social(site)
         svc.embed_providers = (social.chirp, *svc.embed_providers)
