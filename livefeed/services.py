@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from livefeed.access.passwords import Passwords
 from livefeed.access.rate_limits.limiter import RateLimiter, limiter_for
 from livefeed.distribution.resources import Urls
+from livefeed.domain.embeds import PROVIDERS, Provider
 from livefeed.outside.fetch_policy import FetchPolicy
 from livefeed.outside.markup import Markup
 from livefeed.outside.object_storage import ObjectStorage
@@ -53,6 +54,8 @@ class Services:
     forgetters: list[Callable[[int], None]] = field(default_factory=list)
     # What fetching a page for an editor may reach; tests admit their own local servers.
     fetch_policy: FetchPolicy = field(default_factory=FetchPolicy)
+    # The sites whose posts are embedded by their listed oEmbed endpoint (domain/embeds.py).
+    embed_providers: tuple[Provider, ...] = PROVIDERS
 
     @classmethod
     def build(

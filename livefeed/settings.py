@@ -155,7 +155,9 @@ def read_env_file(path: Path) -> dict[str, str]:
     """The file's ``KEY=value`` lines (see :func:`~livefeed.domain.setting_values.env_lines`)."""
     if not path.is_file():
         return {}
+    # Read first: a file that is not UTF-8 is said as such where files are read (the CLI's).
+    text = path.read_text(encoding="utf-8")
     try:
-        return parse.env_lines(path.read_text(encoding="utf-8"))
+        return parse.env_lines(text)
     except ValueError as error:
         raise SettingsError(f"{path}:{error}") from None

@@ -18,7 +18,6 @@ from sqlalchemy import create_engine, text
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-
 from livefeed.store.database import Database
 from livefeed.store.migrate import upgrade
 from livefeed.store.tables import metadata

@@ -13,7 +13,17 @@ from typing import Any
 import click
 
 from livefeed import __version__
-from livefeed.cli import audit, export_static, feeds, portability, site, tokens, users, webhooks
+from livefeed.cli import (
+    audit,
+    embeds,
+    export_static,
+    feeds,
+    portability,
+    site,
+    tokens,
+    users,
+    webhooks,
+)
 from livefeed.cli.failures import reported
 from livefeed.languages import catalogs, choice
 
@@ -78,6 +88,7 @@ for command in (
     portability.export,
     portability.import_,
     audit.audit_log,
+    embeds.embeds,
 ):
     cli.add_command(command)
 

@@ -11,6 +11,7 @@ import re
 from datetime import datetime
 
 from livefeed.domain import times
+from livefeed.domain.embeds import embed_html
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post
 from livefeed.languages.catalogs import _
@@ -42,6 +43,7 @@ def entry_html(post: Post, origin: str) -> str:
         link = f'<a href="{esc(card.url)}">{esc(card.title)}</a>'
         parts.append(f"<p>{_('Read more: %(link)s', link=link)}</p>")
         parts.extend(f"<p>{esc(p)}</p>" for p in card.summary.split("\n\n") if p)
+    parts.append(embed_html(post.embed) if post.embed else "")
     return "\n".join(part for part in parts if part)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from livefeed.domain.credentials import Credentials
+from livefeed.domain.embeds import Embed
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post, PostState
 from livefeed.domain.times import iso_utc
@@ -53,6 +54,10 @@ class Urls:
 
     def post(self, slug: str, post_id: int) -> str:
         return self.origin + self.post_path(slug, post_id)
+
+    def embed_original_path(self, embed_id: int) -> str:
+        """The page that shows a social post as its site does, once a reader asks."""
+        return f"/embeds/{embed_id}/original"
 
     def short(self, code: str) -> str:
         return f"{self.short_origin}/s/{quote(code)}"
@@ -145,6 +150,8 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
             if post.read_more
             else None
         ),
+        # Only on a post that shows a social post: every other post's shape stays as it was.
+        **({"embed": embed_json(post.embed, urls)} if post.embed else {}),
         "tags": list(post.tags),
         "key_event": post.key_event,
         "pinned": post.pinned,
@@ -164,6 +171,22 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
         "retracted": post.is_retracted,
         "retraction_reason": post.retraction.reason if post.retraction else None,
         "retracted_at": iso_utc(post.retraction.at) if post.retraction else None,
+    }
+
+
+def embed_json(embed: Embed, urls: Urls) -> dict[str, Any]:
+    """A social post shown in a post, as kept when it was embedded (see domain/embeds.py)."""
+    return {
+        "url": embed.url,
+        "provider": embed.provider,
+        "author_name": embed.author_name or None,
+        "author_url": embed.author_url or None,
+        "text": embed.text,
+        "published_at": iso_utc(embed.published_at) if embed.published_at else None,
+        "image_url": embed.image_url or None,
+        "html": embed.html,
+        "available": not embed.gone,
+        "original_url": urls.origin + urls.embed_original_path(embed.id),
     }
 
 

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from livefeed.distribution.resources import Urls
+from livefeed.domain.embeds import Embed
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.domain.times import iso_utc
@@ -130,6 +131,9 @@ def _update(post: Post, page_url: str, publisher: dict[str, Any]) -> dict[str, A
     )
     if post.image:
         update["image"] = post.image.url
+    if post.embed:
+        # The social post it shows, as schema.org describes a post on a social network.
+        update["sharedContent"] = social_posting(post.embed)
     # schema.org's own words for a correction made in the open; a retraction is a status.
     if post.corrections:
         update["correction"] = [
@@ -139,6 +143,24 @@ def _update(post: Post, page_url: str, publisher: dict[str, Any]) -> dict[str, A
     if post.retraction:
         update["creativeWorkStatus"] = "Retracted"
     return update
+
+
+def social_posting(embed: Embed) -> dict[str, Any]:
+    posting: dict[str, Any] = {
+        "@type": "SocialMediaPosting",
+        "url": embed.url,
+        "text": embed.text,
+        "publisher": {"@type": "Organization", "name": embed.provider},
+    }
+    if embed.author_name:
+        posting["author"] = {"@type": "Person", "name": embed.author_name}
+        if embed.author_url:
+            posting["author"]["url"] = embed.author_url
+    if embed.published_at:
+        posting["datePublished"] = iso_utc(embed.published_at)
+    if embed.image_url:
+        posting["image"] = embed.image_url
+    return posting
 
 
 def _unique(posts: Sequence[Post]) -> list[Post]:

@@ -7,16 +7,15 @@ Each document has three spellings at one address with three extensions:
 - ``/tags/{tag}/feed.atom|.rss|.json``          posts with the tag, across every feed
 - ``/feeds.atom|.rss|.json``                    posts of every live feed
 
-An entry is a post: its headline, its sanitised body with the quote, figure and Read more card
-as plain HTML (everything typed escaped), published and last-changed times, author and image.
+An entry is a post: its headline, its sanitised body with the quote, figure, Read more card and
+social post as plain HTML (all typed text escaped), times, author and image.
 Its id is a tag URI made from the post's number, so renaming a feed's slug does not make
 readers see every post again. A deleted post is simply no longer among the newest.
 
-Atom and RSS are written by ``feedgenerator`` (Django's feed writers, standalone), which
-escapes every text and attribute and never uses CDATA, so ``]]>`` in a post is only text. XML
-1.0 cannot hold most C0 control characters, lone surrogates or U+FFFE/U+FFFF at all, escaped
-or not, and readers misread the C1 controls: all are dropped from every string before it is
-written, in all three formats alike.
+Atom and RSS are written by ``feedgenerator`` (Django's feed writers, standalone), escaping
+every text and attribute, never in CDATA, so ``]]>`` in a post is only text. XML 1.0 cannot
+hold most C0 controls, lone surrogates or U+FFFE/U+FFFF, escaped or not, and readers misread
+the C1 controls: all are dropped from every string written, in all three formats alike.
 """
 
 from __future__ import annotations
@@ -321,9 +320,7 @@ def image_type(url: str) -> str:
 def _plain(fragment: str) -> str:
     """Sanitised HTML as one line of text, shortened for a document's description."""
     text = " ".join(html.unescape(nh3.clean(clean(fragment), tags=set())).split())
-    if len(text) > DESCRIPTION_LENGTH:
-        text = text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
-    return text
+    return text if len(text) <= DESCRIPTION_LENGTH else text[: DESCRIPTION_LENGTH - 1] + "…"
 
 
 def _shared_language(feeds: Sequence[Feed], site: str) -> str:

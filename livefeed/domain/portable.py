@@ -170,6 +170,24 @@ READ_MORE: Shape = {
     "summary": (_text, True),
     "image_url": (_text, True),
 }
+# A social post shown in the post, as its snapshot (see domain/embeds.py); absent before there
+# were any. Its picture is a file of the zip; its markup is sanitised again on the way in.
+EMBED: Shape = {
+    "url": (_text, True),
+    "provider": (_text, True),
+    "endpoint": (_text, True),
+    "author_name": (_text, True),
+    "author_url": (_text, True),
+    "text": (_text, True),
+    "published_at": (_maybe_moment, True),
+    "image": (_text, True),
+    "html": (_text, True),
+    "original_html": (_text, True),
+    "hosts": (_texts, True),
+    "fetched_at": (_moment, True),
+    "checked_at": (_maybe_moment, True),
+    "gone_at": (_maybe_moment, True),
+}
 POST: Shape = {
     "uri": (_text, False),
     "state": (_one_of(*(state.value for state in PostState)), True),
@@ -188,6 +206,7 @@ POST: Shape = {
     "image": (IMAGE, True),
     "video": (VIDEO, True),
     "read_more": (READ_MORE, True),
+    "embed": (EMBED, False),
     "publish_at": (_maybe_moment, True),
     "submitted_at": (_maybe_moment, True),
     "reviewer": (_maybe_text, True),

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from livefeed.domain.credentials import Credentials, is_ai_made
 from livefeed.domain.credentials import parse_source_type as parse_image_source
+from livefeed.domain.embeds import Embed
 from livefeed.domain.errors import Checks, Conflict, Message
 from livefeed.domain.media import Rendition, Video, parse_video
 from livefeed.domain.text import (
@@ -120,6 +121,10 @@ class PostInput:
     verification: Verification | None = None
     source_type: SourceType | None = None
     sourcing: str = ""
+    # A social post to show (see domain/embeds.py): its address as given, and once the server
+    # has described it, its snapshot, written with the post.
+    embed_url: str = ""
+    embed: Embed | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ class Post:
     verification: Verification = Verification.CONFIRMED
     source_type: SourceType | None = None
     sourcing: str = ""
+    embed: Embed | None = None
 
     # Its life before it goes out (see domain/workflow.py): when it is due if scheduled, when
     # it was sent to the editors, the editor who last dealt with it and their note if they
@@ -206,6 +212,7 @@ class Post:
             "read_more.image_url": card.image_url,
             "video.url": self.video.url if self.video else "",
             "video.alt": self.video.alt if self.video else "",
+            "embed.url": self.embed.url if self.embed else "",
             "tags": list(self.tags),
             "key_event": self.key_event,
             "pinned": self.pinned,
@@ -251,6 +258,7 @@ def display_headline(post: Post) -> str:
         post.image.alt if post.image else "",
         post.read_more.title if post.read_more else "",
         post.video.alt if post.video else "",
+        post.embed.text if post.embed else "",
     ):
         if sentence := first_sentence(text):
             return sentence
@@ -321,6 +329,8 @@ def parse_post_input(fields: Mapping[str, object], *, language: str = "en") -> P
         else None
     )
 
+    embed_url = url("embed.url")
+
     tags: tuple[str, ...] = checks.run(
         lambda: clean_tags(fields.get("tags"), language=language), ()
     )
@@ -332,12 +342,13 @@ def parse_post_input(fields: Mapping[str, object], *, language: str = "en") -> P
     source_type = checks.run(lambda: parse_source_type(fields.get("source_type")), None)
     sourcing = checks.run(lambda: parse_sourcing(fields.get("sourcing")), "")
     # A one-line update may go without a headline; a post with nothing at all may not.
-    if not (headline or body or quote or image or card or video_url):
+    if not (headline or body or quote or image or card or video_url or embed_url):
         checks.fail("headline", "a post needs a headline or some text")
     checks.done()
     return PostInput(
         headline, body, quote, image, card, tags, key_event, pinned, video=video,
         verification=verification, source_type=source_type, sourcing=sourcing,
+        embed_url=embed_url,
     )  # fmt: skip
 
 

@@ -33,7 +33,7 @@ from livefeed.domain.revisions import (
 )
 from livefeed.domain.users import User
 from livefeed.domain.verification import check_may_set, initial_state
-from livefeed.newsroom import media, retries, revisions
+from livefeed.newsroom import embeds, media, retries, revisions
 from livefeed.services import Services
 from livefeed.store import alerts as alert_store
 from livefeed.store import events as event_log
@@ -162,6 +162,7 @@ def publish_post(
     ``published_at`` backdates the post to when it first went out elsewhere: only an admin
     moving a feed in may give it, since readers trust a post's time as the newsroom's word."""
     preview = preview_post(svc, fields, language=feed_language(svc, slug))
+    preview = replace(preview, data=embeds.attach(svc, actor, slug, preview.data))
     now = svc.clock()
     with svc.db.write() as conn:
         feed = feed_store.require_feed(conn, slug, lock=True)
@@ -217,6 +218,7 @@ def edit_post(
     note = checks.run(lambda: parse_correction(correction, correction_note), None)
     checks.done()
     assert preview is not None
+    preview = replace(preview, data=embeds.attach(svc, actor, slug, preview.data, post_id))
     now = svc.clock()
     with svc.db.write() as conn:
         feed = feed_store.require_feed(conn, slug, lock=True)

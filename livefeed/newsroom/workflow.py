@@ -41,7 +41,7 @@ from livefeed.domain.workflow import (
     clean_note,
     parse_publish_at,
 )
-from livefeed.newsroom import publishing, retries, revisions
+from livefeed.newsroom import embeds, publishing, retries, revisions
 from livefeed.newsroom.moves import changed_meanwhile, check_feed_open, make_move, record_start
 from livefeed.newsroom.publishing import Preview
 from livefeed.services import Services
@@ -97,6 +97,7 @@ def start_post(
         raise Invalid.field("published_at", "only a post published now has a publish time")
     preview, moment = _check_input(svc, slug, fields, state, publish_at)
     assert preview is not None
+    preview = replace(preview, data=embeds.attach(svc, actor, slug, preview.data))
     now = svc.clock()
     with svc.db.write() as conn:
         feed = feed_store.require_feed(conn, slug, lock=True)
@@ -148,6 +149,8 @@ def update_post(
     """
     wanted = state
     preview, moment = _check_input(svc, slug, fields, wanted, publish_at)
+    if preview is not None:
+        preview = replace(preview, data=embeds.attach(svc, actor, slug, preview.data, post_id))
     clean = clean_note(note) if note is not None else ""
     now = svc.clock()
     with svc.db.write() as conn:

@@ -56,25 +56,42 @@ if TYPE_CHECKING:
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+JSON_TYPES = frozenset({"application/json", "application/json+oembed", "text/json"})
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 USER_AGENT = f"Mozilla/5.0 (compatible; Livefeed/{__version__}; +link preview)"
 
 
 @dataclass(frozen=True)
 class Page:
-    """An HTML page as fetched: the URL it was finally found at, its bytes and declared charset."""
+    """A page as fetched: the URL it was finally found at, its bytes and declared charset."""
 
     url: str
     body: bytes
     charset: str | None
+    content_type: str = "text/html"
+
+
+class Unsuccessful(Refused):
+    """The site answered, with a status saying there is nothing to give (404, 410, 500…)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def fetch_html(url: str, policy: FetchPolicy) -> Page:
     """GET ``url`` under ``policy``, following checked redirects; :class:`Refused` otherwise."""
+    return fetch(url, policy, HTML_TYPES, HTML_ACCEPT)
+
+
+def fetch(url: str, policy: FetchPolicy, types: frozenset[str], accept: str) -> Page:
+    """GET ``url`` as :func:`fetch_html` does, for a body of one of ``types`` (JSON, a picture)."""
     deadline = Deadline(time.monotonic() + policy.timeout)
     try:
         for _ in range(policy.max_redirects + 1):
             target = checked_target(url, policy, deadline)
-            found = _get(target, policy, deadline)
+            found = _get(target, policy, deadline, types, accept)
             if isinstance(found, Page):
                 return found
             url = found
@@ -102,14 +119,16 @@ def _exchange(
         connection.release()
 
 
-def _get(target: Target, policy: FetchPolicy, deadline: Deadline) -> Page | str:
+def _get(
+    target: Target, policy: FetchPolicy, deadline: Deadline, types: frozenset[str], accept: str
+) -> Page | str:
     """One request: the page, or the next URL to check when the answer is a redirect."""
     with _exchange(target, policy, deadline) as connection:
         connection.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
         for name, value in (
             ("Host", target.host_header),
             ("User-Agent", USER_AGENT),
-            ("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"),
+            ("Accept", accept),
             ("Accept-Encoding", "identity"),
             ("Connection", "close"),
         ):
@@ -122,14 +141,21 @@ def _get(target: Target, policy: FetchPolicy, deadline: Deadline) -> Page | str:
                 raise Refused("the site sent a redirect without saying where to")
             return urljoin(target.url, location)
         if not 200 <= response.status < 300:
-            raise Refused(f"the site answered “{response.status} {response.reason}”")
-        return _read_page(target, response, policy)
+            raise Unsuccessful(
+                f"the site answered “{response.status} {response.reason}”", response.status
+            )
+        return _read_page(target, response, policy, types)
 
 
-def _read_page(target: Target, response: http.client.HTTPResponse, policy: FetchPolicy) -> Page:
+def _read_page(
+    target: Target, response: http.client.HTTPResponse, policy: FetchPolicy, types: frozenset[str]
+) -> Page:
     headers = response.headers
-    if headers.get_content_type() not in HTML_TYPES:
-        raise Refused(f"that address is not an HTML page (it is {headers.get_content_type()})")
+    kind = headers.get_content_type()
+    if kind not in types:
+        if types is HTML_TYPES:
+            raise Refused(f"that address is not an HTML page (it is {kind})")
+        raise Refused(f"the site answered with {kind}, not what was asked for")
     if (headers.get("Content-Encoding") or "identity").strip().lower() != "identity":
         raise Refused("the site sent the page compressed, though asked not to")
     limit = f"the page is larger than {policy.max_bytes / (1024 * 1024):g} MB"
@@ -143,7 +169,7 @@ def _read_page(target: Target, response: http.client.HTTPResponse, policy: Fetch
         if size > policy.max_bytes:
             raise Refused(limit)
         chunks.append(chunk)
-    return Page(target.url, b"".join(chunks), headers.get_content_charset())
+    return Page(target.url, b"".join(chunks), headers.get_content_charset(), kind)
 
 
 class _PinnedConnection(http.client.HTTPConnection):

@@ -104,3 +104,30 @@ def _allowed(url: str, schemes: frozenset[str]) -> bool:
 
 def _shorten(url: str) -> str:
     return url if len(url) <= 40 else url[:39] + "…"
+
+
+_EMBED_TAGS = {
+    "p", "br", "a", "blockquote", "strong", "em", "b", "i", "span", "div", "ul", "ol", "li",
+    "time", "small",
+}  # fmt: skip
+_EMBED_ATTRIBUTES = {"a": {"href", "title"}, "time": {"datetime"}, "p": {"lang", "dir"}}
+
+
+def clean_embed(html: str) -> str:
+    """A social site's embed markup with nothing left that runs or loads: no script, frame,
+    picture, style or event handler, and only http(s) links, which search engines do not follow.
+
+    The words and links stay: that is the snapshot readers see in place of the site's embed.
+    """
+    if not html:
+        return ""
+    return str(
+        nh3.clean(
+            html,
+            tags=_EMBED_TAGS,
+            attributes=_EMBED_ATTRIBUTES,
+            url_schemes={"http", "https"},
+            link_rel="nofollow noopener noreferrer",
+            clean_content_tags={"script", "style", "iframe", "noscript"},
+        )
+    )

@@ -13,12 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from livefeed.domain.embeds import Embed
 from livefeed.domain.errors import Invalid
 from livefeed.domain.feeds import parse_feed_input
 from livefeed.domain.media import MediaFormat, Rendition, parse_media_name
 from livefeed.domain.portable import MEDIA_FOLDER, Problems, text_of
 from livefeed.domain.posts import Image, parse_post_input
 from livefeed.domain.users import clean_email
+from livefeed.portability.embedded import ready_embed
 from livefeed.services import Services
 from livefeed.store.portable_reading import URL_FIELDS
 
@@ -42,6 +44,7 @@ class ReadyPost:
     read_more_image_url: str
     corrections: list[dict[str, str]]
     revisions: list[tuple[dict[str, Any], str]]
+    embed: Embed | None = None
 
 
 @dataclass
@@ -109,8 +112,12 @@ def prepare(
         ready = problems.run(
             place, functools.partial(_post, svc, post, uploads, resolve, checked.language), None
         )
+        nothing: tuple[Embed | None, str] = (None, "")
+        embed, name = problems.run(place, functools.partial(ready_embed, svc, post, files), nothing)
+        if name and name not in plan.files:
+            plan.files.append(name)
         if ready is not None:
-            plan.posts.append(ready)
+            plan.posts.append(replace(ready, embed=embed))
     if problems.found:
         raise Invalid(problems.found)
     return plan

@@ -90,6 +90,12 @@ def media_files(document: dict[str, Any]) -> list[str]:
         for item in document["media"]
         for rendition in item["renditions"]
     ]
+    # A social post's picture, copied here when it was embedded, travels with it.
+    names += [
+        post["embed"]["image"].removeprefix(MEDIA_FOLDER)
+        for post in document["posts"]
+        if post.get("embed") and post["embed"]["image"].startswith(MEDIA_FOLDER)
+    ]
     return list(dict.fromkeys(names))
 
 

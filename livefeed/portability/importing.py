@@ -35,6 +35,7 @@ from livefeed.portability import archive, contents
 from livefeed.portability.exporting import Say, check_admin, quiet
 from livefeed.services import Services
 from livefeed.store import comments as comment_store
+from livefeed.store import embeds as embed_store
 from livefeed.store import events as event_log
 from livefeed.store import feeds as feed_store
 from livefeed.store import portable_writing as writing
@@ -182,6 +183,7 @@ def _write(
             image=ready.image, video=ready.video, read_more_image_url=ready.read_more_image_url,
             corrections=ready.corrections, now=now,
         )  # fmt: skip
+        embed_store.put(conn, post_id, ready.embed)
         for revision, (fields, body_html) in zip(post["revisions"], ready.revisions, strict=True):
             editor = revision["editor"]
             writing.insert_revision(

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, select, update
 
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.posts import Post, PostInput, PostState
+from livefeed.store import embeds
 from livefeed.store.posts import _content, _post, _select, _set_tags
 from livefeed.store.schema import feeds, posts
 
@@ -32,6 +33,7 @@ def change_words(
     written = _conditional(conn, post, _content(data, body_html) | (extra or {}), now=now)
     if written:
         _set_tags(conn, post.id, data.tags)
+        embeds.keep(conn, post.id, data)
     return written
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, RowMapping, or_, select
 
 from livefeed.domain.media import MediaFormat, media_in_url, media_name, scaled_height
 from livefeed.domain.portable import CONTEXT, FORMAT, TYPE, VERSION, moment
+from livefeed.store import embeds
 from livefeed.store.discussion_schema import comment_features, comment_reports, comments
 from livefeed.store.schema import (
     feed_members,
@@ -169,6 +170,7 @@ def _post(
             if row["read_more_url"]
             else None
         ),
+        "embed": embeds.document_of(conn, row["id"], href),
         "publish_at": _when(row["publish_at"]),
         "submitted_at": _when(row["submitted_at"]),
         "reviewer": people.email(row["reviewer_id"]),

@@ -27,7 +27,8 @@ from livefeed.domain.feeds import Feed
 from livefeed.domain.media import Rendition, Video, video_of
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
 from livefeed.domain.verification import SourceType, Verification
-from livefeed.store import revisions, short_urls
+from livefeed.store import embeds, revisions, short_urls
+from livefeed.store.embed_schema import post_embeds
 from livefeed.store.schema import post_tags, posts, short_codes, users
 
 
@@ -85,6 +86,7 @@ def _post(row: RowMapping) -> Post:
         verification=Verification(row["verification"]),
         source_type=SourceType(row["source_type"]) if row["source_type"] else None,
         sourcing=row["sourcing"] or "",
+        embed=embeds.embed_of(row),
         **_lifecycle(row),
     )
 
@@ -125,8 +127,10 @@ def _select() -> Select[tuple[object, ...]]:
             users.c.display_name.label("author_name"),
             short_codes.c.code.label("short_code"),
             _reviewers.c.display_name.label("reviewer_name"),
+            *embeds.columns(),
         )
         .outerjoin(users, users.c.id == posts.c.author_id)
+        .outerjoin(post_embeds, embeds.join_on())
         .outerjoin(_reviewers, _reviewers.c.id == posts.c.reviewer_id)
         .outerjoin(short_codes, short_codes.c.post_id == posts.c.id)
     )
@@ -204,6 +208,7 @@ def insert_post(
     }
     post_id: int = conn.execute(insert(posts).values(values).returning(posts.c.id)).scalar_one()
     _set_tags(conn, post_id, data.tags)
+    embeds.keep(conn, post_id, data)
     short_urls.assign(conn, post_id=post_id, now=now)
     return post_id
 
@@ -234,6 +239,7 @@ def update_post(
     if result.rowcount != 1:
         return False
     _set_tags(conn, post_id, data.tags)
+    embeds.keep(conn, post_id, data)
     return True
 
 

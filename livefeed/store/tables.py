@@ -9,6 +9,7 @@ from __future__ import annotations
 from livefeed.store import (  # noqa: F401 (their tables join the metadata)
     alert_schema,
     discussion_schema,
+    embed_schema,
     intake_schema,
     mail_schema,
     webhook_schema,

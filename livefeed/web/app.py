@@ -56,6 +56,7 @@ from livefeed.web.reader import (
     pages,
     seo,
     short_urls,
+    social_posts,
     stream,
     syndication,
 )
@@ -108,6 +109,7 @@ def create_app(
             *embed.routes,
             *syndication.routes,
             *short_urls.routes,
+            *social_posts.routes,
             *pages.routes,
             *alerts.routes,
             *corrections.routes,

@@ -52,12 +52,14 @@ CALLS = {
     "webhook remove": ["webhook", "remove", "1"],
     "feed create": ["feed", "create", "summit", "--title", "Summit"],
     "feed member": ["feed", "member", "summit", "ada@newsroom.test", "--role", "editor"],
+    "feed update": ["feed", "update", "summit", "--title", "Summit"],
     "post": ["post", "summit", "--headline", "Talks resume"],
     "verify": ["verify", "summit", "1", "confirmed"],
     "export-static": ["export-static", "summit", "copy"],
     "export": ["export", "summit", "summit.zip"],
     "import": ["import", "summit.zip"],
     "audit": ["audit"],
+    "embeds check": ["embeds", "check"],
 }
 
 # The options that read a file, or standard input given ``-``.

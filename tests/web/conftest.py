@@ -241,6 +241,7 @@ PART_SCRIPTS = (
     script_tag("last-updated.js"),
     script_tag("catch-up.js"),
     script_tag("alerts.js"),  # "Alert me"
+    script_tag("social-post.js"),  # "Show the original" under a social post
     f'<script src="{static_url("theme.js")}"></script>',
 )
 

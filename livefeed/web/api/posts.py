@@ -45,6 +45,7 @@ _NESTED = {
     "image": ("url", "caption", "credit", "alt", "source_type"),
     "read_more": ("url", "title", "summary", "image_url"),
     "video": ("url", "alt"),
+    "embed": ("url",),
 }
 _POST_FIELDS = frozenset(
     {"headline", "body", "tags", "key_event", "pinned", *_NESTED}

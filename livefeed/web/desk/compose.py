@@ -30,6 +30,7 @@ POST_FIELDS = (
     "read_more.image_url",
     "video.url",
     "video.alt",
+    "embed.url",
     "tags",
     "image.source_type",
     "verification",

@@ -308,6 +308,7 @@ def test_a_request_shaped_by_the_document_is_accepted(
             "image_url": "https://i.example.org/b.jpg",
         },
         "video": {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"},
+        "embed": None,
         "tags": "weather, coast",
         "key_event": True,
         "pinned": False,

@@ -22,6 +22,7 @@ from livefeed.web.api.openapi import (
     wire,
     workflow,
 )
+from livefeed.web.api.openapi.embeds import embed_schemas
 from livefeed.web.api.openapi.feeds import feed_paths, feed_schemas
 from livefeed.web.api.openapi.helpers import (
     BEARER,
@@ -127,6 +128,7 @@ def components() -> Schema:
         | feed_schemas()
         | post_schemas()
         | link_card_schemas()
+        | embed_schemas()
         | short_url_schemas()
         | problem_schemas()
         | media_schemas()

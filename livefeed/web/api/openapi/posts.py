@@ -87,7 +87,7 @@ def post_input_fields() -> dict[str, Schema]:
     return {
         "headline": text(
             "One line; optional when the post has text (an empty string for none). A post "
-            "needs a headline or some text, a quote, a picture, a card or a video.",
+            "needs a headline or some text, a quote, a picture, a card, a video or a social post.",
             post_rules.HEADLINE_LENGTH,
         ),
         "body": text(
@@ -98,6 +98,7 @@ def post_input_fields() -> dict[str, Schema]:
         "image": nullable(ref("ImageInput")),
         "read_more": nullable(ref("ReadMoreInput")),
         "video": nullable(ref("VideoInput")),
+        "embed": nullable(ref("EmbedInput")),
         "tags": tags_input(),
         "key_event": boolean("Listed in the feed's key events."),
         "pinned": boolean("Shown on top of the feed; pinning a post unpins the one before."),
@@ -131,6 +132,7 @@ def post_schemas() -> dict[str, Schema]:
                 "image": nullable(ref("Image")),
                 "read_more": nullable(ref("ReadMore")),
                 "video": nullable(ref("Video")),
+                "embed": ref("Embed"),
                 "tags": array(ref("Tag"), "Tags."),
                 "key_event": boolean("Listed in the feed's key events."),
                 "pinned": boolean("Shown on top of the feed."),

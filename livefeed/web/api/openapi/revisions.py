@@ -75,6 +75,7 @@ def revision_schemas() -> dict[str, Schema]:
                         "image": nullable(ref("ImageInput")),
                         "read_more": nullable(ref("ReadMore")),
                         "video": nullable(ref("VideoInput")),
+                        "embed": nullable(ref("EmbedInput")),
                         "tags": array({"type": "string"}, "Tags."),
                         "key_event": boolean("Listed in the feed's key events."),
                         "pinned": boolean("Shown on top of the feed."),
