@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, get_datetime_format
 
 from livefeed.domain import times
 from livefeed.languages.catalogs import _, locale_of
@@ -51,3 +51,19 @@ def stamp(moment: datetime, zone: ZoneInfo, language: str | None = None) -> str:
         zone=times.zone_label(moment, zone),
         date=date_text(moment, zone, "date", language),
     )
+
+
+def in_utc(moment: datetime, *, seconds: bool = False, language: str | None = None) -> str:
+    """``6 Dec 2026, 18:00``: a moment on the desk (a token's expiry, an audit line), in UTC,
+    which the page names beside it, written as the language writes a short date and time."""
+    locale = locale_of(language)
+    utc = moment.astimezone(UTC)
+    date = format_date(utc.date(), "medium", locale=locale)
+    time = format_skeleton("Hms" if seconds else "Hm", utc, locale=locale)
+    pattern = str(get_datetime_format("medium", locale=locale))
+    return pattern.replace("{1}", date).replace("{0}", time)
+
+
+def day_text(moment: datetime, language: str | None = None) -> str:
+    """``6 December 2026``: a day in a person's own records (when they joined), in UTC."""
+    return format_date(moment.astimezone(UTC).date(), "long", locale=locale_of(language))

@@ -26,6 +26,7 @@ from livefeed.domain.invitations import LIFETIME, Invitation, InvitationState
 from livefeed.domain.text import clean_line
 from livefeed.domain.tokens import digest, new_secret
 from livefeed.domain.users import Role, User, check_password, clean_email, require_admin
+from livefeed.languages import dates
 from livefeed.languages.catalogs import _
 from livefeed.services import Services
 from livefeed.store import accounts as account_store
@@ -151,7 +152,7 @@ def _mail_link(
             _(
                 "It works once, until %(until)s UTC. "
                 "If you did not expect it, ignore this message.",
-                until=invitation.expires_at.strftime("%d %B %Y, %H:%M"),
+                until=dates.in_utc(invitation.expires_at),
             ),
         ))  # fmt: skip
         subject = _("%(name)s invites you to %(site)s", name=name, site=site)

@@ -63,6 +63,9 @@ def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Ji
     env.filters["zone_label"] = lambda moment, feed: times.zone_label(moment, feed.zone)
     env.filters["stamp"] = lambda moment, feed: dates.stamp(moment, feed.zone)
     env.filters["iso"] = times.iso_utc
+    # Moments on the desk and in a person's records, in UTC, as the language spoken writes them.
+    env.filters["in_utc"] = lambda moment, seconds=False: dates.in_utc(moment, seconds=seconds)
+    env.filters["day_text"] = dates.day_text
     env.filters["date_line"] = lambda moment, feed: dates.date_text(moment, feed.zone)
     # Every date a reader sees on a feed's pages is worded by languages/dates.date_text.
     env.filters["date"] = lambda moment, feed, style="date": dates.date_text(
