@@ -155,8 +155,10 @@ NOT_WORDS = [
     re.compile(r"^(Accept|[A-Z][A-Za-z]*(-[A-Z][A-Za-z]*)+)$"),
     # aria-keyshortcuts values: key names a screen reader says in its own language.
     re.compile(r"^((Control|Meta|Alt|Shift)\+\w+ ?)+$"),
-    # The DOM's own names: an error's name, a drag's data type, keyboard keys (event.key).
+    # The DOM's own names: an error's name, a drag's data type, keyboard keys (event.key), the
+    # browser's interfaces a script looks for before it uses them ("PushManager" in window).
     re.compile(r"^(AbortError|Files|Escape|Enter|Tab|Arrow(Up|Down|Left|Right))$"),
+    re.compile(r"^(PushManager|Notification)$"),
     # The product's name, the same in every language.
     re.compile(r"^\W*Livefeed$"),
 ]
