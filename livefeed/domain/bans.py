@@ -89,7 +89,9 @@ class Ban:
     @property
     def reach(self) -> str:
         """Where it applies, in the words its reader is told."""
-        return "every discussion on this site" if self.site_wide else "this feed’s discussion"
+        if self.site_wide:
+            return Message("every discussion on this site")
+        return Message("this feed’s discussion")
 
     @property
     def until(self) -> str:
@@ -143,9 +145,8 @@ def parse_comment_id(value: object, field: str = "comment_id") -> int:
 def until_text(moment: datetime | None) -> str:
     """When a ban ends, in words: "until 2 December 2026, 18:00 UTC" or "for good"."""
     if moment is None:
-        return "for good"
-    utc = moment.astimezone(UTC)
-    return f"until {utc.day} {utc:%B %Y, %H:%M} UTC"
+        return Message("for good")
+    return Message("until %(moment)s UTC", moment=moment)
 
 
 def refusal(ban: Ban) -> Forbidden:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -18,7 +19,8 @@ class Message(str):
 
     The string itself is the English, so code and tests that compare messages see plain text;
     a face speaking another language translates ``template`` from its catalog and puts the same
-    ``values`` into the translation.
+    ``values`` into the translation. A value that is itself a message is translated with it,
+    and a moment is written as each language writes it (here in English, in UTC).
     """
 
     template: str
@@ -28,10 +30,18 @@ class Message(str):
         if isinstance(template, Message) and not values:
             # Already a message (a checker's, handed on to Invalid.field): keep its values.
             return template
-        made = super().__new__(cls, template % values if values else template)
+        english = {name: _english(value) for name, value in values.items()}
+        made = super().__new__(cls, template % english if values else template)
         made.template = template
         made.values = values
         return made
+
+
+def _english(value: object) -> object:
+    if isinstance(value, datetime):
+        utc = value.astimezone(UTC)
+        return f"{utc.day} {utc:%B %Y, %H:%M}"
+    return value
 
 
 class LivefeedError(Exception):

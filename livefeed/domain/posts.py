@@ -17,7 +17,7 @@ from livefeed.domain.credentials import Credentials, is_ai_made
 from livefeed.domain.credentials import parse_source_type as parse_image_source
 from livefeed.domain.embeds import Embed
 from livefeed.domain.errors import Checks, Conflict, Message
-from livefeed.domain.media import Rendition, Video, parse_video
+from livefeed.domain.media import Rendition
 from livefeed.domain.text import (
     clean_flag,
     clean_line,
@@ -33,6 +33,7 @@ from livefeed.domain.verification import (
     parse_sourcing,
     parse_verification,
 )
+from livefeed.domain.videos import Video, parse_video
 
 HEADLINE_LENGTH = 200
 BODY_LENGTH = 20_000

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -128,8 +130,25 @@ def translate(message: str) -> str:
     """A message from the domain (an error, a label) in the language spoken now."""
     if isinstance(message, Message):
         text = gettext(message.template)
-        return text % message.values if message.values else text
+        if not message.values:
+            return text
+        return text % {name: _worded(value) for name, value in message.values.items()}
     return gettext(message)
+
+
+def _worded(value: object) -> object:
+    """A message's value in the language spoken: a message translated, a moment in words."""
+    if isinstance(value, Message):
+        return translate(value)
+    if isinstance(value, datetime):
+        locale = locale_of()
+        utc = value.astimezone(UTC)
+        return _(
+            "%(date)s, %(time)s",
+            date=format_date(utc.date(), "long", locale=locale),
+            time=format_skeleton("Hm", utc, locale=locale),
+        )
+    return value
 
 
 def locale_of(tag: str | None = None) -> Locale:

@@ -34,7 +34,6 @@ from livefeed.domain.media import (
     Media,
     MediaFormat,
     Rendition,
-    VideoKind,
     check_alt,
     check_file_name,
     check_quota,
@@ -45,6 +44,7 @@ from livefeed.domain.media import (
 )
 from livefeed.domain.posts import Image, PostInput
 from livefeed.domain.users import User
+from livefeed.domain.videos import VideoKind
 from livefeed.outside import content_credentials, images, video
 from livefeed.services import Services
 from livefeed.store import feeds

@@ -24,9 +24,10 @@ from livefeed.domain.credentials import Credentials
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.errors import Message, NotFound
 from livefeed.domain.feeds import Feed
-from livefeed.domain.media import Rendition, Video, video_of
+from livefeed.domain.media import Rendition
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
 from livefeed.domain.verification import SourceType, Verification
+from livefeed.domain.videos import Video, video_of
 from livefeed.store import embeds, revisions, short_urls
 from livefeed.store.embed_schema import post_embeds
 from livefeed.store.schema import post_tags, posts, short_codes, users

@@ -10,18 +10,17 @@ from livefeed.domain.media import (
     MAX_PIXELS,
     MediaFormat,
     TooLarge,
-    VideoKind,
     check_alt,
     check_file_name,
     media_in_url,
     media_name,
     parse_media_name,
-    parse_video,
     rendition_widths,
     scaled_height,
     size_limit,
     too_large,
 )
+from livefeed.domain.videos import VideoKind, parse_video
 from tests import media_files as files
 
 DIGEST = "ab" * 32

@@ -16,9 +16,9 @@ from livefeed.domain.media import (
     check_quota,
     length_text,
     size_text,
-    video_of,
 )
 from livefeed.domain.media_library import PostUse, in_use_refusal, may_manage
+from livefeed.domain.videos import video_of
 
 QUOTAS = {"per_user": 2 * GIGABYTE, "per_feed": 10 * GIGABYTE}
 

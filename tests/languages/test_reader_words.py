@@ -84,9 +84,7 @@ def test_the_feed_and_post_pages_speak_the_catalogs_language(
     client: TestClient, svc: Services
 ) -> None:
     editor = make_editor(svc)
-    make_feed(
-        svc, editor, title="Summit <live>", default_verification="unverified", language="ru"
-    )
+    make_feed(svc, editor, title="Summit <live>", default_verification="unverified", language="ru")
     post = make_post(svc, editor, headline="Talks resume", key_event=True)
 
     feed_page = client.get("/feeds/summit").text

@@ -17,8 +17,9 @@ from sqlalchemy import event
 from livefeed.distribution import reading
 from livefeed.distribution.resources import post_json
 from livefeed.domain.errors import Forbidden, Invalid
-from livefeed.domain.media import MediaFormat, VideoKind
+from livefeed.domain.media import MediaFormat
 from livefeed.domain.users import User
+from livefeed.domain.videos import VideoKind
 from livefeed.newsroom import media, publishing
 from livefeed.newsroom.media import Incoming, Uploaded
 from livefeed.services import Services

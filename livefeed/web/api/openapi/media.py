@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from livefeed.domain import media as media_rules
 from livefeed.domain import posts as post_rules
+from livefeed.domain.videos import VideoKind
 from livefeed.web.api.openapi.helpers import (
     PROBLEM_TYPE,
     Schema,
@@ -69,7 +70,7 @@ def media_schemas() -> dict[str, Schema]:
                 "url": text("The address as given."),
                 "kind": {
                     "type": "string",
-                    "enum": [kind.value for kind in media_rules.VideoKind],
+                    "enum": [kind.value for kind in VideoKind],
                     "description": "Where it plays from.",
                 },
                 "embed_url": text(
