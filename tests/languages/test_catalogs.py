@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from livefeed.languages import catalogs
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+# The languages we promise; a catalog added beside them is checked the same way.
 SHIPPED = ("en", "ru", "ar", "tr", "es")
 # gettext's plural forms per language: Russian has three, Arabic six.
 PLURAL_FORMS = {"en": 2, "ru": 3, "ar": 6, "tr": 2, "es": 3}
@@ -42,7 +44,7 @@ def _placeholders(text: str) -> set[str]:
 
 
 def test_every_language_ships() -> None:
-    assert set(catalogs.shipped()) == set(SHIPPED)
+    assert set(catalogs.shipped()) >= set(SHIPPED)
 
 
 def test_the_catalogs_hold_every_message_of_the_code() -> None:
@@ -54,11 +56,11 @@ def test_the_catalogs_hold_every_message_of_the_code() -> None:
     assert kept - found == set(), "run `make messages`: these are no longer used"
 
 
-@pytest.mark.parametrize("language", SHIPPED)
+@pytest.mark.parametrize("language", catalogs.shipped())
 def test_a_catalog_translates_every_message_and_guesses_none(language: str) -> None:
     template = _read(catalogs.LOCALES / "messages.pot")
     catalog = _read(catalogs.LOCALES / language / "LC_MESSAGES" / "messages.po", language)
-    assert catalog.num_plurals == PLURAL_FORMS[language]
+    assert catalog.num_plurals == PLURAL_FORMS.get(language, get_plural(language).num_plurals)
     missing, fuzzy, wrong = [], [], []
     for wanted in template:
         if not wanted.id:
