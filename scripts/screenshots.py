@@ -1,9 +1,9 @@
 """Take the screenshots in docs/screenshots/ from the real server and a real browser.
 
-Starts ``livefeed serve`` on a temporary SQLite database with the demo feed seeded, signs in an
-editor, and saves what a reader and an editor see. The browser reaches loopback only; outside
-images (the demo's placeholder photos) are answered with a generated gradient, so the pictures
-show the layout rather than broken-image icons.
+Starts ``livefeed serve`` on a temporary SQLite database with the demo feed seeded and an Arabic
+feed beside it, signs in an editor, and saves what a reader and an editor see. The browser
+reaches loopback only; outside images (the demo's placeholder photos) are answered with a
+generated gradient, so the pictures show the layout rather than broken-image icons.
 
 Usage: ``.venv/bin/python scripts/screenshots.py`` (or ``make screenshots``). Needs Debian's
 ``/usr/bin/chromium``.
@@ -11,6 +11,7 @@ Usage: ``.venv/bin/python scripts/screenshots.py`` (or ``make screenshots``). Ne
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -25,6 +26,7 @@ import urllib.request
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ from playwright.sync_api import (
 
 from livefeed.access import accounts
 from livefeed.domain.users import Role
+from livefeed.newsroom import publishing
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
@@ -60,6 +63,7 @@ CHROMIUM_ARGS = [
 ]
 LOOPBACK = frozenset({"127.0.0.1", "localhost"})
 DEMO_SLUG = "climate-summit-night"
+ARABIC_SLUG = "doha-ceasefire-talks"
 EDITOR_EMAIL = "editor@livefeed.local"
 EDITOR_NAME = "Jo Lindqvist"
 START_TIMEOUT = 60.0
@@ -160,7 +164,8 @@ def live_server(workdir: Path, password: str) -> Iterator[str]:
         "LIVEFEED_PUBLIC_URL": url,
         "LIVEFEED_SEED_DEMO": "true",
     }
-    add_editor(Settings.from_env(values, env_file=None), password)
+    settings = Settings.from_env(values, env_file=None)
+    add_editor(settings, password)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEFEED_")}
     env.update(values, PYTHONUNBUFFERED="1")
     log = workdir / "serve.log"
@@ -176,6 +181,8 @@ def live_server(workdir: Path, password: str) -> Iterator[str]:
         )
     try:
         wait_until_up(process, url + "/", log)
+        # Once the demo is seeded: on a site that already has a feed, no demo is seeded.
+        add_arabic_feed(settings)
         yield url
     finally:
         process.terminate()
@@ -204,6 +211,75 @@ def wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> None
         time.sleep(0.1)
 
 
+# --- The Arabic feed -----------------------------------------------------------------------------
+
+ARABIC_FEED = {
+    "slug": ARABIC_SLUG,
+    "title": "محادثات وقف إطلاق النار في الدوحة: تغطية مباشرة",
+    "lead": "يجتمع الوسطاء مع وفدَي الطرفين لليوم الثاني على التوالي سعيًا إلى اتفاق على "
+    "هدنة وتبادل للأسرى.",
+    "notes": "جميع الأوقات بتوقيت الدوحة.",
+    "tags": "مفاوضات, الدوحة",
+    "timezone": "Asia/Qatar",
+    "language": "ar",
+}
+# Oldest first, each with its minute in the story; the newest lands a few minutes before now.
+ARABIC_POSTS: list[tuple[int, dict[str, object]]] = [
+    (0, {
+        "headline": "الوفود تصل إلى مقر المحادثات",
+        "body": "وصل وفدا الطرفين صباح اليوم إلى مقر المفاوضات في العاصمة القطرية وسط "
+        "إجراءات أمنية مشددة، ويُتوقع أن تبدأ الجلسة الأولى قبل الظهر بمشاركة الوسطاء "
+        "القطريين والمصريين.",
+        "verification": "confirmed",
+    }),
+    (35, {
+        "headline": "تقارير عن تقدم في ملف تبادل الأسرى",
+        "body": "نقلت وسائل إعلام محلية عن مصادر مطلعة أن الجانبين اقتربا من التوافق على "
+        "المرحلة الأولى من صفقة التبادل. لم يتسنَّ لنا التحقق من ذلك بشكل مستقل.",
+        "verification": "unverified",
+        "sourcing": "بحسب مصادر مطلعة على سير المفاوضات",
+    }),
+    (70, {
+        "headline": "رئيس الوزراء القطري: «الساعات المقبلة حاسمة»",
+        "body": "جاءت التصريحات في مؤتمر صحفي مقتضب عقب انتهاء الجلسة الثانية من المحادثات.",
+        "quote.text": "نحن أقرب إلى الاتفاق من أي وقت مضى، لكن الساعات المقبلة ستكون حاسمة، "
+        "ولا يزال أمامنا عمل كثير.",
+        "quote.attribution": "رئيس مجلس الوزراء وزير الخارجية القطري",
+        "verification": "confirmed",
+    }),
+    (110, {
+        "headline": "الوسطاء يعلنون اتفاقًا مبدئيًا على هدنة لمدة ستة أسابيع",
+        "body": "أعلن الوسطاء في بيان مشترك أن الطرفين وافقا مبدئيًا على وقف لإطلاق النار "
+        "يبدأ سريانه خلال **ثمانٍ وأربعين ساعة**، على أن تُستكمل التفاصيل الفنية في جولة "
+        "لاحقة من المحادثات.",
+        "key_event": True,
+        "verification": "confirmed",
+    }),
+]  # fmt: skip
+ARABIC_NEWEST_AGE = timedelta(minutes=6)
+
+
+def add_arabic_feed(settings: Settings) -> None:
+    """The Arabic feed, opened and written through the publishing use cases as an editor's desk
+    would, each post stamped with its moment in the story."""
+    svc = Services.build(settings)
+    try:
+        editor = accounts.by_email(svc, EDITOR_EMAIL)
+        last = max(minute for minute, _ in ARABIC_POSTS)
+        start = svc.clock().replace(second=0, microsecond=0) - ARABIC_NEWEST_AGE
+        start -= timedelta(minutes=last)
+        publishing.create_feed(at(svc, start), editor, ARABIC_FEED)
+        for minute, fields in ARABIC_POSTS:
+            moment = start + timedelta(minutes=minute)
+            publishing.publish_post(at(svc, moment), editor, ARABIC_SLUG, fields)
+    finally:
+        svc.close()
+
+
+def at(svc: Services, moment: datetime) -> Services:
+    return dataclasses.replace(svc, clock=lambda: moment)
+
+
 # --- The pictures --------------------------------------------------------------------------------
 
 
@@ -223,19 +299,22 @@ def settle(page: Page) -> None:
     )
 
 
-def save(page: Page, name: str, *, height: int | None = None) -> None:
+def save(page: Page, name: str, *, height: int | None = None) -> int:
     """The viewport, or the page from the top down to ``height`` pixels or the end of its
-    content, whichever comes first (no blank band under a short page)."""
+    content, whichever comes first (no blank band under a short page); the height taken."""
     path = OUT / name
     settle(page)
     if height is None:
         page.screenshot(path=path)
+        taken = page.viewport_size["height"] if page.viewport_size else DESKTOP["height"]
     else:
         total = page.evaluate("Math.ceil(document.body.getBoundingClientRect().bottom) + 16")
         width = page.viewport_size["width"] if page.viewport_size else DESKTOP["width"]
         clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": min(height, total)}
         page.screenshot(path=path, full_page=True, clip=clip)
+        taken = round(clip["height"])
     say(f"Saved {path.relative_to(ROOT)}")
+    return taken
 
 
 def log_in(page: Page, origin: str, password: str) -> None:
@@ -252,7 +331,14 @@ def take(browser: Browser, origin: str, password: str) -> None:
     say("Reader, desktop…")
     page = new_context(browser, viewport=DESKTOP).new_page()
     page.goto(feed_url)
-    save(page, "feed.png", height=PAGE_HEIGHT)
+    english = save(page, "feed.png", height=PAGE_HEIGHT)
+
+    say("Reader, desktop, the Arabic feed…")
+    # As tall as the English picture, so the two sit side by side in the README.
+    page = new_context(browser, viewport={**DESKTOP, "height": english}).new_page()
+    page.goto(f"{origin}/feeds/{ARABIC_SLUG}")
+    expect(page.locator(".live-status")).to_have_attribute("data-state", "live")
+    save(page, "feed-ar.png")
 
     say("Reader, phone…")
     page = new_context(
