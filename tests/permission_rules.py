@@ -112,6 +112,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/s/{code}"): R(EVERYONE),
     ("GET", "/media/{name}"): R(EVERYONE),
     ("GET", "/community-standards"): R(EVERYONE),
+    # The scripts' words, and a social post's original (its own page, framed by ours).
+    ("GET", "/words/{name:str}"): R(EVERYONE, values={"name:str": "ru.json"}),
+    ("GET", "/embeds/{embed_id:int}/original"): R(EVERYONE, values={"embed_id:int": "1"}),
     # Readers' alerts: a browser subscribes with no account; unsubscribing takes its secret.
     ("GET", "/sw.js"): R(EVERYONE),
     ("GET", "/alerts/key"): R(EVERYONE),
@@ -152,6 +155,7 @@ RULES: dict[tuple[str, str], Rule] = {
         SIGNED_IN, body={"current_password": PASSWORD_WRONG, "password": "x"}
     ),
     ("POST", "/account/notifications"): R(SIGNED_IN, body={"notify_reports": "on"}),
+    ("POST", "/account/language"): R(SIGNED_IN, body={"language": "ru"}),
     ("GET", "/account/data"): R(SIGNED_IN),
     ("POST", "/account/standards"): R(SIGNED_IN, body={}),
     ("GET", "/account/delete"): R(SIGNED_IN),
