@@ -589,7 +589,7 @@ def test_the_only_reader_back_at_once_resumes_where_it_was(site: Site) -> None:
 
 # --- 2. A reader that never reads, while big posts pour in ---------------------------------------
 
-BIG_POSTS = 5_000
+BIG_POSTS = 3_000
 BODY_CHARS = 8 * 1024
 # Enough big posts before the baseline to fill the feed's cache of recent frames in the hub, and
 # the allocator's high-water mark with a batch as big as the hub reads (it reads up to 500
@@ -630,8 +630,8 @@ def test_a_reader_that_never_reads_is_let_go_and_costs_the_server_nothing(site: 
     """A reader whose window stays shut is let go, and the server keeps no backlog for it.
 
     Its socket has a tiny receive buffer and it never reads; the server's memory is compared
-    from when the feed is warm and both readers are connected to after 5,000 more posts of 8 KB
-    (some 50 MB of frames, which the server would hold if it buffered for that reader).
+    from when the feed is warm and both readers are connected to after 3,000 more posts of 8 KB
+    (some 30 MB of frames, which the server would hold if it buffered for that reader).
     """
     total = WARM_UP_POSTS + BIG_POSTS
     with contextlib.ExitStack() as cleanup:
