@@ -11,7 +11,8 @@ from livefeed.store import gauges
 
 @dataclass(frozen=True)
 class Sample:
-    webhook_outbox: int
+    # Deliveries waiting, by outbox: webhooks, alerts, mail.
+    outboxes: dict[str, int]
     # How late the most overdue scheduled post is, in seconds (0: none is overdue).
     scheduler_lag: float
     pool_in_use: int
@@ -22,7 +23,7 @@ def sample(svc: Services) -> Sample:
     """One reading, in one read transaction; blocking, so call it from a thread."""
     now = svc.clock()
     with svc.db.read() as conn:
-        outbox = gauges.webhook_outbox_depth(conn)
+        outbox = gauges.outbox_depths(conn)
         overdue = gauges.oldest_overdue_post(conn, now)
     in_use, size = svc.db.pool_use()
     lag = 0.0 if overdue is None else max(0.0, (now - overdue).total_seconds())

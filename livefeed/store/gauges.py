@@ -8,14 +8,23 @@ from sqlalchemy import Connection, func, inspect, select, text
 
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.posts import PostState
+from livefeed.store.alert_schema import push_alerts
+from livefeed.store.mail_schema import mail_outbox
 from livefeed.store.schema import feeds, posts
 from livefeed.store.webhook_schema import webhook_deliveries
 
 
-def webhook_outbox_depth(conn: Connection) -> int:
-    """Deliveries not yet made (waiting, being sent, or between retries)."""
-    query = select(func.count()).where(webhook_deliveries.c.state == "pending")
-    return int(conn.execute(query).scalar_one())
+def outbox_depths(conn: Connection) -> dict[str, int]:
+    """Deliveries not yet made in each outbox (waiting, being sent, or between retries):
+    webhook calls, readers' alerts, mail."""
+    return {
+        name: int(conn.execute(select(func.count()).where(table.c.state == "pending")).scalar_one())
+        for name, table in (
+            ("webhooks", webhook_deliveries),
+            ("alerts", push_alerts),
+            ("mail", mail_outbox),
+        )
+    }
 
 
 def oldest_overdue_post(conn: Connection, now: datetime) -> datetime | None:

@@ -127,7 +127,8 @@ class Metrics:
             # /readyz says what is wrong.
             log.warning("metrics: the database readings could not be taken", exc_info=True)
         else:
-            self.outbox.labels("webhooks").set(sample.webhook_outbox)
+            for outbox, depth in sample.outboxes.items():
+                self.outbox.labels(outbox).set(depth)
             self.scheduler_lag.set(sample.scheduler_lag)
             self.pool.labels("in_use").set(sample.pool_in_use)
             self.pool.labels("size").set(sample.pool_size)

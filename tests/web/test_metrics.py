@@ -11,16 +11,19 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
+from livefeed.distribution import alerts
 from livefeed.domain.posts import PostState
 from livefeed.domain.users import User
 from livefeed.newsroom import workflow
 from livefeed.newsroom.workflow import When
 from livefeed.services import Services
 from livefeed.settings import Settings
+from livefeed.store import mail as mail_store
 from livefeed.store import webhooks as webhook_store
 from livefeed.web.app import create_app
 from tests.conftest import Clock
 from tests.factories import make_feed, make_post
+from tests.push_service import HOST, Browser
 
 TOKEN = "metrics-token-for-the-tests"
 
@@ -94,6 +97,32 @@ def test_the_webhook_outbox_depth_is_the_deliveries_waiting(
     make_post(svc, editor)
     make_post(svc, editor, headline="Second")
     assert scrape(scraper)[("livefeed_outbox_depth", (("outbox", "webhooks"),))] == 2
+
+
+def test_readers_alerts_and_mail_waiting_are_counted_by_outbox(
+    scraper: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    depth = {name: ("livefeed_outbox_depth", (("outbox", name),)) for name in ("alerts", "mail")}
+    assert [scrape(scraper)[depth[name]] for name in depth] == [0, 0]
+    alerts.subscribe(
+        svc,
+        "summit",
+        {
+            "subscription": Browser(f"https://{HOST}/push/1").subscription(),
+            "choice": "every_post",
+            "language": "en",
+        },
+    )
+    make_post(svc, editor)
+    make_post(svc, editor, headline="Second")
+    with svc.db.write() as conn:
+        mail_store.enqueue(
+            conn, recipient="ada@newsroom.test", subject="Hello", body="Hi", now=svc.clock()
+        )
+    found = scrape(scraper)
+    assert found[depth["alerts"]] == 2
+    assert found[depth["mail"]] == 1
 
 
 def test_scheduler_lag_is_how_late_the_most_overdue_post_is(
