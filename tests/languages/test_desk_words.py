@@ -30,26 +30,6 @@ from tests.mail_server import Mailbox
 from tests.web.conftest import log_in
 
 TEMPLATES = Path(catalogs.__file__).resolve().parent.parent / "web" / "templates"
-DESK_TEMPLATES = (
-    "desk.html", "feed_form.html", "post_form.html", "draft_form.html", "post_delete.html",
-    "post_retract.html", "post_verification.html", "contributions.html", "my_posts.html",
-    "audit.html", "team.html", "tokens.html", "users.html", "invitation.html",
-    "invitation_gone.html", "login.html", "signup.html", "account.html", "account_delete.html",
-    "account_deleted.html", "password_reset.html", "password_reset_ask.html",
-    "password_reset_gone.html", "media_library.html", "media_delete.html", "moderation.html",
-    "moderation_ban.html", "moderation_bans.html", "moderation_feature.html",
-    "desk_blocked_words.html", "desk_standards.html", "desk_webhooks.html", "_compose.html",
-    "_fields.html", "_post_fields.html", "_schedule_field.html", "_scheduled_posts.html",
-    "_correction_fields.html", "_default_verification.html", "_verification_fields.html",
-    "_verification_tools.html", "_media_entry.html", "_draft_view.html", "_edit_notices.html",
-    "_workflow_links.html", "_move.html", "_feed_tools.html", "_moderation_items.html",
-    "_comment_tools.html",
-)  # fmt: skip
-
-
-@pytest.mark.parametrize("name", DESK_TEMPLATES)
-def test_the_template_has_no_words_of_its_own(name: str) -> None:
-    assert untranslated((TEMPLATES / name).read_text(encoding="utf-8")) == []
 
 
 def test_the_checker_still_sees_a_word_left_out() -> None:
