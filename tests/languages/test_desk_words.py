@@ -29,8 +29,6 @@ from tests.languages.visible_text import untranslated
 from tests.mail_server import Mailbox
 from tests.web.conftest import log_in
 
-TEMPLATES = Path(catalogs.__file__).resolve().parent.parent / "web" / "templates"
-
 
 def test_the_checker_still_sees_a_word_left_out() -> None:
     # What the fixes for false positives let through must not include plain text.
