@@ -13,15 +13,7 @@ from starlette.routing import Mount
 
 from livefeed.services import Services
 from livefeed.settings import Settings
-from livefeed.web import (
-    alert_sender,
-    health,
-    mail_sender,
-    metrics,
-    script_words,
-    static_files,
-    webhook_sender,
-)
+from livefeed.web import health, metrics, outbox_senders, script_words, static_files
 from livefeed.web.api import comments as api_comments
 from livefeed.web.api import portability as api_portability
 from livefeed.web.api import posts as api_posts
@@ -81,9 +73,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await stream.start(app)
-        sender = webhook_sender.start(svc)
-        alerter = await alert_sender.start(svc)
-        mailer = mail_sender.start(svc)
+        senders = await outbox_senders.start(svc)
         scheduler = Scheduler(svc)
         scheduler.start()
         port = settings.metrics_port
@@ -93,9 +83,7 @@ def create_app(
             metrics_server.close()
             await metrics_server.wait_closed()
         await scheduler.stop()
-        await webhook_sender.stop(sender)
-        await alert_sender.stop(alerter)
-        await mail_sender.stop(mailer)
+        await outbox_senders.stop(senders)
         await stream.stop(app)
         if services is None:
             svc.close()
