@@ -25,6 +25,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from livefeed.domain import pulse as rules
+from livefeed.domain.errors import LivefeedError
 from livefeed.domain.moderation_queue import Tab
 from livefeed.domain.presence import composing_line
 from livefeed.languages import catalogs
@@ -32,6 +33,7 @@ from livefeed.languages.catalogs import _, ngettext, plural, translate
 from livefeed.newsroom import pulse
 from livefeed.web import security
 from livefeed.web.discussion.moderation import queue_url
+from livefeed.web.errors import problem_for
 from livefeed.web.forms import PRIVATE, checked_form
 from livefeed.web.reader import stream
 from livefeed.web.security import services
@@ -44,7 +46,10 @@ async def pulse_now(request: Request) -> Response:
     """The feed's pulse as JSON for one of its editors; 403 problem+json for anyone else."""
     user = await security.viewer(request)
     slug = request.path_params["slug"]
-    found = await run_in_threadpool(pulse.pulse, services(request), user, slug)
+    try:
+        found = await run_in_threadpool(pulse.pulse, services(request), user, slug)
+    except LivefeedError as error:
+        return problem_for(error)
     readers = await stream.reader_total(request.app, found.feed_id)
     now = time.time()
     trail: rules.ReaderTrail = request.app.state.reader_trail

@@ -18,10 +18,11 @@ from livefeed.domain import times
 from livefeed.domain.access import Right
 from livefeed.domain.feeds import Feed
 from livefeed.domain.posts import Post, PostState
+from livefeed.domain.pulse import READER_SAMPLE_ONE_IN
 from livefeed.domain.users import User
 from livefeed.newsroom import workflow
 from livefeed.services import Services
-from livefeed.web.desk import compose
+from livefeed.web.desk import compose, pulse
 from livefeed.web.desk.editing import editing_on_feed
 from livefeed.web.desk.editing import post_page as editors_post_page
 from livefeed.web.forms import PRIVATE
@@ -76,6 +77,9 @@ async def feed(request: Request) -> Response:
         "compose": compose.blank() if can_compose else None,
         "readers": await stream.reader_total(request.app, page.feed.id) if is_editor else None,
         "waiting": await run_in_threadpool(workflow.waiting, svc, page.feed.id) if is_editor else 0,
+        "pulse_every": pulse.POLL_SECONDS,
+        # Every editor's page measures publish-to-screen; one reader's in a hundred does.
+        "screen_sample": 1 if Right.PUBLISH in rights else READER_SAMPLE_ONE_IN,
     }
     if user is not None:
         if Right.PUBLISH in rights:
