@@ -17,6 +17,7 @@ import hashlib
 import json
 import time
 from typing import Any
+from urllib.parse import quote
 
 from babel.numbers import format_decimal
 from starlette.concurrency import run_in_threadpool
@@ -34,7 +35,7 @@ from livefeed.newsroom import pulse
 from livefeed.web import security
 from livefeed.web.discussion.moderation import queue_url
 from livefeed.web.errors import problem_for
-from livefeed.web.forms import PRIVATE, checked_form
+from livefeed.web.forms import PRIVATE, checked_form, see_other
 from livefeed.web.reader import stream
 from livefeed.web.security import services
 
@@ -116,6 +117,9 @@ async def composing(request: Request) -> Response:
     """The compose form holds words (or, with ``left``, no longer does): form-encoded with the
     session's CSRF token, so the page's ``sendBeacon`` on leaving can send it too."""
     user = await security.viewer(request)
+    if user is None:
+        feed_page = request.url.path.removesuffix("/composing")
+        return see_other(f"/login?next={quote(security.safe_next(feed_page), safe='/%')}")
     form = await checked_form(request)
     stopped = bool(form.get("left"))
     slug = request.path_params["slug"]
