@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from livefeed.domain.errors import Invalid
 
@@ -24,6 +25,9 @@ BEACON_VALUES = 20
 LATEST_SECONDS = 600.0
 # Per feed and instance: an hour of beacons from a big crowd fits, a flood does not grow it.
 SAMPLES_PER_FEED = 10_000
+# How long the last hour's percentiles stand before they are taken again (an editor's page
+# asks every 5 s).
+SUMMARY_SECONDS = 5.0
 # One reader's page in this many measures its latency; every editor's page does.
 READER_SAMPLE_ONE_IN = 100
 
@@ -47,13 +51,16 @@ def latencies_from(raw: object) -> list[float]:
     return values
 
 
-def percentile(values: Sequence[float], share: float) -> float | None:
-    """The nearest-rank percentile (``share`` 0.5 for the median); ``None`` without values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(share * len(ordered)))
-    return ordered[rank - 1]
+def _rank(ordered: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile of sorted values (``share`` 0.5 for the median)."""
+    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
+
+
+@dataclass(frozen=True)
+class Summary:
+    median: float
+    high: float  # the 95th percentile
+    count: int
 
 
 class Latencies:
@@ -62,11 +69,30 @@ class Latencies:
     def __init__(self, *, limit: int = SAMPLES_PER_FEED) -> None:
         self._limit = limit
         self._by_feed: dict[int, deque[tuple[float, float]]] = {}
+        # Each feed's median, 95th percentile and count, and when they were taken: every
+        # editor's page asks every few seconds, and sorting an hour of samples for each ask
+        # would cost more than the beacons themselves; a summary a few seconds old says the same.
+        self._summaries: dict[int, tuple[float, Summary]] = {}
 
     def add(self, feed_id: int, now: float, values: Sequence[float]) -> None:
         kept = self._by_feed.setdefault(feed_id, deque(maxlen=self._limit))
         kept.extend((now, value) for value in values)
         self._forget(kept, now)
+
+    def summary(self, feed_id: int, now: float) -> Summary | None:
+        """The last hour's median, 95th percentile and count, taken at most
+        :data:`SUMMARY_SECONDS` ago; ``None`` without samples."""
+        known = self._summaries.get(feed_id)
+        if known is not None and now - known[0] < SUMMARY_SECONDS:
+            return known[1]
+        values = self.of(feed_id, now)
+        if not values:
+            self._summaries.pop(feed_id, None)
+            return None
+        ordered = sorted(values)
+        found = Summary(_rank(ordered, 0.5), _rank(ordered, 0.95), len(ordered))
+        self._summaries[feed_id] = (now, found)
+        return found
 
     def of(self, feed_id: int, now: float) -> list[float]:
         kept = self._by_feed.get(feed_id)

@@ -58,7 +58,7 @@ async def pulse_now(request: Request) -> Response:
     latencies: rules.Latencies = request.app.state.latencies
     with catalogs.speaking(found.language):
         body = described(slug, found, readers, trail.of(found.feed_id, now))
-        body |= latency_words(latencies.of(found.feed_id, now))
+        body |= latency_words(latencies.summary(found.feed_id, now))
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     tag = f'"{hashlib.sha256(text).hexdigest()[:16]}"'
     headers = {**PRIVATE, "ETag": tag}
@@ -96,14 +96,14 @@ def described(slug: str, found: pulse.Pulse, readers: int, points: list[int]) ->
     }
 
 
-def latency_words(seconds: list[float]) -> dict[str, Any]:
+def latency_words(summary: rules.Summary | None) -> dict[str, Any]:
     """The last hour's median and 95th percentile from publish to screen, when measured."""
-    median, high = rules.percentile(seconds, 0.5), rules.percentile(seconds, 0.95)
-    if median is None or high is None:
+    if summary is None:
         return {"latency": None, "latency_text": ""}
+    median, high = summary.median, summary.high
     locale = catalogs.locale_of()
     return {
-        "latency": {"p50": median, "p95": high, "count": len(seconds)},
+        "latency": {"p50": median, "p95": high, "count": summary.count},
         "latency_text": _(
             "From publishing to readers’ screens in the last hour: %(median)s s for half of "
             "them, %(high)s s for 95 in 100",
