@@ -94,6 +94,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/feeds/{slug}/events"): R(
         EVERYONE, values={"slug": "archive"}, note="the ended feed: a live one streams forever"
     ),
+    # Publish-to-screen beacons come from any reader's page, signed in or not.
+    ("POST", "/feeds/{slug}/latency"): R(EVERYONE, body={"latencies": "1.5"}),
     ("GET", "/feeds.{format}"): R(EVERYONE),
     ("GET", "/feeds/{slug}/feed.{format}"): R(EVERYONE),
     ("GET", "/feeds/{slug}/key-events.{format}"): R(EVERYONE),
@@ -204,6 +206,10 @@ RULES: dict[tuple[str, str], Rule] = {
         EDITORS, body={"reason": "It was wrong.", "version": "1"}
     ),
     ("POST", "/feeds/{slug}/posts/{post_id}/editing"): R(EDITORS, body={}),
+    # The newsroom's pulse (the reader count, the queues) is the editors'; whoever writes for
+    # the feed may say they are composing.
+    ("GET", "/feeds/{slug}/pulse"): R(EDITORS),
+    ("POST", "/feeds/{slug}/composing"): R(TEAM_WRITERS, body={}),
     # Confirming is the editors' call: a contributor's attempt is refused and changes nothing.
     ("POST", "/feeds/{slug}/posts/{post_id}/verification"): R(EDITORS, body=CONFIRM),
     ("POST", "/desk/link-card"): R(EDITS_SOMEWHERE, body={"url": "http://127.0.0.1/"}),

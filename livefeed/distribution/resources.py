@@ -85,6 +85,7 @@ def feed_json(feed: Feed, urls: Urls) -> dict[str, Any]:
         "default_verification": feed.default_verification.value,
         "ended_order": feed.ended_order,
         "language": feed.language,
+        "show_readers": feed.show_readers,
     }
 
 

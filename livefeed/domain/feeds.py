@@ -13,7 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from livefeed.domain.comments import Discussion, Moderation, parse_discussion, parse_moderation
 from livefeed.domain.errors import N_, Checks, Invalid
 from livefeed.domain.languages import clean_language
-from livefeed.domain.text import clean_line, clean_tags, clean_text, clean_title, clean_web_url
+from livefeed.domain.text import (
+    clean_flag,
+    clean_line,
+    clean_tags,
+    clean_text,
+    clean_title,
+    clean_web_url,
+)
 from livefeed.domain.verification import Verification, parse_verification
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -65,6 +72,8 @@ class FeedInput:
     default_verification: Verification = Verification.CONFIRMED
     # The BCP 47 tag its readers' pages, feeds and tags are written in (domain/languages.py).
     language: str = "en"
+    # Whether its readers' pages say how many read it now (its editors always see it).
+    show_readers: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,7 @@ class Feed:
     log_rewrites: int = 0
     # The BCP 47 tag its readers' pages, feeds and tags are written in (domain/languages.py).
     language: str = "en"
+    show_readers: bool = False
 
     @property
     def last_updated(self) -> datetime:
@@ -131,6 +141,7 @@ class Feed:
             "default_verification": self.default_verification.value,
             "ended_order": self.ended_order,
             "language": self.language,
+            "show_readers": self.show_readers,
         }
 
 
@@ -168,10 +179,12 @@ def parse_feed_input(fields: Mapping[str, object], *, default_language: str = "e
         None,
     )
     ended_order = checks.run(lambda: parse_ended_order(fields.get("ended_order")), "newest")
+    show_readers = checks.run(lambda: clean_flag(fields.get("show_readers"), "show_readers"), False)
     checks.done()
     return FeedInput(
         slug, title, lead, notes, tags, timezone, start, audio, discussion, moderation,
         ended_order, default_verification=default or Verification.CONFIRMED, language=language,
+        show_readers=show_readers,
     )  # fmt: skip
 
 

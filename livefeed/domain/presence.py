@@ -31,3 +31,14 @@ def editing_line(names: Sequence[str]) -> str:
     return Message(
         "%(names)s and %(last)s are editing this post", names=", ".join(names[:-1]), last=names[-1]
     )
+
+
+def composing_line(names: Sequence[str]) -> str:
+    """``Anna is composing a post`` / ``Anna and Ben are composing posts``; "" for no one."""
+    if not names:
+        return ""
+    if len(names) == 1:
+        return Message("%(name)s is composing a post", name=names[0])
+    return Message(
+        "%(names)s and %(last)s are composing posts", names=", ".join(names[:-1]), last=names[-1]
+    )

@@ -53,6 +53,7 @@ def _feed(row: RowMapping) -> Feed:
         ended_order=row["ended_order"],
         log_rewrites=row["log_rewrites"],
         language=row["language"],
+        show_readers=row["show_readers"],
     )
 
 
@@ -79,6 +80,7 @@ def _values(data: FeedInput, lead_html: str, notes_html: str) -> dict[str, objec
         "default_verification": data.default_verification.value,
         "ended_order": data.ended_order,
         "language": data.language,
+        "show_readers": data.show_readers,
     }
 
 

@@ -1,4 +1,5 @@
-"""Who has a post open for editing: one row per post and editor, refreshed by heartbeats."""
+"""Who has a post open for editing, and who is writing a new one: one row per post (or feed)
+and editor, refreshed by heartbeats."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from livefeed.store.schema import post_presence, users
+from livefeed.store.schema import feed_composing, post_presence, users
 
 
 def seen(conn: Connection, *, post_id: int, feed_id: int, user_id: int, now: datetime) -> None:
@@ -26,6 +27,7 @@ def seen(conn: Connection, *, post_id: int, feed_id: int, user_id: int, now: dat
 
 def forget_older_than(conn: Connection, moment: datetime) -> None:
     conn.execute(delete(post_presence).where(post_presence.c.seen_at < moment))
+    conn.execute(delete(feed_composing).where(feed_composing.c.seen_at < moment))
 
 
 def left(conn: Connection, *, post_id: int, user_id: int) -> None:
@@ -63,3 +65,42 @@ def editors_of_feed(
     for shown, name in rows:
         found.setdefault(shown, []).append(name)
     return found
+
+
+def seen_composing(conn: Connection, *, feed_id: int, user_id: int, now: datetime) -> None:
+    """Record that ``user_id`` is writing a post for the feed now."""
+    dialect_insert = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
+    statement = dialect_insert(feed_composing).values(feed_id=feed_id, user_id=user_id, seen_at=now)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[feed_composing.c.feed_id, feed_composing.c.user_id],
+            set_={"seen_at": statement.excluded.seen_at},
+        )
+    )
+
+
+def stopped_composing(conn: Connection, *, feed_id: int, user_id: int) -> None:
+    conn.execute(
+        delete(feed_composing).where(
+            feed_composing.c.feed_id == feed_id, feed_composing.c.user_id == user_id
+        )
+    )
+
+
+def composers_of_feed(
+    conn: Connection, feed_id: int, *, since: datetime, other_than: int
+) -> list[str]:
+    """The names of those (but ``other_than``) writing a post for the feed, heard from since
+    ``since``, longest writing first."""
+    query = (
+        select(users.c.display_name)
+        .select_from(feed_composing)
+        .join(users, users.c.id == feed_composing.c.user_id)
+        .where(
+            feed_composing.c.feed_id == feed_id,
+            feed_composing.c.seen_at >= since,
+            feed_composing.c.user_id != other_than,
+        )
+        .order_by(feed_composing.c.seen_at, users.c.id)
+    )
+    return list(conn.scalars(query))

@@ -180,6 +180,8 @@ feeds = Table(
     Column("log_rewrites", Integer, nullable=False, server_default="0"),
     # The BCP 47 tag its readers' pages, feeds and tags are written in.
     Column("language", String(35), nullable=False, server_default="en"),
+    # Whether its readers' pages say how many read it now (always shown to its editors).
+    Column("show_readers", Boolean, nullable=False, server_default=false()),
 )
 
 # Each feed's team: who is its editor, contributor or moderator.
@@ -311,6 +313,16 @@ post_presence = Table(
     Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("seen_at", UTCDateTime, nullable=False, index=True),
+)
+
+# Who is writing a post for a feed ("Anna is composing"), refreshed by the compose form's
+# heartbeats like ``post_presence``.
+feed_composing = Table(
+    "feed_composing",
+    metadata,
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("seen_at", UTCDateTime, nullable=False, index=True),
 )
 

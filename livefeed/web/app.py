@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount
 
+from livefeed.domain.pulse import Latencies, ReaderTrail
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web import health, metrics, outbox_senders, script_words, static_files
@@ -30,6 +31,7 @@ from livefeed.web.desk import (
     media,
     password_resets,
     presence,
+    pulse,
     revisions,
     standards,
     team,
@@ -45,6 +47,7 @@ from livefeed.web.reader import (
     alerts,
     corrections,
     embed,
+    latency,
     pages,
     seo,
     short_urls,
@@ -104,6 +107,8 @@ def create_app(
             *feeds.routes,
             *revisions.routes,
             *presence.routes,
+            *pulse.routes,
+            *latency.routes,
             *api_revisions.routes,
             *api_verification.routes,
             *verification.routes,
@@ -151,5 +156,7 @@ def create_app(
     app.state.metrics = measured
     app.state.templates = make_templates(svc, static.url)
     app.state.page_cache = PageCache()
+    app.state.latencies = Latencies()
+    app.state.reader_trail = ReaderTrail()
     stream.install(app, svc, siblings, on_batch=measured.batch_sent)
     return app

@@ -104,12 +104,21 @@ def _headers_of(error: LivefeedError) -> dict[str, str]:
     return {}
 
 
+def problem_for(error: LivefeedError) -> JSONResponse:
+    """The problem document answering ``error``, its fields and headers included."""
+    return problem(
+        error.status,
+        error.title,
+        message_of(error),
+        errors=_fields_of(error),
+        headers=_headers_of(error),
+    )
+
+
 async def livefeed_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LivefeedError)
     if wants_json(request):
-        return problem(
-            exc.status, exc.title, message_of(exc), errors=_fields_of(exc), headers=_headers_of(exc)
-        )
+        return problem_for(exc)
     return _page(request, exc.status, exc.title, message_of(exc), _headers_of(exc))
 
 

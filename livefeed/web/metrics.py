@@ -31,6 +31,9 @@ from livefeed.services import Services
 REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 # From the commit to the readers' sockets: a wake-up is milliseconds, a missed one the 1 s tick.
 DELIVERY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10, 30)
+# From a post's commit to a reader's screen: the stream's delivery plus the page's own work,
+# up to a page that was asleep (see domain/pulse.py's LATEST_SECONDS).
+SCREEN_BUCKETS = (0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10, 30, 60, 120, 600)
 PORT_READ_SECONDS = 5.0
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,12 @@ class Metrics:
             buckets=DELIVERY_BUCKETS,
             registry=r,
         )
+        self.publish_to_screen = Histogram(
+            "livefeed_publish_to_screen_seconds",
+            "From a post's commit to its arrival on a sampled reader's or editor's page.",
+            buckets=SCREEN_BUCKETS,
+            registry=r,
+        )
         self.outbox = Gauge(
             "livefeed_outbox_depth",
             "Deliveries waiting in an outbox, by outbox.",
@@ -105,6 +114,11 @@ class Metrics:
         for frame in frames:
             if frame.created:
                 self.publish_to_deliver.observe(max(0.0, now - frame.created))
+
+    def screen_latencies(self, seconds: list[float]) -> None:
+        """A page's beacon said how long posts took to reach it (values already bounded)."""
+        for value in seconds:
+            self.publish_to_screen.observe(value)
 
     async def render(self, state: Any) -> bytes:
         """The exposition text, the live readings taken now (``state``: the app's state)."""

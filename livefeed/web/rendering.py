@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
@@ -75,6 +76,8 @@ def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Ji
     env.globals["is_today"] = lambda moment, feed: times.same_day(moment, svc.clock(), feed.zone)
     env.filters["highlight"] = _highlight
     env.filters["bdi"] = bidi_isolate
+    # A count as the language spoken writes it (12,400; 12 400; 12.400).
+    env.filters["number"] = lambda count: format_decimal(count, locale=catalogs.locale_of())
     env.globals["urls"] = svc.urls
     # What the viewer may do on the page's feed (which tools to show): nothing, unless a page
     # says otherwise; every action checks again when it is taken.

@@ -242,6 +242,7 @@ PART_SCRIPTS = (
     script_tag("catch-up.js"),
     script_tag("alerts.js"),  # "Alert me"
     script_tag("social-post.js"),  # "Show the original" under a social post
+    script_tag("pulse.js"),  # an editor's live counts; "composing" from the compose form
     f'<script src="{static_url("theme.js")}"></script>',
 )
 

@@ -128,6 +128,12 @@ def default_policies(*, login_attempts: int) -> Mapping[str, Policy]:
             (Limit(10, 10 * MINUTE, Per.ACCOUNT), Limit(30, 10 * MINUTE, Per.ADDRESS)),
             N_("too many reports in a short time: try again in %(wait)s"),
         ),
+        # Publish-to-screen beacons: a page sends one as it closes, a few a minute at most.
+        Policy(
+            "latency",
+            (Limit(30, MINUTE, Per.ADDRESS),),
+            N_("too many latency reports from your network: try again in %(wait)s"),
+        ),
     )
     return {policy.name: policy for policy in policies}
 

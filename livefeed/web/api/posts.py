@@ -39,6 +39,7 @@ from livefeed.web.views import post_id_param
 _FEED_FIELDS = frozenset(
     {"slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url"}
     | {"discussion", "moderation", "default_verification", "ended_order", "language"}
+    | {"show_readers"}
 )
 _NESTED = {
     "quote": ("text", "attribution"),

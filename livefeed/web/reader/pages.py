@@ -16,12 +16,13 @@ from livefeed.discussion.comments import preview as discussion_preview
 from livefeed.distribution import reading
 from livefeed.domain import times
 from livefeed.domain.access import Right
-from livefeed.domain.feeds import Feed
+from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post, PostState
+from livefeed.domain.pulse import READER_SAMPLE_ONE_IN
 from livefeed.domain.users import User
 from livefeed.newsroom import workflow
 from livefeed.services import Services
-from livefeed.web.desk import compose
+from livefeed.web.desk import compose, pulse
 from livefeed.web.desk.editing import editing_on_feed
 from livefeed.web.desk.editing import post_page as editors_post_page
 from livefeed.web.forms import PRIVATE
@@ -50,7 +51,7 @@ async def feed(request: Request) -> Response:
     cache: PageCache = request.app.state.page_cache
     if user is None:
         current = await stream.current_feed(request, slug)
-        validator = page_validator(current, asked)
+        validator = page_validator(current, asked, await shown_readers(request, current))
         headers = reader_cache_headers(current, validator)
         if validator in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
@@ -62,6 +63,7 @@ async def feed(request: Request) -> Response:
     # Contributors write here too (drafts and submissions); the readers count is the editors'.
     can_compose = Right.CONTRIBUTE in rights and page.is_first_page
     is_editor = Right.PUBLISH in rights and page.is_first_page
+    reading_now = await shown_readers(request, page.feed)
     values = {
         "page": page,
         "feed": page.feed,
@@ -75,7 +77,11 @@ async def feed(request: Request) -> Response:
         ),
         "compose": compose.blank() if can_compose else None,
         "readers": await stream.reader_total(request.app, page.feed.id) if is_editor else None,
+        "reading_now": reading_now,
         "waiting": await run_in_threadpool(workflow.waiting, svc, page.feed.id) if is_editor else 0,
+        "pulse_every": pulse.POLL_SECONDS,
+        # Every editor's page measures publish-to-screen; one reader's in a hundred does.
+        "screen_sample": 1 if Right.PUBLISH in rights else READER_SAMPLE_ONE_IN,
     }
     if user is not None:
         if Right.PUBLISH in rights:
@@ -86,7 +92,7 @@ async def feed(request: Request) -> Response:
         return await render(
             request, "feed.html", values, headers=PRIVATE, language=page.feed.language
         )
-    validator = page_validator(page.feed, asked)
+    validator = page_validator(page.feed, asked, reading_now)
     response = await render(
         request,
         "feed.html",
@@ -110,12 +116,19 @@ async def scheduled_posts(svc: Services, user: User, slug: str) -> list[Post]:
     return posts
 
 
-def page_validator(feed: Feed, asked: str | None) -> str:
+async def shown_readers(request: Request, feed: Feed) -> int | None:
+    """How many read the feed now, for a live feed whose editors chose to say so to readers."""
+    if not feed.show_readers or feed.status is not FeedStatus.LIVE:
+        return None
+    return await stream.reader_total(request.app, feed.id)
+
+
+def page_validator(feed: Feed, asked: str | None, readers: int | None = None) -> str:
     """Changes whenever the page can: a new event or words erased from earlier ones, another
-    page or view of the posts (what the query string ``asked``), a new release, and a new day
-    (dates show on older posts)."""
+    page or view of the posts (what the query string ``asked``), a new release, a new day
+    (dates show on older posts), and the readers' count where the page shows it."""
     day = times.date_text(datetime.now(UTC), feed.zone, "key")
-    state = f"{__version__}|{feed.last_seq}|{feed.log_rewrites}|{asked}|{day}"
+    state = f"{__version__}|{feed.last_seq}|{feed.log_rewrites}|{asked}|{day}|{readers}"
     digest = hashlib.sha256(state.encode()).hexdigest()
     return f'W/"{feed.id}-{feed.last_seq}-{digest[:12]}"'
 

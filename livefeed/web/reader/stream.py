@@ -101,7 +101,16 @@ class Encoder:
             html = compact(html)
         elif html is not None:
             data = {k: v for k, v in data.items() if k not in ("body", "body_html")}
-        return {"seq": event.seq, "type": event.type.value, "data": data, "html": html}
+        message: dict[str, Any] = {
+            "seq": event.seq,
+            "type": event.type.value,
+            "data": data,
+            "html": html,
+        }
+        if event.type is EventType.POST_PUBLISHED:
+            # The commit's moment (Unix seconds): a sampled page measures publish-to-screen.
+            message["created"] = round(event.created_at.timestamp(), 3)
+        return message
 
     def comment_html(self, feed: Feed, event: Event) -> str | None:
         """The comment an approval shows, as every reader's page inserts it: no one's tools.

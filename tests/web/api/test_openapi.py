@@ -288,6 +288,7 @@ def test_a_request_shaped_by_the_document_is_accepted(
         "default_verification": "unverified",
         "ended_order": "oldest",
         "language": "fr",
+        "show_readers": True,
         "status": "live",
     }
     new_post = {

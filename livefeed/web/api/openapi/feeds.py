@@ -75,6 +75,12 @@ def feed_input_fields() -> dict[str, Schema]:
             "or left out of a new feed: the site's language (LIVEFEED_LANGUAGE).",
             languages.MAX_TAG_LENGTH,
         ),
+        "show_readers": {
+            "type": "boolean",
+            "default": False,
+            "description": "Whether the feed's page tells its readers how many read it now "
+            "(its editors always see the count).",
+        },
     }
 
 
@@ -101,6 +107,7 @@ def feed_schemas() -> dict[str, Schema]:
         "moderation": fields["moderation"],
         "ended_order": fields["ended_order"],
         "language": text("The BCP 47 tag of the language the feed is written in."),
+        "show_readers": fields["show_readers"],
     }
     return {
         # Every key is always present in a response, null where there is nothing.

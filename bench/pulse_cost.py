@@ -1,0 +1,190 @@
+"""What the newsroom's pulse costs the fan-out: the hub delivering batches to 10,000 readers
+with and without the pulse's work, in the same run, rounds alternating.
+
+The pulse adds two things beside the fan-out. The publish-to-screen beacons: one reader's page
+in 100 measures each post, so every event brings 100 values, sent as beacons of 20; each is
+read as the route reads it (its JSON, ``latencies_from``), kept (``Latencies.add``) and counted
+in the histogram (``Metrics.screen_latencies``). The editors' live counts: each editor's page
+asks every 5 s; counted pessimistically as ``--editors`` asks per event (a feed publishing every
+5 s), each summing the readers, keeping the trail's point and taking the hour's percentiles
+over samples filled to their bound. The database's counts (contributions, reports, composing)
+are a few indexed reads per ask, not measured here.
+
+The readers are the server's own ``SocketReader``s over a transport that takes the bytes and
+drops them, as in ``bench/metrics_cost.py``. Prints each arm's CPU time per batch, their ratio,
+and saves a plot to ``docs/bench/pulse-cost.png``.
+
+    .venv/bin/python bench/pulse_cost.py [--readers 10000] [--batches 300] [--rounds 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from livefeed.domain import pulse
+from livefeed.domain.feeds import Feed
+from livefeed.realtime.broker import MemoryBroker
+from livefeed.realtime.connections import SocketReader
+from livefeed.realtime.hub import Frame, Hub
+from livefeed.services import Services
+from livefeed.settings import Settings
+from livefeed.web.metrics import Metrics
+
+PLOT = Path(__file__).resolve().parent.parent / "docs" / "bench" / "pulse-cost.png"
+FRAME = b'id: 1\nevent: post.published\ndata: {"seq":1,"html":"' + b"x" * 900 + b'"}\n\n'
+BEACON = json.dumps({"latencies": [0.25 + n / 100 for n in range(pulse.BEACON_VALUES)]}).encode()
+
+
+class Drain:
+    """A transport that is always ready and keeps nothing."""
+
+    def __init__(self) -> None:
+        self.written = 0
+
+    def write(self, data: bytes) -> None:
+        self.written += len(data)
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class PulseWork:
+    """What the pulse asks of an instance for each event, done with the app's own parts."""
+
+    def __init__(self, metrics: Metrics, readers: int, editors: int) -> None:
+        self.metrics = metrics
+        self.beacons = max(1, readers // pulse.READER_SAMPLE_ONE_IN // pulse.BEACON_VALUES)
+        self.editors = editors
+        self.latencies = pulse.Latencies()
+        self.trail = pulse.ReaderTrail()
+        self.broker = MemoryBroker()
+        self.broker.report_readers({1: readers})
+        now = time.time()
+        # An hour of a busy feed's beacons: the samples at their bound.
+        for _ in range(pulse.SAMPLES_PER_FEED // pulse.BEACON_VALUES):
+            self.latencies.add(1, now, pulse.latencies_from(json.loads(BEACON)["latencies"]))
+
+    async def per_event(self) -> None:
+        now = time.time()
+        for _ in range(self.beacons):
+            values = pulse.latencies_from(json.loads(BEACON)["latencies"])
+            self.latencies.add(1, now, values)
+            self.metrics.screen_latencies(values)
+        for _ in range(self.editors):
+            readers = await self.broker.reader_total(1)
+            self.trail.record(1, now, readers)
+            self.trail.of(1, now)
+            self.latencies.summary(1, now)
+
+
+async def seconds_per_batch(
+    readers: int, batches: int, extra: Callable[[], PulseWork] | None
+) -> float:
+    seq = 0
+    work = extra() if extra else None
+
+    async def fetch(feed_id: int, after: int, limit: int) -> list[Frame]:
+        return [Frame.of(after + 1, FRAME, created=time.time())] if after < seq else []
+
+    async def lookup(slug: str) -> Feed | None:
+        return None
+
+    hub = Hub(fetch, lookup, tick_seconds=3600)
+    drain = Drain()
+    joined = [SocketReader(drain, 0) for _ in range(readers)]  # type: ignore[arg-type]
+    for reader in joined:
+        reader.release()
+        hub.join(1, 0, reader)
+    probe = joined[0]
+    # CPU time of this process: on a shared machine, wall time also counts whoever else ran.
+    started = time.process_time()
+    for _ in range(batches):
+        seq += 1
+        hub.notify(1)
+        if work is not None:
+            await work.per_event()
+        while probe.last_seq < seq:
+            await asyncio.sleep(0)
+    elapsed = time.process_time() - started
+    await hub.close()
+    return elapsed / batches
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--readers", type=int, default=10_000)
+    parser.add_argument("--batches", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--editors", type=int, default=5)
+    args = parser.parse_args()
+    # The metrics' database readings are taken at a scrape, never here: any database will do.
+    scratch = tempfile.mkdtemp()
+    settings = Settings.from_env(
+        {"LIVEFEED_DATABASE_URL": f"sqlite:///{scratch}/bench.db"}, env_file=None
+    )
+    svc = Services.build(settings)
+    metrics = Metrics(svc)
+
+    def with_pulse() -> PulseWork:
+        return PulseWork(metrics, args.readers, args.editors)
+
+    arms: dict[str, tuple[Callable[[], PulseWork] | None, list[float]]] = {
+        "bare": (None, []),
+        "pulse": (with_pulse, []),
+    }
+    # A round of each first, not kept: the first run pays for warming the allocator up.
+    for extra, _ in arms.values():
+        asyncio.run(seconds_per_batch(args.readers, max(1, args.batches // 4), extra))
+    for number in range(args.rounds):
+        # Each arm goes first every other round, so neither always runs on a warmer machine.
+        order = list(arms.values()) if number % 2 == 0 else list(arms.values())[::-1]
+        for extra, times in order:
+            times.append(asyncio.run(seconds_per_batch(args.readers, args.batches, extra)))
+    bare, pulsed = arms["bare"][1], arms["pulse"][1]
+    svc.close()
+    base, with_pulse_median = statistics.median(bare), statistics.median(pulsed)
+    print(
+        f"{args.readers:,} readers, {args.batches:,} batches of one event, {args.rounds} rounds, "
+        f"{args.editors} editors' asks per event"
+    )
+    print("CPU time per batch, each round:")
+    print("  without the pulse: " + " ".join(f"{t * 1e3:.2f}" for t in bare) + " ms")
+    print("  with the pulse:    " + " ".join(f"{t * 1e3:.2f}" for t in pulsed) + " ms")
+    print(f"without the pulse: {base * 1e3:.3f} ms per batch (median)")
+    print(f"with the pulse:    {with_pulse_median * 1e3:.3f} ms per batch (median)")
+    ratio = with_pulse_median / base
+    print(f"ratio: {ratio:.4f} ({(ratio - 1) * 100:+.2f} %)")
+    plot(bare, pulsed, args.readers)
+    print(f"plot: {PLOT.relative_to(PLOT.parents[2])}")
+
+
+def plot(bare: list[float], pulsed: list[float], readers: int) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6, 3.2))
+    axes.boxplot([[s * 1e3 for s in bare], [s * 1e3 for s in pulsed]])
+    axes.set_xticks([1, 2], ["without the pulse", "with the pulse"])
+    axes.set_ylabel("ms per batch")
+    axes.set_title(f"Fan-out of one event to {readers:,} readers")
+    axes.set_ylim(bottom=0)
+    figure.tight_layout()
+    PLOT.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(PLOT, dpi=110)
+
+
+if __name__ == "__main__":
+    main()

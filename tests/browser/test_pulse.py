@@ -1,0 +1,50 @@
+"""The newsroom's pulse through the real server, in a real browser: an editor's open feed page
+counts a reader who opens the feed, and its Contributions link follows the queue, live."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from livefeed.domain.posts import PostState
+from livefeed.newsroom import workflow
+from tests.browser.conftest import LiveServer, NewContext, log_in
+from tests.factories import make_contributor, make_feed
+
+pytestmark = pytest.mark.browser
+
+# Each instance reports its readers every 5 s, and the page asks every 5 s.
+LIVE_MS = 20_000
+
+
+def test_an_editors_open_feed_page_follows_readers_and_contributions(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    carl = make_contributor(svc, slug, live_server.email("carl@newsroom.test"))
+    desk = new_context().new_page()
+    log_in(desk, live_server)
+    desk.goto(live_server.at(f"/feeds/{slug}"))
+    readers = desk.locator(".feed-tools .readers")
+    # The editor's own open page reads the stream too.
+    expect(readers).to_have_text("1 reader on this feed now", timeout=LIVE_MS)
+    contributions = desk.locator(".contributions-link")
+    expect(contributions).to_have_text("Contributions")
+
+    desk.evaluate("window.notReloaded = true")
+
+    reader = new_context().new_page()
+    reader.goto(live_server.at(f"/feeds/{slug}"))
+    expect(reader.locator(".live-status")).to_have_attribute("data-state", "live")
+    expect(readers).to_have_text("2 readers on this feed now", timeout=LIVE_MS)
+    expect(readers.locator("strong")).to_have_text("2")
+
+    workflow.start_post(
+        svc, carl, slug, {"headline": "From the hall", "body": "A line."}, state=PostState.SUBMITTED
+    )
+    expect(contributions).to_have_text("Contributions (1 waiting)", timeout=LIVE_MS)
+    assert desk.evaluate("window.notReloaded === true"), "the page was reloaded"
+
+    reader.close()
+    expect(readers).to_have_text("1 reader on this feed now", timeout=LIVE_MS)
