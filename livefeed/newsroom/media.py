@@ -27,6 +27,7 @@ from livefeed.domain.credentials import Credentials, credentials_from_manifest, 
 from livefeed.domain.errors import Checks, Invalid
 from livefeed.domain.feeds import Feed
 from livefeed.domain.media import (
+    AUDIO_EXTENSIONS,
     FILE,
     SNIFF_BYTES,
     SUPPORTED,
@@ -103,6 +104,12 @@ def upload(
     incoming.file.seek(0)
     head = incoming.file.read(SNIFF_BYTES)
     fmt = sniff(head)
+    if fmt is None and incoming.filename.rsplit(".", 1)[-1].lower() in AUDIO_EXTENSIONS:
+        # Named as a sound file: say which sound files are taken, rather than every kind.
+        raise Invalid.field(
+            FILE,
+            "is not an MP3, M4A, Ogg, Opus or WAV audio clip (told from its content, not its name)",
+        )
     if fmt is None:
         raise Invalid.field(
             FILE, "is not %(kinds)s (told from its content, not its name)", kinds=SUPPORTED
@@ -113,7 +120,7 @@ def upload(
     with svc.db.read() as conn:
         _within_quota(svc, conn, *_uploader(conn, actor, feed), incoming.size)
     incoming.file.seek(0)
-    if fmt.is_video:
+    if not fmt.is_picture:
         stored = _store_video(svc, incoming.file, fmt)
     else:
         stored = _store_picture(svc, incoming.file.read())
@@ -240,7 +247,7 @@ def url_of(svc: Services, record: Media) -> str:
 
 
 def renditions_of(svc: Services, record: Media) -> tuple[Rendition, ...]:
-    if record.format.is_video:
+    if not record.format.is_picture:
         return ()
     return tuple(
         Rendition(width, record.rendition_height(width), svc.storage.url(name))
@@ -272,7 +279,7 @@ def attach(svc: Services, data: PostInput) -> PostInput:
     with svc.db.read() as conn:
         if image is not None and ours_image is not None:
             found = media_store.find_upload(conn, ours_image[0], ours_image[1])
-            if found is None or found.format.is_video:
+            if found is None or not found.format.is_picture:
                 checks.fail("image.url", "there is no such picture uploaded here")
             else:
                 image = _with_renditions(svc, image, found)

@@ -279,7 +279,7 @@ def _media(
     for row in conn.execute(query).mappings():
         fmt = MediaFormat.from_content_type(row["type"])
         widths = [int(width) for width in row["renditions"].split(",") if width]
-        if fmt.is_video:
+        if not fmt.is_picture:
             renditions: list[dict[str, Any]] = [
                 {"name": "original", "href": f"media/{media_name(row['hash'], fmt)}"}
             ]
