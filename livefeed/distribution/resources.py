@@ -77,6 +77,7 @@ def feed_json(feed: Feed, urls: Urls) -> dict[str, Any]:
         "coverage_start": iso_utc(feed.coverage_start) if feed.coverage_start else None,
         "coverage_end": iso_utc(feed.coverage_end) if feed.coverage_end else None,
         "audio_stream_url": feed.audio_stream_url or None,
+        "recording_url": feed.recording_url or None,
         "last_seq": feed.last_seq,
         "version": feed.version,
         "updated_at": iso_utc(feed.updated_at),
@@ -138,6 +139,17 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
                 "alt": post.video.alt,
             }
             if post.video
+            else None
+        ),
+        "audio": (
+            {
+                "url": post.audio.url or None,
+                "type": post.audio.content_type or None,
+                "duration_ms": post.audio.duration_ms,
+                "start": post.audio.start,
+                "transcript": post.audio.transcript,
+            }
+            if post.audio
             else None
         ),
         "read_more": (

@@ -127,8 +127,10 @@ class Audio:
     url: str = ""
     transcript: str = ""
     start: int | None = None
-    # An upload's length, found when the post is written so that showing it needs no look-up.
+    # An upload's length and size, found when the post is written so that showing it (and
+    # listing it in feeds for apps) needs no look-up.
     duration_ms: int | None = None
+    byte_size: int | None = None
 
     @property
     def length(self) -> str:

@@ -65,6 +65,8 @@ class FeedInput:
     default_verification: Verification = Verification.CONFIRMED
     # The BCP 47 tag its readers' pages, feeds and tags are written in (domain/languages.py).
     language: str = "en"
+    # The live stream's recording, which a post may point into ("" for none).
+    recording_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class Feed:
     log_rewrites: int = 0
     # The BCP 47 tag its readers' pages, feeds and tags are written in (domain/languages.py).
     language: str = "en"
+    recording_url: str = ""
 
     @property
     def last_updated(self) -> datetime:
@@ -131,6 +134,7 @@ class Feed:
             "default_verification": self.default_verification.value,
             "ended_order": self.ended_order,
             "language": self.language,
+            "recording_url": self.recording_url,
         }
 
 
@@ -161,6 +165,7 @@ def parse_feed_input(fields: Mapping[str, object], *, default_language: str = "e
     audio = checks.run(
         lambda: clean_web_url(fields.get("audio_stream_url"), "audio_stream_url"), ""
     )
+    recording = checks.run(lambda: clean_web_url(fields.get("recording_url"), "recording_url"), "")
     discussion = checks.run(lambda: parse_discussion(fields.get("discussion")), Discussion.MEMBERS)
     moderation = checks.run(lambda: parse_moderation(fields.get("moderation")), Moderation.PRE)
     default = checks.run(
@@ -172,6 +177,7 @@ def parse_feed_input(fields: Mapping[str, object], *, default_language: str = "e
     return FeedInput(
         slug, title, lead, notes, tags, timezone, start, audio, discussion, moderation,
         ended_order, default_verification=default or Verification.CONFIRMED, language=language,
+        recording_url=recording,
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 from livefeed.access import audit
 from livefeed.access.permissions import require_right, require_writer
 from livefeed.domain.access import Right
+from livefeed.domain.audio import AUDIO_URL
 from livefeed.domain.containers import inspect_image, sniff
 from livefeed.domain.credentials import Credentials, credentials_from_manifest, manifest_name
 from livefeed.domain.errors import Checks, Invalid
@@ -264,16 +265,17 @@ def get_media(svc: Services, media_id: int) -> Media | None:
 
 
 def attach(svc: Services, data: PostInput) -> PostInput:
-    """``data`` with its uploaded picture's size and renditions and its uploaded video's length,
+    """``data`` with its uploaded picture's size and renditions and its uploaded video's and
+    sound clip's lengths,
     for pages to show them without a look-up; :class:`Invalid` when it names an upload of ours
     that does not exist.
 
     Asks the database only when the picture or video is on this site's ``/media/``.
     """
-    image, video = data.image, data.video
+    image, video, audio = data.image, data.video, data.audio
     ours_image = _ours(svc, image.url) if image else None
     ours_video = video is not None and video.kind is VideoKind.UPLOAD
-    if ours_image is None and not ours_video:
+    if ours_image is None and not ours_video and not (audio and audio.url):
         return data
     checks = Checks()
     with svc.db.read() as conn:
@@ -290,8 +292,15 @@ def attach(svc: Services, data: PostInput) -> PostInput:
                 checks.fail(VIDEO_URL, "there is no such video uploaded here")
             else:
                 video = replace(video, duration_ms=found.duration_ms)
+        if audio is not None and audio.url:
+            name = _ours(svc, audio.url)
+            found = media_store.find_upload(conn, *name) if name else None
+            if found is None or not found.format.is_audio:
+                checks.fail(AUDIO_URL, "must be the address of an audio clip uploaded here")
+            else:
+                audio = replace(audio, duration_ms=found.duration_ms, byte_size=found.byte_size)
     checks.done()
-    return replace(data, image=image, video=video)
+    return replace(data, image=image, video=video, audio=audio)
 
 
 def _ours(svc: Services, url: str) -> tuple[str, MediaFormat] | None:

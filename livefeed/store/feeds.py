@@ -53,6 +53,7 @@ def _feed(row: RowMapping) -> Feed:
         ended_order=row["ended_order"],
         log_rewrites=row["log_rewrites"],
         language=row["language"],
+        recording_url=row["recording_url"],
     )
 
 
@@ -74,6 +75,7 @@ def _values(data: FeedInput, lead_html: str, notes_html: str) -> dict[str, objec
         "timezone": data.timezone,
         "coverage_start": data.coverage_start,
         "audio_stream_url": data.audio_stream_url,
+        "recording_url": data.recording_url,
         "discussion": data.discussion.value,
         "moderation": data.moderation.value,
         "default_verification": data.default_verification.value,
