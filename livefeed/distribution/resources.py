@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from livefeed.domain.audio import Audio
 from livefeed.domain.credentials import Credentials
 from livefeed.domain.embeds import Embed
 from livefeed.domain.feeds import Feed
@@ -141,17 +142,6 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
             if post.video
             else None
         ),
-        "audio": (
-            {
-                "url": post.audio.url or None,
-                "type": post.audio.content_type or None,
-                "duration_ms": post.audio.duration_ms,
-                "start": post.audio.start,
-                "transcript": post.audio.transcript,
-            }
-            if post.audio
-            else None
-        ),
         "read_more": (
             {
                 "url": post.read_more.url,
@@ -164,6 +154,7 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
         ),
         # Only on a post that shows a social post: every other post's shape stays as it was.
         **({"embed": embed_json(post.embed, urls)} if post.embed else {}),
+        **({"audio": audio_json(post.audio)} if post.audio else {}),
         "tags": list(post.tags),
         "key_event": post.key_event,
         "pinned": post.pinned,
@@ -183,6 +174,16 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
         "retracted": post.is_retracted,
         "retraction_reason": post.retraction.reason if post.retraction else None,
         "retracted_at": iso_utc(post.retraction.at) if post.retraction else None,
+    }
+
+
+def audio_json(audio: Audio) -> dict[str, Any]:
+    return {
+        "url": audio.url or None,
+        "type": audio.content_type or None,
+        "duration_ms": audio.duration_ms,
+        "start": audio.start,
+        "transcript": audio.transcript,
     }
 
 

@@ -53,7 +53,7 @@ def _feed(row: RowMapping) -> Feed:
         ended_order=row["ended_order"],
         log_rewrites=row["log_rewrites"],
         language=row["language"],
-        recording_url=row["recording_url"],
+        recording_url=row["recording_url"] or "",
     )
 
 

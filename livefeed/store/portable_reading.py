@@ -92,7 +92,7 @@ def feed_document(
         "coverageStartTime": _when(feed["coverage_start"]),
         "coverageEndTime": _when(feed["coverage_end"]),
         "audio_stream_url": feed["audio_stream_url"],
-        "recording_url": feed["recording_url"],
+        "recording_url": feed["recording_url"] or "",
         "discussion": feed["discussion"],
         "moderation": feed["moderation"],
         "inLanguage": feed["language"],

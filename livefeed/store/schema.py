@@ -157,8 +157,8 @@ feeds = Table(
     Column("coverage_start", UTCDateTime, nullable=True),
     Column("coverage_end", UTCDateTime, nullable=True),
     Column("audio_stream_url", String(2000), nullable=False),
-    # The live stream's recording, which a post may point into ("" for none).
-    Column("recording_url", String(2000), nullable=False, server_default=""),
+    # The live stream's recording, which a post may point into (NULL or "" for none).
+    Column("recording_url", String(2000), nullable=True),
     # Who may comment (closed, members, guests) and whether comments wait (pre) or not (post).
     Column("discussion", String(10), nullable=False, server_default="members"),
     Column("moderation", String(10), nullable=False, server_default="pre"),

@@ -6,7 +6,7 @@ Create Date: 2026-12-06 21:30:00
 
 A post may carry a sound clip uploaded here (its address, length and transcript), or a moment
 of its feed's live stream recording (seconds from the start); the feed's recording is an
-address beside its live stream, empty for none.
+address beside its live stream, NULL for the feeds made before (none).
 """
 
 from collections.abc import Sequence
@@ -28,9 +28,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("audio_start", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("audio_transcript", sa.Text(), nullable=True))
     with op.batch_alter_table("feeds") as batch_op:
-        batch_op.add_column(
-            sa.Column("recording_url", sa.String(length=2000), nullable=False, server_default="")
-        )
+        batch_op.add_column(sa.Column("recording_url", sa.String(length=2000), nullable=True))
 
 
 def downgrade() -> None:

@@ -34,7 +34,7 @@ def audio_schemas() -> dict[str, Schema]:
             },
         ),
         "Audio": obj(
-            "A sound clip played with the post.",
+            "A sound clip played with the post (the key is absent from a post without one).",
             {
                 "url": nullable(
                     text("The clip uploaded here; null for a moment of the recording.")

@@ -134,7 +134,7 @@ def post_schemas() -> dict[str, Schema]:
                 "read_more": nullable(ref("ReadMore")),
                 "video": nullable(ref("Video")),
                 "embed": ref("Embed"),
-                "audio": nullable(ref("Audio")),
+                "audio": ref("Audio"),
                 "tags": array(ref("Tag"), "Tags."),
                 "key_event": boolean("Listed in the feed's key events."),
                 "pinned": boolean("Shown on top of the feed."),
