@@ -168,3 +168,50 @@ def probe(data: bytes) -> dict[str, Any]:
 def stored_files(root: Path) -> set[str]:
     """The names in the media folder, our own temporary files included."""
     return {path.name for path in root.iterdir()} if root.exists() else set()
+
+
+_SOUND_CODECS = {
+    "mp3": ["-c:a", "libmp3lame"],
+    "m4a": ["-c:a", "aac"],
+    "ogg": ["-c:a", "libvorbis"],
+    "opus": ["-c:a", "libopus"],
+    "wav": ["-c:a", "pcm_s16le"],
+}
+
+
+@cache
+def audio(ext: str = "mp3", *, seconds: int = 1, cover: bool = False) -> bytes:
+    """A real sound clip of a tone, tagged with a title and an artist, with a cover picture
+    too when ``cover`` (an MP3's ID3 tag may carry one)."""
+    need_ffmpeg()
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"clip.{ext}"
+        picture = Path(folder) / "cover.png"
+        if cover:
+            Image.new("RGB", (16, 16), "red").save(picture)
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-loglevel", "error",
+             "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+             *(["-i", str(picture), "-map", "0:a", "-map", "1:v", "-c:v", "png",
+                "-disposition:v", "attached_pic"] if cover else []),
+             "-metadata", "title=secret", "-metadata", f"location={PARIS}",
+             *_SOUND_CODECS[ext], str(target)],
+            check=True, timeout=60,
+        )  # fmt: skip
+        return target.read_bytes()
+
+
+def sound_tags(path: Path) -> dict[str, object]:
+    """What ffprobe reads in a stored clip: the container's and each track's tags, and the
+    kinds of its tracks."""
+    report = subprocess.run(
+        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
+         str(path)],
+        check=True, capture_output=True, timeout=60,
+    ).stdout  # fmt: skip
+    parsed = json.loads(report)
+    tags: dict[str, object] = dict(parsed["format"].get("tags") or {})
+    for stream in parsed["streams"]:
+        tags.update(stream.get("tags") or {})
+    tags["tracks"] = [stream["codec_type"] for stream in parsed["streams"]]
+    return tags

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from livefeed.domain.audio import Audio
 from livefeed.domain.credentials import Credentials
 from livefeed.domain.embeds import Embed
 from livefeed.domain.feeds import Feed
@@ -77,6 +78,7 @@ def feed_json(feed: Feed, urls: Urls) -> dict[str, Any]:
         "coverage_start": iso_utc(feed.coverage_start) if feed.coverage_start else None,
         "coverage_end": iso_utc(feed.coverage_end) if feed.coverage_end else None,
         "audio_stream_url": feed.audio_stream_url or None,
+        "recording_url": feed.recording_url or None,
         "last_seq": feed.last_seq,
         "version": feed.version,
         "updated_at": iso_utc(feed.updated_at),
@@ -153,6 +155,7 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
         ),
         # Only on a post that shows a social post: every other post's shape stays as it was.
         **({"embed": embed_json(post.embed, urls)} if post.embed else {}),
+        **({"audio": audio_json(post.audio)} if post.audio else {}),
         "tags": list(post.tags),
         "key_event": post.key_event,
         "pinned": post.pinned,
@@ -172,6 +175,16 @@ def post_json(post: Post, slug: str, urls: Urls) -> dict[str, Any]:
         "retracted": post.is_retracted,
         "retraction_reason": post.retraction.reason if post.retraction else None,
         "retracted_at": iso_utc(post.retraction.at) if post.retraction else None,
+    }
+
+
+def audio_json(audio: Audio) -> dict[str, Any]:
+    return {
+        "url": audio.url or None,
+        "type": audio.content_type or None,
+        "duration_ms": audio.duration_ms,
+        "start": audio.start,
+        "transcript": audio.transcript,
     }
 
 

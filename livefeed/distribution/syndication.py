@@ -32,11 +32,13 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import nh3
-from feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from livefeed import __version__
+from livefeed.distribution.enclosures import attachment, enclosures
 from livefeed.distribution.entry_content import entry_html, with_notices
 from livefeed.distribution.resources import Urls
+from livefeed.domain.audio import Audio
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.domain.times import iso_utc
@@ -116,6 +118,8 @@ class Entry:
     image_url: str
     external_url: str
     source: Source | None
+    # An uploaded sound clip: its address, type, size and length (an enclosure).
+    audio: Audio | None = None
     # Its feed's BCP 47 tag: a document gathering several feeds may hold several languages.
     language: str = "en"
 
@@ -211,6 +215,7 @@ def entry(post: Post, feed: Feed, urls: Urls, *, with_source: bool) -> Entry:
         tags=(*(clean(tag) for tag in post.tags), f"verification:{post.verification.value}"),
         image_url=clean(post.image.url) if post.image else "",
         external_url=clean(post.read_more.url) if post.read_more else "",
+        audio=post.audio if post.audio and post.audio.url else None,
         source=(
             Source(
                 clean(feed.title),
@@ -250,9 +255,10 @@ def render(channel: Channel, fmt: Format) -> bytes:
             unique_id=item.id,
             unique_id_is_permalink=False,
             categories=item.tags,
-            enclosures=[Enclosure(item.image_url, "0", image_type(item.image_url))]
-            if item.image_url
-            else None,
+            enclosures=enclosures(
+                item.image_url, image_type(item.image_url), item.audio, one=fmt is Format.RSS
+            )
+            or None,
             source=item.source,
             language=item.language,
         )
@@ -277,6 +283,8 @@ def _json_feed(channel: Channel) -> bytes:
             data["external_url"] = item.external_url
         if item.image_url:
             data["image"] = item.image_url
+        if item.audio:
+            data["attachments"] = [attachment(item.audio)]
         if item.author:
             data["authors"] = [{"name": item.author}]
         if item.tags:

@@ -19,6 +19,7 @@ import math
 import struct
 from dataclasses import dataclass
 
+from livefeed.domain.audio import sniff_audio
 from livefeed.domain.errors import Invalid
 from livefeed.domain.media import (
     FILE,
@@ -49,6 +50,9 @@ def sniff(head: bytes) -> MediaFormat | None:
         return MediaFormat.GIF
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return MediaFormat.WEBP
+    sound = sniff_audio(head)
+    if sound is not None:
+        return sound
     if head[4:8] == b"ftyp" and _is_mp4(head):
         return MediaFormat.MP4
     if head.startswith(_EBML) and _ebml_doc_type(head) == b"webm":
@@ -108,7 +112,7 @@ def inspect_image(data: bytes, max_pixels: int = MAX_PIXELS) -> ImageInfo:
     file with bytes after its image's end, which browsers would ignore and other readers not.
     """
     fmt = sniff(data[:SNIFF_BYTES])
-    if fmt is None or fmt.is_video:
+    if fmt is None or not fmt.is_picture:
         raise Invalid.field(
             FILE, "is not %(kinds)s (told from its content, not its name)", kinds=SUPPORTED
         )

@@ -74,6 +74,8 @@ class FeedInput:
     language: str = "en"
     # Whether its readers' pages say how many read it now (its editors always see it).
     show_readers: bool = False
+    # The live stream's recording, which a post may point into ("" for none).
+    recording_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class Feed:
     # The BCP 47 tag its readers' pages, feeds and tags are written in (domain/languages.py).
     language: str = "en"
     show_readers: bool = False
+    recording_url: str = ""
 
     @property
     def last_updated(self) -> datetime:
@@ -142,6 +145,7 @@ class Feed:
             "ended_order": self.ended_order,
             "language": self.language,
             "show_readers": self.show_readers,
+            "recording_url": self.recording_url,
         }
 
 
@@ -172,6 +176,7 @@ def parse_feed_input(fields: Mapping[str, object], *, default_language: str = "e
     audio = checks.run(
         lambda: clean_web_url(fields.get("audio_stream_url"), "audio_stream_url"), ""
     )
+    recording = checks.run(lambda: clean_web_url(fields.get("recording_url"), "recording_url"), "")
     discussion = checks.run(lambda: parse_discussion(fields.get("discussion")), Discussion.MEMBERS)
     moderation = checks.run(lambda: parse_moderation(fields.get("moderation")), Moderation.PRE)
     default = checks.run(
@@ -185,6 +190,7 @@ def parse_feed_input(fields: Mapping[str, object], *, default_language: str = "e
         slug, title, lead, notes, tags, timezone, start, audio, discussion, moderation,
         ended_order, default_verification=default or Verification.CONFIRMED, language=language,
         show_readers=show_readers,
+        recording_url=recording,
     )  # fmt: skip
 
 

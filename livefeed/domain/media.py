@@ -43,6 +43,7 @@ FILE_NAME_LENGTH = 255
 SNIFF_BYTES = 64
 
 SUPPORTED = "a JPEG, PNG, GIF or WebP picture, or an MP4 or WebM video"
+AUDIO_EXTENSIONS = frozenset({"mp3", "m4a", "aac", "ogg", "oga", "opus", "wav"})
 
 
 class MediaFormat(StrEnum):
@@ -52,6 +53,11 @@ class MediaFormat(StrEnum):
     WEBP = "webp"
     MP4 = "mp4"
     WEBM = "webm"
+    MP3 = "mp3"
+    M4A = "m4a"
+    OGG = "ogg"
+    OPUS = "opus"
+    WAV = "wav"
 
     @property
     def ext(self) -> str:
@@ -59,6 +65,8 @@ class MediaFormat(StrEnum):
 
     @property
     def content_type(self) -> str:
+        if self.is_audio:
+            return _AUDIO_TYPES[self]
         return f"{'video' if self.is_video else 'image'}/{self.value}"
 
     @property
@@ -66,16 +74,38 @@ class MediaFormat(StrEnum):
         return self in (MediaFormat.MP4, MediaFormat.WEBM)
 
     @property
+    def is_audio(self) -> bool:
+        return self in _AUDIO_TYPES
+
+    @property
+    def is_picture(self) -> bool:
+        return not (self.is_video or self.is_audio)
+
+    @property
     def label(self) -> str:
-        return {"jpeg": "JPEG", "webp": "WebP", "webm": "WebM"}.get(self.value, self.value.upper())
+        return _LABELS.get(self.value, self.value.upper())
 
     @classmethod
     def from_content_type(cls, content_type: str) -> MediaFormat:
+        for fmt, said in _AUDIO_TYPES.items():
+            if said == content_type:
+                return fmt
         return cls(content_type.split("/", 1)[1])
 
     @classmethod
     def from_ext(cls, ext: str) -> MediaFormat:
         return cls.JPEG if ext == "jpg" else cls(ext)
+
+
+# Sound files as browsers are told their type: an Opus stream travels in an Ogg container.
+_AUDIO_TYPES = {
+    MediaFormat.MP3: "audio/mpeg",
+    MediaFormat.M4A: "audio/mp4",
+    MediaFormat.OGG: "audio/ogg",
+    MediaFormat.OPUS: "audio/ogg; codecs=opus",
+    MediaFormat.WAV: "audio/wav",
+}
+_LABELS = {"jpeg": "JPEG", "webp": "WebP", "webm": "WebM", "ogg": "Ogg", "opus": "Opus"}
 
 
 @dataclass(frozen=True)
@@ -110,7 +140,7 @@ class Media:
 
     @property
     def file_names(self) -> tuple[str, ...]:
-        if self.format.is_video:
+        if not self.format.is_picture:
             return (media_name(self.hash, self.format),)
         return tuple(media_name(self.hash, self.format, width) for width in self.renditions)
 
@@ -173,21 +203,23 @@ def check_file_name(name: str) -> str:
 
 
 def size_limit(fmt: MediaFormat | None, *, image_bytes: int, video_bytes: int) -> int:
-    """How many bytes a file of this kind may have (an unknown kind gets the pictures' limit)."""
-    return video_bytes if fmt is not None and fmt.is_video else image_bytes
+    """How many bytes a file of this kind may have (an unknown kind gets the pictures' limit);
+    a sound clip is held to the videos' limit, being read and copied the same way."""
+    return video_bytes if fmt is not None and not fmt.is_picture else image_bytes
 
 
 # What is refused, by kind of file (None while its kind is unknown).
-_TOO_LARGE = {
+_TOO_LARGE: dict[bool | str | None, str] = {
     None: N_("the upload is over %(limit)s, the most this site takes"),
     False: N_("the picture is over %(limit)s, the most this site takes"),
     True: N_("the video is over %(limit)s, the most this site takes"),
+    "audio": N_("the audio clip is over %(limit)s, the most this site takes"),
 }
 
 
 def too_large(fmt: MediaFormat | None, limit: int) -> TooLarge:
     """The refusal of a file over ``limit``; ``fmt`` is ``None`` while its kind is unknown."""
-    said = _TOO_LARGE[None if fmt is None else fmt.is_video]
+    said = _TOO_LARGE[None if fmt is None else "audio" if fmt.is_audio else fmt.is_video]
     return TooLarge({FILE: Message(said, limit=size_text(limit))})
 
 
@@ -274,7 +306,9 @@ def scaled_height(width: int, height: int, new_width: int) -> int:
     return max(1, round(height * new_width / width))
 
 
-_NAME = re.compile(r"([0-9a-f]{64})(?:-([1-9][0-9]{0,4}))?\.(jpg|png|gif|webp|mp4|webm)")
+_NAME = re.compile(
+    r"([0-9a-f]{64})(?:-([1-9][0-9]{0,4}))?\.(jpg|png|gif|webp|mp4|webm|mp3|m4a|ogg|opus|wav)"
+)
 
 
 @dataclass(frozen=True)
@@ -285,7 +319,8 @@ class MediaName:
 
 
 def media_name(digest: str, fmt: MediaFormat, width: int | None = None) -> str:
-    """``{sha256}-{width}.{ext}`` for a picture's rendition, ``{sha256}.{ext}`` for a video."""
+    """``{sha256}-{width}.{ext}`` for a picture's rendition, ``{sha256}.{ext}`` for a video or
+    a sound clip."""
     return f"{digest}-{width}.{fmt.ext}" if width is not None else f"{digest}.{fmt.ext}"
 
 
@@ -296,7 +331,7 @@ def parse_media_name(name: str) -> MediaName | None:
         return None
     fmt = MediaFormat.from_ext(found.group(3))
     width = int(found.group(2)) if found.group(2) else None
-    if (width is None) != fmt.is_video:
+    if (width is None) != (not fmt.is_picture):
         return None
     return MediaName(found.group(1), width, fmt)
 

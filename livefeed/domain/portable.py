@@ -164,6 +164,8 @@ IMAGE: Shape = {
     "credit": (_text, True),
 }
 VIDEO: Shape = {"href": (_text, True), "alt": (_text, True)}
+# A sound clip in the zip (href), or a moment, in seconds, of the feed's recording (start).
+AUDIO: Shape = {"href": (_text, True), "start": (_maybe_count, True), "transcript": (_text, True)}
 READ_MORE: Shape = {
     "url": (_text, True),
     "title": (_text, True),
@@ -205,6 +207,8 @@ POST: Shape = {
     "quote": (QUOTE, True),
     "image": (IMAGE, True),
     "video": (VIDEO, True),
+    # Left out by a document from before posts had sound.
+    "audio": (AUDIO, False),
     "read_more": (READ_MORE, True),
     "embed": (EMBED, False),
     "publish_at": (_maybe_moment, True),
@@ -258,6 +262,7 @@ DOCUMENT: Shape = {
     "coverageStartTime": (_maybe_moment, True),
     "coverageEndTime": (_maybe_moment, True),
     "audio_stream_url": (_text, True),
+    "recording_url": (_text, False),
     "discussion": (_text, True),
     "moderation": (_text, True),
     # Left out by a document from before feeds had a language: the site's is taken.

@@ -13,6 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from livefeed.domain.audio import (
+    AUDIO_START,
+    AUDIO_TRANSCRIPT,
+    AUDIO_URL,
+    TRANSCRIPT_LENGTH,
+    Audio,
+    parse_audio,
+)
 from livefeed.domain.credentials import Credentials, is_ai_made
 from livefeed.domain.credentials import parse_source_type as parse_image_source
 from livefeed.domain.embeds import Embed
@@ -126,6 +134,7 @@ class PostInput:
     # has described it, its snapshot, written with the post.
     embed_url: str = ""
     embed: Embed | None = None
+    audio: Audio | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,7 @@ class Post:
     source_type: SourceType | None = None
     sourcing: str = ""
     embed: Embed | None = None
+    audio: Audio | None = None
 
     # Its life before it goes out (see domain/workflow.py): when it is due if scheduled, when
     # it was sent to the editors, the editor who last dealt with it and their note if they
@@ -214,6 +224,11 @@ class Post:
             "video.url": self.video.url if self.video else "",
             "video.alt": self.video.alt if self.video else "",
             "embed.url": self.embed.url if self.embed else "",
+            AUDIO_URL: self.audio.url if self.audio else "",
+            AUDIO_START: self.audio.start_text
+            if self.audio and self.audio.start is not None
+            else "",
+            AUDIO_TRANSCRIPT: self.audio.transcript if self.audio else "",
             "tags": list(self.tags),
             "key_event": self.key_event,
             "pinned": self.pinned,
@@ -260,6 +275,7 @@ def display_headline(post: Post) -> str:
         post.read_more.title if post.read_more else "",
         post.video.alt if post.video else "",
         post.embed.text if post.embed else "",
+        post.audio.transcript if post.audio else "",
     ):
         if sentence := first_sentence(text):
             return sentence
@@ -331,6 +347,13 @@ def parse_post_input(fields: Mapping[str, object], *, language: str = "en") -> P
     )
 
     embed_url = url("embed.url")
+    audio_transcript = checks.run(
+        lambda: clean_text(
+            fields.get(AUDIO_TRANSCRIPT), AUDIO_TRANSCRIPT, max_length=TRANSCRIPT_LENGTH
+        ),
+        "",
+    )
+    audio = parse_audio(checks, url(AUDIO_URL), audio_transcript, fields.get(AUDIO_START))
 
     tags: tuple[str, ...] = checks.run(
         lambda: clean_tags(fields.get("tags"), language=language), ()
@@ -343,13 +366,13 @@ def parse_post_input(fields: Mapping[str, object], *, language: str = "en") -> P
     source_type = checks.run(lambda: parse_source_type(fields.get("source_type")), None)
     sourcing = checks.run(lambda: parse_sourcing(fields.get("sourcing")), "")
     # A one-line update may go without a headline; a post with nothing at all may not.
-    if not (headline or body or quote or image or card or video_url or embed_url):
+    if not (headline or body or quote or image or card or video_url or embed_url or audio):
         checks.fail("headline", "a post needs a headline or some text")
     checks.done()
     return PostInput(
         headline, body, quote, image, card, tags, key_event, pinned, video=video,
         verification=verification, source_type=source_type, sourcing=sourcing,
-        embed_url=embed_url,
+        embed_url=embed_url, audio=audio,
     )  # fmt: skip
 
 

@@ -104,7 +104,8 @@ SETTINGS: tuple[Setting, ...] = (
         "media_max_video_bytes",
         "200MB",
         parse.byte_size,
-        "Largest video upload (MP4 or WebM), in the same units.",
+        "Largest video upload (MP4 or WebM) or audio clip (MP3, M4A, Ogg, Opus, WAV), in the same "
+        "units.",
     ),
     Setting(
         "media_quota_per_user",

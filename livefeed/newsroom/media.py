@@ -22,11 +22,13 @@ from sqlalchemy import Connection
 from livefeed.access import audit
 from livefeed.access.permissions import require_right, require_writer
 from livefeed.domain.access import Right
+from livefeed.domain.audio import AUDIO_URL
 from livefeed.domain.containers import inspect_image, sniff
 from livefeed.domain.credentials import Credentials, credentials_from_manifest, manifest_name
 from livefeed.domain.errors import Checks, Invalid
 from livefeed.domain.feeds import Feed
 from livefeed.domain.media import (
+    AUDIO_EXTENSIONS,
     FILE,
     SNIFF_BYTES,
     SUPPORTED,
@@ -103,6 +105,12 @@ def upload(
     incoming.file.seek(0)
     head = incoming.file.read(SNIFF_BYTES)
     fmt = sniff(head)
+    if fmt is None and incoming.filename.rsplit(".", 1)[-1].lower() in AUDIO_EXTENSIONS:
+        # Named as a sound file: say which sound files are taken, rather than every kind.
+        raise Invalid.field(
+            FILE,
+            "is not an MP3, M4A, Ogg, Opus or WAV audio clip (told from its content, not its name)",
+        )
     if fmt is None:
         raise Invalid.field(
             FILE, "is not %(kinds)s (told from its content, not its name)", kinds=SUPPORTED
@@ -113,7 +121,7 @@ def upload(
     with svc.db.read() as conn:
         _within_quota(svc, conn, *_uploader(conn, actor, feed), incoming.size)
     incoming.file.seek(0)
-    if fmt.is_video:
+    if not fmt.is_picture:
         stored = _store_video(svc, incoming.file, fmt)
     else:
         stored = _store_picture(svc, incoming.file.read())
@@ -240,7 +248,7 @@ def url_of(svc: Services, record: Media) -> str:
 
 
 def renditions_of(svc: Services, record: Media) -> tuple[Rendition, ...]:
-    if record.format.is_video:
+    if not record.format.is_picture:
         return ()
     return tuple(
         Rendition(width, record.rendition_height(width), svc.storage.url(name))
@@ -257,22 +265,23 @@ def get_media(svc: Services, media_id: int) -> Media | None:
 
 
 def attach(svc: Services, data: PostInput) -> PostInput:
-    """``data`` with its uploaded picture's size and renditions and its uploaded video's length,
+    """``data`` with its uploaded picture's size and renditions and its uploaded video's and
+    sound clip's lengths,
     for pages to show them without a look-up; :class:`Invalid` when it names an upload of ours
     that does not exist.
 
     Asks the database only when the picture or video is on this site's ``/media/``.
     """
-    image, video = data.image, data.video
+    image, video, audio = data.image, data.video, data.audio
     ours_image = _ours(svc, image.url) if image else None
     ours_video = video is not None and video.kind is VideoKind.UPLOAD
-    if ours_image is None and not ours_video:
+    if ours_image is None and not ours_video and not (audio and audio.url):
         return data
     checks = Checks()
     with svc.db.read() as conn:
         if image is not None and ours_image is not None:
             found = media_store.find_upload(conn, ours_image[0], ours_image[1])
-            if found is None or found.format.is_video:
+            if found is None or not found.format.is_picture:
                 checks.fail("image.url", "there is no such picture uploaded here")
             else:
                 image = _with_renditions(svc, image, found)
@@ -283,8 +292,15 @@ def attach(svc: Services, data: PostInput) -> PostInput:
                 checks.fail(VIDEO_URL, "there is no such video uploaded here")
             else:
                 video = replace(video, duration_ms=found.duration_ms)
+        if audio is not None and audio.url:
+            name = _ours(svc, audio.url)
+            found = media_store.find_upload(conn, *name) if name else None
+            if found is None or not found.format.is_audio:
+                checks.fail(AUDIO_URL, "must be the address of an audio clip uploaded here")
+            else:
+                audio = replace(audio, duration_ms=found.duration_ms, byte_size=found.byte_size)
     checks.done()
-    return replace(data, image=image, video=video)
+    return replace(data, image=image, video=video, audio=audio)
 
 
 def _ours(svc: Services, url: str) -> tuple[str, MediaFormat] | None:

@@ -110,7 +110,7 @@ def delete_upload(svc: Services, actor: User | None, media_id: int) -> None:
 
 def _entry(svc: Services, listed: Listed, uses: list[PostUse]) -> Entry:
     record = listed.media
-    thumbnail = None if record.format.is_video else svc.storage.url(record.file_names[0])
+    thumbnail = None if not record.format.is_picture else svc.storage.url(record.file_names[0])
     return Entry(listed, url_of(svc, record), thumbnail, tuple(uses))
 
 

@@ -17,6 +17,7 @@ from livefeed.access import audit
 from livefeed.access.permissions import require_feed_opener, require_right
 from livefeed.distribution.resources import feed_json, post_json
 from livefeed.domain.access import FeedRole, Right
+from livefeed.domain.audio import check_recording
 from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid
 from livefeed.domain.events import Event, EventType
 from livefeed.domain.feeds import Feed, FeedInput, FeedStatus, check_transition, parse_feed_input
@@ -167,6 +168,7 @@ def publish_post(
     with svc.db.write() as conn:
         feed = feed_store.require_feed(conn, slug, lock=True)
         author = require_right(conn, actor, feed.id, Right.PUBLISH)
+        check_recording(preview.data.audio, feed.recording_url)
         if published_at is not None and not author.is_admin:
             raise Forbidden("only an administrator may set published_at")
         if (made := retries.made_before(svc, conn, author.id, once, feed)) is not None:
@@ -223,6 +225,7 @@ def edit_post(
     with svc.db.write() as conn:
         feed = feed_store.require_feed(conn, slug, lock=True)
         editor = require_right(conn, actor, feed.id, Right.PUBLISH)
+        check_recording(preview.data.audio, feed.recording_url)
         post = post_store.require_post(conn, feed, post_id)
         check_revisable(post, seen_version)
         if note:

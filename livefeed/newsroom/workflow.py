@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 
 from livefeed.access import permissions
 from livefeed.distribution.reading import get_feed
+from livefeed.domain.audio import check_recording
 from livefeed.domain.errors import Checks, Conflict, Forbidden, Invalid, Message
 from livefeed.domain.feeds import Feed
 from livefeed.domain.idempotency import Once
@@ -102,6 +103,7 @@ def start_post(
     with svc.db.write() as conn:
         feed = feed_store.require_feed(conn, slug, lock=True)
         mover = _mover(_viewer(conn, actor, feed))
+        check_recording(preview.data.audio, feed.recording_url)
         check_start(state, mover)
         assert actor is not None  # a mover has rights, so someone signed in
         if (made := retries.made_before(svc, conn, actor.id, once, feed)) is not None:
@@ -156,6 +158,8 @@ def update_post(
     with svc.db.write() as conn:
         feed = feed_store.require_feed(conn, slug, lock=True)
         viewer = _viewer(conn, actor, feed)
+        if preview is not None:
+            check_recording(preview.data.audio, feed.recording_url)
         # Someone signed out is told to sign in (just below), not that the post is missing.
         post = post_store.require_post(
             conn,

@@ -1,4 +1,7 @@
-"""Reading an uploaded video for real with Debian's ffprobe, and copying it clean with ffmpeg.
+"""Reading an uploaded video or sound clip for real with Debian's ffprobe, and copying it clean
+with ffmpeg.
+
+A sound clip goes the same way: its sound copied alone, without tags or cover pictures.
 
 A video's first bytes prove nothing, so ffprobe reads its whole container first
 (``domain/containers.py`` judges its report). Then ffmpeg copies the video and sound tracks,
@@ -23,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from livefeed.domain.audio import read_audio_probe, unreadable_audio
 from livefeed.domain.containers import VideoInfo, read_probe, unreadable_video
 from livefeed.domain.errors import Invalid
 from livefeed.domain.media import FILE, MediaFormat
@@ -38,14 +42,23 @@ MISSING = (
 _MUXERS = {
     MediaFormat.MP4: ("-f", "mp4", "-movflags", "+faststart"),
     MediaFormat.WEBM: ("-f", "webm"),
+    # No ID3 tag at all: the frames' own header (Xing) still tells players the length.
+    MediaFormat.MP3: ("-f", "mp3", "-id3v2_version", "0"),
+    MediaFormat.M4A: ("-f", "ipod", "-movflags", "+faststart"),
+    MediaFormat.OGG: ("-f", "ogg"),
+    MediaFormat.OPUS: ("-f", "opus"),
+    MediaFormat.WAV: ("-f", "wav"),
 }
+# A video's moving pictures and sound; a sound clip's sound alone.
+_TRACKS = {False: ("-map", "0:V?", "-map", "0:a?"), True: ("-map", "0:a")}
 # Where a file may lead the tools: to local files only, never onto the network.
 _LOCAL_ONLY = ("-protocol_whitelist", "file")
 
 
 def probe(source: IO[bytes], fmt: MediaFormat) -> VideoInfo:
     """What ``source`` holds, read by ffprobe; :class:`Invalid` on ``file`` unless it is a
-    video of kind ``fmt`` with a length and something to watch or hear."""
+    video of kind ``fmt`` with a length and something to watch or hear, or a sound clip of
+    kind ``fmt`` with a length and nothing to watch."""
     report = _run(
         "ffprobe",
         ["-v", "error", *_LOCAL_ONLY, "-print_format", "json", "-show_format", "-show_streams"],
@@ -54,7 +67,9 @@ def probe(source: IO[bytes], fmt: MediaFormat) -> VideoInfo:
         PROBE_SECONDS,
     )
     if report is None:
-        raise unreadable_video(fmt)
+        raise unreadable_audio(fmt) if fmt.is_audio else unreadable_video(fmt)
+    if fmt.is_audio:
+        return VideoInfo(fmt, read_audio_probe(report, fmt))
     return read_probe(report, fmt)
 
 
@@ -69,10 +84,16 @@ def copied_clean(source: IO[bytes], fmt: MediaFormat) -> Iterator[IO[bytes]]:
             source,
             # Video tracks but no cover pictures (V, not v), sound, copied as they are;
             # bit-exact, so the muxer writes no name or version of its own either.
-            ["-map", "0:V?", "-map", "0:a?", "-c", "copy", "-map_metadata", "-1",
+            [*_TRACKS[fmt.is_audio], "-c", "copy", "-map_metadata", "-1",
              "-map_chapters", "-1", "-fflags", "+bitexact", *_MUXERS[fmt], str(target)],
             COPY_SECONDS,
         )  # fmt: skip
+        if done is None and fmt.is_audio:
+            raise Invalid.field(
+                FILE,
+                "the %(kind)s clip could not be copied without its tags: it is damaged",
+                kind=fmt.label,
+            )
         if done is None:
             raise Invalid.field(
                 FILE,

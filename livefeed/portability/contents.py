@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from livefeed.domain.audio import Audio
 from livefeed.domain.embeds import Embed
 from livefeed.domain.errors import Invalid
 from livefeed.domain.feeds import parse_feed_input
@@ -45,6 +46,7 @@ class ReadyPost:
     corrections: list[dict[str, str]]
     revisions: list[tuple[dict[str, Any], str]]
     embed: Embed | None = None
+    audio: Audio | None = None
 
 
 @dataclass
@@ -85,6 +87,7 @@ def prepare(
         "timezone": document["timezone"],
         "coverage_start": document["coverageStartTime"] or "",
         "audio_stream_url": document["audio_stream_url"],
+        "recording_url": document.get("recording_url", ""),
         "discussion": document["discussion"],
         "moderation": document["moderation"],
         "language": document.get("inLanguage") or "",
@@ -131,6 +134,7 @@ class Upload:
     names: list[str]
     sizes: list[tuple[int, int]]
     duration_ms: int | None
+    byte_size: int | None = None
 
 
 Uploads = dict[str, Upload]
@@ -160,7 +164,7 @@ def _media(
                 continue
             names.append(name)
             sizes.append((rendition.get("width") or 0, rendition.get("height") or 0))
-        uploads[item["hash"]] = Upload(names, sizes, item["duration_ms"])
+        uploads[item["hash"]] = Upload(names, sizes, item["duration_ms"], item["sizeinbytes"])
     return uploads
 
 
@@ -175,6 +179,7 @@ def _post(
     image = post.get("image") or {}
     card = post.get("read_more") or {}
     video = post.get("video") or {}
+    sound = post.get("audio") or {}
     _known_files(post, uploads)
     fields = {
         "headline": text_of(post["headlines"]),
@@ -191,6 +196,9 @@ def _post(
         "read_more.image_url": resolve(str(card.get("image_url", ""))),
         "video.url": resolve(str(video.get("href", ""))),
         "video.alt": video.get("alt", ""),
+        "audio.url": resolve(str(sound.get("href", ""))),
+        "audio.start": sound.get("start"),
+        "audio.transcript": sound.get("transcript", ""),
         "tags": post["keywords"],
         "key_event": post["key_event"],
         "pinned": post["pinned"],
@@ -221,13 +229,23 @@ def _post(
                 kept[name] = resolve(kept[name])
         revisions.append((kept, svc.markup.clean(revision["body_html"])))
     card_image = data.read_more.image_url if data.read_more else ""
-    return ReadyPost(body_html, picture, moving, card_image, corrections, revisions)
+    audio = data.audio
+    if audio is not None and audio.url:
+        clip = uploads.get(str(sound.get("href", "")).removeprefix(MEDIA_FOLDER)[:64])
+        if clip is not None:
+            audio = replace(audio, duration_ms=clip.duration_ms, byte_size=clip.byte_size)
+    return ReadyPost(body_html, picture, moving, card_image, corrections, revisions, audio=audio)
 
 
 def _known_files(post: Mapping[str, Any], uploads: Uploads) -> None:
     """A post may show only files the document lists under ``media``."""
     listed = {name for upload in uploads.values() for name in upload.names}
-    for key, part in (("image", "href"), ("video", "href"), ("read_more", "image_url")):
+    for key, part in (
+        ("image", "href"),
+        ("video", "href"),
+        ("audio", "href"),
+        ("read_more", "image_url"),
+    ):
         href = str((post.get(key) or {}).get(part, ""))
         if href.startswith(MEDIA_FOLDER) and href.removeprefix(MEDIA_FOLDER) not in listed:
             where = f"{key}.{part}"

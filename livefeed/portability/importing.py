@@ -181,6 +181,7 @@ def _write(
         post_id = writing.insert_post(
             conn, feed_id, post, place=f"posts[{index}]", ids=ids, body_html=ready.body_html,
             image=ready.image, video=ready.video, read_more_image_url=ready.read_more_image_url,
+            audio=ready.audio,
             corrections=ready.corrections, now=now,
         )  # fmt: skip
         embed_store.put(conn, post_id, ready.embed)

@@ -54,6 +54,7 @@ def _feed(row: RowMapping) -> Feed:
         log_rewrites=row["log_rewrites"],
         language=row["language"],
         show_readers=row["show_readers"],
+        recording_url=row["recording_url"] or "",
     )
 
 
@@ -75,6 +76,7 @@ def _values(data: FeedInput, lead_html: str, notes_html: str) -> dict[str, objec
         "timezone": data.timezone,
         "coverage_start": data.coverage_start,
         "audio_stream_url": data.audio_stream_url,
+        "recording_url": data.recording_url,
         "discussion": data.discussion.value,
         "moderation": data.moderation.value,
         "default_verification": data.default_verification.value,

@@ -92,6 +92,7 @@ def feed_document(
         "coverageStartTime": _when(feed["coverage_start"]),
         "coverageEndTime": _when(feed["coverage_end"]),
         "audio_stream_url": feed["audio_stream_url"],
+        "recording_url": feed["recording_url"] or "",
         "discussion": feed["discussion"],
         "moderation": feed["moderation"],
         "inLanguage": feed["language"],
@@ -158,6 +159,15 @@ def _post(
         "video": (
             {"href": href(row["video_url"]), "alt": row["video_alt"] or ""}
             if row["video_url"]
+            else None
+        ),
+        "audio": (
+            {
+                "href": href(row["audio_url"]) if row["audio_url"] else "",
+                "start": row["audio_start"],
+                "transcript": row["audio_transcript"] or "",
+            }
+            if row["audio_url"] or row["audio_start"] is not None
             else None
         ),
         "read_more": (
@@ -266,7 +276,12 @@ def _media(
     """The uploads made for the feed, and any other upload one of its posts shows."""
     shown: set[str] = set()
     for row in post_rows:
-        for url in (row["image_url"], row["video_url"], row["read_more_image_url"]):
+        for url in (
+            row["image_url"],
+            row["video_url"],
+            row["audio_url"],
+            row["read_more_image_url"],
+        ):
             found = media_in_url(url) if url else None
             if found:
                 shown.add(found[1].hash)
@@ -279,7 +294,7 @@ def _media(
     for row in conn.execute(query).mappings():
         fmt = MediaFormat.from_content_type(row["type"])
         widths = [int(width) for width in row["renditions"].split(",") if width]
-        if fmt.is_video:
+        if not fmt.is_picture:
             renditions: list[dict[str, Any]] = [
                 {"name": "original", "href": f"media/{media_name(row['hash'], fmt)}"}
             ]

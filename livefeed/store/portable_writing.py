@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from livefeed.domain.audio import Audio
 from livefeed.domain.errors import Conflict, Message
 from livefeed.domain.portable import read_moment, text_of
 from livefeed.domain.posts import Image
@@ -109,6 +110,7 @@ def insert_feed(
         "coverage_start": _when(document["coverageStartTime"]),
         "coverage_end": _when(document["coverageEndTime"]),
         "audio_stream_url": document["audio_stream_url"],
+        "recording_url": document.get("recording_url", ""),
         "discussion": document["discussion"],
         "moderation": document["moderation"],
         "language": language,
@@ -176,9 +178,10 @@ def insert_post(
     read_more_image_url: str,
     corrections: list[dict[str, str]],
     now: datetime,
+    audio: Audio | None = None,
 ) -> int:
-    """One post with its tags, short code and revisions; ``image`` and ``video`` (address,
-    length, description) are as this site shows them."""
+    """One post with its tags, short code and revisions; ``image``, ``video`` (address,
+    length, description) and ``audio`` are as this site shows them."""
     quote = post.get("quote") or {}
     card = post.get("read_more") or {}
     retraction = post["retraction"] or {}
@@ -210,6 +213,11 @@ def insert_post(
         "video_url": video[0] if video else None,
         "video_duration_ms": video[1] if video else None,
         "video_alt": (video[2] or None) if video else None,
+        "audio_url": (audio.url or None) if audio else None,
+        "audio_duration_ms": audio.duration_ms if audio else None,
+        "audio_byte_size": audio.byte_size if audio else None,
+        "audio_start": audio.start if audio else None,
+        "audio_transcript": (audio.transcript or None) if audio else None,
         "tags": json.dumps(post["keywords"]),
         "key_event": post["key_event"],
         "pinned": post["pinned"],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -24,12 +23,11 @@ from livefeed.domain.credentials import Credentials
 from livefeed.domain.cursors import Cursor
 from livefeed.domain.errors import Message, NotFound
 from livefeed.domain.feeds import Feed
-from livefeed.domain.media import Rendition
 from livefeed.domain.posts import Image, Post, PostInput, PostState, Quote, ReadMore
 from livefeed.domain.verification import SourceType, Verification
-from livefeed.domain.videos import Video, video_of
 from livefeed.store import embeds, revisions, short_urls
 from livefeed.store.embed_schema import post_embeds
+from livefeed.store.post_media import audio_of_row, renditions_of, video_of_row
 from livefeed.store.schema import post_tags, posts, short_codes, users
 
 
@@ -43,7 +41,7 @@ def _post(row: RowMapping) -> Post:
             row["image_alt"],
             row["image_width"] or 0,
             row["image_height"] or 0,
-            _renditions(row["image_renditions"]),
+            renditions_of(row["image_renditions"]),
             Credentials.from_json(row["image_credentials"]),
             row["image_source_type"] or "",
         )
@@ -81,7 +79,8 @@ def _post(row: RowMapping) -> Post:
         version=row["version"],
         seq=row["seq"],
         short_code=row["short_code"] or "",
-        video=_video(row),
+        video=video_of_row(row),
+        audio=audio_of_row(row),
         corrections=revisions.corrections_of(row["corrections"]),
         retraction=revisions.retraction_of(row["retracted_at"], row["retraction_reason"]),
         verification=Verification(row["verification"]),
@@ -90,20 +89,6 @@ def _post(row: RowMapping) -> Post:
         embed=embeds.embed_of(row),
         **_lifecycle(row),
     )
-
-
-def _video(row: RowMapping) -> Video | None:
-    if not row["video_url"]:
-        return None
-    found = video_of(row["video_url"], row["video_duration_ms"])
-    return replace(found, alt=row["video_alt"] or "") if found else None
-
-
-def _renditions(stored: str | None) -> tuple[Rendition, ...]:
-    """An uploaded picture's renditions, as written with the post (see ``_content``)."""
-    if not stored:
-        return ()
-    return tuple(Rendition(r["width"], r["height"], r["url"]) for r in json.loads(stored))
 
 
 # The editor who last dealt with a post before it went out (see domain/workflow.py).
@@ -161,6 +146,11 @@ def _content(data: PostInput, body_html: str) -> dict[str, object]:
         "video_url": data.video.url if data.video else None,
         "video_duration_ms": data.video.duration_ms if data.video else None,
         "video_alt": (data.video.alt or None) if data.video else None,
+        "audio_url": (audio.url or None) if (audio := data.audio) else None,
+        "audio_duration_ms": audio.duration_ms if audio else None,
+        "audio_byte_size": audio.byte_size if audio else None,
+        "audio_start": audio.start if audio else None,
+        "audio_transcript": (audio.transcript or None) if audio else None,
         "read_more_url": card.url,
         "read_more_title": card.title,
         "read_more_summary": card.summary,

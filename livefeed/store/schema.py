@@ -157,6 +157,8 @@ feeds = Table(
     Column("coverage_start", UTCDateTime, nullable=True),
     Column("coverage_end", UTCDateTime, nullable=True),
     Column("audio_stream_url", String(2000), nullable=False),
+    # The live stream's recording, which a post may point into (NULL or "" for none).
+    Column("recording_url", String(2000), nullable=True),
     # Who may comment (closed, members, guests) and whether comments wait (pre) or not (post).
     Column("discussion", String(10), nullable=False, server_default="members"),
     Column("moderation", String(10), nullable=False, server_default="pre"),
@@ -242,6 +244,13 @@ posts = Table(
     Column("video_duration_ms", Integer, nullable=True),
     # What the video shows, as the editor described it; NULL for none.
     Column("video_alt", String(500), nullable=True),
+    # An uploaded sound clip (its length and size found when the post is written) or a moment, in
+    # seconds, of the feed's recording; what is said in it. NULL for none.
+    Column("audio_url", String(2000), nullable=True),
+    Column("audio_duration_ms", Integer, nullable=True),
+    Column("audio_byte_size", BigInteger, nullable=True),
+    Column("audio_start", Integer, nullable=True),
+    Column("audio_transcript", Text, nullable=True),
     # Before it goes out (see domain/workflow.py): when a scheduled post is due, when it was
     # sent to the editors, the editor who last dealt with it, why they sent it back, and
     # whether they changed a contribution before publishing it (NULL: not a contribution).

@@ -39,7 +39,7 @@ from livefeed.web.views import post_id_param
 _FEED_FIELDS = frozenset(
     {"slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url"}
     | {"discussion", "moderation", "default_verification", "ended_order", "language"}
-    | {"show_readers"}
+    | {"show_readers", "recording_url"}
 )
 _NESTED = {
     "quote": ("text", "attribution"),
@@ -47,6 +47,7 @@ _NESTED = {
     "read_more": ("url", "title", "summary", "image_url"),
     "video": ("url", "alt"),
     "embed": ("url",),
+    "audio": ("url", "transcript", "start"),
 }
 _POST_FIELDS = frozenset(
     {"headline", "body", "tags", "key_event", "pinned", *_NESTED}

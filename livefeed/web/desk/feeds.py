@@ -32,6 +32,7 @@ from livefeed.web.views import post_id_param, render
 
 FEED_FIELDS = (
     "slug", "title", "lead", "notes", "tags", "timezone", "coverage_start", "audio_stream_url",
+    "recording_url",
     "discussion", "moderation", "default_verification", "ended_order", "language",
     "show_readers",
 )  # fmt: skip

@@ -140,7 +140,7 @@ async def serve_media(request: Request) -> Response:
         return FileResponse(path, media_type=MANIFEST_TYPE, headers=FILE_HEADERS)
     headers = dict(FILE_HEADERS)
     manifest = manifest_name(found.hash)
-    if not found.format.is_video and storage.exists(manifest):
+    if found.format.is_picture and storage.exists(manifest):
         headers["Link"] = f'<{storage.url(manifest)}>; rel="c2pa-manifest"'
     return FileResponse(path, media_type=found.format.content_type, headers=headers)
 

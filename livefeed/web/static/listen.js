@@ -34,6 +34,7 @@
     wanted = true;
     toggle.textContent = _("Pause");
     show("connecting");
+    pauseClips();
     audio.src = src;
     var started = audio.play();
     if (started && typeof started.catch === "function") {
@@ -52,6 +53,13 @@
     audio.removeAttribute("src");
     audio.load();
     show(state);
+  }
+
+  // A post's clip and the live stream never talk at once: whichever starts pauses the other.
+  function pauseClips() {
+    document.querySelectorAll("audio[data-clip]").forEach(function (clip) {
+      if (!clip.paused) { clip.pause(); }
+    });
   }
 
   function fail() {
@@ -120,6 +128,11 @@
   // A live stream that ends has broken off.
   audio.addEventListener("ended", fail);
 
+  // "play" does not bubble, so it is caught on its way down to any clip, even one loaded later.
+  document.addEventListener("play", function (event) {
+    var clip = event.target;
+    if (wanted && clip.matches && clip.matches("audio[data-clip]")) { stop("paused"); }
+  }, true);
   opener.addEventListener("click", function () { if (player.hidden) { open(); } else { close(); } });
   toggle.addEventListener("click", function () { if (wanted) { stop("paused"); } else { play(); } });
   closer.addEventListener("click", close);

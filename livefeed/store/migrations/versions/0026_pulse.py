@@ -1,7 +1,7 @@
 """the newsroom's pulse: who is composing a post, and a feed showing its readers' count
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-06 21:15:00
 
 ``feed_composing`` holds each editor's last "I am writing a post for this feed" report, as
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0024"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -22,6 +22,7 @@ from livefeed.web.api.openapi import (
     wire,
     workflow,
 )
+from livefeed.web.api.openapi.audio import audio_schemas
 from livefeed.web.api.openapi.embeds import embed_schemas
 from livefeed.web.api.openapi.feeds import feed_paths, feed_schemas
 from livefeed.web.api.openapi.helpers import (
@@ -129,6 +130,7 @@ def components() -> Schema:
         | post_schemas()
         | link_card_schemas()
         | embed_schemas()
+        | audio_schemas()
         | short_url_schemas()
         | problem_schemas()
         | media_schemas()

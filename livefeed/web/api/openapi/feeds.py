@@ -49,6 +49,9 @@ def feed_input_fields() -> dict[str, Schema]:
             "anyOf": [moment("A moment."), {"type": "string", "maxLength": 0}],
         },
         "audio_stream_url": web_url("A live audio stream (Listen Live); empty for none."),
+        "recording_url": web_url(
+            "The live stream's recording, which a post's audio.start points into; empty for none."
+        ),
         "discussion": {
             "type": "string",
             "enum": ["closed", "members", "guests"],
@@ -100,6 +103,7 @@ def feed_schemas() -> dict[str, Schema]:
         "coverage_start": nullable(text("Start of coverage (UTC).", format="date-time")),
         "coverage_end": nullable(text("End of coverage (UTC).", format="date-time")),
         "audio_stream_url": nullable(text("Live audio stream.", format="uri")),
+        "recording_url": nullable(text("The live stream's recording.", format="uri")),
         "last_seq": integer("The feed's last event number; poll posts with since=."),
         "version": integer("Changes with every edit of the feed.", 1),
         "updated_at": text("Last change (UTC).", format="date-time"),

@@ -76,6 +76,7 @@ def revision_schemas() -> dict[str, Schema]:
                         "read_more": nullable(ref("ReadMore")),
                         "video": nullable(ref("VideoInput")),
                         "embed": nullable(ref("EmbedInput")),
+                        "audio": nullable(ref("AudioInput")),
                         "tags": array({"type": "string"}, "Tags."),
                         "key_event": boolean("Listed in the feed's key events."),
                         "pinned": boolean("Shown on top of the feed."),
