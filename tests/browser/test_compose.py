@@ -267,6 +267,9 @@ def test_an_edit_saved_lets_its_copy_go_and_one_discarded_is_gone(
     expect(page.locator(".compose-restore")).to_have_count(0)
 
 
+LINE = 40  # px: a line of the form's text, and then some
+
+
 def test_a_preview_comes_back_where_the_editor_was(
     live_server: LiveServer, new_context: NewContext
 ) -> None:
@@ -285,8 +288,12 @@ def test_a_preview_comes_back_where_the_editor_was(
     expect(page.get_by_role("region", name="Preview").locator("strong")).to_have_text(
         "after midnight"
     )
-    expect(page.get_by_role("button", name="Preview")).to_be_focused()
-    assert page.evaluate("window.scrollY") == before
+    again = page.get_by_role("button", name="Preview")
+    expect(again).to_be_focused()
+    expect(again).to_be_in_viewport()
+    # Back where it was, give or take a line: a notice the page adds above once it is drawn
+    # moves the scroll position by as much, as the browser keeps what is in view in place.
+    assert abs(page.evaluate("window.scrollY") - before) <= LINE
     assert len(kept_copies(page)) == 1
 
 

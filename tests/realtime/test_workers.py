@@ -38,7 +38,7 @@ from tests.sse_client import Event, StreamParser, request
 WAIT = 20.0
 START_TIMEOUT = 60.0  # two workers importing the app at once on a busy machine
 POSTS = 6
-ATTEMPTS = 60  # connections tried before both workers hold one (each lands on either)
+LISTEN_WAIT = 30.0  # for both workers to hold a connection (the kernel spreads them over both)
 
 
 def serving_pids(pid: int) -> set[int]:
@@ -163,17 +163,19 @@ def test_readers_on_either_worker_get_every_post_once_and_a_scheduled_post_goes_
     held: dict[int, Reader] = {}
     spare: list[Reader] = []
     try:
-        for _ in range(ATTEMPTS):
+        # A worker that is still starting has not bound the port yet: until it has, every
+        # connection reaches the other. Connections are tried until both hold one.
+        deadline = time.monotonic() + LISTEN_WAIT
+        while len(held) < 2 and time.monotonic() < deadline:
             reader = Reader(port, start)
             worker = owner(port, reader.sock, serving_pids(pid) - {pid})
             assert worker is not None, "no worker holds the connection"
             if worker in held:
                 spare.append(reader)
+                time.sleep(0.05)
             else:
                 held[worker] = reader
-            if len(held) == 2:
-                break
-        assert len(held) == 2, f"every one of {ATTEMPTS} connections reached the same worker"
+        assert len(held) == 2, f"every connection for {LISTEN_WAIT} s reached the same worker"
 
         published = []
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=WAIT) as client:

@@ -57,6 +57,8 @@ STREAM_HEADERS = {
 }
 
 
+# The events that are news to readers (they move "Last updated").
+_NEWS = (EventType.POST_PUBLISHED, EventType.POST_UPDATED, EventType.POST_DELETED)
 PAGE_FIELDS = ("id", "state", "headline", "title", "tags", "key_event", "verification")
 _BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
 
@@ -107,8 +109,9 @@ class Encoder:
             "data": data,
             "html": html,
         }
-        if event.type is EventType.POST_PUBLISHED:
-            # The commit's moment (Unix seconds): a sampled page measures publish-to-screen.
+        if event.type in _NEWS:
+            # The commit's moment (Unix seconds): the page's "Last updated" says it, and a
+            # sampled page measures publish-to-screen by it.
             message["created"] = round(event.created_at.timestamp(), 3)
         return message
 

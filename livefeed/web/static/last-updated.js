@@ -26,7 +26,9 @@
     var message = event.detail.message;
     if (NEWS.indexOf(message.type) === -1) { return; }
     var data = message.data || {};
-    var moment = new Date(data.updated_at || data.published_at || Date.now());
+    // The server's moment of the change, not this browser's of its arrival.
+    var moment = typeof message.created === "number" ? new Date(message.created * 1000)
+      : new Date(data.updated_at || data.published_at || Date.now());
     if (isNaN(moment.getTime())) { return; }
     if (moment.getTime() < new Date(time.getAttribute("datetime")).getTime()) { return; }
     time.setAttribute("datetime", moment.toISOString().replace(/\.\d{3}Z$/, "Z"));

@@ -296,7 +296,9 @@
 
   document.addEventListener("livefeed:applied", function (event) {
     var message = event.detail && event.detail.message;
-    if (!message || typeof message.created !== "number") { return; }
+    if (!message || message.type !== "post.published" || typeof message.created !== "number") {
+      return;
+    }
     held.push(Math.max(0, Math.round(Date.now() - message.created * 1000) / 1000));
     if (held.length >= MOST) { send(); }
   });
