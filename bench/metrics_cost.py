@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from overhead import alternate, report
 
 from livefeed.domain.feeds import Feed
 from livefeed.realtime.connections import SocketReader
@@ -87,47 +88,15 @@ def main() -> None:
     )
     svc = Services.build(settings)
     metrics = Metrics(svc)
-    arms: dict[str, tuple[OnBatch | None, list[float]]] = {
-        "bare": (None, []),
-        "counted": (metrics.batch_sent, []),
-    }
-    # A round of each first, not kept: the first run pays for warming the allocator up.
-    for hook, _ in arms.values():
-        asyncio.run(seconds_per_batch(args.readers, args.batches // 4, hook))
-    for number in range(args.rounds):
-        # Each arm goes first every other round, so neither always runs on a warmer machine.
-        order = list(arms.values()) if number % 2 == 0 else list(arms.values())[::-1]
-        for hook, times in order:
-            times.append(asyncio.run(seconds_per_batch(args.readers, args.batches, hook)))
-    bare, counted = arms["bare"][1], arms["counted"][1]
+    bare, counted = alternate(
+        lambda hook, batches: asyncio.run(seconds_per_batch(args.readers, batches, hook)),
+        metrics.batch_sent,
+        args.batches,
+        args.rounds,
+    )
     svc.close()
-    base, with_metrics = statistics.median(bare), statistics.median(counted)
     print(f"{args.readers:,} readers, {args.batches:,} batches of one event, {args.rounds} rounds")
-    print("CPU time per batch, each round:")
-    print("  without metrics: " + " ".join(f"{t * 1e3:.2f}" for t in bare) + " ms")
-    print("  with metrics:    " + " ".join(f"{t * 1e3:.2f}" for t in counted) + " ms")
-    print(f"without metrics: {base * 1e3:.3f} ms per batch (median)")
-    print(f"with metrics:    {with_metrics * 1e3:.3f} ms per batch (median)")
-    print(f"ratio: {with_metrics / base:.4f} ({(with_metrics / base - 1) * 100:+.2f} %)")
-    plot(bare, counted, args.readers)
-    print(f"plot: {PLOT.relative_to(PLOT.parents[2])}")
-
-
-def plot(bare: list[float], counted: list[float], readers: int) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(6, 3.2))
-    axes.boxplot([[s * 1e3 for s in bare], [s * 1e3 for s in counted]])
-    axes.set_xticks([1, 2], ["without metrics", "with metrics"])
-    axes.set_ylabel("ms per batch")
-    axes.set_title(f"Fan-out of one event to {readers:,} readers")
-    axes.set_ylim(bottom=0)
-    figure.tight_layout()
-    PLOT.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(PLOT, dpi=110)
+    report("metrics", bare, counted, args.readers, PLOT)
 
 
 if __name__ == "__main__":

@@ -22,11 +22,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from overhead import alternate, report
 
 from livefeed.domain import pulse
 from livefeed.domain.feeds import Feed
@@ -139,51 +140,18 @@ def main() -> None:
     def with_pulse() -> PulseWork:
         return PulseWork(metrics, args.readers, args.editors)
 
-    arms: dict[str, tuple[Callable[[], PulseWork] | None, list[float]]] = {
-        "bare": (None, []),
-        "pulse": (with_pulse, []),
-    }
-    # A round of each first, not kept: the first run pays for warming the allocator up.
-    for extra, _ in arms.values():
-        asyncio.run(seconds_per_batch(args.readers, max(1, args.batches // 4), extra))
-    for number in range(args.rounds):
-        # Each arm goes first every other round, so neither always runs on a warmer machine.
-        order = list(arms.values()) if number % 2 == 0 else list(arms.values())[::-1]
-        for extra, times in order:
-            times.append(asyncio.run(seconds_per_batch(args.readers, args.batches, extra)))
-    bare, pulsed = arms["bare"][1], arms["pulse"][1]
+    bare, pulsed = alternate(
+        lambda extra, batches: asyncio.run(seconds_per_batch(args.readers, batches, extra)),
+        with_pulse,
+        args.batches,
+        args.rounds,
+    )
     svc.close()
-    base, with_pulse_median = statistics.median(bare), statistics.median(pulsed)
     print(
         f"{args.readers:,} readers, {args.batches:,} batches of one event, {args.rounds} rounds, "
         f"{args.editors} editors' asks per event"
     )
-    print("CPU time per batch, each round:")
-    print("  without the pulse: " + " ".join(f"{t * 1e3:.2f}" for t in bare) + " ms")
-    print("  with the pulse:    " + " ".join(f"{t * 1e3:.2f}" for t in pulsed) + " ms")
-    print(f"without the pulse: {base * 1e3:.3f} ms per batch (median)")
-    print(f"with the pulse:    {with_pulse_median * 1e3:.3f} ms per batch (median)")
-    ratio = with_pulse_median / base
-    print(f"ratio: {ratio:.4f} ({(ratio - 1) * 100:+.2f} %)")
-    plot(bare, pulsed, args.readers)
-    print(f"plot: {PLOT.relative_to(PLOT.parents[2])}")
-
-
-def plot(bare: list[float], pulsed: list[float], readers: int) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(6, 3.2))
-    axes.boxplot([[s * 1e3 for s in bare], [s * 1e3 for s in pulsed]])
-    axes.set_xticks([1, 2], ["without the pulse", "with the pulse"])
-    axes.set_ylabel("ms per batch")
-    axes.set_title(f"Fan-out of one event to {readers:,} readers")
-    axes.set_ylim(bottom=0)
-    figure.tight_layout()
-    PLOT.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(PLOT, dpi=110)
+    report("the pulse", bare, pulsed, args.readers, PLOT)
 
 
 if __name__ == "__main__":
