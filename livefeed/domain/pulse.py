@@ -39,16 +39,13 @@ def latencies_from(raw: object) -> list[float]:
         raise Invalid.field("latencies", "a list of seconds is needed")
     if len(raw) > BEACON_VALUES:
         raise Invalid.field("latencies", "at most %(limit)d values at once", limit=BEACON_VALUES)
-    values = []
-    for value in raw:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            raise Invalid.field("latencies", "every value must be a number of seconds")
-        values.append(min(max(float(value), 0.0), LATEST_SECONDS))
-    return values
+    # JSON gives ints and floats only as these exact types (never a bool, which is an int).
+    if not all(type(value) in _NUMBERS for value in raw) or not all(map(math.isfinite, raw)):
+        raise Invalid.field("latencies", "every value must be a number of seconds")
+    return [min(max(float(value), 0.0), LATEST_SECONDS) for value in raw]
+
+
+_NUMBERS = (int, float)
 
 
 def _rank(ordered: Sequence[float], share: float) -> float:
