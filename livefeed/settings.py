@@ -65,6 +65,7 @@ class Settings:
     site_logo: str | None = None
     language: str = "en"
     vapid_private_key: str = field(default="", repr=False)
+    meta_access_token: str = field(default="", repr=False)
     log_format: str = "text"
     metrics_token: str | None = None
     metrics_port: int | None = None

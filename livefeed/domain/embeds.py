@@ -34,21 +34,24 @@ class Provider:
     """A site whose posts we know how to embed.
 
     ``endpoint`` is its oEmbed endpoint ("" for a site without one, whose snapshot is read from
-    its page); ``hosts`` are where its embed loads its scripts and frames from.
+    its page); ``hosts`` are where its embed loads its scripts and frames from; ``token``: it
+    answers only to an app's access token (Meta's sites).
     """
 
     name: str
     patterns: tuple[str, ...]
     endpoint: str
     hosts: tuple[str, ...]
+    token: bool = False
 
     def matches(self, url: str) -> bool:
         return any(re.fullmatch(pattern, url, re.I) for pattern in self.patterns)
 
-    def request_url(self, url: str) -> str:
+    def request_url(self, url: str, token: str = "") -> str:
         """Where the description of the post at ``url`` is asked for."""
         joiner = "&" if "?" in self.endpoint else "?"
-        return f"{self.endpoint}{joiner}{urlencode({'url': url, 'format': 'json'})}"
+        query = {"url": url, "format": "json"} | ({"access_token": token} if token else {})
+        return f"{self.endpoint}{joiner}{urlencode(query)}"
 
 
 _S = r"https?://(?:www\.|mobile\.|m\.)?"
@@ -77,18 +80,21 @@ PROVIDERS: tuple[Provider, ...] = (
         (_S + r"instagram\.com/(?:[^/]+/)?(?:p|reel|tv)/[\w-]+.*",),
         "https://graph.facebook.com/v19.0/instagram_oembed",
         ("https://www.instagram.com", "https://platform.instagram.com"),
+        token=True,
     ),
     Provider(
         "Threads",
         (_S + r"threads\.(?:net|com)/@[^/]+/post/[\w-]+.*",),
         "https://graph.threads.net/v1.0/oembed",
         ("https://www.threads.net", "https://www.threads.com"),
+        token=True,
     ),
     Provider(
         "Facebook",
         (_S + r"facebook\.com/(?:[^/]+/(?:posts|videos)/|permalink\.php\?|watch/?\?v=).+",),
         "https://graph.facebook.com/v19.0/oembed_post",
         ("https://www.facebook.com", "https://connect.facebook.net"),
+        token=True,
     ),
     Provider(
         "TikTok",

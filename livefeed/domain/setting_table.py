@@ -240,6 +240,14 @@ SETTINGS: tuple[Setting, ...] = (
         "and kept in the database. Changing it ends every reader's alerts.",
     ),
     Setting(
+        "meta_access_token",
+        "",
+        str.strip,
+        "An app's access token from Meta (`app-id|client-token`), which Instagram, Threads and "
+        "Facebook require before they describe a post to be embedded. Empty: their posts are "
+        "refused with a message that says so.",
+    ),
+    Setting(
         "log_format",
         "text",
         parse.choice("text", "json"),

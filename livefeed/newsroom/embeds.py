@@ -32,6 +32,7 @@ from livefeed.domain.embeds import (
     TEXT_LENGTH,
     Description,
     Embed,
+    Provider,
     origin_of,
     provider_for,
     read_description,
@@ -80,6 +81,20 @@ def attach(
     return replace(data, embed=describe(svc, data.embed_url))
 
 
+def _token(svc: Services, provider: Provider) -> str:
+    """The access token a provider needs, or ``""`` for one that needs none."""
+    if not provider.token:
+        return ""
+    if not svc.settings.meta_access_token:
+        raise Invalid.field(
+            FIELD,
+            "posts from %(provider)s cannot be embedded yet: %(provider)s describes a post only "
+            "to a site with an access token from Meta, which the site's administrator sets",
+            provider=provider.name,
+        )
+    return svc.settings.meta_access_token
+
+
 def describe(svc: Services, url: str) -> Embed:
     """A snapshot of the social post at ``url``; :class:`Invalid` on ``embed.url`` if the site
     is unknown, refuses, or says nothing we can read."""
@@ -87,7 +102,7 @@ def describe(svc: Services, url: str) -> Embed:
     provider = provider_for(address, svc.embed_providers)
     try:
         if provider is not None and provider.endpoint:
-            endpoint = provider.request_url(address)
+            endpoint = provider.request_url(address, _token(svc, provider))
             told = _ask(svc, endpoint, provider.name)
             hosts = provider.hosts
         elif provider is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -13,7 +14,7 @@ from livefeed.domain.users import User
 from livefeed.newsroom import embed_checks, publishing, workflow
 from livefeed.services import Services
 from tests.factories import make_contributor, make_editor, make_feed, make_post, make_user
-from tests.social_sites import HOSTILE_HTML, MASTODON, Social, social_sites
+from tests.social_sites import CHIRP, HOSTILE_HTML, MASTODON, Social, social_sites
 
 
 @pytest.fixture
@@ -273,3 +274,25 @@ def test_each_listed_site_is_known_by_its_posts_addresses(url: str, name: str) -
 
 def test_a_mastodon_toot_is_left_to_discovery() -> None:
     assert provider_for("https://mastodon.social/@Gargron/113", PROVIDERS) is None
+
+
+def test_a_site_that_needs_an_access_token_gets_the_sites_or_a_clear_refusal(
+    svc: Services, editor: User, social: Social
+) -> None:
+    """As Instagram, Threads and Facebook: their endpoints answer only to Meta's app token."""
+    guarded = replace(social.chirp, token=True)
+    svc.embed_providers = (guarded,)
+    url = social.url(CHIRP, "/anna/status/7")
+    with pytest.raises(Invalid) as refused:
+        publishing.publish_post(svc, editor, "summit", {"headline": "Token", "embed.url": url})
+    assert list(refused.value.errors) == ["embed.url"]
+    assert "access token from Meta" in refused.value.errors["embed.url"]
+
+    svc.settings = svc.settings.replace(meta_access_token="app|client")
+    social.describe(
+        guarded.request_url(url, "app|client"),
+        {"type": "rich", "version": "1.0", "author_name": "Anna", "html": "<p>Talks</p>"},
+    )
+    post = publishing.publish_post(svc, editor, "summit", {"headline": "Token", "embed.url": url})
+    assert post.embed is not None
+    assert post.embed.author_name == "Anna"
