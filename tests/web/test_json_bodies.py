@@ -133,6 +133,8 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
         "endpoint": PUSH_SUBSCRIPTION["endpoint"],
         "auth": PUSH_SUBSCRIPTION["keys"]["auth"],
     },
+    # A sampled page's publish-to-screen beacon (sendBeacon: no token).
+    ("POST", "/feeds/{slug}/latency"): lambda room: {"latencies": [0.4, 1.2]},
 }
 # Routes that take something else than a form or JSON, and what.
 OTHER_BODIES = {
