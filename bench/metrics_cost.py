@@ -14,65 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import tempfile
-import time
 from pathlib import Path
 
-from overhead import alternate, report
+from overhead import alternate, report, seconds_per_batch
 
-from livefeed.domain.feeds import Feed
-from livefeed.realtime.connections import SocketReader
-from livefeed.realtime.hub import Frame, Hub, OnBatch
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.metrics import Metrics
 
 PLOT = Path(__file__).resolve().parent.parent / "docs" / "bench" / "metrics-cost.png"
-FRAME = b'id: 1\nevent: post.published\ndata: {"seq":1,"html":"' + b"x" * 900 + b'"}\n\n'
-
-
-class Drain:
-    """A transport that is always ready and keeps nothing."""
-
-    def __init__(self) -> None:
-        self.written = 0
-
-    def write(self, data: bytes) -> None:
-        self.written += len(data)
-
-    def get_write_buffer_size(self) -> int:
-        return 0
-
-    def close(self) -> None: ...
-
-    def abort(self) -> None: ...
-
-
-async def seconds_per_batch(readers: int, batches: int, on_batch: OnBatch | None) -> float:
-    seq = 0
-
-    async def fetch(feed_id: int, after: int, limit: int) -> list[Frame]:
-        return [Frame.of(after + 1, FRAME, created=time.time())] if after < seq else []
-
-    async def lookup(slug: str) -> Feed | None:
-        return None
-
-    hub = Hub(fetch, lookup, tick_seconds=3600, on_batch=on_batch)
-    drain = Drain()
-    joined = [SocketReader(drain, 0) for _ in range(readers)]  # type: ignore[arg-type]
-    for reader in joined:
-        reader.release()
-        hub.join(1, 0, reader)
-    probe = joined[0]
-    # CPU time of this process: on a shared machine, wall time also counts whoever else ran.
-    started = time.process_time()
-    for _ in range(batches):
-        seq += 1
-        hub.notify(1)
-        while probe.last_seq < seq:
-            await asyncio.sleep(0)
-    elapsed = time.process_time() - started
-    await hub.close()
-    return elapsed / batches
 
 
 def main() -> None:
@@ -89,7 +39,7 @@ def main() -> None:
     svc = Services.build(settings)
     metrics = Metrics(svc)
     bare, counted = alternate(
-        lambda hook, batches: asyncio.run(seconds_per_batch(args.readers, batches, hook)),
+        lambda hook, batches: asyncio.run(seconds_per_batch(args.readers, batches, on_batch=hook)),
         metrics.batch_sent,
         args.batches,
         args.rounds,

@@ -1,17 +1,82 @@
 """What a piece of work beside the fan-out costs it: the fan-out timed without and with it in
 the same run, rounds alternating, the medians' ratio printed and the rounds plotted.
 
-Shared by ``metrics_cost.py`` and ``pulse_cost.py``.
+The fan-out is the app's own: 10,000 of the server's ``SocketReader``s joined to a real
+``Hub``, over a transport that takes the bytes and drops them (what a socket's ``write`` costs
+is the same in both arms and not the question). Shared by ``metrics_cost.py`` and
+``pulse_cost.py``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import statistics
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
+from livefeed.domain.feeds import Feed
+from livefeed.realtime.connections import SocketReader
+from livefeed.realtime.hub import Frame, Hub, OnBatch
+
 T = TypeVar("T")
+FRAME = b'id: 1\nevent: post.published\ndata: {"seq":1,"html":"' + b"x" * 900 + b'"}\n\n'
+
+
+class Drain:
+    """A transport that is always ready and keeps nothing."""
+
+    def __init__(self) -> None:
+        self.written = 0
+
+    def write(self, data: bytes) -> None:
+        self.written += len(data)
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+async def seconds_per_batch(
+    readers: int,
+    batches: int,
+    *,
+    on_batch: OnBatch | None = None,
+    per_event: Callable[[], Awaitable[None]] | None = None,
+) -> float:
+    """CPU time per batch of one event fanned out to ``readers``, with ``on_batch`` told of each
+    batch by the hub and ``per_event`` done beside each event."""
+    seq = 0
+
+    async def fetch(feed_id: int, after: int, limit: int) -> list[Frame]:
+        return [Frame.of(after + 1, FRAME, created=time.time())] if after < seq else []
+
+    async def lookup(slug: str) -> Feed | None:
+        return None
+
+    hub = Hub(fetch, lookup, tick_seconds=3600, on_batch=on_batch)
+    drain = Drain()
+    joined = [SocketReader(drain, 0) for _ in range(readers)]  # type: ignore[arg-type]
+    for reader in joined:
+        reader.release()
+        hub.join(1, 0, reader)
+    probe = joined[0]
+    # CPU time of this process: on a shared machine, wall time also counts whoever else ran.
+    started = time.process_time()
+    for _ in range(batches):
+        seq += 1
+        hub.notify(1)
+        if per_event is not None:
+            await per_event()
+        while probe.last_seq < seq:
+            await asyncio.sleep(0)
+    elapsed = time.process_time() - started
+    await hub.close()
+    return elapsed / batches
 
 
 def alternate(

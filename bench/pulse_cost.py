@@ -24,40 +24,18 @@ import asyncio
 import json
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from overhead import alternate, report
+from overhead import alternate, report, seconds_per_batch
 
 from livefeed.domain import pulse
-from livefeed.domain.feeds import Feed
 from livefeed.realtime.broker import MemoryBroker
-from livefeed.realtime.connections import SocketReader
-from livefeed.realtime.hub import Frame, Hub
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.metrics import Metrics
 
 PLOT = Path(__file__).resolve().parent.parent / "docs" / "bench" / "pulse-cost.png"
-FRAME = b'id: 1\nevent: post.published\ndata: {"seq":1,"html":"' + b"x" * 900 + b'"}\n\n'
 BEACON = json.dumps({"latencies": [0.25 + n / 100 for n in range(pulse.BEACON_VALUES)]}).encode()
-
-
-class Drain:
-    """A transport that is always ready and keeps nothing."""
-
-    def __init__(self) -> None:
-        self.written = 0
-
-    def write(self, data: bytes) -> None:
-        self.written += len(data)
-
-    def get_write_buffer_size(self) -> int:
-        return 0
-
-    def close(self) -> None: ...
-
-    def abort(self) -> None: ...
 
 
 class PulseWork:
@@ -89,39 +67,6 @@ class PulseWork:
             self.latencies.summary(1, now)
 
 
-async def seconds_per_batch(
-    readers: int, batches: int, extra: Callable[[], PulseWork] | None
-) -> float:
-    seq = 0
-    work = extra() if extra else None
-
-    async def fetch(feed_id: int, after: int, limit: int) -> list[Frame]:
-        return [Frame.of(after + 1, FRAME, created=time.time())] if after < seq else []
-
-    async def lookup(slug: str) -> Feed | None:
-        return None
-
-    hub = Hub(fetch, lookup, tick_seconds=3600)
-    drain = Drain()
-    joined = [SocketReader(drain, 0) for _ in range(readers)]  # type: ignore[arg-type]
-    for reader in joined:
-        reader.release()
-        hub.join(1, 0, reader)
-    probe = joined[0]
-    # CPU time of this process: on a shared machine, wall time also counts whoever else ran.
-    started = time.process_time()
-    for _ in range(batches):
-        seq += 1
-        hub.notify(1)
-        if work is not None:
-            await work.per_event()
-        while probe.last_seq < seq:
-            await asyncio.sleep(0)
-    elapsed = time.process_time() - started
-    await hub.close()
-    return elapsed / batches
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--readers", type=int, default=10_000)
@@ -141,7 +86,9 @@ def main() -> None:
         return PulseWork(metrics, args.readers, args.editors)
 
     bare, pulsed = alternate(
-        lambda extra, batches: asyncio.run(seconds_per_batch(args.readers, batches, extra)),
+        lambda extra, batches: asyncio.run(
+            seconds_per_batch(args.readers, batches, per_event=extra().per_event if extra else None)
+        ),
         with_pulse,
         args.batches,
         args.rounds,
