@@ -17,11 +17,9 @@ from tests.portability.test_round_trip import (
     _admin,
     document,
     exported,
-    other_site,
     without_numbering,
 )
 
-__all__ = ["other_site"]
 RECORDING = "https://radio.example.org/summit-day-2.mp3"
 
 

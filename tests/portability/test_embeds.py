@@ -7,7 +7,6 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,28 +16,9 @@ from livefeed.domain.errors import Invalid
 from livefeed.domain.users import User
 from livefeed.portability import importing
 from livefeed.services import Services
-from livefeed.settings import Settings
-from livefeed.store import migrate
-from tests.conftest import Clock
-from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed, make_post
-from tests.portability.test_round_trip import _admin, _fresh_postgres, document, exported
+from tests.factories import make_editor, make_feed, make_post
+from tests.portability.test_round_trip import _admin, document, exported
 from tests.social_sites import Social, social_sites
-
-
-@pytest.fixture
-def other_site(settings: Settings, clock: Clock, tmp_path: Path) -> Iterator[Services]:
-    """A second, empty site, on a database of its own name: the round trip's is another one."""
-    if settings.database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'other.db'}"
-    else:
-        url = settings.database_url.rsplit("/", 1)[0] + "/livefeed_other_embeds"
-    other = settings.replace(database_url=url, media_dir=str(tmp_path / "other-media"))
-    services = Services.build(other, clock=clock, passwords=CHEAP_PASSWORDS)
-    if not settings.database_url.startswith("sqlite"):
-        _fresh_postgres(url)
-    migrate.upgrade(services.db)
-    yield services
-    services.close()
 
 
 @pytest.fixture

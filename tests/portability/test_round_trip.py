@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,43 +14,11 @@ from livefeed.domain.errors import Conflict, Invalid
 from livefeed.domain.users import Role
 from livefeed.portability import exporting, importing
 from livefeed.services import Services
-from livefeed.settings import Settings
 from livefeed.store import feeds as feed_store
-from livefeed.store import migrate
 from livefeed.store.schema import short_codes
 from tests.conftest import Clock
 from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed, make_user
 from tests.portability.rich_feed import make_rich_feed
-
-
-@pytest.fixture
-def other_site(settings: Settings, clock: Clock, tmp_path: Path) -> Iterator[Services]:
-    """A second, empty site on the same kind of database, with its own media folder."""
-    if settings.database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'other.db'}"
-    else:
-        url = settings.database_url.rsplit("/", 1)[0] + "/livefeed_other"
-    other = settings.replace(database_url=url, media_dir=str(tmp_path / "other-media"))
-    services = Services.build(other, clock=clock, passwords=CHEAP_PASSWORDS)
-    if not settings.database_url.startswith("sqlite"):
-        _fresh_postgres(url)
-    migrate.upgrade(services.db)
-    yield services
-    services.close()
-
-
-def _fresh_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    admin = create_engine(
-        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    name = url.rsplit("/", 1)[1]
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
 
 
 def exported(svc: Services, slug: str = "summit") -> bytes:
