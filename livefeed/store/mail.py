@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
+from livefeed.store import outbox_rows
 from livefeed.store.mail_schema import mail_outbox
 
 LEASE = timedelta(minutes=5)
@@ -62,17 +63,10 @@ def due(conn: Connection, now: datetime, *, limit: int = 50) -> list[Mail]:
 
 def claim(conn: Connection, mail: Mail, lease_until: datetime) -> bool:
     """Take ``mail`` for sending unless another sender took it since: the database decides."""
-    result = conn.execute(
-        update(mail_outbox)
-        .where(
-            mail_outbox.c.id == mail.id,
-            mail_outbox.c.state == "pending",
-            mail_outbox.c.attempts == mail.attempts,
-            mail_outbox.c.next_attempt_at == mail.next_attempt_at,
-        )
-        .values(attempts=mail.attempts + 1, next_attempt_at=lease_until)
-    )
-    return result.rowcount == 1
+    return outbox_rows.claim(
+        conn, mail_outbox, mail.id, attempts=mail.attempts,
+        next_attempt_at=mail.next_attempt_at, lease_until=lease_until,
+    )  # fmt: skip
 
 
 def settle(

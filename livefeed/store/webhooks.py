@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, update
 
 from livefeed.domain.events import Event, EventType
+from livefeed.store import outbox_rows
 from livefeed.store.webhook_schema import webhook_deliveries, webhooks
 
 
@@ -206,17 +207,10 @@ def due(conn: Connection, now: datetime, *, limit: int = 50) -> list[Delivery]:
 
 def claim(conn: Connection, delivery: Delivery, lease_until: datetime) -> bool:
     """Take ``delivery`` for sending if nobody has since: the database settles who wins."""
-    result = conn.execute(
-        update(webhook_deliveries)
-        .where(
-            webhook_deliveries.c.id == delivery.id,
-            webhook_deliveries.c.state == "pending",
-            webhook_deliveries.c.attempts == delivery.attempts,
-            webhook_deliveries.c.next_attempt_at == delivery.next_attempt_at,
-        )
-        .values(attempts=delivery.attempts + 1, next_attempt_at=lease_until)
-    )
-    return result.rowcount == 1
+    return outbox_rows.claim(
+        conn, webhook_deliveries, delivery.id, attempts=delivery.attempts,
+        next_attempt_at=delivery.next_attempt_at, lease_until=lease_until,
+    )  # fmt: skip
 
 
 def settle(
