@@ -209,6 +209,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # The newsroom's pulse (the reader count, the queues) is the editors'; whoever writes for
     # the feed may say they are composing.
     ("GET", "/feeds/{slug}/pulse"): R(EDITORS),
+    # The desk's list: each signed-in person gets the pulse of the feeds they edit (maybe none).
+    ("GET", "/desk/pulse"): R(SIGNED_IN),
     ("POST", "/feeds/{slug}/composing"): R(TEAM_WRITERS, body={}),
     # Confirming is the editors' call: a contributor's attempt is refused and changes nothing.
     ("POST", "/feeds/{slug}/posts/{post_id}/verification"): R(EDITORS, body=CONFIRM),

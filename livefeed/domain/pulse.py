@@ -25,8 +25,8 @@ BEACON_VALUES = 20
 LATEST_SECONDS = 600.0
 # Per feed and instance: an hour of beacons from a big crowd fits, a flood does not grow it.
 SAMPLES_PER_FEED = 10_000
-# How long the last hour's percentiles stand before they are taken again (an editor's page
-# asks every 5 s).
+# How long the last hour's percentiles stand before they are taken again (each feed's pulse is
+# read every 2 s while an editor's page follows it).
 SUMMARY_SECONDS = 5.0
 # One reader's page in this many measures its latency; every editor's page does.
 READER_SAMPLE_ONE_IN = 100

@@ -87,20 +87,14 @@ def stopped_composing(conn: Connection, *, feed_id: int, user_id: int) -> None:
     )
 
 
-def composers_of_feed(
-    conn: Connection, feed_id: int, *, since: datetime, other_than: int
-) -> list[str]:
-    """The names of those (but ``other_than``) writing a post for the feed, heard from since
-    ``since``, longest writing first."""
+def composers_of_feed(conn: Connection, feed_id: int, *, since: datetime) -> list[tuple[int, str]]:
+    """The ids and names of those writing a post for the feed, heard from since ``since``,
+    longest writing first."""
     query = (
-        select(users.c.display_name)
+        select(users.c.id, users.c.display_name)
         .select_from(feed_composing)
         .join(users, users.c.id == feed_composing.c.user_id)
-        .where(
-            feed_composing.c.feed_id == feed_id,
-            feed_composing.c.seen_at >= since,
-            feed_composing.c.user_id != other_than,
-        )
+        .where(feed_composing.c.feed_id == feed_id, feed_composing.c.seen_at >= since)
         .order_by(feed_composing.c.seen_at, users.c.id)
     )
-    return list(conn.scalars(query))
+    return [(user_id, name) for user_id, name in conn.execute(query)]

@@ -39,6 +39,7 @@ from livefeed.web.desk import (
     verification,
     webhooks,
 )
+from livefeed.web.desk.pulse_stream import PulseWatch
 from livefeed.web.discussion import bans, moderation, reader_accounts
 from livefeed.web.discussion import comments as discussion
 from livefeed.web.errors import EXCEPTION_HANDLERS
@@ -87,6 +88,7 @@ def create_app(
             await metrics_server.wait_closed()
         await scheduler.stop()
         await outbox_senders.stop(senders)
+        await app.state.pulse_watch.close()
         await stream.stop(app)
         if services is None:
             svc.close()
@@ -159,4 +161,7 @@ def create_app(
     app.state.latencies = Latencies()
     app.state.reader_trail = ReaderTrail()
     stream.install(app, svc, siblings, on_batch=measured.batch_sent)
+    app.state.pulse_watch = PulseWatch(
+        svc, app.state.broker.reader_total, app.state.reader_trail, app.state.latencies
+    )
     return app

@@ -86,7 +86,8 @@ SKIPPED: dict[str, str] = {
     "/account/data": "a JSON download of the account, not a page",
     "/password-reset/{token}": "opened from a mailed link: test_password_reset.py goes there",
     "/moderation/queue.json": "the JSON the queue's script asks for, not a page",
-    "/feeds/{slug}/pulse": "the JSON an editor's feed page asks for, not a page",
+    "/feeds/{slug}/pulse": "the stream an editor's feed page follows, not a page",
+    "/desk/pulse": "the stream the desk's list of feeds follows, not a page",
 }
 # Whatever is under /api/ answers scripts in JSON: no page there to lay out.
 SKIPPED_PREFIXES: dict[str, str] = {"/api/": "JSON for scripts, not a page"}

@@ -68,3 +68,31 @@ def test_a_clip_pauses_the_live_stream_and_the_stream_pauses_the_clip(
     player.get_by_role("button", name="Play", exact=True).click()
     playing(page)
     page.wait_for_function(f"() => {CLIP}.paused")
+
+
+def test_two_clips_take_turns(
+    live_server: LiveServer, new_context: NewContext, radio: LoopbackSite
+) -> None:
+    make_feed(
+        live_server.svc,
+        live_server.editor,
+        slug=live_server.slug,
+        recording_url=radio.at("/day-2.wav"),
+    )
+    for headline, start in (("The vote", "0:00:05"), ("The count", "0:00:20")):
+        make_post(
+            live_server.svc,
+            live_server.editor,
+            slug=live_server.slug,
+            headline=headline,
+            **{"audio.start": start},
+        )
+    page = open_feed(new_context, live_server)
+    clips = "document.querySelectorAll('audio[data-clip]')"
+    assert page.evaluate(f"{clips}.length") == 2
+    page.evaluate(f"{clips}[0].play()")
+    page.wait_for_function(f"() => !{clips}[0].paused && {clips}[0].currentTime > 20.3")
+    page.evaluate(f"{clips}[1].play()")
+    page.wait_for_function(f"() => !{clips}[1].paused && {clips}[1].currentTime > 5.3")
+    page.wait_for_function(f"() => {clips}[0].paused")
+    assert not page.evaluate(f"{clips}[1].paused")

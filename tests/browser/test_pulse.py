@@ -1,5 +1,6 @@
 """The newsroom's pulse through the real server, in a real browser: an editor's open feed page
-counts a reader who opens the feed, and its Contributions link follows the queue, live."""
+counts a reader who opens the feed, and its Contributions link follows the queue, live; so does
+the desk's list of feeds."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests.factories import make_contributor, make_feed
 
 pytestmark = pytest.mark.browser
 
-# Each instance reports its readers every 5 s, and the page asks every 5 s.
+# Each instance reports its readers every 5 s, and the pulse is read every 2 s.
 LIVE_MS = 20_000
 
 
@@ -48,3 +49,33 @@ def test_an_editors_open_feed_page_follows_readers_and_contributions(
 
     reader.close()
     expect(readers).to_have_text("1 reader on this feed now", timeout=LIVE_MS)
+
+
+def test_the_desks_list_follows_each_feeds_readers_and_queue(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
+    make_feed(svc, editor, slug=slug)
+    carl = make_contributor(svc, slug, live_server.email("carl@newsroom.test"))
+    desk = new_context().new_page()
+    log_in(desk, live_server)
+    desk.goto(live_server.at("/desk"))
+    row = desk.locator(f'tr[data-slug="{slug}"]')
+    expect(row.locator(".desk-pulse .readers")).to_have_text(
+        "0 readers on this feed now", timeout=LIVE_MS
+    )
+    desk.evaluate("window.notReloaded = true")
+
+    reader = new_context().new_page()
+    reader.goto(live_server.at(f"/feeds/{slug}"))
+    expect(reader.locator(".live-status")).to_have_attribute("data-state", "live")
+    expect(row.locator(".desk-pulse .readers")).to_have_text(
+        "1 reader on this feed now", timeout=LIVE_MS
+    )
+    workflow.start_post(
+        svc, carl, slug, {"headline": "From the hall", "body": "A line."}, state=PostState.SUBMITTED
+    )
+    expect(row.locator(".desk-pulse .waiting")).to_have_text(
+        "Contributions (1 waiting)", timeout=LIVE_MS
+    )
+    assert desk.evaluate("window.notReloaded === true"), "the page was reloaded"

@@ -243,6 +243,7 @@ PART_SCRIPTS = (
     script_tag("alerts.js"),  # "Alert me"
     script_tag("social-post.js"),  # "Show the original" under a social post
     script_tag("pulse.js"),  # an editor's live counts; "composing" from the compose form
+    script_tag("clips.js"),  # one audio clip playing at a time
     f'<script src="{static_url("theme.js")}"></script>',
 )
 

@@ -122,9 +122,14 @@ async def desk(request: Request, user: User) -> Response:
         rights = {feed.id: frozenset(Right) for feed in feeds}
     else:
         rights = await run_in_threadpool(permissions.rights_by_feed, svc, user)
+    shown = [feed for feed in feeds if feed.id in rights]
     values = {
-        "feeds": [feed for feed in feeds if feed.id in rights],
+        "feeds": shown,
         "feed_rights": rights,
+        "follows_pulse": any(
+            feed.status is not FeedStatus.ENDED and Right.PUBLISH in rights[feed.id]
+            for feed in shown
+        ),
         "can_open_feeds": await run_in_threadpool(permissions.can_open_feeds, svc, user),
     }
     return await render(request, "desk.html", values)

@@ -22,7 +22,7 @@ from livefeed.domain.pulse import READER_SAMPLE_ONE_IN
 from livefeed.domain.users import User
 from livefeed.newsroom import workflow
 from livefeed.services import Services
-from livefeed.web.desk import compose, pulse
+from livefeed.web.desk import compose
 from livefeed.web.desk.editing import editing_on_feed
 from livefeed.web.desk.editing import post_page as editors_post_page
 from livefeed.web.forms import PRIVATE
@@ -79,7 +79,6 @@ async def feed(request: Request) -> Response:
         "readers": await stream.reader_total(request.app, page.feed.id) if is_editor else None,
         "reading_now": reading_now,
         "waiting": await run_in_threadpool(workflow.waiting, svc, page.feed.id) if is_editor else 0,
-        "pulse_every": pulse.POLL_SECONDS,
         # Every editor's page measures publish-to-screen; one reader's in a hundred does.
         "screen_sample": 1 if Right.PUBLISH in rights else READER_SAMPLE_ONE_IN,
     }

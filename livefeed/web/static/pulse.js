@@ -1,59 +1,61 @@
-// The newsroom's pulse on an editor's feed page: every few seconds it asks the server for the
-// feed's counts (readers, contributions waiting, reported comments, who is composing, how fast
-// posts reach readers) and shows them, each line worded by the server in the feed's language,
-// with the readers of the last hour drawn as a small line. Whoever writes in the compose form
-// tells the server so ("Anna is composing") while the form holds words, and when it no longer does.
+// The newsroom's pulse on its editors' pages, pushed by the server over a stream of their own:
+// on a feed page the feed's counts (readers, contributions waiting, reported comments, who is
+// composing, how fast posts reach readers), on the desk each edited feed's readers and queue.
+// Each line comes worded by the server in the page's language, the readers of the last hour
+// drawn as a small line. Whoever writes in the compose form tells the server so ("Anna is
+// composing") while the form holds words, and when it no longer does.
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
   var tools = document.querySelector("[data-pulse]");
-  if (tools) { watch(tools); }
+  if (tools) { follow(tools.getAttribute("data-pulse"), function (pulse) { showFeed(tools, pulse); }); }
+  var desk = document.querySelector("[data-desk-pulse]");
+  if (desk) { follow(desk.getAttribute("data-desk-pulse"), function (pulse) { showRow(desk, pulse); }); }
   var form = document.querySelector("form[data-compose]");
   var feed = document.querySelector("[data-slug]");
   if (form && feed) { compose(form, "/feeds/" + encodeURIComponent(feed.getAttribute("data-slug")) + "/composing"); }
 
-  function watch(tools) {
-    var url = tools.getAttribute("data-pulse");
-    var every = (parseInt(tools.getAttribute("data-pulse-every"), 10) || 5) * 1000;
-    var tag = null;
+  // The stream's own reconnect brings the pulse back after a drop, and after the server ends a
+  // stream to check the session again; each pulse is whole, so nothing is lost in between.
+  function follow(url, show) {
+    var source = new EventSource(url);
+    source.addEventListener("pulse", function (event) {
+      var pulse;
+      try { pulse = JSON.parse(event.data); } catch (error) { return; }
+      show(pulse);
+    });
+  }
 
-    function line(selector, text, href) {
-      var found = tools.querySelector(selector);
-      if (!found) { return; }
-      var target = found.querySelector("a") || found;
-      target.textContent = text;
-      if (href && target.tagName === "A") { target.setAttribute("href", href); }
-      found.hidden = !text;
-    }
+  function line(tools, selector, text, href) {
+    var found = tools.querySelector(selector);
+    if (!found) { return; }
+    var target = found.querySelector("a") || found;
+    target.textContent = text;
+    if (href && target.tagName === "A") { target.setAttribute("href", href); }
+    found.hidden = !text;
+  }
 
-    function show(pulse) {
-      var readers = tools.querySelector(".readers");
-      // The server's own words around a number it formatted: no reader's text is in them.
+  function showFeed(tools, pulse) {
+    var readers = tools.querySelector(".readers");
+    // The server's own words around a number it formatted: no reader's text is in them.
+    if (readers) { readers.innerHTML = pulse.readers_html; }
+    draw(tools.querySelector(".reader-trail"), pulse.trail);
+    var link = document.querySelector(".contributions-link");
+    if (link) { link.textContent = pulse.waiting_text; }
+    line(tools, ".pulse-reported", pulse.reported ? pulse.reported_text : "", pulse.reported_url);
+    line(tools, ".pulse-composing", pulse.composing_text);
+    line(tools, ".pulse-latency", pulse.latency_text);
+  }
+
+  function showRow(table, pulse) {
+    var rows = table.querySelectorAll("tr[data-slug]");
+    for (var n = 0; n < rows.length; n += 1) {
+      if (rows[n].getAttribute("data-slug") !== pulse.slug) { continue; }
+      var readers = rows[n].querySelector(".desk-pulse .readers");
+      var waiting = rows[n].querySelector(".desk-pulse .waiting");
       if (readers) { readers.innerHTML = pulse.readers_html; }
-      draw(tools.querySelector(".reader-trail"), pulse.trail);
-      var link = document.querySelector(".contributions-link");
-      if (link) { link.textContent = pulse.waiting_text; }
-      line(".pulse-reported", pulse.reported ? pulse.reported_text : "", pulse.reported_url);
-      line(".pulse-composing", pulse.composing_text);
-      line(".pulse-latency", pulse.latency_text);
+      if (waiting) { waiting.textContent = pulse.waiting ? pulse.waiting_text : ""; }
     }
-
-    function ask() {
-      var headers = { Accept: "application/json" };
-      if (tag) { headers["If-None-Match"] = tag; }
-      fetch(url, { headers: headers, credentials: "same-origin" }).then(function (response) {
-        if (response.status === 304 || !response.ok) { return null; }
-        tag = response.headers.get("ETag");
-        return response.json();
-      }).then(function (pulse) {
-        if (pulse) { show(pulse); }
-      }).catch(function () {
-        // The next ask comes anyway: a missed one leaves the counts a few seconds old.
-      }).then(function () {
-        window.setTimeout(ask, document.hidden ? every * 6 : every);
-      });
-    }
-    ask();
   }
 
   function draw(svg, points) {

@@ -1,18 +1,13 @@
-"""The newsroom's pulse on an editor's feed page: its counts as JSON, kept current by polling,
-and the compose form's "I am composing" heartbeat."""
+"""The newsroom's pulse on an editor's feed page, looked at once as JSON, and the compose form's
+"I am composing" heartbeat. The stream that keeps the pages current: ``test_pulse_stream.py``."""
 
 from __future__ import annotations
 
-import re
-import socket
-import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 from starlette.testclient import TestClient
 
 from livefeed.discussion import comments as discussion
@@ -22,12 +17,11 @@ from livefeed.domain.presence import STALE_AFTER
 from livefeed.domain.users import User
 from livefeed.newsroom import workflow
 from livefeed.services import Services
-from livefeed.settings import Settings
-from livefeed.web.app import create_app
 from tests.conftest import Clock
 from tests.factories import PASSWORD, join, make_contributor, make_feed, make_moderator, make_user
 from tests.realtime.test_stream import WAIT, Stream
 from tests.web.conftest import csrf, log_in
+from tests.web.desk.conftest import csrf_from
 
 ADDRESS = "198.51.100.7"
 
@@ -143,26 +137,6 @@ def test_the_editors_page_asks_for_the_pulse_and_a_readers_page_does_not(
     assert 'data-screen-sample="100"' in page
 
 
-@pytest.fixture
-def server(settings: Settings, svc: Services) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, svc), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(WAIT)
-
-
 def test_a_reader_connecting_shows_in_the_count_and_its_trail(
     server: str, editor: User, summit: None
 ) -> None:
@@ -183,9 +157,3 @@ def test_a_reader_connecting_shows_in_the_count_and_its_trail(
     assert shown["readers_html"] == "<strong>1</strong> reader on this feed now"
     # The trail ends with the count now (a minute may have turned since the first ask).
     assert shown["trail"][-1] == 1
-
-
-def csrf_from(client: httpx.Client) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
-    assert found
-    return found.group(1)

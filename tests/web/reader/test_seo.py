@@ -217,7 +217,16 @@ def test_a_headline_cannot_break_out_of_the_data_block(
         {"src": static_url("share.js"), "defer": ""},
         *(
             {"src": static_url(f"{name}.js"), "defer": ""}
-            for name in ("days", "older", "key-events", "follow", "live", "verification", "pause")
+            for name in (
+                "days",
+                "older",
+                "key-events",
+                "follow",
+                "clips",
+                "live",
+                "verification",
+                "pause",
+            )
         ),
         {"src": static_url("last-updated.js"), "defer": ""},
         {"src": static_url("catch-up.js"), "defer": ""},
