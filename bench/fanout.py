@@ -28,6 +28,7 @@ machine yields to them); how long they still waited for their core is reported w
     .venv/bin/python bench/fanout.py --quick               # N = 1,000, shorter phases, no plots
     .venv/bin/python bench/fanout.py --sizes 1000,5000,10000,18000
     .venv/bin/python bench/fanout.py --instances 2 --readers 36000   # see fanout_cluster.py
+    .venv/bin/python bench/fanout.py --pulse    # the newsroom's pulse's cost: fanout_pulse.py
 
 Results go to ``bench/results/fanout.json``; plots to ``docs/bench/fanout-latency.png`` and,
 with two sizes or more, ``docs/bench/fanout-scaling.png``.
@@ -403,6 +404,13 @@ async def run(args: argparse.Namespace, options: Options, workdir: Path) -> dict
     }
 
 
+def place_load() -> None:
+    """This process on the load's core; the server gets the other."""
+    if len(os.sched_getaffinity(0)) < 2:
+        sys.exit("fanout: needs two cores, one for the server and one for the load")
+    os.sched_setaffinity(0, {LOAD_CORE})
+
+
 def code_revision() -> str:
     """The commit measured, and whether ``livefeed/`` had changes not yet committed."""
     try:
@@ -443,6 +451,11 @@ def main() -> None:
     parser.add_argument(
         "--rate", type=float, default=4.0, help="with --instances 2: steady posts a second (4)"
     )
+    parser.add_argument(
+        "--pulse", action="store_true", help="livefeed without and with the editors' pulse"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="with --pulse: rounds of each arm")
+    parser.add_argument("--editors", type=int, default=5, help="with --pulse: editors' pages")
     args = parser.parse_args()
     if args.instances == 2:
         from fanout_cluster import main_cluster
@@ -451,6 +464,15 @@ def main() -> None:
         main_cluster(args.readers or 36_000, args.rate, command, code_revision())
         return
     args.readers = args.readers or 10_000
+    if args.pulse:
+        from fanout_pulse import main_pulse
+
+        place_load()
+        if raise_file_limit(args.readers) < args.readers:
+            sys.exit(f"fanout: {args.readers:,} readers do not fit under the open-file limit")
+        command = " ".join([".venv/bin/python", "bench/fanout.py", *sys.argv[1:]])
+        main_pulse(args.readers, args.rounds, args.editors, command, code_revision())
+        return
     options = Options()
     if args.quick:
         args.readers, args.no_plots = 1000, True
@@ -458,9 +480,7 @@ def main() -> None:
     if args.idle is not None:
         options.idle_seconds = args.idle
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.readers]
-    if len(os.sched_getaffinity(0)) < 2:
-        sys.exit("fanout: needs two cores, one for the server and one for the load")
-    os.sched_setaffinity(0, {LOAD_CORE})
+    place_load()
     priority = raise_priority()
     fits = raise_file_limit(max(sizes))
     if fits < max(sizes):

@@ -3,8 +3,8 @@ the same run, rounds alternating, the medians' ratio printed and the rounds plot
 
 The fan-out is the app's own: 10,000 of the server's ``SocketReader``s joined to a real
 ``Hub``, over a transport that takes the bytes and drops them (what a socket's ``write`` costs
-is the same in both arms and not the question). Shared by ``metrics_cost.py`` and
-``pulse_cost.py``.
+is the same in both arms and not the question). ``metrics_cost.py`` measures the metrics with it;
+the newsroom's pulse is measured end to end instead (``fanout.py --pulse``).
 """
 
 from __future__ import annotations
