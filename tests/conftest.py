@@ -6,16 +6,20 @@ and fail in CI (``CI=true``), where a missing service must never pass for a gree
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from livefeed.realtime.site_brokers import writing_broker
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.database import Database
@@ -176,3 +180,19 @@ def mail_svc(settings: Settings, clock: Clock, mailbox: tuple[Mailbox, int]) -> 
     services = Services.build(configured, clock=clock, passwords=CHEAP_PASSWORDS)
     yield services
     services.close()
+
+
+@contextmanager
+def announcing(svc: Services) -> Iterator[None]:
+    """The test process's commits wake a ``livefeed serve`` running apart, as the CLI's do."""
+    settings = svc.settings
+    broker = writing_broker(settings.database_url, settings.redis_url, f"tests-{os.getpid()}")
+    svc.listeners.append(broker.announce)
+    try:
+        yield
+    finally:
+        svc.listeners.remove(broker.announce)
+        # On a thread of its own: a browser test's driver holds an event loop on this one.
+        closing = threading.Thread(target=asyncio.run, args=(broker.close(),))
+        closing.start()
+        closing.join()

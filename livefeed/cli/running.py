@@ -16,7 +16,7 @@ from livefeed.access import accounts
 from livefeed.cli.failures import Failure, why
 from livefeed.domain.users import User
 from livefeed.languages.catalogs import _
-from livefeed.realtime.broker import broker_from_url
+from livefeed.realtime.site_brokers import writing_broker
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store import migrate
@@ -35,8 +35,8 @@ def services(settings: Settings | None = None, *, needs_schema: bool = True) -> 
         svc = Services.build(settings)
     except OSError as error:
         raise Failure(_("cannot open the database: %(reason)s", reason=error)) from None
-    # With Redis, what a command publishes wakes every serving instance at once.
-    broker = broker_from_url(settings.redis_url, instance_id=f"cli-{os.getpid()}")
+    # What a command publishes wakes every serving instance at once, the way they listen.
+    broker = writing_broker(settings.database_url, settings.redis_url, f"cli-{os.getpid()}")
     svc.listeners.append(broker.announce)
     try:
         if needs_schema and migrate.current_revision(svc.db) != migrate.head_revision():

@@ -3,57 +3,69 @@
 With ``--workers N`` (N > 1) this process starts N workers and waits for them. Each binds the
 port itself with ``SO_REUSEPORT``, so the kernel spreads new connections over them and none
 hands sockets to another. The workers share wake-ups and reader counts through Redis when it is
-configured, else through Unix datagram sockets in a directory of their own
-(:mod:`livefeed.realtime.sibling_broker`). The scheduler, the webhook sender and the push
+configured, else PostgreSQL's notifications, else, on SQLite, Unix datagram sockets in the
+site's wake directory, where the CLI's commits reach them too
+(:mod:`livefeed.realtime.site_brokers`). The scheduler, the webhook sender and the push
 outbox already act once whichever instance gets there first, so they run in every worker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import socket
-import tempfile
 from pathlib import Path
 from types import FrameType
 
 from livefeed.operations import logs
+from livefeed.realtime.site_brokers import open_wake_directory
 from livefeed.settings import Settings
 
 GRACE_SECONDS = 10.0
 
 
 def run(settings: Settings, loop: str, workers: int) -> None:
+    siblings = open_wake_directory(settings.database_url)
+    try:
+        _run(settings, loop, workers, siblings)
+    finally:
+        if siblings is not None:
+            # Left to another instance of the site still serving, which holds a socket in it.
+            with contextlib.suppress(OSError):
+                siblings.rmdir()
+
+
+def _run(settings: Settings, loop: str, workers: int, siblings: Path | None) -> None:
     if workers <= 1:
-        _serve(settings, loop, None, None)
+        _serve(settings, loop, siblings, None)
         return
-    with tempfile.TemporaryDirectory(prefix="livefeed-workers-") as directory:
-        context = multiprocessing.get_context("spawn")
-        started = [
-            context.Process(
-                target=_serve,
-                args=(settings, loop, Path(directory), True),
-                name=f"livefeed-worker-{n + 1}",
-            )
-            for n in range(workers)
-        ]
-        for process in started:
-            process.start()
+    context = multiprocessing.get_context("spawn")
+    started = [
+        context.Process(
+            target=_serve,
+            args=(settings, loop, siblings, True),
+            name=f"livefeed-worker-{n + 1}",
+        )
+        for n in range(workers)
+    ]
+    for process in started:
+        process.start()
 
-        def stop(signum: int, _frame: FrameType | None) -> None:
-            for process in started:
-                if process.pid is not None and process.is_alive():
-                    os.kill(process.pid, signal.SIGTERM)
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        for process in started:
+            if process.pid is not None and process.is_alive():
+                os.kill(process.pid, signal.SIGTERM)
 
-        signal.signal(signal.SIGTERM, stop)
-        # Ctrl-C reaches every worker from the terminal already; a second signal would make
-        # uvicorn skip its graceful shutdown.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        for process in started:
-            process.join()
-        for process in started:
-            process.join(GRACE_SECONDS)
+    signal.signal(signal.SIGTERM, stop)
+    # Ctrl-C reaches every worker from the terminal already; a second signal would make
+    # uvicorn skip its graceful shutdown.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for process in started:
+        process.join()
+    for process in started:
+        process.join(GRACE_SECONDS)
 
 
 def _serve(settings: Settings, loop: str, siblings: Path | None, shared: bool | None) -> None:

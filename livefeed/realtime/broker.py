@@ -1,7 +1,8 @@
 """Wake-ups between instances: "feed 42 has new events", and how many readers each feed has.
 
 The event log is the only source of what readers see, so a broker carries no event data: a
-notice only tells a hub to read the log *now* instead of at its next one-second tick. A lost
+notice only tells a hub to read the log *now* instead of at its next safety read (every
+second, or every heartbeat where the broker hears every process writing to the site). A lost
 notice therefore costs latency, never an update, and a duplicated one costs a read that finds
 nothing new. That is why every failure here is swallowed and logged rather than raised into the
 transaction that just committed, and why the Redis broker may start, and run, without Redis.

@@ -91,7 +91,8 @@ class Hub:
         on_batch: OnBatch | None = None,
     ) -> None:
         """``must_poll`` says whether the log must be read every tick: not while a broker that
-        hears every commit (Redis, connected) wakes the channels; then once a heartbeat will do.
+        hears every writer's commits (Redis, PostgreSQL's notifications, a SQLite site's wake
+        directory; see ``site_brokers.py``) wakes the channels; then once a heartbeat will do.
         ``recent_bytes`` bounds the frames kept for replays, over every feed.
         """
         self._fetch = fetch

@@ -4,7 +4,8 @@ A site on PostgreSQL already has a server every instance reaches. A commit sends
 ``NOTIFY livefeed, 'n 42'`` on a connection of its own; each instance listens on another and
 wakes its hub. Reader counts travel the same way every few seconds (``c <instance> {json}``)
 and are summed over the instances heard from lately. As with every broker, a notice lost (a
-restart of PostgreSQL) costs latency only: each instance still reads the log every second.
+restart of PostgreSQL) costs latency only: each instance still reads the log at each heartbeat, and
+every second while it is not listening.
 """
 
 from __future__ import annotations

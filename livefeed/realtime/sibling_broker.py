@@ -1,10 +1,11 @@
-"""Wake-ups between the workers of one ``livefeed serve --workers N``, on one machine.
+"""Wake-ups between the processes of one SQLite site on one machine: the workers of
+``livefeed serve``, and whatever else writes to the site (the CLI).
 
-Each worker binds a Unix datagram socket in a directory the workers share; a commit sends
-"feed 42" to every other socket there, and every few seconds each worker sends its reader
-counts the same way. No Redis and no database is needed for this, whatever the database: a
-datagram lost (a full socket buffer) costs latency only, since every worker still reads the
-log of each feed it serves every second (the event log stays the truth).
+Each worker binds a Unix datagram socket in the site's wake directory (see
+``site_brokers.py``); a commit, in a worker or in any other process, sends "feed 42" to every
+other socket there, and every few seconds each worker sends its reader counts the same way. No
+Redis is needed: a datagram lost (a full socket buffer) costs latency only, since every worker
+still reads the log of each feed it serves at each heartbeat (the event log stays the truth).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class SiblingBroker:
         loop = asyncio.get_running_loop()
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         listener.setblocking(False)
+        # Made again if the last instance to leave took it away as this one started.
+        self._directory.mkdir(mode=0o700, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
             self._path.unlink()
         listener.bind(str(self._path))

@@ -43,7 +43,7 @@ from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
-from tests.conftest import missing_service
+from tests.conftest import announcing, missing_service
 from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_editor
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -228,8 +228,9 @@ def serving(
     upgrade(svc.db)
     server = Server(url, svc, settings, directory)
     try:
-        server.start()
-        yield server
+        with announcing(svc):
+            server.start()
+            yield server
     finally:
         server.stop()
         svc.close()

@@ -22,6 +22,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
 from livefeed.web.front import StreamFront
+from tests.conftest import announcing
 from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed, make_post
 
 WAIT = 10.0  # how long a test waits for something that should come at once, before failing
@@ -231,11 +232,14 @@ def test_edits_and_deletes_follow_in_order(svc: Services, editor: User, open_str
 def test_changes_committed_elsewhere_arrive_too(
     settings: Settings, svc: Services, editor: User, open_stream: Any
 ) -> None:
-    """Another process (the CLI, another instance) does not wake this one; the tick does."""
+    """Another process writing to the site (the CLI, another instance) wakes this one the way
+    it listens: by NOTIFY on PostgreSQL. An app with no way to hear it (SQLite, served without
+    the site's wake directory) reads the log every second and finds it there."""
     stream = open_stream()
     elsewhere = Services.build(settings, clock=svc.clock, passwords=CHEAP_PASSWORDS)
     try:
-        make_post(elsewhere, editor, headline="Filed from the command line")
+        with announcing(elsewhere):
+            make_post(elsewhere, editor, headline="Filed from the command line")
     finally:
         elsewhere.close()
     [message] = stream.wait_for(1)

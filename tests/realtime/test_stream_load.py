@@ -43,6 +43,7 @@ from livefeed.realtime.recent import FRAMES_PER_FEED as RECENT_FRAMES
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
+from tests.conftest import announcing
 from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed
 from tests.sse_client import Event, StreamParser, request
 
@@ -202,7 +203,8 @@ def running_site(
         )
         served.start()
         try:
-            yield served
+            with announcing(svc):
+                yield served
         finally:
             served.stop()
     finally:

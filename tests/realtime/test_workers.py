@@ -31,6 +31,7 @@ from livefeed.newsroom.workflow import When
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
+from tests.conftest import announcing
 from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed
 from tests.realtime.test_stream_load import free_port
 from tests.sse_client import Event, StreamParser, request
@@ -143,7 +144,8 @@ def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
                 pass
             assert time.monotonic() < deadline, f"not up:\n{log.read_text()}"
             time.sleep(0.1)
-        yield Site(svc, editor, token, port, process.pid)
+        with announcing(svc):
+            yield Site(svc, editor, token, port, process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         try:

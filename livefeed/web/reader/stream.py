@@ -36,13 +36,11 @@ from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.languages import catalogs
 from livefeed.realtime import sse
-from livefeed.realtime.broker import Broker, broker_from_url
+from livefeed.realtime.broker import Broker
 from livefeed.realtime.connections import BufferedReader
 from livefeed.realtime.frames import Batch, Frame
 from livefeed.realtime.hub import REPLAY_BATCH, Hub, OnBatch, Subscriber
-from livefeed.realtime.postgres_broker import PostgresBroker
-from livefeed.realtime.redis_broker import RedisBroker
-from livefeed.realtime.sibling_broker import SiblingBroker
+from livefeed.realtime.site_brokers import serving_broker
 from livefeed.services import Services
 from livefeed.web.reader.caching import cache_control
 from livefeed.web.security import services
@@ -155,27 +153,20 @@ def install(
     """Give the app its hub and broker; every commit announces itself through the broker.
 
     The broker wakes this process's hub at once and every other instance's: through Redis if
-    configured, else through PostgreSQL's NOTIFY on a PostgreSQL site, else between the
-    workers of one ``livefeed serve`` through ``siblings``, the directory they share.
+    configured, else through PostgreSQL's NOTIFY on a PostgreSQL site, else through
+    ``siblings``, the SQLite site's wake directory (``realtime/site_brokers.py``).
     ``on_batch`` is told of each batch the hub fans out (the metrics count them).
     """
     encoder = Encoder(svc, app.state.templates)
     app.state.encoder = encoder
-    broker: Broker
-    database_url = svc.settings.database_url
-    if svc.settings.redis_url:
-        broker = broker_from_url(svc.settings.redis_url, instance_id=instance_id())
-    elif database_url.startswith("postgres"):
-        broker = PostgresBroker(database_url, instance_id=instance_id())
-    elif siblings is not None:
-        broker = SiblingBroker(siblings, f"worker-{os.getpid()}")
-    else:
-        broker = broker_from_url(None, instance_id=instance_id())
-    hears_every_instance = isinstance(broker, RedisBroker)
+    settings = svc.settings
+    broker, hears_every_writer = serving_broker(
+        settings.database_url, settings.redis_url, instance_id(), siblings
+    )
     app.state.hub = Hub(
         encoder.fetch,
         encoder.lookup,
-        must_poll=lambda: not (hears_every_instance and broker.healthy),
+        must_poll=lambda: not (hears_every_writer and broker.healthy),
         recent_bytes=svc.settings.stream_memory,
         on_batch=on_batch,
     )
