@@ -32,23 +32,34 @@ def clip_playing(page: Page) -> None:
     page.wait_for_function(f"() => !{CLIP}.paused && {CLIP}.currentTime > 5.3")
 
 
+def clip_posts(
+    server: LiveServer,
+    radio: LoopbackSite,
+    starts: dict[str, str],
+    transcript: str = "",
+    **feed: str,
+) -> None:
+    """A feed with the radio's recording, and a post for each headline from its moment."""
+    make_feed(
+        server.svc, server.editor, slug=server.slug, recording_url=radio.at("/day-2.wav"), **feed
+    )
+    for headline, start in starts.items():
+        make_post(
+            server.svc,
+            server.editor,
+            slug=server.slug,
+            headline=headline,
+            **{"audio.start": start, "audio.transcript": transcript},
+        )
+
+
 def test_a_clip_pauses_the_live_stream_and_the_stream_pauses_the_clip(
     live_server: LiveServer, new_context: NewContext, radio: LoopbackSite
 ) -> None:
-    make_feed(
-        live_server.svc,
-        live_server.editor,
-        slug=live_server.slug,
-        audio_stream_url=radio.at("/live.wav"),
-        recording_url=radio.at("/day-2.wav"),
-    )
-    make_post(
-        live_server.svc,
-        live_server.editor,
-        slug=live_server.slug,
-        headline="The vote",
-        **{"audio.start": "0:00:05", "audio.transcript": "Ayes 12, noes 3."},
-    )
+    clip_posts(
+        live_server, radio, {"The vote": "0:00:05"},
+        audio_stream_url=radio.at("/live.wav"), transcript="Ayes 12, noes 3.",
+    )  # fmt: skip
     page = open_feed(new_context, live_server)
     post = page.locator(".post-audio")
     expect(post.get_by_text("From the live stream recording, from 0:00:05")).to_be_visible()
@@ -73,20 +84,7 @@ def test_a_clip_pauses_the_live_stream_and_the_stream_pauses_the_clip(
 def test_two_clips_take_turns(
     live_server: LiveServer, new_context: NewContext, radio: LoopbackSite
 ) -> None:
-    make_feed(
-        live_server.svc,
-        live_server.editor,
-        slug=live_server.slug,
-        recording_url=radio.at("/day-2.wav"),
-    )
-    for headline, start in (("The vote", "0:00:01"), ("The count", "0:00:03")):
-        make_post(
-            live_server.svc,
-            live_server.editor,
-            slug=live_server.slug,
-            headline=headline,
-            **{"audio.start": start},
-        )
+    clip_posts(live_server, radio, {"The vote": "0:00:01", "The count": "0:00:03"})
     page = open_feed(new_context, live_server)
     clips = "document.querySelectorAll('audio[data-clip]')"
     assert page.evaluate(f"{clips}.length") == 2

@@ -4,14 +4,11 @@ open stream gets the post when its time comes."""
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import uvicorn
 
 from livefeed.distribution import reading
 from livefeed.domain.posts import PostState
@@ -23,6 +20,7 @@ from livefeed.settings import Settings
 from livefeed.web.app import create_app
 from livefeed.web.front import StreamFront
 from livefeed.web.scheduler import Scheduler
+from tests.app_server import serving
 from tests.conftest import Clock
 from tests.factories import make_editor, make_feed, make_post
 from tests.realtime.test_stream import WAIT, Stream
@@ -47,24 +45,9 @@ def schedule(svc: Services, editor: User, clock: Clock, headline: str) -> int:
 @pytest.fixture
 def server(settings: Settings, svc: Services) -> Iterator[str]:
     """The app as ``livefeed serve`` runs it, its lifespan (and so its scheduler) included."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     app = create_app(settings, svc)
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
-        http=StreamFront.serving(app),
-    )  # fmt: skip
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(WAIT)
+    with serving(app, StreamFront.serving(app)) as url:
+        yield url
 
 
 def test_a_scheduled_post_reaches_an_open_stream_when_due(

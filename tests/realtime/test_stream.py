@@ -13,7 +13,6 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
@@ -22,6 +21,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
 from livefeed.web.front import StreamFront
+from tests.app_server import serving
 from tests.conftest import announcing
 from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed, make_post
 
@@ -65,24 +65,9 @@ def parse_sse(lines: Iterator[str]) -> Iterator[Message]:
 @pytest.fixture(params=["front", "asgi"])
 def server(request: pytest.FixtureRequest, settings: Settings, svc: Services) -> Iterator[str]:
     """The server as ``livefeed serve`` runs it (streams on the socket), and plain ASGI."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     app = create_app(settings, svc)
-    http: Any = StreamFront.serving(app) if request.param == "front" else "auto"
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", http=http
-    )
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(WAIT)
+    with serving(app, StreamFront.serving(app) if request.param == "front" else "auto") as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,39 +3,21 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
-from tests.realtime.test_stream import WAIT
+from tests.app_server import serving
 
 
 @pytest.fixture
 def server(settings: Settings, svc: Services) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, svc), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(WAIT)
+    with serving(create_app(settings, svc)) as url:
+        yield url
 
 
 def csrf_from(client: httpx.Client) -> str:
