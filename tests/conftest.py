@@ -12,14 +12,14 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from livefeed.realtime.site_brokers import writing_broker
+from livefeed.realtime.site_brokers import wake_directory, writing_broker
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.database import Database
@@ -196,3 +196,8 @@ def announcing(svc: Services) -> Iterator[None]:
         closing = threading.Thread(target=asyncio.run, args=(broker.close(),))
         closing.start()
         closing.join()
+        # A server the test killed could not take its site's wake directory away.
+        directory = wake_directory(settings.database_url)
+        if directory is not None:
+            with suppress(OSError):
+                directory.rmdir()

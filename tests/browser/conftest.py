@@ -229,10 +229,12 @@ def serving(
     server = Server(url, svc, settings, directory)
     try:
         with announcing(svc):
-            server.start()
-            yield server
+            try:
+                server.start()
+                yield server
+            finally:
+                server.stop()
     finally:
-        server.stop()
         svc.close()
 
 
