@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -52,6 +53,7 @@ WIDTH, HEIGHT = 390, 844
 PHONE = {"viewport": {"width": WIDTH, "height": HEIGHT}, "is_mobile": True, "has_touch": True}
 # Apple's and Android's guidance for something a finger presses.
 FINGER = 44
+SETTLING_SECONDS = 5.0
 ADDRESS = "198.51.100.23"
 # Long, as real ones are: a name the header must not cut to "Ad…", a title that must wrap.
 ADMIN_NAME = "Adaeze Okonkwo-Villanueva"
@@ -500,7 +502,20 @@ COMPOSE_BUTTONS = ("Preview", "Publish", "Save draft")
 
 def in_reach_above_the_player(page: Page, name: str) -> None:
     """The compose form's button ``name`` is on screen, a finger's height, wholly above the
-    docked player, and nothing lies over it."""
+    docked player, and nothing lies over it, once the page has settled: a line of the editors'
+    pulse arriving above the form moves it while it is being measured."""
+    deadline = time.monotonic() + SETTLING_SECONDS
+    while True:
+        try:
+            _in_reach_above_the_player(page, name)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            page.wait_for_timeout(100)
+
+
+def _in_reach_above_the_player(page: Page, name: str) -> None:
     button = page.get_by_role("region", name="New post").get_by_role(
         "button", name=name, exact=True
     )
