@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from typing import Any
 from urllib.parse import quote
 
@@ -19,16 +18,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from livefeed.domain import pulse as rules
 from livefeed.domain.errors import LivefeedError, Message, Unauthorized
-from livefeed.languages import catalogs
 from livefeed.newsroom import pulse
 from livefeed.web import security
 from livefeed.web.desk.pulse_stream import Page, PulseWatch, streamed
-from livefeed.web.desk.pulse_words import described
 from livefeed.web.errors import problem_for
 from livefeed.web.forms import PRIVATE, checked_form, see_other
-from livefeed.web.reader import stream
 from livefeed.web.security import services
 from livefeed.web.views import spoken_to
 
@@ -47,10 +42,11 @@ async def pulse_now(request: Request) -> Response:
     except LivefeedError as error:
         return problem_for(error)
     feed = watcher.feed
+    watch: PulseWatch = request.app.state.pulse_watch
     if wants_stream(request):
-        watch: PulseWatch = request.app.state.pulse_watch
         return streamed(watch, [watcher], Page(watcher.editor_id, feed.language))
-    return answered(request, await look(request, watcher, feed.language))
+    reading = await watch.read(feed.id)
+    return answered(request, reading.words(feed.slug, watcher.editor_id, feed.language))
 
 
 async def desk_pulse(request: Request) -> Response:
@@ -61,30 +57,14 @@ async def desk_pulse(request: Request) -> Response:
         return problem_for(Unauthorized(Message("sign in to follow your feeds")))
     watchers = await run_in_threadpool(pulse.watch_desk, services(request), user)
     language = user.language or spoken_to(request)
+    watch: PulseWatch = request.app.state.pulse_watch
     if wants_stream(request):
-        watch: PulseWatch = request.app.state.pulse_watch
         return streamed(watch, watchers, Page(user.id, language))
-    return answered(request, {"feeds": [await look(request, each, language) for each in watchers]})
-
-
-async def look(request: Request, watcher: pulse.Watcher, language: str) -> dict[str, Any]:
-    """One feed's pulse now, for one of its editors, worded in ``language``."""
-    feed_id = watcher.feed.id
-    counts = await run_in_threadpool(pulse.counts, services(request), feed_id)
-    readers = await stream.reader_total(request.app, feed_id)
-    now = time.time()
-    trail: rules.ReaderTrail = request.app.state.reader_trail
-    trail.record(feed_id, now, readers)
-    latencies: rules.Latencies = request.app.state.latencies
-    with catalogs.speaking(language):
-        return described(
-            watcher.feed.slug,
-            counts,
-            watcher.editor_id,
-            readers,
-            trail.of(feed_id, now),
-            latencies.summary(feed_id, now),
-        )
+    feeds = [
+        (await watch.read(each.feed.id)).words(each.feed.slug, user.id, language)
+        for each in watchers
+    ]
+    return answered(request, {"feeds": feeds})
 
 
 def answered(request: Request, body: dict[str, Any]) -> Response:

@@ -23,6 +23,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import StreamingResponse
@@ -74,6 +75,21 @@ class Page:
         self.wake.set()
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A feed's pulse as read once, for every page that shows it."""
+
+    counts: pulse.Counts
+    readers: int
+    points: list[int]
+    summary: rules.Summary | None
+
+    def words(self, slug: str, editor_id: int, language: str) -> dict[str, Any]:
+        """As one of the feed's editors is shown it, in ``language``."""
+        with catalogs.speaking(language):
+            return described(slug, self.counts, editor_id, self.readers, self.points, self.summary)
+
+
 @dataclass
 class FeedWatch:
     """One feed followed on this instance: its open pages, and the task that reads for them."""
@@ -82,7 +98,7 @@ class FeedWatch:
     pages: set[Page] = field(default_factory=set)
     nudged: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
-    last: tuple[pulse.Counts, int, list[int], rules.Summary | None] | None = None
+    last: Reading | None = None
 
 
 class PulseWatch:
@@ -156,24 +172,26 @@ class PulseWatch:
             if self._feeds.get(feed_id) is watch:
                 del self._feeds[feed_id]
 
-    async def _read(self, watch: FeedWatch) -> None:
-        feed_id = watch.watcher.feed.id
+    async def read(self, feed_id: int) -> Reading:
+        """The feed's pulse now: its counts from the database, its readers over the instances,
+        the sparkline's point kept and the hour's percentiles."""
         counts = await run_in_threadpool(pulse.counts, self._svc, feed_id)
         readers = await self._reader_total(feed_id)
         now = time.time()
         self._trail.record(feed_id, now, readers)
         summary = self._latencies.summary(feed_id, now)
-        watch.last = (counts, readers, self._trail.of(feed_id, now), summary)
+        return Reading(counts, readers, self._trail.of(feed_id, now), summary)
+
+    async def _read(self, watch: FeedWatch) -> None:
+        feed_id = watch.watcher.feed.id
+        watch.last = await self.read(feed_id)
         for page in list(watch.pages):
             page.offer(feed_id, self._frame(watch, page))
 
     @staticmethod
     def _frame(watch: FeedWatch, page: Page) -> bytes:
         assert watch.last is not None
-        counts, readers, points, summary = watch.last
-        feed = watch.watcher.feed
-        with catalogs.speaking(page.language):
-            body = described(feed.slug, counts, page.editor_id, readers, points, summary)
+        body = watch.last.words(watch.watcher.feed.slug, page.editor_id, page.language)
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         return sse.encode(text, event="pulse")
 
