@@ -9,6 +9,7 @@ checked once, when each page opened it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from livefeed.access.permissions import require_right, rights_by_feed
@@ -54,14 +55,21 @@ def watch(svc: Services, actor: User | None, slug: str) -> Watcher:
         return Watcher(feed, editor.id)
 
 
+def on_desk(feed: Feed, rights: Collection[Right]) -> bool:
+    """Whether the desk's list shows the feed's pulse to someone holding ``rights`` on it."""
+    return feed.status is not FeedStatus.ENDED and Right.PUBLISH in rights
+
+
 def watch_desk(svc: Services, actor: User) -> list[Watcher]:
-    """The feeds not yet ended whose editors include the actor, for their desk's list."""
+    """The feeds whose pulse the actor's desk follows, the most recently updated first."""
     with svc.db.read() as conn:
         feeds = feed_store.list_feeds(conn, [FeedStatus.LIVE, FeedStatus.SCHEDULED], limit=500)
-    if not actor.is_admin:
+    if actor.is_admin:
+        followed = [feed for feed in feeds if on_desk(feed, frozenset(Right))]
+    else:
         rights = rights_by_feed(svc, actor)
-        feeds = [feed for feed in feeds if Right.PUBLISH in rights.get(feed.id, ())]
-    return [Watcher(feed, actor.id) for feed in feeds[:DESK_FEEDS]]
+        followed = [feed for feed in feeds if on_desk(feed, rights.get(feed.id, ()))]
+    return [Watcher(feed, actor.id) for feed in followed[:DESK_FEEDS]]
 
 
 def counts(svc: Services, feed_id: int) -> Counts:

@@ -23,7 +23,7 @@ from livefeed.domain.access import Right, require
 from livefeed.domain.errors import Conflict, Forbidden, Invalid
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
-from livefeed.newsroom import publishing, workflow
+from livefeed.newsroom import publishing, pulse, workflow
 from livefeed.web import security
 from livefeed.web.desk import compose, editing, linkcards
 from livefeed.web.forms import checked_form, errors_of, see_other, text, typed
@@ -126,10 +126,7 @@ async def desk(request: Request, user: User) -> Response:
     values = {
         "feeds": shown,
         "feed_rights": rights,
-        "follows_pulse": any(
-            feed.status is not FeedStatus.ENDED and Right.PUBLISH in rights[feed.id]
-            for feed in shown
-        ),
+        "follows_pulse": any(pulse.on_desk(feed, rights[feed.id]) for feed in shown),
         "can_open_feeds": await run_in_threadpool(permissions.can_open_feeds, svc, user),
     }
     return await render(request, "desk.html", values)
