@@ -22,6 +22,7 @@ from livefeed.domain.verification import SourceType
 from livefeed.languages import catalogs, dates, names
 from livefeed.services import Services
 from livefeed.web import script_words
+from livefeed.web.reader.live_posts import verification_shown
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -74,6 +75,7 @@ def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Ji
     )
     # Whether a moment is on the feed's current day (a post then needs no date).
     env.globals["is_today"] = lambda moment, feed: times.same_day(moment, svc.clock(), feed.zone)
+    env.globals["verification_shown"] = verification_shown
     env.filters["highlight"] = _highlight
     env.filters["bdi"] = bidi_isolate
     # A count as the language spoken writes it (12,400; 12 400; 12.400).

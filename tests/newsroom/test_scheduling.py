@@ -64,9 +64,9 @@ def test_a_scheduled_post_reaches_an_open_stream_when_due(
         stream.close()
     assert message.event == "post.published"
     assert message.json["data"]["id"] == scheduled
-    assert 'datetime="2026-11-25T18:30:00Z"' in message.json["html"]
+    assert message.json["post"]["at"] == "2026-11-25T18:30:00Z"
     assert message.id == str(before.seq + 1)
-    assert "Right on time" in message.json["html"]
+    assert message.json["data"]["headline"] == "Right on time"
 
 
 def test_the_scheduler_ticks_until_stopped(svc: Services, editor: User, clock: Clock) -> None:

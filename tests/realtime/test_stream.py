@@ -14,6 +14,7 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
+from livefeed.domain import times
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
 from livefeed.newsroom import publishing
@@ -193,8 +194,10 @@ def test_a_published_post_reaches_an_open_stream(
     assert message.event == "post.published"
     assert message.id == str(post.seq)
     assert message.json["data"]["headline"] == "Ceasefire announced"
-    assert 'id="post-' in message.json["html"]
-    assert "Ceasefire announced" in message.json["html"]
+    assert "Delegates are back." in message.json["html"]
+    # Its header and footer are the page's to build: the moment, worded, and where to share it.
+    assert message.json["post"]["at"] == times.iso_utc(post.published_at)
+    assert message.json["post"]["short"] == svc.urls.short(post.short_code)
 
 
 def test_edits_and_deletes_follow_in_order(svc: Services, editor: User, open_stream: Any) -> None:

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 import os
-import re
 import secrets
 import socket
 from collections.abc import AsyncIterator
@@ -43,6 +42,7 @@ from livefeed.realtime.hub import REPLAY_BATCH, Hub, OnBatch, Subscriber
 from livefeed.realtime.site_brokers import serving_broker
 from livefeed.services import Services
 from livefeed.web.reader.caching import cache_control
+from livefeed.web.reader.live_posts import LivePosts
 from livefeed.web.security import services
 
 RETRY_MS = 3000
@@ -58,24 +58,12 @@ STREAM_HEADERS = {
 # The events that are news to readers (they move "Last updated").
 _NEWS = (EventType.POST_PUBLISHED, EventType.POST_UPDATED, EventType.POST_DELETED)
 PAGE_FIELDS = ("id", "state", "headline", "title", "tags", "key_event", "verification")
-_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
-
-
-def compact(html: str) -> str:
-    """The fragment without the template's indentation: a line break and the spaces around it
-    between two tags become one space, which renders the same (not inside ``<pre>``, where
-    every space shows)."""
-    if "<pre" in html:
-        return html
-    return _BETWEEN_TAGS.sub("> <", html)
-
-
 class Encoder:
     """Turns logged events into the JSON readers get, with the post's HTML fragment."""
 
     def __init__(self, svc: Services, templates: Jinja2Templates) -> None:
         self.svc = svc
-        self.template = templates.env.get_template("_post.html")
+        self.posts = LivePosts(svc, templates.env)
         self.comment_template = templates.env.get_template("_comment.html")
 
     def payload(self, feed: Feed, event: Event, post: Post | None) -> dict[str, Any]:
@@ -84,29 +72,27 @@ class Encoder:
             return self._payload(feed, event, post)
 
     def _payload(self, feed: Feed, event: Event, post: Post | None) -> dict[str, Any]:
-        html = None
-        if post is not None and event.type in (EventType.POST_PUBLISHED, EventType.POST_UPDATED):
-            html = self.template.render(
-                feed=feed, post=post, viewer=None, csrf_token="", urls=self.svc.urls
-            )
-        elif event.type is EventType.COMMENT_APPROVED:
-            html = self.comment_html(feed, event)
         data = event.data
-        if html is not None and event.type is not EventType.COMMENT_APPROVED:
-            # The fragment shows the post: of its fields, only what the page decides with
-            # travels beside it (every byte goes to every reader).
+        message: dict[str, Any] = {"seq": event.seq, "type": event.type.value}
+        if post is not None and event.type in (EventType.POST_PUBLISHED, EventType.POST_UPDATED):
+            # What the post says, and what its page builds the rest from (live_posts.py); of
+            # its fields, only what the page decides with travels (every byte goes to every
+            # reader).
             data = {k: data[k] for k in PAGE_FIELDS if k in data}
             if data.get("title") == data.get("headline"):
                 del data["title"]
-            html = compact(html)
-        elif html is not None:
-            data = {k: v for k, v in data.items() if k not in ("body", "body_html")}
-        message: dict[str, Any] = {
-            "seq": event.seq,
-            "type": event.type.value,
-            "data": data,
-            "html": html,
-        }
+            message["data"] = data
+            message["post"] = self.posts.particulars(feed, post)
+            message["html"] = self.posts.content_html(feed, post)
+        elif event.type is EventType.COMMENT_APPROVED:
+            html = self.comment_html(feed, event)
+            if html is not None:
+                data = {k: v for k, v in data.items() if k not in ("body", "body_html")}
+            message["data"] = data
+            message["html"] = html
+        else:
+            message["data"] = data
+            message["html"] = None
         if event.type in _NEWS:
             # The commit's moment (Unix seconds): the page's "Last updated" says it, and a
             # sampled page measures publish-to-screen by it.

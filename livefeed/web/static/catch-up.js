@@ -49,7 +49,7 @@
     var order = [];
     events.forEach(function (message) {
       var data = message.data || {};
-      if (message.type === "post.published" && message.html) {
+      if (message.type === "post.published" && message.post) {
         posts[data.id] = { id: data.id, title: data.title || data.headline, key: Boolean(data.key_event) };
         order.push(data.id);
       } else if (message.type === "post.updated" && posts[data.id]) {

@@ -47,6 +47,102 @@
     return template.content.firstElementChild;
   }
 
+  // A post's event carries what it says (message.html) and its particulars (message.post,
+  // web/reader/live_posts.py): its header and footer are built here as _post.html renders
+  // them, with the words of the page's #post-parts, so they need not travel to every reader.
+  var parts = document.getElementById("post-parts");
+  var SHARE_URL = "livefeed-share-url", SHARE_TITLE = "livefeed-share-title";
+
+  function element(name, className, text) {
+    var node = document.createElement(name);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function part(selector) {
+    return parts.content.querySelector(selector).cloneNode(true);
+  }
+
+  // The stand-in address and title of #post-parts become the post's: as they are in text and
+  // in a link that is the address, encoded where they are a link's parameters.
+  function fill(node, url, title) {
+    function swap(text, encoded) {
+      var put = encoded ? encodeURIComponent : String;
+      return text.split(SHARE_URL).join(put(url)).split(SHARE_TITLE).join(put(title));
+    }
+    var walker = document.createTreeWalker(node, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (var current = node; current; current = walker.nextNode()) {
+      if (current.nodeType === Node.TEXT_NODE) {
+        current.nodeValue = swap(current.nodeValue, false);
+        continue;
+      }
+      Array.prototype.forEach.call(current.attributes, function (attribute) {
+        var encoded = attribute.name === "href" && attribute.value.indexOf(SHARE_URL) !== 0;
+        attribute.value = swap(attribute.value, encoded);
+      });
+    }
+    return node;
+  }
+
+  function header(data, post) {
+    var head = element("header", "post-header");
+    var meta = head.appendChild(element("p", "post-meta"));
+    var link = meta.appendChild(element("a", "post-time"));
+    link.setAttribute("href", "/feeds/" + encodeURIComponent(slug) + "/posts/" + data.id);
+    var time = link.appendChild(element("time", "", post.clock));
+    time.setAttribute("datetime", post.at);
+    time.appendChild(element("span", "zone", " " + post.zone));
+    link.appendChild(element("span", post.dated ? "post-date" : "post-date visually-hidden", ", " + post.date));
+    if (post.pinned) { meta.appendChild(part(".flag-pinned")); }
+    if (data.key_event) { meta.appendChild(part(".flag-key")); }
+    var checked = post.verification ? fragment(post.verification) : element("p", "verification", " ");
+    if (!post.verification) {
+      checked.setAttribute("data-verification", data.verification);
+      checked.hidden = true;
+    }
+    head.appendChild(checked);
+    if (data.headline) {
+      head.appendChild(element("h3", "post-headline", data.headline)).id = "post-" + data.id + "-headline";
+    }
+    return head;
+  }
+
+  function footer(data, post) {
+    var foot = element("footer", "post-footer");
+    if (post.tags) { foot.appendChild(fragment(post.tags)); }
+    if (post.byline) { foot.appendChild(fragment(post.byline)); }
+    var url = post.short || post.link, title = data.title || data.headline;
+    foot.appendChild(fill(part(".post-share"), url, title));
+    if (post.short) { foot.appendChild(fill(part(".short-url"), url, title)); }
+    return foot;
+  }
+
+  function build(message) {
+    var data = message.data, post = message.post;
+    var article = element("article", "post");
+    article.classList.toggle("is-pinned", Boolean(post.pinned));
+    article.classList.toggle("is-key-event", Boolean(data.key_event));
+    article.classList.toggle("is-retracted", Boolean(post.retracted));
+    article.id = "post-" + data.id;
+    var attributes = {
+      "data-post-id": data.id, "data-version": post.version, "data-day": post.day,
+      "data-day-label": post.day_label, "data-when": post.when
+    };
+    Object.keys(attributes).forEach(function (name) { article.setAttribute(name, attributes[name]); });
+    if (data.headline) {
+      article.setAttribute("aria-labelledby", "post-" + data.id + "-headline");
+    } else {
+      article.setAttribute("aria-label", data.title);
+    }
+    article.appendChild(header(data, post));
+    var content = document.createElement("template");
+    content.innerHTML = message.html;
+    article.appendChild(content.content);
+    article.appendChild(footer(data, post));
+    return article;
+  }
+
   // Whether new posts may go in at once: live updates not paused, and the reader where they
   // arrive (the top of the list; its end when reading oldest first).
   function atTop() {
@@ -174,9 +270,9 @@
     if (message.seq <= lastSeq) { return; }
     lastSeq = message.seq;
     var data = message.data || {};
-    if (message.type === "post.published" && message.html) {
+    if (message.type === "post.published" && message.post) {
       if (existing(data.id) || !wanted(data)) { return; }
-      var article = fragment(message.html);
+      var article = build(message);
       // Reading oldest first with later pages still to load: it comes with the last of them.
       if (oldestFirst && feed.querySelector(".older a")) { told(message, article); return; }
       if (atTop()) { insert(article); } else { waiting.push(article); updateBanner(); }
@@ -184,7 +280,7 @@
       announce(_("New post: %(title)s", { title: data.title || data.headline }));
     } else if (message.type === "post.updated") {
       var current = existing(data.id);
-      var replacement = message.html ? fragment(message.html) : null;
+      var replacement = message.post ? build(message) : null;
       if (!wanted(data)) { drop(data.id); told(message, replacement); return; }
       if (current && replacement) {
         announceCorrection(current, replacement, data);
@@ -198,7 +294,7 @@
         trim();
       }
       told(message, replacement);
-      waiting = waiting.map(function (w) { return w.id === "post-" + data.id && message.html ? fragment(message.html) : w; });
+      waiting = waiting.map(function (w) { return w.id === "post-" + data.id && message.post ? build(message) : w; });
     } else if (message.type === "post.deleted") {
       drop(data.id);
       told(message, null);

@@ -185,8 +185,8 @@ def test_open_pages_are_sent_the_corrected_and_the_retracted_post(
     assert corrected["data"]["headline"] == "Turnout 54%"
     assert "— Digits swapped.</p>" in corrected["html"]
     assert '<p class="earlier-headline">Turnout 45%</p>' in corrected["html"]
-    assert "is-retracted" not in corrected["html"]
-    assert 'class="post is-retracted"' in retracted["html"]
+    assert "retracted" not in corrected["post"]
+    assert retracted["post"]["retracted"] is True
     assert "— The count was stopped.</p>" in retracted["html"]
     assert retracted["data"]["id"] == post.id
 

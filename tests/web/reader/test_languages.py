@@ -89,11 +89,9 @@ def test_a_feeds_live_fragment_is_worded_in_its_language(
     post = reading.feed_page(svc, slug).posts[0]
     # Encoded for a stream whose request spoke English: the fragment is in Russian.
     with catalogs.speaking("en"):
-        html = Encoder(svc, app.state.templates).payload(feed, published, post)["html"]
-    label = re.search(r'data-day-label="([^"]*)"', html)
-    assert label
-    assert re.search("[а-я]", label.group(1)), html[:300]
-    assert f"/tags/{quote('новости')}" in html
+        particulars = Encoder(svc, app.state.templates).payload(feed, published, post)["post"]
+    assert re.search("[а-я]", particulars["day_label"]), particulars
+    assert f"/tags/{quote('новости')}" in particulars["tags"]
 
 
 def test_the_static_copy_declares_the_feeds_language(
