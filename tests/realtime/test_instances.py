@@ -28,6 +28,8 @@ from tests.redis_server import RedisServer, free_port
 
 pytestmark = pytest.mark.postgres
 WAIT = 10.0
+# A process starting on a machine busy with other tests may take a while to import and listen.
+START_WAIT = 60.0
 
 
 @dataclass
@@ -101,7 +103,7 @@ def cluster(
 
 
 def _wait_until_up(instance: Instance) -> None:
-    deadline = time.monotonic() + WAIT
+    deadline = time.monotonic() + START_WAIT
     while time.monotonic() < deadline:
         assert instance.process.poll() is None, "the instance stopped"
         try:
