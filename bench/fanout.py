@@ -29,6 +29,8 @@ machine yields to them); how long they still waited for their core is reported w
     .venv/bin/python bench/fanout.py --sizes 1000,5000,10000,18000
     .venv/bin/python bench/fanout.py --instances 2 --readers 36000   # see fanout_cluster.py
     .venv/bin/python bench/fanout.py --pulse    # the newsroom's pulse's cost: fanout_pulse.py
+    .venv/bin/python bench/fanout.py --workers 2 --readers 18000   # see fanout_workers.py
+    .venv/bin/python bench/fanout.py --scale 150000                 # see fanout_workers.py
 
 Results go to ``bench/results/fanout.json``; plots to ``docs/bench/fanout-latency.png`` and,
 with two sizes or more, ``docs/bench/fanout-scaling.png``.
@@ -454,6 +456,12 @@ def main() -> None:
     parser.add_argument(
         "--pulse", action="store_true", help="livefeed without and with the editors' pulse"
     )
+    parser.add_argument(
+        "--workers", type=int, help="livefeed serve --workers 1, then this many (fanout_workers.py)"
+    )
+    parser.add_argument(
+        "--scale", type=int, metavar="N", help="hold N readers on one livefeed serve --workers W"
+    )
     parser.add_argument("--rounds", type=int, default=2, help="with --pulse: rounds of each arm")
     parser.add_argument("--editors", type=int, default=5, help="with --pulse: editors' pages")
     args = parser.parse_args()
@@ -462,6 +470,17 @@ def main() -> None:
 
         command = " ".join([".venv/bin/python", "bench/fanout.py", *sys.argv[1:]])
         main_cluster(args.readers or 36_000, args.rate, command, code_revision())
+        return
+    command = " ".join([".venv/bin/python", "bench/fanout.py", *sys.argv[1:]])
+    if args.workers or args.scale:
+        from fanout_workers import main_scale, main_workers
+
+        # Every load process and worker may hold this many descriptors.
+        raise_file_limit(19_800)
+        if args.scale:
+            main_scale(args.scale, command, code_revision())
+        else:
+            main_workers(args.readers or 18_000, args.workers, command, code_revision())
         return
     args.readers = args.readers or 10_000
     if args.pulse:

@@ -91,6 +91,7 @@ def reader_report(
     complete = duplicates = out_of_order = missing_readers = delivered = extra = 0
     steady_keys = set(keys[:steady])
     steady_ms: list[float] = []
+    burst_ms: list[float] = []
     burst_last = 0.0
     for _, trail in trails:
         seen = [(k, t) for k, t in zip(trail.keys, trail.times, strict=True) if k in wanted]
@@ -112,6 +113,7 @@ def reader_report(
             if key in steady_keys:
                 steady_ms.append(1000 * (when - sent_at[key]))
             else:
+                burst_ms.append(1000 * (when - sent_at[key]))
                 burst_last = max(burst_last, when)
     latency = np.array(steady_ms) if steady_ms else np.zeros(1)
     burst_first = sent[steady] if steady < len(sent) else 0.0
@@ -128,6 +130,7 @@ def reader_report(
         "steady_p50_ms": float(np.percentile(latency, 50)),
         "steady_p99_ms": float(np.percentile(latency, 99)),
         "steady_max_ms": float(latency.max()),
+        "burst_p99_ms": float(np.percentile(burst_ms, 99)) if burst_ms else 0.0,
         "burst_first_call_to_last_arrival_ms": 1000 * (burst_last - burst_first)
         if burst_last
         else 0.0,
@@ -192,9 +195,10 @@ async def load_main(port: int, n: int, prefix: str, concurrency: int) -> None:
 class Load:
     """A load process, driven over its stdin and stdout."""
 
-    def __init__(self, name: str, port: int, n: int, core: int, concurrency: int) -> None:
+    def __init__(self, prefix: str, port: int, n: int, core: int, concurrency: int) -> None:
+        """``n`` readers of ``port`` from the addresses ``prefix``.1–8, on ``core``."""
         command = [sys.executable, str(Path(__file__).resolve()), "--load", str(port), str(n)]
-        command += [SOURCE_PREFIX[name], str(concurrency)]
+        command += [prefix, str(concurrency)]
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -333,7 +337,11 @@ def run_cluster(options: ClusterOptions, workdir: Path) -> dict[str, Any]:
             # The load for an instance runs on the other core.
             loads.append(
                 Load(
-                    instance.name, server.port, per_instance, 1 - instance.core, options.concurrency
+                    SOURCE_PREFIX[instance.name],
+                    server.port,
+                    per_instance,
+                    1 - instance.core,
+                    options.concurrency,
                 )
             )
         connected = Load.ask_all(loads, {"do": "connect"})

@@ -78,9 +78,11 @@ def pin_to_server_core() -> None:
     pin_to_core(SERVER_CORE)
 
 
-def pin_to_core(core: int) -> None:
-    """In a child process before it starts: one core, priority, and an end with ours."""
-    os.sched_setaffinity(0, {core})
+def pin_to_core(core: int | None) -> None:
+    """In a child process before it starts: one core (``None``: any), priority, and an end
+    with ours."""
+    if core is not None:
+        os.sched_setaffinity(0, {core})
     raise_priority()
     # Should this process be killed outright, the server goes too.
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -207,7 +209,11 @@ def children(pid: int) -> list[int]:
 
 
 def launch(
-    command: list[str], workdir: Path, name: str, env: dict[str, str], core: int = SERVER_CORE
+    command: list[str],
+    workdir: Path,
+    name: str,
+    env: dict[str, str],
+    core: int | None = SERVER_CORE,
 ) -> tuple[subprocess.Popen[bytes], Path]:
     log = workdir / f"{name}.log"
     with log.open("wb") as out:
