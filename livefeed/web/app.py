@@ -57,6 +57,7 @@ from livefeed.web.reader import (
     syndication,
 )
 from livefeed.web.reader.page_cache import PageCache
+from livefeed.web.reader.revalidation import Revalidation
 from livefeed.web.rendering import make_templates
 from livefeed.web.request_log import RequestLog
 from livefeed.web.scheduler import Scheduler
@@ -144,6 +145,8 @@ def create_app(
         ],
         middleware=[
             Middleware(RequestLog, metrics=measured),
+            # Inside the access log and the metrics, before everything else.
+            Middleware(Revalidation, https=settings.secure_cookies),
             Middleware(Speaking, default=settings.language),
             # Pages, JSON, scripts and styles; never the event stream, pictures or video.
             Middleware(GZipMiddleware, minimum_size=500),

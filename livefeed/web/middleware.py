@@ -92,24 +92,34 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
-        headers = _EMBED_HEADERS if _FRAMEABLE.fullmatch(scope["path"]) else _HEADERS
-        if self.https:
-            headers = [*headers, _HSTS]
-        shared = scope["path"].startswith(_SHARED_PATHS)
-        signed_in = not shared and _has_session(scope)
+        path = scope["path"]
+        signed_in = not path.startswith(_SHARED_PATHS) and has_session(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                given = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
-                present = {name.lower() for name, _ in given}
-                extra = [(k, v) for k, v in headers if k not in present]
-                message["headers"] = _cache_rule([*given, *extra], signed_in, shared)
+                given = message.get("headers", [])
+                message["headers"] = secured(path, given, signed_in=signed_in, https=self.https)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-def _has_session(scope: Scope) -> bool:
+def secured(
+    path: str, given: list[tuple[bytes, bytes]], *, signed_in: bool, https: bool
+) -> list[tuple[bytes, bytes]]:
+    """The headers a response to ``path`` leaves with (see ``SecurityHeaders``); ``signed_in``:
+    the request carried a session."""
+    headers = _EMBED_HEADERS if _FRAMEABLE.fullmatch(path) else _HEADERS
+    if https:
+        headers = [*headers, _HSTS]
+    shared = path.startswith(_SHARED_PATHS)
+    kept = [(k, v) for k, v in given if k.lower() != b"server"]
+    present = {name.lower() for name, _ in kept}
+    extra = [(k, v) for k, v in headers if k not in present]
+    return _cache_rule([*kept, *extra], signed_in, shared)
+
+
+def has_session(scope: Scope) -> bool:
     for name, value in scope["headers"]:
         if name == b"cookie":
             cookies = cookie_parser(value.decode("latin-1"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
+from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,7 +28,7 @@ from livefeed.web.desk.editing import editing_on_feed
 from livefeed.web.desk.editing import post_page as editors_post_page
 from livefeed.web.forms import PRIVATE
 from livefeed.web.reader import stream
-from livefeed.web.reader.caching import cache_control
+from livefeed.web.reader.caching import cache_control, unchanged
 from livefeed.web.reader.page_cache import PageCache
 from livefeed.web.security import services, viewer
 from livefeed.web.views import post_id_param, render
@@ -51,11 +52,10 @@ async def feed(request: Request) -> Response:
     cache: PageCache = request.app.state.page_cache
     if user is None:
         current = await stream.current_feed(request, slug)
-        validator = page_validator(current, asked, await shown_readers(request, current))
-        headers = reader_cache_headers(current, validator)
-        if validator in request.headers.get("if-none-match", ""):
+        headers = await reader_headers(request.app, current, asked)
+        if unchanged(request.headers, headers):
             return Response(status_code=304, headers=headers)
-        body = cache.get(validator)
+        body = cache.get(headers["ETag"])
         if body is not None:
             return Response(body, media_type="text/html; charset=utf-8", headers=headers)
     page = await run_in_threadpool(reading.feed_page, svc, slug, cursor, dict(request.query_params))
@@ -63,7 +63,7 @@ async def feed(request: Request) -> Response:
     # Contributors write here too (drafts and submissions); the readers count is the editors'.
     can_compose = Right.CONTRIBUTE in rights and page.is_first_page
     is_editor = Right.PUBLISH in rights and page.is_first_page
-    reading_now = await shown_readers(request, page.feed)
+    reading_now = await shown_readers(request.app, page.feed)
     values = {
         "page": page,
         "feed": page.feed,
@@ -115,11 +115,18 @@ async def scheduled_posts(svc: Services, user: User, slug: str) -> list[Post]:
     return posts
 
 
-async def shown_readers(request: Request, feed: Feed) -> int | None:
+async def reader_headers(app: Starlette, feed: Feed, asked: str) -> dict[str, str]:
+    """A reader's feed page's ``ETag`` and ``Cache-Control`` as the feed stands (``asked``: the
+    query string): the one answer to a revalidation, here and in ``revalidation.py``."""
+    validator = page_validator(feed, asked, await shown_readers(app, feed))
+    return reader_cache_headers(feed, validator)
+
+
+async def shown_readers(app: Starlette, feed: Feed) -> int | None:
     """How many read the feed now, for a live feed whose editors chose to say so to readers."""
     if not feed.show_readers or feed.status is not FeedStatus.LIVE:
         return None
-    return await stream.reader_total(request.app, feed.id)
+    return await stream.reader_total(app, feed.id)
 
 
 def page_validator(feed: Feed, asked: str | None, readers: int | None = None) -> str:

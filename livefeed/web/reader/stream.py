@@ -41,7 +41,7 @@ from livefeed.realtime.frames import Batch, Frame
 from livefeed.realtime.hub import REPLAY_BATCH, Hub, OnBatch, Subscriber
 from livefeed.realtime.site_brokers import serving_broker
 from livefeed.services import Services
-from livefeed.web.reader.caching import cache_control
+from livefeed.web.reader.caching import unchanged, updates_headers
 from livefeed.web.reader.live_posts import LivePosts
 from livefeed.web.security import services
 
@@ -58,6 +58,8 @@ STREAM_HEADERS = {
 # The events that are news to readers (they move "Last updated").
 _NEWS = (EventType.POST_PUBLISHED, EventType.POST_UPDATED, EventType.POST_DELETED)
 PAGE_FIELDS = ("id", "state", "headline", "title", "tags", "key_event", "verification")
+
+
 class Encoder:
     """Turns logged events into the JSON readers get, with the post's HTML fragment."""
 
@@ -320,10 +322,8 @@ async def updates(request: Request) -> Response:
     hub: Hub = request.app.state.hub
     since = reading.parse_seq(request.query_params.get("since", "0"))
     feed = await current_feed(request, request.path_params["slug"])
-    # Its last event, and how often earlier ones were rewritten (words erased from them).
-    etag = f'"{feed.last_seq}-{feed.log_rewrites}"'
-    headers = {"ETag": etag, "Cache-Control": cache_control(feed, 2)}
-    if etag in request.headers.get("if-none-match", ""):
+    headers = updates_headers(feed)
+    if unchanged(request.headers, headers):
         return Response(status_code=304, headers=headers)
     upto = max(since, feed.last_seq)
     kept = hub.kept(feed.id, since, upto) if upto - since <= POLL_LIMIT else None

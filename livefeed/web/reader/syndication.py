@@ -8,6 +8,7 @@ gathering several feeds (a tag, every live feed) are validated by a stamp of the
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -50,14 +51,14 @@ async def _feed_document(request: Request, *, key_events: bool) -> Response:
     slug = request.path_params["slug"]
     kind = "key-events" if key_events else "feed"
     current = await current_feed(request, slug)
-    headers = _feed_headers(current, kind, fmt)
-    if _not_modified(request, headers, current.updated_at):
+    headers = feed_headers(current, kind, fmt)
+    if not_modified(request.headers, headers, current.updated_at):
         return Response(status_code=304, headers=headers)
     feed, lead_html, posts = await run_in_threadpool(
         lambda: reading.feed_newest(svc, slug, key_events=key_events, limit=ENTRIES)
     )
     channel = syndication.feed_channel(feed, lead_html, posts, svc.urls, key_events=key_events)
-    return _document(channel, fmt, _feed_headers(feed, kind, fmt))
+    return _document(channel, fmt, feed_headers(feed, kind, fmt))
 
 
 async def tag_document(request: Request) -> Response:
@@ -66,7 +67,7 @@ async def tag_document(request: Request) -> Response:
     stamp = await run_in_threadpool(reading.site_stamp, svc)
     tag = request.path_params["tag"]
     headers = _site_headers(stamp, f"tag:{tag}", fmt)
-    if _not_modified(request, headers, stamp.updated_at):
+    if not_modified(request.headers, headers, stamp.updated_at):
         # Only a tag that exists was ever answered with this validator.
         return Response(status_code=304, headers=headers)
     clean, found = await run_in_threadpool(lambda: reading.tag_newest(svc, tag, limit=ENTRIES))
@@ -79,7 +80,7 @@ async def live_document(request: Request) -> Response:
     fmt = _format(request)
     stamp = await run_in_threadpool(reading.site_stamp, svc)
     headers = _site_headers(stamp, "live", fmt)
-    if _not_modified(request, headers, stamp.updated_at):
+    if not_modified(request.headers, headers, stamp.updated_at):
         return Response(status_code=304, headers=headers)
     found = await run_in_threadpool(lambda: reading.live_newest(svc, limit=ENTRIES))
     channel = syndication.live_channel(found.posts, _updated(found.stamp), svc.urls)
@@ -90,7 +91,9 @@ def _document(channel: syndication.Channel, fmt: Format, headers: dict[str, str]
     return Response(syndication.render(channel, fmt), media_type=fmt.media_type, headers=headers)
 
 
-def _feed_headers(feed: Feed, kind: str, fmt: Format) -> dict[str, str]:
+def feed_headers(feed: Feed, kind: str, fmt: Format) -> dict[str, str]:
+    """A feed's document's validators as the feed stands: the one answer to a revalidation,
+    here and in ``revalidation.py``."""
     age = ENDED_MAX_AGE if feed.status is FeedStatus.ENDED else LIVE_MAX_AGE
     validator = _validator(kind, fmt, feed.id, feed.last_seq, feed.log_rewrites)
     return _headers(validator, feed.updated_at, age)
@@ -123,12 +126,14 @@ def _updated(stamp: SiteStamp) -> datetime:
     return stamp.updated_at or datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _not_modified(request: Request, headers: dict[str, str], modified: datetime | None) -> bool:
+def not_modified(
+    asked: Mapping[str, str], headers: Mapping[str, str], modified: datetime | None
+) -> bool:
     """RFC 9110 §13.2.2: If-None-Match decides when sent; If-Modified-Since only without it."""
-    match = request.headers.get("if-none-match")
+    match = asked.get("if-none-match")
     if match is not None:
         return _etag_matches(match, headers["ETag"])
-    since = request.headers.get("if-modified-since")
+    since = asked.get("if-modified-since")
     if since is None or modified is None:
         return False
     try:
