@@ -71,6 +71,7 @@ def _run(settings: Settings, loop: str, workers: int, siblings: Path | None) -> 
 def _serve(settings: Settings, loop: str, siblings: Path | None, shared: bool | None) -> None:
     import uvicorn
 
+    from livefeed.cli.uvicorn_server import Server
     from livefeed.web.app import create_app
     from livefeed.web.front import StreamFront
 
@@ -98,7 +99,7 @@ def _serve(settings: Settings, loop: str, siblings: Path | None, shared: bool | 
         timeout_graceful_shutdown=5,
         loop=loop,
     )
-    server = uvicorn.Server(config)
+    server = Server(config)
     if not shared:
         server.run()
         return
