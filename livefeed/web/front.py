@@ -212,7 +212,6 @@ class StreamFront(asyncio.Protocol):
         self._reader, self._feed_id = reader, feed.id
         opening = await open_stream(hub, feed, raw, reader)
         self._visit = StreamVisit(slug, opening.upto if opening.start is None else opening.start)
-        self._visit.opened()
         # The head goes with the first step of the replay: one write for a reader catching up.
         head: bytes | None = _HEAD + _chunk(opening.data)
         seq = opening.start or 0
