@@ -37,7 +37,15 @@ _SECRETS = (
 )
 
 
+# Every shape above holds one of these words: a line with none of them (most lines) is let
+# through without four regular expressions' scans.
+_CLUES = ("bearer", "lf_", "://", "passw", "secret", "token", "session", "cookie")
+
+
 def redact(text: str) -> str:
+    lowered = text.lower()
+    if not any(clue in lowered for clue in _CLUES):
+        return text
     for pattern, replacement in _SECRETS:
         text = pattern.sub(replacement, text)
     return text
