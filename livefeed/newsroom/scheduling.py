@@ -1,12 +1,14 @@
 """The scheduler's use case: publish the scheduled posts whose time has come.
 
-``web/scheduler.py`` calls it about every second on every instance. They need not agree on
-anything: the database decides which one publishes each post.
+``web/scheduler.py`` runs on every instance and calls ``publish_due`` once ``next_due`` has
+come. The instances need not agree on anything: the database decides which one publishes each
+post.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from livefeed.access import audit
 from livefeed.domain.events import EventType
@@ -40,6 +42,15 @@ def publish_due(svc: Services, *, limit: int = DUE_BATCH) -> list[Post]:
             published.append(post)
             svc.committed(post.feed_id)
     return published
+
+
+def next_due(svc: Services) -> datetime | None:
+    """When the next scheduled post is due, or ``None`` if no post waits to go out.
+
+    Every write that may bring that moment nearer (a post scheduled or rescheduled, a feed
+    reopened, an import) announces its commit, which is how a scheduler knows to ask again."""
+    with svc.db.read() as conn:
+        return lifecycle.next_due(conn)
 
 
 def _publish_due_one(svc: Services, post_id: int, slug: str) -> Post | None:

@@ -127,6 +127,8 @@ def start_post(
         retries.remember(svc, conn, actor.id, once, post_id)
         post = post_store.require_post(conn, feed, post_id)
         record_start(svc, conn, actor, post, moment)
+    if state is SCHEDULED:
+        svc.committed(feed.id)  # the schedulers of every instance read when it is due
     return post
 
 
@@ -196,7 +198,9 @@ def update_post(
             post = post_store.require_post(conn, feed, post.id)
         if target is not post.state or target is SCHEDULED:
             post = make_move(svc, conn, feed, post, target, mover, actor, now, moment, clean)
-    if post.state is PUBLISHED:
+    # A post scheduled, or given a new time, logs no event: the commit is announced all the same
+    # for the schedulers of every instance to read when it is due.
+    if post.state in (PUBLISHED, SCHEDULED):
         svc.committed(feed.id)
     return post
 

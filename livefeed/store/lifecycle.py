@@ -107,6 +107,21 @@ def due(conn: Connection, now: datetime, *, limit: int) -> list[tuple[int, str]]
     return [(row.id, row.slug) for row in conn.execute(query)]
 
 
+def next_due(conn: Connection) -> datetime | None:
+    """When the soonest scheduled post is due (perhaps already past), among the feeds that may
+    publish it: those of a feed that has ended wait for it to reopen, as in ``due``."""
+    query = (
+        select(func.min(posts.c.publish_at))
+        .join(feeds, feeds.c.id == posts.c.feed_id)
+        .where(
+            posts.c.state == PostState.SCHEDULED.value,
+            feeds.c.status != FeedStatus.ENDED.value,
+        )
+    )
+    moment: datetime | None = conn.execute(query).scalar_one()
+    return moment
+
+
 def in_state(
     conn: Connection, feed_id: int, state: PostState, *, author_id: int | None, limit: int
 ) -> list[Post]:

@@ -77,9 +77,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await stream.start(app)
+        scheduler = Scheduler(svc, hears_every_commit=app.state.hears_every_commit)
+        await stream.start(app, scheduler.notify)
         senders = await outbox_senders.start(svc)
-        scheduler = Scheduler(svc)
         scheduler.start()
         port = settings.metrics_port
         metrics_server = await metrics.serve_port(app.state, settings.host, port) if port else None

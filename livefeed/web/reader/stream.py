@@ -35,7 +35,7 @@ from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.domain.posts import Post
 from livefeed.languages import catalogs
 from livefeed.realtime import sse
-from livefeed.realtime.broker import Broker
+from livefeed.realtime.broker import Broker, OnNotice
 from livefeed.realtime.connections import BufferedReader
 from livefeed.realtime.frames import Batch, Frame
 from livefeed.realtime.hub import REPLAY_BATCH, Hub, OnBatch, Subscriber
@@ -151,14 +151,20 @@ def install(
     broker, hears_every_writer = serving_broker(
         settings.database_url, settings.redis_url, instance_id(), siblings
     )
+
+    def hears_every_commit() -> bool:
+        return hears_every_writer and broker.healthy
+
     app.state.hub = Hub(
         encoder.fetch,
         encoder.lookup,
-        must_poll=lambda: not (hears_every_writer and broker.healthy),
+        must_poll=lambda: not hears_every_commit(),
         recent_bytes=svc.settings.stream_memory,
         on_batch=on_batch,
     )
     app.state.broker = broker
+    # Whether every commit to the site, from any process, is told to this one now.
+    app.state.hears_every_commit = hears_every_commit
     app.state.background = []
     svc.listeners.append(broker.announce)
 
@@ -168,7 +174,8 @@ def instance_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
-async def start(app: Starlette) -> None:
+async def start(app: Starlette, *also: OnNotice) -> None:
+    """Start the hub and the broker's wake-ups, which go to the hub and to each of ``also``."""
     hub: Hub = app.state.hub
     broker: Broker = app.state.broker
     hub.start()
@@ -181,9 +188,17 @@ async def start(app: Starlette) -> None:
 
     svc.forgetters.append(forget)
     app.state.background = [
-        loop.create_task(broker.run(hub.notify)),
+        loop.create_task(broker.run(_to_each(hub.notify, *also))),
         loop.create_task(_report_readers(hub, broker)),
     ]
+
+
+def _to_each(*listeners: OnNotice) -> OnNotice:
+    def notice(feed_id: int) -> None:
+        for listener in listeners:
+            listener(feed_id)
+
+    return notice
 
 
 async def _report_readers(hub: Hub, broker: Broker) -> None:
