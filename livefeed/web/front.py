@@ -326,6 +326,9 @@ def _counted_client(transport: asyncio.Transport, trusted: tuple[Network, ...]) 
     peer = transport.get_extra_info("peername")
     if not isinstance(peer, tuple) or not peer:
         return None
+    if not trusted:
+        # The kernel writes an address one way only; parsing it is for comparing with proxies.
+        return str(peer[0])
     try:
         address = ipaddress.ip_address(peer[0])
     except ValueError:
