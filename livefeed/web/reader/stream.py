@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,8 @@ from livefeed.web.security import services
 
 RETRY_MS = 3000
 READER_REPORT_SECONDS = 5.0
+# Unchanged counts are reported again on the second look, well before the brokers forget them.
+READER_REFRESH_SECONDS = 2 * READER_REPORT_SECONDS - 1
 POLL_LIMIT = 500
 STREAM_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
@@ -189,7 +193,7 @@ async def start(app: Starlette, *also: OnNotice) -> None:
     svc.forgetters.append(forget)
     app.state.background = [
         loop.create_task(broker.run(_to_each(hub.notify, *also))),
-        loop.create_task(_report_readers(hub, broker)),
+        loop.create_task(_report_readers(hub.reader_counts, broker)),
     ]
 
 
@@ -201,10 +205,25 @@ def _to_each(*listeners: OnNotice) -> OnNotice:
     return notice
 
 
-async def _report_readers(hub: Hub, broker: Broker) -> None:
+async def _report_readers(
+    counts: Callable[[], Mapping[int, int]],
+    broker: Broker,
+    *,
+    every: float = READER_REPORT_SECONDS,
+    refresh: float = READER_REFRESH_SECONDS,
+) -> None:
+    """Tell the broker this instance's readers when they change, and unchanged ones again
+    ``refresh`` seconds after: the brokers forget an instance's counts 15 s after it last
+    reported them (so a stopped instance drops out of the totals). Having no readers is said
+    once: an instance forgotten counts none all the same."""
+    reported: dict[int, int] | None = None
+    reported_at = -math.inf
     while True:
-        broker.report_readers(hub.reader_counts())
-        await asyncio.sleep(READER_REPORT_SECONDS)
+        now = {feed_id: count for feed_id, count in counts().items() if count}
+        if now != reported or (now and time.monotonic() - reported_at >= refresh):
+            broker.report_readers(now)
+            reported, reported_at = now, time.monotonic()
+        await asyncio.sleep(every)
 
 
 async def stop(app: Starlette) -> None:
