@@ -82,8 +82,9 @@ class Services:
         )
 
     def committed(self, feed_id: int) -> None:
-        """A transaction that logged events for ``feed_id``, or scheduled one of its posts, has
-        committed: tell who listens (a hub that reads the log then finds nothing new)."""
+        """A transaction that logged events for ``feed_id``, scheduled one of its posts or
+        queued a webhook's test has committed: tell who listens (a hub that reads the log then
+        finds nothing new)."""
         for listener in self.listeners:
             listener(feed_id)
 

@@ -188,6 +188,8 @@ def send_test(svc: Services, actor: User | None, webhook_id: int) -> None:
         webhook = _require(conn, webhook_id)
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         webhook_store.insert_test_delivery(conn, webhook.id, body, now)
+    # No event is logged: announced all the same, for every instance's sender to look.
+    svc.committed(webhook.feed_id or 0)
 
 
 def _require(conn: Connection, webhook_id: int) -> Webhook:

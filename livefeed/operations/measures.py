@@ -28,3 +28,9 @@ def sample(svc: Services) -> Sample:
     in_use, size = svc.db.pool_use()
     lag = 0.0 if overdue is None else max(0.0, (now - overdue).total_seconds())
     return Sample(outbox, lag, in_use, size)
+
+
+def outbox_waiting(svc: Services, outbox: str) -> bool:
+    """Whether ``outbox`` (webhooks, alerts, mail) holds a delivery not yet made; blocking."""
+    with svc.db.read() as conn:
+        return gauges.holds_pending(conn, outbox)

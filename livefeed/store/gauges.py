@@ -13,18 +13,23 @@ from livefeed.store.mail_schema import mail_outbox
 from livefeed.store.schema import feeds, posts
 from livefeed.store.webhook_schema import webhook_deliveries
 
+OUTBOXES = {"webhooks": webhook_deliveries, "alerts": push_alerts, "mail": mail_outbox}
+
 
 def outbox_depths(conn: Connection) -> dict[str, int]:
     """Deliveries not yet made in each outbox (waiting, being sent, or between retries):
     webhook calls, readers' alerts, mail."""
     return {
         name: int(conn.execute(select(func.count()).where(table.c.state == "pending")).scalar_one())
-        for name, table in (
-            ("webhooks", webhook_deliveries),
-            ("alerts", push_alerts),
-            ("mail", mail_outbox),
-        )
+        for name, table in OUTBOXES.items()
     }
+
+
+def holds_pending(conn: Connection, outbox: str) -> bool:
+    """Whether ``outbox`` holds a delivery not yet made, as ``outbox_depths`` counts them."""
+    table = OUTBOXES[outbox]
+    query = select(table.c.id).where(table.c.state == "pending").limit(1)
+    return conn.execute(query).first() is not None
 
 
 def oldest_overdue_post(conn: Connection, now: datetime) -> datetime | None:

@@ -78,8 +78,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         scheduler = Scheduler(svc, hears_every_commit=app.state.hears_every_commit)
-        await stream.start(app, scheduler.notify)
-        senders = await outbox_senders.start(svc)
+        senders = await outbox_senders.start(svc, app.state.hears_every_commit)
+        await stream.start(app, scheduler.notify, senders.notify)
         scheduler.start()
         port = settings.metrics_port
         metrics_server = await metrics.serve_port(app.state, settings.host, port) if port else None
