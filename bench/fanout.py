@@ -451,7 +451,9 @@ def main() -> None:
     parser.add_argument("--no-polling", action="store_true", help="skip the polling comparison")
     parser.add_argument("--no-plots", action="store_true", help="write no plots")
     parser.add_argument(
-        "--rate", type=float, default=4.0, help="with --instances 2: steady posts a second (4)"
+        "--rate",
+        type=float,
+        help="steady posts a second: with --instances 2 (4), with --scale (0.25)",
     )
     parser.add_argument(
         "--pulse", action="store_true", help="livefeed without and with the editors' pulse"
@@ -469,7 +471,7 @@ def main() -> None:
         from fanout_cluster import main_cluster
 
         command = " ".join([".venv/bin/python", "bench/fanout.py", *sys.argv[1:]])
-        main_cluster(args.readers or 36_000, args.rate, command, code_revision())
+        main_cluster(args.readers or 36_000, args.rate or 4.0, command, code_revision())
         return
     command = " ".join([".venv/bin/python", "bench/fanout.py", *sys.argv[1:]])
     if args.workers or args.scale:
@@ -478,7 +480,7 @@ def main() -> None:
         # Every load process and worker may hold this many descriptors.
         raise_file_limit(19_800)
         if args.scale:
-            main_scale(args.scale, command, code_revision())
+            main_scale(args.scale, args.rate or 0.25, command, code_revision())
         else:
             main_workers(args.readers or 18_000, args.workers, command, code_revision())
         return

@@ -21,7 +21,7 @@ import math
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +40,7 @@ from fanout_servers import (
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
+PLOTS = BENCH.parent / "docs" / "bench"
 PER_LOAD = 18_000
 PER_WORKER = 15_000
 
@@ -72,6 +73,8 @@ class Run:
     burst_ms: float = 0.0
     burst_deliveries_per_s: float = 0.0
     publish_ms_median: float = 0.0
+    # Each load process's steady latencies, ms, at the 201 quantiles 0, 0.5 %, …, 100 %.
+    quantiles: list[list[float]] = field(default_factory=list)
 
 
 def payload(number: int) -> bytes:
@@ -194,6 +197,7 @@ def measure(run: Run, workdir: Path) -> Run:
         run.burst_ms = max(a["burst_first_call_to_last_arrival_ms"] for a in answers)
         run.burst_deliveries_per_s = run.held * run.burst_posts / max(run.burst_ms / 1000, 1e-9)
         run.publish_ms_median = 1000 * float(np.median([took for _, _, took in calls]))
+        run.quantiles = [a["latency_quantiles"] for a in answers]
         return run
     finally:
         for load in loads:
@@ -260,6 +264,41 @@ def finish(name: str, runs: list[Run], command: str, revision: str, started: flo
         + "\n"
     )
     print(f"results: {path.relative_to(BENCH.parent)}")
+    print(f"plot: {plot(name, runs).relative_to(BENCH.parent)}")
+
+
+def plot(name: str, runs: list[Run]) -> Path:
+    """Each run's steady latency, one line per load process (its readers' share of the
+    deliveries), so a load process the machine left behind shows apart from the rest."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    colours = ("#4d4d4d", "#c2185b")
+    fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=110)
+    for run, colour in zip(runs, colours, strict=False):
+        for number, quantiles in enumerate(run.quantiles):
+            shares = [i / (len(quantiles) - 1) for i in range(len(quantiles))]
+            label = f"--workers {run.workers}, {run.held:,} readers" if number == 0 else None
+            ax.plot(quantiles, shares, color=colour, linewidth=1, alpha=0.8, label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("API call to arrival at the reader, ms (log scale), one line per load process")
+    ax.set_ylabel("share of deliveries")
+    ax.set_ylim(0, 1.01)
+    ax.grid(True, which="both", alpha=0.3)
+    run = runs[-1]
+    ax.set_title(
+        f"Steady phase: {run.steady_posts} posts at {run.steady_rate:g}/s, "
+        f"every core of the machine shared by server and load",
+        fontsize=10,
+    )
+    ax.legend(loc="upper left", fontsize=9)
+    fig.tight_layout()
+    path = PLOTS / f"{name}.png"
+    fig.savefig(path)
+    plt.close(fig)
+    return path
 
 
 def main_workers(readers: int, workers: int, command: str, revision: str) -> None:
@@ -275,15 +314,15 @@ def main_workers(readers: int, workers: int, command: str, revision: str) -> Non
     finish("fanout-workers", runs, command, revision, started)
 
 
-def main_scale(readers: int, command: str, revision: str) -> None:
+def main_scale(readers: int, rate: float, command: str, revision: str) -> None:
     """As many readers as asked, on as many workers as keep each under ``PER_WORKER``."""
     started = time.time()
     workers = math.ceil(readers / PER_WORKER)
     loads = math.ceil(readers / PER_LOAD)
     print(f"livefeed serve --workers {workers}, {readers:,} readers, {loads} load processes")
-    # A post to every reader costs the machine seconds of CPU at this size (the load's part
-    # included): one every four seconds leaves each the time to arrive before the next.
-    run = Run(workers, readers, loads, steady_rate=0.25, steady_posts=10, burst_posts=10)
+    # A post to every reader costs the machine seconds of CPU at this size, the load's part
+    # included: below the rate the machine keeps up with, the steady latency is one post's.
+    run = Run(workers, readers, loads, steady_rate=rate, steady_posts=10, burst_posts=10)
     with tempfile.TemporaryDirectory(prefix="fanout-scale-") as workdir:
         runs = [measure(run, Path(workdir))]
     finish("fanout-scale", runs, command, revision, started)
