@@ -34,7 +34,7 @@ from time import perf_counter
 from typing import Any
 
 import numpy as np
-from fanout_load import Arrivals, Crowd, Publisher, Trail
+from fanout_load import Arrivals, Crowd, Trail
 from fanout_servers import (
     HOST,
     SLUG,
@@ -42,6 +42,7 @@ from fanout_servers import (
     cpu_seconds,
     free_port,
     launch,
+    livefeed_server,
     pin_to_core,
     prepare_site,
 )
@@ -270,21 +271,7 @@ def start_instance(
     command = [str(Path(sys.executable).parent / "livefeed"), "serve", "--workers", "1"]
     command += ["--host", HOST, "--port", str(port)]
     process, log = launch(command, site, f"livefeed-{name}", env, core)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    server = Server(
-        f"livefeed-{name}",
-        process,
-        port,
-        f"/feeds/{SLUG}/events",
-        lambda: Publisher(
-            HOST,
-            port,
-            f"/api/v1/feeds/{SLUG}/posts",
-            headers,
-            lambda body: str(json.loads(body)["seq"]).encode(),
-        ),
-        log,
-    )
+    server = livefeed_server(f"livefeed-{name}", process, port, token, log)
     server.wait_ready()
     return server
 

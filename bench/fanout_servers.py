@@ -354,9 +354,18 @@ def start_livefeed(workdir: Path, extra: list[str] | None = None) -> Server:
     command = [str(Path(sys.executable).parent / "livefeed"), "serve", "--workers", "1"]
     command += ["--host", HOST, "--port", str(port), *(extra or [])]
     process, log = launch(command, site, "livefeed", env)
+    server = livefeed_server("livefeed", process, port, token, log)
+    server.wait_ready()
+    return server
+
+
+def livefeed_server(
+    name: str, process: subprocess.Popen[bytes], port: int, token: str, log: Path
+) -> Server:
+    """A started ``livefeed serve``: its readers' path, and a publisher through its API."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    server = Server(
-        "livefeed",
+    return Server(
+        name,
         process,
         port,
         f"/feeds/{SLUG}/events",
@@ -369,8 +378,6 @@ def start_livefeed(workdir: Path, extra: list[str] | None = None) -> Server:
         ),
         log,
     )
-    server.wait_ready()
-    return server
 
 
 def start_bare(workdir: Path) -> Server:

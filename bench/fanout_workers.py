@@ -26,15 +26,14 @@ from pathlib import Path
 
 import numpy as np
 from fanout_cluster import Load, settle
-from fanout_load import Publisher
 from fanout_servers import (
     HOST,
-    SLUG,
     Server,
     children,
     cpu_seconds,
     free_port,
     launch,
+    livefeed_server,
     prepare_site,
 )
 
@@ -91,21 +90,7 @@ def start_workers(workdir: Path, workers: int) -> Server:
     command = [str(Path(sys.executable).parent / "livefeed"), "serve", "--workers", str(workers)]
     command += ["--host", HOST, "--port", str(port)]
     process, log = launch(command, site, f"livefeed-{workers}", env, None)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    server = Server(
-        f"livefeed --workers {workers}",
-        process,
-        port,
-        f"/feeds/{SLUG}/events",
-        lambda: Publisher(
-            HOST,
-            port,
-            f"/api/v1/feeds/{SLUG}/posts",
-            headers,
-            lambda body: str(json.loads(body)["seq"]).encode(),
-        ),
-        log,
-    )
+    server = livefeed_server(f"livefeed --workers {workers}", process, port, token, log)
     server.wait_ready()
     # Spawned workers come up one after another: count them all before measuring.
     deadline = time.monotonic() + 60
