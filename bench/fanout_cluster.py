@@ -53,6 +53,8 @@ REDIS = Path("/usr/bin/redis-server")
 POSTGRES_ADMIN = os.environ.get("FANOUT_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 NAMES = ("A", "B")
 SOURCE_PREFIX = {"A": "127.0.1", "B": "127.0.2"}
+# A post's key, when its call was made and how long it took (``Publisher.run``).
+Call = tuple[bytes, float, float]
 FILES = 65536
 
 
@@ -223,6 +225,17 @@ class Load:
         return answer
 
     @staticmethod
+    def report(steady: list[Call], burst: list[Call]) -> dict[str, Any]:
+        """The command for each reader's account of the posts ``steady`` and ``burst`` sent."""
+        calls = steady + burst
+        return {
+            "do": "report",
+            "keys": [k.decode() for k, _, _ in calls],
+            "sent": [when for _, when, _ in calls],
+            "steady": len(steady),
+        }
+
+    @staticmethod
     def ask_all(loads: list[Load], command: dict[str, Any]) -> list[dict[str, Any]]:
         """Send ``command`` to every load process at once, then collect their answers."""
         for load in loads:
@@ -373,12 +386,7 @@ def run_cluster(options: ClusterOptions, workdir: Path) -> dict[str, Any]:
         publisher.close()
 
         calls = steady + burst
-        report = {
-            "do": "report",
-            "keys": [k.decode() for k, _, _ in calls],
-            "sent": [when for _, when, _ in calls],
-            "steady": len(steady),
-        }
+        report = Load.report(steady, burst)
         for instance, answer in zip(instances, Load.ask_all(loads, report), strict=True):
             instance.load = answer
         logs = {s.name: s.log_tail(15) for s in servers}

@@ -160,12 +160,7 @@ def measure(run: Run, workdir: Path) -> Run:
         publisher.close()
 
         calls = steady + burst
-        report = {
-            "do": "report",
-            "keys": [k.decode() for k, _, _ in calls],
-            "sent": [when for _, when, _ in calls],
-            "steady": len(steady),
-        }
+        report = Load.report(steady, burst)
         answers = Load.ask_all(loads, report)
         run.delivered = sum(a["delivered"] for a in answers)
         run.expected = sum(a["expected"] for a in answers)

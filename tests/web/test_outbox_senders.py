@@ -48,6 +48,25 @@ def watched(
     return editor, start
 
 
+def statements_seen(svc: Services, start: Callable[[], Senders]) -> list[int]:
+    """How many statements the site had run, three times 0.3 s apart, its sender running."""
+    statements = Statements(svc)
+
+    async def run() -> list[int]:
+        senders = start()
+        seen = []
+        for _ in range(3):
+            await asyncio.sleep(0.3)
+            seen.append(statements.count)
+        await outbox_senders.stop(senders)
+        return seen
+
+    try:
+        return asyncio.run(run())
+    finally:
+        statements.close()
+
+
 def test_an_empty_outbox_waits_for_a_commit_and_what_it_queued_goes_at_once(
     hooked: Services, receiver: Receiver
 ) -> None:
@@ -84,21 +103,7 @@ def test_a_delivery_between_retries_keeps_its_sender_looking(
     editor, start = watched(hooked, receiver)
     receiver.statuses = [500]  # the first attempt fails: retried minutes later
     make_post(hooked, editor)
-    statements = Statements(hooked)
-
-    async def run() -> list[int]:
-        senders = start()
-        seen = []
-        for _ in range(3):
-            await asyncio.sleep(0.3)
-            seen.append(statements.count)
-        await outbox_senders.stop(senders)
-        return seen
-
-    try:
-        seen = asyncio.run(run())
-    finally:
-        statements.close()
+    seen = statements_seen(hooked, start)
     assert len(receiver.received) == 1
     assert seen[0] < seen[1] < seen[2]
 
@@ -107,19 +112,5 @@ def test_without_a_broker_hearing_every_writer_an_empty_outbox_is_looked_at_its_
     hooked: Services, receiver: Receiver
 ) -> None:
     _editor, start = watched(hooked, receiver, hears_every_commit=False)
-    statements = Statements(hooked)
-
-    async def run() -> list[int]:
-        senders = start()
-        seen = []
-        for _ in range(3):
-            await asyncio.sleep(0.3)
-            seen.append(statements.count)
-        await outbox_senders.stop(senders)
-        return seen
-
-    try:
-        seen = asyncio.run(run())
-    finally:
-        statements.close()
+    seen = statements_seen(hooked, start)
     assert seen[0] < seen[1] < seen[2]
