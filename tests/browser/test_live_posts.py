@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from livefeed.newsroom import publishing
 from livefeed.newsroom.verification import set_verification
 from tests.browser.conftest import LiveServer, NewContext
+from tests.browser.test_live import open_reader
 from tests.factories import make_feed, make_post
 
 pytestmark = pytest.mark.browser
@@ -55,9 +56,7 @@ def test_a_post_built_from_its_event_is_the_post_the_page_renders(
     svc, editor, slug = live_server.svc, live_server.editor, live_server.slug
     make_feed(svc, editor, slug=slug)
     make_post(svc, editor, slug, headline="Delegates arrive")
-    page = new_context().new_page()
-    page.goto(live_server.at(f"/feeds/{slug}"))
-    expect(page.locator(".live-status")).to_have_attribute("data-state", "live")
+    page = open_reader(new_context, live_server)
 
     tagged = make_post(
         svc, editor, slug, headline="Ceasefire announced", body="Both sides **agree**.",
