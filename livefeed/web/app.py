@@ -56,8 +56,8 @@ from livefeed.web.reader import (
     stream,
     syndication,
 )
+from livefeed.web.reader.early_answers import EarlyAnswers
 from livefeed.web.reader.page_cache import PageCache
-from livefeed.web.reader.revalidation import Revalidation
 from livefeed.web.rendering import make_templates
 from livefeed.web.request_log import RequestLog
 from livefeed.web.scheduler import Scheduler
@@ -146,7 +146,7 @@ def create_app(
         middleware=[
             Middleware(RequestLog, metrics=measured),
             # Inside the access log and the metrics, before everything else.
-            Middleware(Revalidation, https=settings.secure_cookies),
+            Middleware(EarlyAnswers, https=settings.secure_cookies),
             Middleware(Speaking, default=settings.language),
             # Pages, JSON, scripts and styles; never the event stream, pictures or video.
             Middleware(GZipMiddleware, minimum_size=500),
@@ -160,7 +160,7 @@ def create_app(
     app.state.services = svc
     app.state.metrics = measured
     app.state.templates = make_templates(svc, static.url)
-    app.state.page_cache = PageCache()
+    app.state.page_cache = PageCache[bytes]()
     app.state.latencies = Latencies()
     app.state.reader_trail = ReaderTrail()
     stream.install(app, svc, siblings, on_batch=measured.batch_sent)

@@ -56,7 +56,7 @@ async def list_comments(request: Request) -> Response:
     cursor = params.get("cursor") or None
     if cursor:
         Cursor.decode(cursor)
-    cache: PageCache = request.app.state.page_cache
+    cache: PageCache[bytes] = request.app.state.page_cache
     current = await run_in_threadpool(reading.get_feed, svc, slug)
     validator = _validator(current, sort.value, limit, cursor)
     if validator in request.headers.get("if-none-match", ""):

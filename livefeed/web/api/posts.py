@@ -173,7 +173,7 @@ async def list_posts(request: Request) -> Response:
     if since is not None and cursor:
         raise Invalid.field("cursor", "give either since or cursor, not both")
     seq = reading.parse_seq(since) if since is not None else None
-    cache: PageCache = request.app.state.page_cache
+    cache: PageCache[bytes] = request.app.state.page_cache
     current = await run_in_threadpool(reading.get_feed, svc, slug)
     validator = _listing_validator(current, limit, cursor, seq)
     if validator in request.headers.get("if-none-match", ""):

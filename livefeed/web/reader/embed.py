@@ -45,7 +45,7 @@ async def embed(request: Request) -> Response:
     reading.parse_embed_tag(tag)
     if limit:
         reading.parse_limit(limit)
-    cache: PageCache = request.app.state.page_cache
+    cache: PageCache[bytes] = request.app.state.page_cache
     current = await run_in_threadpool(reading.get_feed, svc, slug)
     validator = embed_validator(current, theme, tag, limit)
     headers = reader_cache_headers(current, validator)

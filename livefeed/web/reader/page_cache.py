@@ -8,25 +8,31 @@ it just stops being asked for. Entries are bounded in number and in bytes.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sized
+from typing import Generic, TypeVar
 
 MAX_ENTRIES = 256
 MAX_BYTES = 32 * 1024 * 1024
 
+Kept = TypeVar("Kept", bound=Sized)
 
-class PageCache:
+
+class PageCache(Generic[Kept]):
+    """Least recently asked for goes first; an entry's size is its ``len``."""
+
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
-        self._pages: OrderedDict[str, bytes] = OrderedDict()
+        self._pages: OrderedDict[str, Kept] = OrderedDict()
         self._bytes = 0
         self.max_entries = max_entries
         self.max_bytes = max_bytes
 
-    def get(self, validator: str) -> bytes | None:
+    def get(self, validator: str) -> Kept | None:
         body = self._pages.get(validator)
         if body is not None:
             self._pages.move_to_end(validator)
         return body
 
-    def put(self, validator: str, body: bytes) -> None:
+    def put(self, validator: str, body: Kept) -> None:
         if len(body) > self.max_bytes or validator in self._pages:
             return
         self._pages[validator] = body

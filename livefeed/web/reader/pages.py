@@ -49,7 +49,7 @@ async def feed(request: Request) -> Response:
     # The order, the view, the tag and the search are the page's own: each its own copy.
     asked = request.url.query
     user = await viewer(request)
-    cache: PageCache = request.app.state.page_cache
+    cache: PageCache[bytes] = request.app.state.page_cache
     if user is None:
         current = await stream.current_feed(request, slug)
         headers = await reader_headers(request.app, current, asked)
@@ -117,7 +117,7 @@ async def scheduled_posts(svc: Services, user: User, slug: str) -> list[Post]:
 
 async def reader_headers(app: Starlette, feed: Feed, asked: str) -> dict[str, str]:
     """A reader's feed page's ``ETag`` and ``Cache-Control`` as the feed stands (``asked``: the
-    query string): the one answer to a revalidation, here and in ``revalidation.py``."""
+    query string): the one answer to a revalidation, here and in ``early_answers.py``."""
     validator = page_validator(feed, asked, await shown_readers(app, feed))
     return reader_cache_headers(feed, validator)
 

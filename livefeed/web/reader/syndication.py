@@ -93,7 +93,7 @@ def _document(channel: syndication.Channel, fmt: Format, headers: dict[str, str]
 
 def feed_headers(feed: Feed, kind: str, fmt: Format) -> dict[str, str]:
     """A feed's document's validators as the feed stands: the one answer to a revalidation,
-    here and in ``revalidation.py``."""
+    here and in ``early_answers.py``."""
     age = ENDED_MAX_AGE if feed.status is FeedStatus.ENDED else LIVE_MAX_AGE
     validator = _validator(kind, fmt, feed.id, feed.last_seq, feed.log_rewrites)
     return _headers(validator, feed.updated_at, age)

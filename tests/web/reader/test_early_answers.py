@@ -17,7 +17,7 @@ from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
-from livefeed.web.reader.revalidation import Revalidation
+from livefeed.web.reader.early_answers import EarlyAnswers
 from tests.factories import make_feed, make_post
 from tests.web.test_metrics import TOKEN, scrape
 
@@ -28,7 +28,7 @@ PATHS = ["/feeds/summit", "/feeds/summit/feed.atom", "/feeds/summit/updates?sinc
 def routed(settings: Settings, svc: Services) -> Iterator[TestClient]:
     """The same app without the revalidation layer: every request answered by its route."""
     app = create_app(settings, svc)
-    app.user_middleware = [m for m in app.user_middleware if m.cls is not Revalidation]
+    app.user_middleware = [m for m in app.user_middleware if m.cls is not EarlyAnswers]
     with TestClient(app, follow_redirects=False) as client:
         yield client
 
@@ -43,7 +43,7 @@ def measured(settings: Settings, svc: Services) -> Iterator[TestClient]:
 def passed_on(client: TestClient) -> list[str]:
     """The paths the layer hands on to the rest of the app (which still answers them)."""
     layer: Any = client.app
-    while not isinstance(layer, Revalidation):
+    while not isinstance(layer, EarlyAnswers):
         layer = layer.middleware_stack if isinstance(layer, Starlette) else layer.app
     inner = layer.app
     seen: list[str] = []
@@ -95,7 +95,8 @@ def test_a_stale_validator_gets_the_document(client: TestClient, path: str) -> N
     stale = client.get(path, headers={"If-None-Match": etag.replace('"', '"0', 1)})
     assert stale.status_code == 200
     assert stale.headers["etag"] == etag
-    assert len(seen) == 2
+    # The page itself is given from here once the app has answered it (see test_held_pages).
+    assert len(seen) == (1 if path == "/feeds/summit" else 2)
 
 
 @pytest.mark.parametrize("path", PATHS)
