@@ -94,6 +94,7 @@ class Metrics:
             buckets=REQUEST_BUCKETS,
             registry=r,
         )
+        self._request_series: dict[tuple[str, str, int], Histogram] = {}
         self.readers = Gauge(
             "livefeed_stream_readers",
             "Readers connected to this instance's event streams, by feed id.",
@@ -142,7 +143,13 @@ class Metrics:
         self.redis: Gauge | None = None
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
-        self.requests.labels(route, method, str(status)).observe(seconds)
+        # The labelled series are few (routes × methods × statuses) and asked for on every
+        # request: kept here, each is found with one dictionary look-up.
+        key = (route, method, status)
+        series = self._request_series.get(key)
+        if series is None:
+            series = self._request_series[key] = self.requests.labels(route, method, str(status))
+        series.observe(seconds)
 
     def batch_sent(self, batch: Batch, readers: int) -> None:
         """The hub wrote ``batch`` to ``readers`` readers (its ``on_batch``)."""

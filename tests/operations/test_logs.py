@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from livefeed.operations import logs
+from livefeed.web.request_log import new_request_id
 
 
 @pytest.fixture
@@ -89,3 +91,28 @@ def test_uvicorn_lines_come_once_through_the_same_handler(captured: io.StringIO)
     lines = captured.getvalue().splitlines()
     assert len(lines) == 1
     assert " INFO uvicorn.error [-] Started server process" in lines[0]
+
+
+def test_the_time_worded_once_a_second_is_the_time_of_each_line() -> None:
+    ours, plain = logs.formatter("text"), logging.Formatter(logs.TEXT_FORMAT)
+    plain.default_msec_format = "%s.%03d"
+    base = 1_800_000_000.0
+    for created in (base + 0.001, base + 0.999, base + 1.0, base + 0.5, base + 86_400.25):
+        record = logging.makeLogRecord({"created": created, "msecs": (created % 1) * 1000})
+        assert ours.formatTime(record) == plain.formatTime(record)
+
+
+def test_request_ids_are_each_their_own_and_a_forked_process_draws_its_own() -> None:
+    ids = [new_request_id() for _ in range(1000)]
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) == 16 and int(i, 16) >= 0 for i in ids)
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child process)
+        os.write(writing, new_request_id().encode())
+        os._exit(0)
+    os.close(writing)
+    os.waitpid(child, 0)
+    theirs = os.read(reading, 16).decode()
+    os.close(reading)
+    assert theirs[:8] != ids[0][:8]
