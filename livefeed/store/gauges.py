@@ -6,11 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, inspect, select, text
 
-from livefeed.domain.feeds import FeedStatus
-from livefeed.domain.posts import PostState
+from livefeed.store import lifecycle
 from livefeed.store.alert_schema import push_alerts
 from livefeed.store.mail_schema import mail_outbox
-from livefeed.store.schema import feeds, posts
 from livefeed.store.webhook_schema import webhook_deliveries
 
 OUTBOXES = {"webhooks": webhook_deliveries, "alerts": push_alerts, "mail": mail_outbox}
@@ -33,18 +31,10 @@ def holds_pending(conn: Connection, outbox: str) -> bool:
 
 
 def oldest_overdue_post(conn: Connection, now: datetime) -> datetime | None:
-    """When the longest-overdue scheduled post was due, among feeds that may publish it."""
-    query = (
-        select(func.min(posts.c.publish_at))
-        .join(feeds, feeds.c.id == posts.c.feed_id)
-        .where(
-            posts.c.state == PostState.SCHEDULED.value,
-            posts.c.publish_at <= now,
-            feeds.c.status != FeedStatus.ENDED.value,
-        )
-    )
-    due: datetime | None = conn.execute(query).scalar_one()
-    return due
+    """When the longest-overdue scheduled post was due, among feeds that may publish it: the
+    soonest scheduled post, if its time has come."""
+    due = lifecycle.next_due(conn)
+    return due if due is not None and due <= now else None
 
 
 def schema_revision(conn: Connection) -> str | None:

@@ -58,15 +58,16 @@ class LivePosts:
         is there travels: a flag that is off, or a piece the post has not, is left out."""
         filters = self.env.filters
         moment = post.published_at
+        clock = filters["clock"](moment, feed)
         out: dict[str, Any] = {
             "version": post.version,
             "at": filters["iso"](moment),
-            "clock": filters["clock"](moment, feed),
+            "clock": clock,
             "zone": filters["zone_label"](moment, feed),
             "date": filters["date"](moment, feed),
             "day": filters["date"](moment, feed, "key"),
             "day_label": filters["date"](moment, feed, "day"),
-            "when": f"{filters['date'](moment, feed, 'short')}, {filters['clock'](moment, feed)}",
+            "when": f"{filters['date'](moment, feed, 'short')}, {clock}",
         }
         is_today = cast(Callable[[datetime, Feed], bool], self.env.globals["is_today"])
         if not is_today(moment, feed):

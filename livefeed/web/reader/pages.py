@@ -160,7 +160,7 @@ async def post(request: Request) -> Response:
             request, "post.html", values, headers=PRIVATE, language=page.feed.language
         )
     headers = reader_cache_headers(page.feed, page_validator(page.feed, f"post-{post_id}"))
-    if headers["ETag"] in request.headers.get("if-none-match", ""):
+    if unchanged(request.headers, headers):
         return Response(status_code=304, headers=headers)
     return await render(request, "post.html", values, headers=headers, language=page.feed.language)
 
