@@ -12,16 +12,17 @@ match is answered on the spot with the headers the route's 304 leaves with
 per feed record, query and reader count, and again at least every second (the page's validator
 holds the day).
 
-A reader arriving without a validator, the crowd of a big night, is given the feed page as the
-whole app last answered it for that validator, compressed or not as the reader accepts: the
-answer is held as it left the layers (compressed once, not once a reader) and is the same for
-everyone who asks before the feed changes.
+A reader arriving without a validator, the crowd of a big night, is given the feed page (or
+the document, or the poll's answer) as the whole app last answered it for that query and
+validator, compressed or not as the reader accepts: the answer is held as it left the layers
+(compressed once, not once a reader) and is the same for everyone who asks before the feed
+changes.
 
 Only a request whose answer is the same for everyone is answered here; anything else goes on
 to the route untouched: a request with a session (a signed-in person's page is their own), an
 ``Authorization`` header, a body, a path or method the route would refuse, a feed the hub
-does not know, a validator that does not match (but for the page), or anything the route would
-turn into an error of its own.
+does not know, a validator that does not match and no answer held for it, or anything the
+route would turn into an error of its own.
 """
 
 from __future__ import annotations
@@ -71,8 +72,6 @@ class _Kind:
     fresh: Callable[[Mapping[str, str], dict[str, str], Feed], bool]
     # What else the headers depend on, beyond the feed's record and the query string.
     varies: Callable[[Starlette, Feed], Awaitable[Hashable]]
-    # Whether a GET is answered with the whole page as last rendered for its validator.
-    held: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,7 @@ class _Known:
 
 @dataclass(frozen=True, slots=True)
 class HeldAnswer:
-    """A feed page as it left the app's layers: headers and body, sized for the cache."""
+    """An answer as it left the app's layers: headers and body, sized for the cache."""
 
     headers: Headers
     body: bytes
@@ -146,7 +145,6 @@ class EarlyAnswers:
                 _page_headers,
                 _fresh,
                 pages.shown_readers,
-                held=True,
             ),
             _Kind(
                 _route(syndication.routes, syndication.feed_document),
@@ -183,7 +181,7 @@ class EarlyAnswers:
             return False
         index, child = matched
         kind = self.kinds[index]
-        holding = kind.held and scope["method"] == "GET"
+        holding = scope["method"] == "GET"
         if "if-none-match" not in asked and not holding:
             return False
         known = await self._known(index, scope, child["path_params"])
@@ -198,8 +196,11 @@ class EarlyAnswers:
             return True
         if not holding:
             return False
-        # Compressed or not as GZipMiddleware decides, from the same header.
-        variant = f"{known.headers['ETag']}|{'gzip' in asked.get('accept-encoding', '')}"
+        # The poll's validator is the same whatever it asks since: the query tells answers
+        # apart. Compressed or not as GZipMiddleware decides, from the same header.
+        packed = "gzip" in asked.get("accept-encoding", "")
+        query = scope["query_string"].decode("latin-1")
+        variant = f"{scope['path']}|{query}|{known.headers['ETag']}|{packed}"
         answer = self.held.get(variant)
         if answer is None:
             await self.app(scope, receive, self._keeping(send, variant, known.headers["ETag"]))
@@ -218,7 +219,8 @@ class EarlyAnswers:
             if feed is None:
                 return None
             varies = await kind.varies(app, feed)
-            key = (index, slug, scope["query_string"])
+            # The path names the slug and, for a document, its format.
+            key = (index, scope["path"], scope["query_string"])
             now = time.monotonic()
             known = self.known.get(key)
             if (

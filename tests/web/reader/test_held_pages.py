@@ -1,6 +1,7 @@
-"""The anonymous feed page given from what the app last answered for its validator: the same
-bytes and headers as the app's own answer, compressed or not as asked, never someone's own
-page, and given afresh as soon as the feed changes."""
+"""The anonymous feed page, its documents and the poll's answers given from what the app last
+answered for their query and validator: the same bytes and headers as the app's own answer,
+compressed or not as asked, never someone's own page, and given afresh as soon as the feed
+changes."""
 
 from __future__ import annotations
 
@@ -158,3 +159,31 @@ def test_a_held_answer_is_sized_by_its_body_and_headers() -> None:
     body = gzip.compress(b"page " * 100)
     answer = HeldAnswer([(b"etag", b'"1"')], body)
     assert len(answer) == len(body) + len(b"etag") + len(b'"1"')
+
+
+def test_the_polls_answers_and_the_documents_are_held_by_query(
+    client: TestClient, routed: TestClient, svc: Services, editor: User
+) -> None:
+    make_feed(svc, editor)
+    for number in range(3):
+        make_post(svc, editor, headline=f"Update {number}")
+    paths = [
+        "/feeds/summit/updates?since=1",
+        "/feeds/summit/updates?since=2",
+        "/feeds/summit/feed.atom",
+        "/feeds/summit/feed.json",
+    ]
+    seen = passed_on(client)
+    first = {path: client.get(path, headers=GZIP) for path in paths}
+    again = {path: client.get(path, headers=GZIP) for path in paths}
+    assert seen == [path.split("?")[0] for path in paths]
+    for path in paths:
+        there = routed.get(path, headers=GZIP)
+        assert again[path].status_code == 200
+        assert again[path].content == first[path].content == there.content
+        assert without_date(again[path]) == without_date(there)
+    since_one = again["/feeds/summit/updates?since=1"].json()["events"]
+    since_two = again["/feeds/summit/updates?since=2"].json()["events"]
+    assert len(since_one) == len(since_two) + 1
+    make_post(svc, editor, headline="Update 3")
+    assert len(client.get(paths[0], headers=GZIP).json()["events"]) == len(since_one) + 1
