@@ -16,7 +16,7 @@ A reader arriving without a validator, the crowd of a big night, is given the fe
 the document, or the poll's answer) as the whole app last answered it for that query and
 validator, compressed or not as the reader accepts: the answer is held as it left the layers
 (compressed once, not once a reader) and is the same for everyone who asks before the feed
-changes.
+changes. Only an answer to a request without cookies is kept.
 
 Only a request whose answer is the same for everyone is answered here; anything else goes on
 to the route untouched: a request with a session (a signed-in person's page is their own), an
@@ -54,7 +54,8 @@ _METHODS = ("GET", "HEAD")
 # What makes an answer someone's own, or has the layers inside answer for themselves.
 _DECLINED = frozenset(("authorization", "content-length", "transfer-encoding"))
 _READ = frozenset(
-    name.encode() for name in ("if-none-match", "if-modified-since", "accept-encoding", *_DECLINED)
+    name.encode()
+    for name in ("if-none-match", "if-modified-since", "accept-encoding", "cookie", *_DECLINED)
 )
 # Worked-out headers are trusted this long: the page's validator changes with the day.
 _KNOWN_SECONDS = 1.0
@@ -202,7 +203,11 @@ class EarlyAnswers:
         query = scope["query_string"].decode("latin-1")
         variant = f"{scope['path']}|{query}|{known.headers['ETag']}|{packed}"
         answer = self.held.get(variant)
-        if answer is None:
+        if answer is None and "cookie" in asked:
+            # Answered for this reader, not kept: nothing a cookie could have put in a page
+            # (a form's token, say) is ever given to someone else.
+            await self.app(scope, receive, send)
+        elif answer is None:
             await self.app(scope, receive, self._keeping(send, variant, known.headers["ETag"]))
         else:
             await send({"type": "http.response.start", "status": 200, "headers": answer.headers})

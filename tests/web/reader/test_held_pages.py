@@ -187,3 +187,15 @@ def test_the_polls_answers_and_the_documents_are_held_by_query(
     assert len(since_one) == len(since_two) + 1
     make_post(svc, editor, headline="Update 3")
     assert len(client.get(paths[0], headers=GZIP).json()["events"]) == len(since_one) + 1
+
+
+@pytest.mark.usefixtures("feed")
+def test_an_answer_to_a_request_with_cookies_is_given_but_never_kept(client: TestClient) -> None:
+    seen = passed_on(client)
+    cookies = PLAIN | {"Cookie": "lf_csrf=a-readers-own; theme=dark"}
+    with_cookies = [client.get(PAGE, headers=cookies) for _ in range(2)]
+    assert seen == [PAGE, PAGE]
+    plain = client.get(PAGE, headers=PLAIN)
+    assert seen == [PAGE, PAGE, PAGE]
+    assert client.get(PAGE, headers=cookies).content == plain.content == with_cookies[0].content
+    assert seen == [PAGE, PAGE, PAGE]
