@@ -8,7 +8,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
@@ -35,9 +36,31 @@ def _by_name(name: str) -> str:
     return f"/static/{name}"
 
 
+class CompiledOnce(BytecodeCache):
+    """Each template compiled once per process, however many apps (each with its environment,
+    all made alike below) the process builds: the test suite builds one for each of thousands
+    of tests, and compiling the templates was a large part of each. A template whose source
+    changed is compiled again (Jinja checks the source's checksum)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = CompiledOnce()
+
+
 def make_templates(svc: Services, static: Callable[[str], str] = _by_name) -> Jinja2Templates:
     """``static`` names each of our files' address (``web/static_files.py`` hashes them)."""
     env = Environment(
+        bytecode_cache=_COMPILED,
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
         trim_blocks=True,
