@@ -25,15 +25,6 @@ PATHS = ["/feeds/summit", "/feeds/summit/feed.atom", "/feeds/summit/updates?sinc
 
 
 @pytest.fixture
-def routed(settings: Settings, svc: Services) -> Iterator[TestClient]:
-    """The same app without the revalidation layer: every request answered by its route."""
-    app = create_app(settings, svc)
-    app.user_middleware = [m for m in app.user_middleware if m.cls is not EarlyAnswers]
-    with TestClient(app, follow_redirects=False) as client:
-        yield client
-
-
-@pytest.fixture
 def measured(settings: Settings, svc: Services) -> Iterator[TestClient]:
     app = create_app(settings.replace(metrics_token=TOKEN), svc)
     with TestClient(app, follow_redirects=False) as client:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import logging
-from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
@@ -16,7 +15,7 @@ from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
-from livefeed.web.reader.early_answers import EarlyAnswers, HeldAnswer, for_everyone
+from livefeed.web.reader.early_answers import HeldAnswer, for_everyone
 from tests.factories import make_feed, make_post
 from tests.web.reader.test_early_answers import headers_of, passed_on
 from tests.web.test_metrics import TOKEN, scrape
@@ -24,14 +23,6 @@ from tests.web.test_metrics import TOKEN, scrape
 PAGE = "/feeds/summit"
 PLAIN = {"Accept-Encoding": "identity"}
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
-
-
-@pytest.fixture
-def routed(settings: Settings, svc: Services) -> Iterator[TestClient]:
-    app = create_app(settings, svc)
-    app.user_middleware = [m for m in app.user_middleware if m.cls is not EarlyAnswers]
-    with TestClient(app, follow_redirects=False) as client:
-        yield client
 
 
 @pytest.fixture
