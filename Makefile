@@ -39,14 +39,12 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
-# Two workers per core: the long files (tests/conftest.py gives them out first) spend most of
-# their time waiting for a browser or a server, not computing. A module's tests stay on one
-# worker so they share its browser. Our own code compiled first, for the same reason as the
-# libraries: the tests start many servers.
-WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
+# One worker per core; a module's tests stay on one worker so they share its browser, the
+# longest files first (tests/conftest.py). Our own code compiled first, for the same reason as
+# the libraries: the tests start many servers.
 pytest: $(VENV)/.dev
 	$(BIN)/python -m compileall -q -j 0 livefeed tests bench scripts
-	$(BIN)/pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/page.py
