@@ -39,12 +39,11 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
-# One worker per core; a module's tests stay on one worker so they share its browser, the
-# longest files first (tests/conftest.py). Our own code compiled first, for the same reason as
-# the libraries: the tests start many servers.
+# One worker per core; a module's tests stay on one worker so they share its browser. Our own
+# code compiled first, for the same reason as the libraries: the tests start many servers.
 pytest: $(VENV)/.dev
 	$(BIN)/python -m compileall -q -j 0 livefeed tests bench scripts
-	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25
+	$(BIN)/pytest -n auto --dist loadfile --durations=25
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/page.py

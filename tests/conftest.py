@@ -11,7 +11,6 @@ import os
 import shutil
 import threading
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
@@ -47,34 +46,6 @@ class Clock:
     def advance(self, seconds: float = 60) -> datetime:
         self.now += timedelta(seconds=seconds)
         return self.now
-
-
-# Files that start servers, browsers or thousands of posts, the longest first: given to the
-# workers (``--dist loadfile --no-loadscope-reorder``, see the Makefile) before the many quick
-# files, so a run does not end with one worker on a long file while the other has nothing.
-LONG_FIRST = (
-    "tests/realtime/test_stream_load.py",
-    "tests/web/test_schemathesis.py",
-    "tests/deploy/",
-    "tests/browser/",
-    "tests/realtime/",
-    "tests/operations/",
-    "tests/cli/",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long files first, then the others, the most tests first (as xdist would)."""
-    counts = Counter(item.nodeid.split("::")[0] for item in items)
-
-    def rank(item: pytest.Item) -> tuple[int, int]:
-        path = item.nodeid.split("::")[0]
-        for index, prefix in enumerate(LONG_FIRST):
-            if path.startswith(prefix):
-                return index, 0
-        return len(LONG_FIRST), -counts[path]
-
-    items.sort(key=rank)
 
 
 def missing_service(message: str) -> None:
