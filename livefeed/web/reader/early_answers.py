@@ -1,5 +1,5 @@
-"""Readers' revalidations, and the anonymous feed page, answered before the middleware and the
-router.
+"""Readers' revalidations, and the anonymous feed page, documents and polls, answered before
+the middleware and the router.
 
 A crowd of browsers, feed readers and pollers asking "anything new?" of a feed's page, its
 documents (``feed.atom``, ``.rss``, ``.json``) or ``updates?since=`` with ``If-None-Match``
@@ -134,8 +134,8 @@ def _route(routes: Sequence[BaseRoute], endpoint: Callable[..., Any]) -> Route:
 
 
 class EarlyAnswers:
-    """An ASGI layer answering a matching revalidation with 304 and a reader's feed page from
-    what it holds, and passing on the rest."""
+    """An ASGI layer answering a matching revalidation with 304 and an anonymous reader's page,
+    document or poll from what it holds, and passing on the rest."""
 
     def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
