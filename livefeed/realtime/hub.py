@@ -39,8 +39,10 @@ RECENT_BYTES = 64 * 1024 * 1024
 # trusted until its next event.
 FEED_CACHE_SECONDS = 1.0
 LIVE_BATCH = 500
-# Readers written to before the loop turns to other work (a write is a few microseconds).
-FAN_OUT_SLICE = 500
+# Readers written to before the loop turns to other work: a write is a few microseconds, so a
+# request waits about a millisecond for the loop, and a use case's thread as long for the
+# interpreter. Between slices the publishes of a burst also pile up, to go out in one write.
+FAN_OUT_SLICE = 100
 # A replay goes in steps: the server holds one step per reader catching up.
 REPLAY_BATCH = 100
 

@@ -48,8 +48,10 @@ class PostgresBroker:
         self._others: dict[str, tuple[float, dict[int, int]]] = {}
 
     def announce(self, feed_id: int) -> None:
-        self._inbox.post(feed_id)
+        """The other instances first, this one last, as ``SiblingBroker.announce`` does: the
+        database that has just taken the commit takes the notice too."""
         self._notify(f"n {feed_id}")
+        self._inbox.post(feed_id)
 
     def _notify(self, payload: str) -> None:
         """From any thread; a failure is logged, never raised into the commit that called."""

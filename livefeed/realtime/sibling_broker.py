@@ -42,8 +42,11 @@ class SiblingBroker:
         self._siblings: dict[str, tuple[float, dict[int, int]]] = {}
 
     def announce(self, feed_id: int) -> None:
-        self._inbox.post(feed_id)
+        """The other workers first, this one last: once this worker's loop is woken, its
+        fan-out shares the interpreter with the thread that committed, and the answer to the
+        request that published waits for what that thread still has to do."""
         self._send(b"n %d" % feed_id)
+        self._inbox.post(feed_id)
 
     async def run(self, on_notice: OnNotice) -> None:
         loop = asyncio.get_running_loop()

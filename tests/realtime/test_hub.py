@@ -15,7 +15,7 @@ from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.realtime import sse
 from livefeed.realtime.connections import MAX_PENDING_BYTES, BufferedReader
 from livefeed.realtime.frames import Batch, Frame
-from livefeed.realtime.hub import FEED_CACHE_SECONDS, Hub
+from livefeed.realtime.hub import FAN_OUT_SLICE, FEED_CACHE_SECONDS, Hub
 from livefeed.realtime.recent import RecentFrames
 from tests.realtime.test_stream import parse_sse
 
@@ -127,6 +127,46 @@ def test_one_read_of_the_log_serves_every_reader_and_one_timer_beats_for_all() -
     assert all(r.beats >= 1 for r in readers)
     assert all(r.dropped for r in readers), "closing the hub lets every reader go"
     assert reads[0] == 0
+
+
+def test_a_fan_out_lets_the_loop_answer_requests_between_slices_of_readers() -> None:
+    """The editor who published is answered while their post is still going out: the loop
+    runs other work at least once every ``FAN_OUT_SLICE`` readers."""
+    written: list[int] = []  # each reader's delivery, and -1 each time other work ran
+
+    class Counted(Recorder):
+        def deliver(self, batch: Batch) -> None:
+            super().deliver(batch)
+            written.append(1)
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        return [Frame.of(1, b"1")] if seq == 0 else []
+
+    async def lookup(slug: str) -> None:
+        return None
+
+    async def scenario() -> None:
+        hub = Hub(fetch, lookup, tick_seconds=60)
+        readers = [Counted() for _ in range(FAN_OUT_SLICE * 5)]
+        for reader in readers:
+            hub.join(7, 0, reader)
+        hub.notify(7)
+        while len([w for w in written if w > 0]) < len(readers):
+            written.append(-1)  # a request answered
+            await asyncio.sleep(0)
+        await hub.close()
+
+    asyncio.run(scenario())
+    runs, run = [], 0
+    for mark in written:
+        if mark > 0:
+            run += 1
+        elif run:
+            runs.append(run)
+            run = 0
+    runs.append(run)
+    assert sum(runs) == FAN_OUT_SLICE * 5
+    assert max(runs) <= FAN_OUT_SLICE, "readers written to without the loop turning to requests"
 
 
 def test_while_a_broker_hears_every_commit_the_log_is_read_once_a_heartbeat() -> None:
