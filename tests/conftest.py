@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from livefeed.realtime.site_brokers import wake_directory, writing_broker
 from livefeed.services import Services
@@ -84,17 +84,34 @@ def postgres_url() -> Iterator[str]:
     upgrade(database)
     database.dispose()
     yield url
+    emptier = _emptiers.pop(url, None)
+    if emptier is not None:
+        emptier.dispose()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
+# The tables' sequences, as TRUNCATE ... RESTART IDENTITY would set them: next value 1.
+_RESTART_SEQUENCES = (
+    "SELECT setval(s.oid, 1, false) FROM pg_class s"
+    " JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') WHERE s.relkind = 'S'"
+)
+_emptiers: dict[str, Engine] = {}
+
+
 def _empty_postgres(url: str) -> None:
-    database = Database(url)
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-    with database.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    database.dispose()
+    """Every row gone and every id back at 1, as at the start of a test.
+
+    DELETE, children first, in one round trip: a test leaves a few rows, and TRUNCATE makes new
+    files for every table whatever they hold (80 ms here against 1.4 ms, for each of the
+    thousand-odd tests run on PostgreSQL)."""
+    engine = _emptiers.get(url)
+    if engine is None:
+        engine = _emptiers[url] = Database(url).engine
+    deletes = [str(t.delete().compile(engine)) for t in reversed(metadata.sorted_tables)]
+    with engine.begin() as conn:
+        conn.exec_driver_sql("; ".join([*deletes, _RESTART_SEQUENCES]))
 
 
 @pytest.fixture
