@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from livefeed.realtime.site_brokers import wake_directory, writing_broker
 from livefeed.services import Services
@@ -32,6 +33,39 @@ from tests.s3_server import S3Server
 
 PG_ADMIN_URL = os.environ.get("LIVEFEED_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI") == "true"
+
+
+class CompiledOnce(dict[tuple[Any, ...], Any]):
+    """SQLAlchemy's compiled statements, shared by every engine of this test process.
+
+    Each test opens a database of its own, and SQLAlchemy keeps what it compiles per engine,
+    keyed by the engine's dialect object: every test compiled every statement it ran again.
+    Here the dialect is named by its kind and its server's version instead, which compile the
+    same SQL. About a sixth of the time of the web tests went to compiling.
+    """
+
+    LIMIT = 20_000
+
+    @staticmethod
+    def _key(key: tuple[Any, ...]) -> tuple[Any, ...]:
+        dialect = key[0]
+        return (type(dialect), dialect.server_version_info, *key[1:])
+
+    def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
+        return super().get(self._key(key), default)
+
+    def __setitem__(self, key: tuple[Any, ...], value: Any) -> None:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        super().__setitem__(self._key(key), value)
+
+
+_compiled = CompiledOnce()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _share_compiled(conn: Connection) -> None:
+    conn.execution_options(compiled_cache=_compiled)
 
 
 class Clock:
