@@ -57,6 +57,10 @@ class _Outage:
         if was_down:
             log.info("%s works again", self._what)
 
+    @property
+    def down(self) -> bool:
+        return self._down
+
 
 class RedisBroker:
     """Many instances sharing one Redis; works degraded (tick only) while Redis is away.
@@ -118,24 +122,30 @@ class RedisBroker:
     # -- notices ------------------------------------------------------------------------------
 
     def announce(self, feed_id: int) -> None:
-        """Wake this instance at once, then the others through Redis, if Redis is there.
+        """Wake the other instances through Redis, then this one, as ``SiblingBroker.announce``
+        does: once this instance's loop is woken, its fan-out holds up the committing thread.
 
-        The local wake-up does not wait for Redis, so this instance's own readers stay instant
-        during an outage; the echo that comes back through Redis is a harmless second wake-up.
+        While Redis is away this instance is woken first, so its own readers do not wait for
+        Redis (only the announce that finds the outage may keep them up to the socket timeout).
+        The echo that comes back through Redis is a harmless second wake-up.
         """
         if self._closed:
             return
-        self._inbox.post(feed_id)
         now = time.monotonic()
-        if now < self._announce_quiet_until:
-            return
-        try:
-            self._sync.publish(NOTICE_CHANNEL, str(feed_id))
-        except Exception as error:  # never into the committing thread: the tick covers it
-            self._announce_quiet_until = now + self._announce_pause
-            self._announce_outage.failed(error)
-        else:
-            self._announce_outage.recovered()
+        quiet = now < self._announce_quiet_until
+        local_first = quiet or self._announce_outage.down
+        if local_first:
+            self._inbox.post(feed_id)
+        if not quiet:
+            try:
+                self._sync.publish(NOTICE_CHANNEL, str(feed_id))
+            except Exception as error:  # never into the committing thread: the tick covers it
+                self._announce_quiet_until = now + self._announce_pause
+                self._announce_outage.failed(error)
+            else:
+                self._announce_outage.recovered()
+        if not local_first:
+            self._inbox.post(feed_id)
 
     async def run(self, on_notice: OnNotice) -> None:
         self._inbox.open(on_notice)

@@ -228,6 +228,31 @@ def test_announce_neither_raises_nor_waits_while_redis_is_down(
     assert len(caplog.records) == 1, "one line per outage, not one per announce"
 
 
+def test_while_redis_does_not_answer_this_instances_readers_do_not_wait_for_it(
+    redis_url: str, private_redis: RedisServer
+) -> None:
+    """Once an announce has found Redis away, the next ones wake this instance first: its own
+    readers do not wait out the socket timeout of each PUBLISH that is still tried."""
+
+    async def main() -> None:
+        broker = redis_broker(redis_url, "a", announce_pause=0)  # try Redis on every announce
+        async with running(broker) as notices:
+            await eventually(lambda: broker.healthy, "subscribed")
+            assert private_redis.process is not None
+            private_redis.process.send_signal(signal.SIGSTOP)
+            try:
+                await announce_from_a_thread(broker, 1)  # finds the outage, after the timeout
+                notices.feeds.clear()
+                announcing = asyncio.create_task(announce_from_a_thread(broker, 2))
+                await eventually(lambda: 2 in notices.feeds, "this instance woken")
+                assert not announcing.done(), "woken only once Redis had timed out"
+                await announcing
+            finally:
+                private_redis.process.send_signal(signal.SIGCONT)
+
+    asyncio.run(main())
+
+
 def test_a_broker_started_without_redis_recovers_once_redis_starts(
     private_redis: RedisServer,
 ) -> None:
