@@ -70,7 +70,12 @@ def put(conn: Connection, post_id: int, embed: Embed | None) -> None:
     if current is not None:
         conn.execute(delete(post_embeds).where(post_embeds.c.id == current))
     if embed is not None:
-        conn.execute(insert(post_embeds).values(post_id=post_id, **_values(embed)))
+        add(conn, post_id, embed)
+
+
+def add(conn: Connection, post_id: int, embed: Embed) -> None:
+    """The snapshot of a post that has none yet."""
+    conn.execute(insert(post_embeds).values(post_id=post_id, **_values(embed)))
 
 
 def _values(embed: Embed) -> dict[str, object]:

@@ -198,8 +198,10 @@ def insert_post(
         "submitted_at": submitted_at,
     }
     post_id: int = conn.execute(insert(posts).values(values).returning(posts.c.id)).scalar_one()
-    _set_tags(conn, post_id, data.tags)
-    embeds.keep(conn, post_id, data)
+    # A new post has no tags or snapshot to replace: nothing to look up or delete first.
+    _add_tags(conn, post_id, data.tags)
+    if data.embed_url and data.embed is not None:
+        embeds.add(conn, post_id, data.embed)
     short_urls.assign(conn, post_id=post_id, now=now)
     return post_id
 
@@ -270,6 +272,10 @@ def mark_deleted(
 
 def _set_tags(conn: Connection, post_id: int, tags: tuple[str, ...]) -> None:
     conn.execute(delete(post_tags).where(post_tags.c.post_id == post_id))
+    _add_tags(conn, post_id, tags)
+
+
+def _add_tags(conn: Connection, post_id: int, tags: tuple[str, ...]) -> None:
     if tags:
         conn.execute(insert(post_tags), [{"post_id": post_id, "tag": tag} for tag in tags])
 
