@@ -99,7 +99,7 @@ def _serve(settings: Settings, loop: str, siblings: Path | None, shared: bool | 
         timeout_graceful_shutdown=5,
         loop=loop,
     )
-    server = Server(config)
+    server = Server(config, app.state.ticks)
     if not shared:
         server.run()
         return

@@ -29,6 +29,7 @@ from typing import Protocol
 from livefeed.domain.feeds import Feed
 from livefeed.realtime.frames import Batch, Frame
 from livefeed.realtime.recent import RecentFrames
+from livefeed.realtime.ticks import Ticks
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +92,13 @@ class Hub:
         must_poll: Callable[[], bool] = lambda: True,
         recent_bytes: int = RECENT_BYTES,
         on_batch: OnBatch | None = None,
+        ticks: Ticks | None = None,
     ) -> None:
         """``must_poll`` says whether the log must be read every tick: not while a broker that
         hears every writer's commits (Redis, PostgreSQL's notifications, a SQLite site's wake
         directory; see ``site_brokers.py``) wakes the channels; then once a heartbeat will do.
-        ``recent_bytes`` bounds the frames kept for replays, over every feed.
+        ``recent_bytes`` bounds the frames kept for replays, over every feed. ``ticks``: the
+        process's shared timers, which the hub's timer is one of.
         """
         self._fetch = fetch
         self._lookup = lookup
@@ -103,6 +106,7 @@ class Hub:
         self._on_batch = on_batch
         self._tick_seconds = tick_seconds
         self._heartbeat_seconds = heartbeat_seconds
+        self._ticks = ticks or Ticks()
         self._channels: dict[int, Channel] = {}
         self.recent = RecentFrames(recent_bytes)
         # slug -> (when the look-up completed, what it found)
@@ -309,7 +313,7 @@ class Hub:
         """The one timer: poll the log if no broker hears every commit, and the heartbeats."""
         last_heartbeat = time.monotonic()
         while True:
-            await asyncio.sleep(self._tick_seconds)
+            await self._ticks.next(self._tick_seconds)
             now = time.monotonic()
             beat = now - last_heartbeat >= self._heartbeat_seconds
             if beat:

@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount
 
 from livefeed.domain.pulse import Latencies, ReaderTrail
+from livefeed.realtime.ticks import Ticks
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web import health, metrics, outbox_senders, script_words, static_files
@@ -77,7 +78,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        scheduler = Scheduler(svc, hears_every_commit=app.state.hears_every_commit)
+        scheduler = Scheduler(
+            svc, hears_every_commit=app.state.hears_every_commit, ticks=app.state.ticks
+        )
         senders = await outbox_senders.start(svc, app.state.hears_every_commit)
         await stream.start(app, scheduler.notify, senders.notify)
         scheduler.start()
@@ -163,7 +166,9 @@ def create_app(
     app.state.page_cache = PageCache[bytes]()
     app.state.latencies = Latencies()
     app.state.reader_trail = ReaderTrail()
-    stream.install(app, svc, siblings, on_batch=measured.batch_sent)
+    # The once-a-second duties of the process (the hub, the scheduler, uvicorn's) on one timer.
+    app.state.ticks = Ticks()
+    stream.install(app, svc, siblings, on_batch=measured.batch_sent, ticks=app.state.ticks)
     app.state.pulse_watch = PulseWatch(
         svc, app.state.broker.reader_total, app.state.reader_trail, app.state.latencies
     )

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from livefeed.newsroom import scheduling
+from livefeed.realtime.ticks import Ticks
 from livefeed.services import Services
 
 TICK_SECONDS = 1.0
@@ -42,8 +43,10 @@ class Scheduler:
         *,
         hears_every_commit: Callable[[], bool] = lambda: False,
         recheck: float = RECHECK_SECONDS,
+        ticks: Ticks | None = None,
     ) -> None:
         self.svc = svc
+        self._ticks = ticks or Ticks()
         self.every = every
         self.recheck = recheck
         self._hears_every_commit = hears_every_commit
@@ -69,7 +72,7 @@ class Scheduler:
 
     async def _run(self) -> None:
         while True:
-            await asyncio.sleep(self.every)
+            await self._ticks.next(self.every)
             try:
                 await self._look()
             except Exception:

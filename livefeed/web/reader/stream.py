@@ -42,6 +42,7 @@ from livefeed.realtime.connections import BufferedReader
 from livefeed.realtime.frames import Batch, Frame
 from livefeed.realtime.hub import REPLAY_BATCH, Hub, OnBatch, Subscriber
 from livefeed.realtime.site_brokers import serving_broker
+from livefeed.realtime.ticks import Ticks
 from livefeed.services import Services
 from livefeed.web.reader.caching import unchanged, updates_headers
 from livefeed.web.reader.live_posts import LivePosts
@@ -140,14 +141,20 @@ class Encoder:
 
 
 def install(
-    app: Starlette, svc: Services, siblings: Path | None = None, *, on_batch: OnBatch | None = None
+    app: Starlette,
+    svc: Services,
+    siblings: Path | None = None,
+    *,
+    on_batch: OnBatch | None = None,
+    ticks: Ticks | None = None,
 ) -> None:
     """Give the app its hub and broker; every commit announces itself through the broker.
 
     The broker wakes this process's hub at once and every other instance's: through Redis if
     configured, else through PostgreSQL's NOTIFY on a PostgreSQL site, else through
     ``siblings``, the SQLite site's wake directory (``realtime/site_brokers.py``).
-    ``on_batch`` is told of each batch the hub fans out (the metrics count them).
+    ``on_batch`` is told of each batch the hub fans out (the metrics count them); ``ticks`` are
+    the app's shared timers, the hub's among them.
     """
     encoder = Encoder(svc, app.state.templates)
     app.state.encoder = encoder
@@ -165,6 +172,7 @@ def install(
         must_poll=lambda: not hears_every_commit(),
         recent_bytes=svc.settings.stream_memory,
         on_batch=on_batch,
+        ticks=ticks,
     )
     app.state.broker = broker
     # Whether every commit to the site, from any process, is told to this one now.
