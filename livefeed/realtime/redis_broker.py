@@ -149,13 +149,17 @@ class RedisBroker:
 
     async def run(self, on_notice: OnNotice) -> None:
         self._inbox.open(on_notice)
-        self._runner = asyncio.current_task()
+        self._runner = task = asyncio.current_task()
         delay = self._backoff_initial
         try:
             while not self._closed:
                 try:
                     await self._listen()
                 except Exception as error:  # any failure means the connection is gone
+                    if task is not None and task.cancelling():
+                        # Stopped mid-read, and the client reported it as an error of its own:
+                        # retrying would keep whoever awaits this task waiting for ever.
+                        raise asyncio.CancelledError from error
                     self._subscribe_outage.failed(error)
                 if self._subscribed:
                     delay = self._backoff_initial  # it worked for a while: retry soon
