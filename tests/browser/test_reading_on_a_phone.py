@@ -36,12 +36,14 @@ def open_feed(page: Page, server: LiveServer, query: str = "") -> None:
 
 
 def served(server: LiveServer, text: str) -> None:
-    """Wait until the server's page holds ``text``: posts made here, outside the server's
-    process, reach it with its next read of the log (within a second), as the CLI's do."""
+    """Wait until the server's page and its polling answer both hold ``text``: posts made here,
+    outside the server's process, reach it with its next read of the log, as the CLI's do, and
+    the page (read from the database) may show one before the poll (the hub's record) does."""
     deadline = time.monotonic() + 10
-    while text not in httpx.get(server.at(f"/feeds/{server.slug}"), timeout=5).text:
-        assert time.monotonic() < deadline, f"the server never showed {text!r}"
-        time.sleep(0.1)
+    for path in (f"/feeds/{server.slug}", f"/feeds/{server.slug}/updates?since=0"):
+        while text not in httpx.get(server.at(path), timeout=5).text:
+            assert time.monotonic() < deadline, f"the server never showed {text!r} at {path}"
+            time.sleep(0.1)
 
 
 def feed_fields(slug: str, **changes: str) -> dict[str, str]:
