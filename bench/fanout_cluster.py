@@ -178,7 +178,9 @@ async def load_main(port: int, n: int, prefix: str, concurrency: int) -> None:
                 elif perf_counter() - moved > 10:
                     break
                 await asyncio.sleep(0.05)
-            answer({"got": arrivals.count(keys), "expected": expected})
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            cpu_so_far = usage.ru_utime + usage.ru_stime
+            answer({"got": arrivals.count(keys), "expected": expected, "cpu_so_far": cpu_so_far})
         elif command["do"] == "report":
             keys = [k.encode() for k in command["keys"]]
             trails = [(r.open, r.arrivals) for r in crowd.readers]

@@ -5,7 +5,9 @@ on ``--workers 2`` (SQLite, the workers woken through the site's wake directory)
 fresh site; readers held, deliveries a second in a burst and steady latency, the second as a
 ratio to the first. ``fanout.py --scale 150000`` holds that many readers on one
 ``livefeed serve --workers W`` (W keeps each worker under 15,000 readers, the open-file limit
-being 20,000 a process) and reports readers held, memory, exactly-once, steady and burst p99.
+being 20,000 a process) and reports readers held, memory, exactly-once, steady and burst p99,
+and what a post costs the cores: the workers' CPU and the load's, beyond what heartbeats alone
+cost them (measured over 30 s first).
 
 Neither pins anything: the workers and the load processes (``fanout_cluster.py --load``, each
 holding at most 18,000 readers from source addresses of its own) share the machine's cores as
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import tempfile
 import time
@@ -42,6 +45,7 @@ RESULTS = BENCH / "results"
 PLOTS = BENCH.parent / "docs" / "bench"
 PER_LOAD = 18_000
 PER_WORKER = 15_000
+IDLE_SECONDS = 30.0  # two heartbeats: what they cost comes off the steady posts' CPU
 
 
 @dataclass
@@ -60,6 +64,13 @@ class Run:
     rss_before: int = 0
     rss_after: int = 0
     cpu_s: float = 0.0
+    # CPU a second with nothing published (heartbeats), the server's and the load's; then the
+    # steady posts' CPU beyond that: together, what a post costs the machine's cores before its
+    # last reader can have it.
+    idle_cpu_per_s: float = 0.0
+    idle_load_cpu_per_s: float = 0.0
+    steady_cpu_s: float = 0.0
+    steady_load_cpu_s: float = 0.0
     delivered: int = 0
     expected: int = 0
     complete: int = 0
@@ -148,10 +159,19 @@ def measure(run: Run, workdir: Path) -> Run:
         # The listening socket and the wake directory's are a few; the rest are readers.
         run.per_worker = tuple(sockets_of(pid) for pid in workers_of(server))
 
-        cpu = server.cpu()
+        before, load_before, started = server.cpu(), load_seconds(loads), time.perf_counter()
+        time.sleep(IDLE_SECONDS)
+        idle = time.perf_counter() - started
+        run.idle_cpu_per_s = cpu_seconds(before, server.cpu()) / idle
+        run.idle_load_cpu_per_s = (load_seconds(loads) - load_before) / idle
+
+        cpu, load_cpu, started = server.cpu(), load_seconds(loads), time.perf_counter()
         steady = publisher.run([payload(n + 1) for n in range(run.steady_posts)], run.steady_rate)
         keys = [k.decode() for k, _, _ in steady]
         Load.ask_all(loads, {"do": "wait", "keys": keys, "timeout": 120})
+        took = time.perf_counter() - started
+        run.steady_cpu_s = cpu_seconds(cpu, server.cpu()) - run.idle_cpu_per_s * took
+        run.steady_load_cpu_s = load_seconds(loads) - load_cpu - run.idle_load_cpu_per_s * took
         settle([server])
         burst = publisher.run([payload(1000 + n) for n in range(run.burst_posts)], None)
         keys = [k.decode() for k, _, _ in burst]
@@ -185,8 +205,28 @@ def measure(run: Run, workdir: Path) -> Run:
         server.stop()
 
 
+def load_seconds(loads: list[Load]) -> float:
+    """CPU the load processes have used so far."""
+    answers = Load.ask_all(loads, {"do": "wait", "keys": [], "timeout": 0})
+    return sum(answer["cpu_so_far"] for answer in answers)
+
+
 def per_reader(run: Run) -> float:
     return (run.rss_after - run.rss_before) / max(1, run.held)
+
+
+def idle_cpu(run: Run) -> str:
+    return f"{100 * run.idle_cpu_per_s:.1f} + {100 * run.idle_load_cpu_per_s:.1f}"
+
+
+def steady_cpu(run: Run) -> str:
+    return f"{run.steady_cpu_s:.1f} + {run.steady_load_cpu_s:.1f}"
+
+
+def post_seconds(run: Run) -> str:
+    """The soonest a post's last reader can have it, were every core at work on it alone."""
+    spent = (run.steady_cpu_s + run.steady_load_cpu_s) / run.steady_posts
+    return f"{spent / (os.cpu_count() or 1):.2f}"
 
 
 def faults(run: Run) -> str:
@@ -210,6 +250,9 @@ def table(runs: list[Run]) -> str:
         ("burst deliveries/s", lambda r: f"{r.burst_deliveries_per_s:,.0f}"),
         ("publish call median, ms", lambda r: f"{r.publish_ms_median:.1f}"),
         ("server CPU, s", lambda r: f"{r.cpu_s:.1f}"),
+        ("idle CPU, server + load, % of a core", idle_cpu),
+        ("steady posts' CPU beyond idle, server + load, s", steady_cpu),
+        ("a steady post's CPU ÷ cores, s", post_seconds),
     ]  # fmt: skip
     head = "| " + " | ".join(["", *(f"--workers {r.workers}" for r in runs)]) + " |"
     lines = [head, "|---" + "|--:" * len(runs) + "|"]
