@@ -311,13 +311,18 @@ class Hub:
 
     async def _tick(self) -> None:
         """The one timer: poll the log if no broker hears every commit, and the heartbeats."""
-        last_heartbeat = time.monotonic()
+        # Ticks come at the whole seconds of the clock, each a little late: a beat goes at the
+        # tick nearest its time, not at the first one past it (that would be every 16 s, not
+        # 15), and a late one does not put off the ones after it.
+        due = time.monotonic() + self._heartbeat_seconds
         while True:
             await self._ticks.next(self._tick_seconds)
             now = time.monotonic()
-            beat = now - last_heartbeat >= self._heartbeat_seconds
+            beat = now >= due - self._tick_seconds / 2
             if beat:
-                last_heartbeat = now
+                due += self._heartbeat_seconds
+                if due <= now:  # the loop was held up for more than a whole period
+                    due = now + self._heartbeat_seconds
             if beat or self._must_poll():
                 for channel in list(self._channels.values()):
                     channel.wake.set()

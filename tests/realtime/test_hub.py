@@ -195,6 +195,34 @@ def test_while_a_broker_hears_every_commit_the_log_is_read_once_a_heartbeat() ->
     assert quiet <= 3 < polled
 
 
+def test_heartbeats_keep_their_period_on_ticks_that_come_a_little_late() -> None:
+    """A tick is never exactly on time: had the beat waited for a full period to have passed,
+    it would skip to the next tick about every other time (16 s apart rather than 15)."""
+    beats: list[float] = []
+
+    class Timed(Recorder):
+        def heartbeat(self) -> None:
+            beats.append(time.monotonic())
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        return []
+
+    async def lookup(slug: str) -> None:
+        return None
+
+    async def scenario() -> None:
+        hub = Hub(fetch, lookup, tick_seconds=0.02, heartbeat_seconds=0.1)
+        hub.join(7, 0, Timed())
+        hub.start()
+        while len(beats) < 21:
+            await asyncio.sleep(0.02)
+        await hub.close()
+
+    asyncio.run(scenario())
+    period = (beats[20] - beats[0]) / 20
+    assert 0.095 < period < 0.105, f"a heartbeat every {period * 1000:.1f} ms, not 100"
+
+
 def frames(first: int, last: int) -> list[Frame]:
     return [Frame.of(s, f"<{s}>".encode()) for s in range(first, last + 1)]
 
