@@ -174,11 +174,16 @@ class RedisBroker:
     async def _listen(self) -> None:
         """One connection's life: subscribe, catch up, then deliver until it breaks."""
         loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
         pubsub = self._async.pubsub()
         try:
             await pubsub.subscribe(NOTICE_CHANNEL)
             last_heard = loop.time()
             while True:
+                if task is not None and task.cancelling():
+                    # A cancellation that came while the client connected and subscribed can
+                    # be swallowed by it (redis-py 8.2 does), and it goes on reading: stop.
+                    raise asyncio.CancelledError
                 message = await pubsub.get_message(timeout=self._ping_seconds)
                 now = loop.time()
                 if message is None:

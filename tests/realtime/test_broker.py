@@ -323,6 +323,27 @@ def test_a_redis_that_stops_answering_counts_as_lost(
     asyncio.run(main())
 
 
+def test_a_broker_stopped_at_any_moment_of_its_start_stops(redis_url: str) -> None:
+    """An app stopped as soon as it started (a test's, a crashing deploy's) must not wait for
+    ever on its broker: whenever the cancellation comes while it connects and subscribes, the
+    run ends, whatever the Redis client makes of it."""
+
+    async def stopped_after(turns: int) -> bool:
+        broker = redis_broker(redis_url, f"a{turns}")
+        task = asyncio.create_task(broker.run(Notices()))
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        task.cancel()
+        done, _ = await asyncio.wait([task], timeout=DEADLINE)
+        await broker.close()
+        return bool(done)
+
+    async def scenario() -> list[int]:
+        return [turns for turns in range(30) if not await stopped_after(turns)]
+
+    assert asyncio.run(scenario()) == [], "still running after being stopped so many turns in"
+
+
 def test_a_listener_that_fails_does_not_stop_the_subscription(redis_url: str) -> None:
     async def main() -> None:
         broker = redis_broker(redis_url, "a")
