@@ -15,9 +15,9 @@ from types import FrameType
 
 import uvicorn
 
-from livefeed.realtime.ticks import Ticks
+from livefeed.realtime.ticks import SECOND, Ticks
 
-TICK_SECONDS = 1.0
+TICK_SECONDS = SECOND
 
 
 class Server(uvicorn.Server):

@@ -29,11 +29,11 @@ from typing import Protocol
 from livefeed.domain.feeds import Feed
 from livefeed.realtime.frames import Batch, Frame
 from livefeed.realtime.recent import RecentFrames
-from livefeed.realtime.ticks import Ticks
+from livefeed.realtime.ticks import SECOND, Ticks
 
 log = logging.getLogger(__name__)
 
-TICK_SECONDS = 1.0
+TICK_SECONDS = SECOND
 HEARTBEAT_SECONDS = 15.0
 RECENT_BYTES = 64 * 1024 * 1024
 # How long the record of a feed nobody is reading here is trusted; a feed with a channel is

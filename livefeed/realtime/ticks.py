@@ -14,6 +14,9 @@ import asyncio
 import time
 from collections.abc import Callable
 
+# The period of the once-a-second duties: they share a timer only while they name the same one.
+SECOND = 1.0
+
 
 class Ticks:
     """The shared timers of one event loop; made again for another loop if need be."""

@@ -23,10 +23,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from livefeed.newsroom import scheduling
-from livefeed.realtime.ticks import Ticks
+from livefeed.realtime.ticks import SECOND, Ticks
 from livefeed.services import Services
 
-TICK_SECONDS = 1.0
+TICK_SECONDS = SECOND
 RECHECK_SECONDS = 30.0
 
 log = logging.getLogger(__name__)

@@ -37,8 +37,7 @@ def open_feed(page: Page, server: LiveServer, query: str = "") -> None:
 
 def served(server: LiveServer, text: str) -> None:
     """Wait until the server's page and its polling answer both hold ``text``: posts made here,
-    outside the server's process, reach it with its next read of the log, as the CLI's do, and
-    the page (read from the database) may show one before the poll (the hub's record) does."""
+    outside the server's process, reach it when its broker hears of them, as the CLI's do."""
     deadline = time.monotonic() + 10
     for path in (f"/feeds/{server.slug}", f"/feeds/{server.slug}/updates?since=0"):
         while text not in httpx.get(server.at(path), timeout=5).text:
