@@ -230,6 +230,11 @@ class Hub:
     def has_channel(self, feed_id: int) -> bool:
         return feed_id in self._channels
 
+    def delivered(self, feed_id: int) -> int:
+        """The last ``seq`` the feed's channel handed its readers (0 without a channel)."""
+        channel = self._channels.get(feed_id)
+        return 0 if channel is None else channel.delivered_seq
+
     def leave(self, feed_id: int, reader: Subscriber) -> None:
         channel = self._channels.get(feed_id)
         if channel is not None:

@@ -284,18 +284,19 @@ class Opening:
 
 
 async def open_stream(hub: Hub, feed: Feed, raw: str | None, reader: Subscriber) -> Opening:
-    """Join the feed's channel first, then replay up to where the channel was: no gap."""
-    if not hub.has_channel(feed.id):
-        # A new channel starts where the log is now, not where a cached look-up last saw it.
+    """Join the feed's channel, then replay up to where the channel was: no gap.
+
+    Nothing is awaited once the reader has joined: a live batch it were handed meanwhile would
+    be counted from the channel's position, not from the reader's own."""
+    known = resume_point(raw, feed, hub.delivered(feed.id))
+    beyond = known is None and raw is not None and raw.strip().isdigit()
+    if not hub.has_channel(feed.id) or beyond:
+        # A new channel starts where the log is now, not where a cached look-up last saw it;
+        # and a position beyond what this process has seen may still be real, committed a
+        # moment ago by another process: the database is asked before calling it unknown.
         feed = await hub.feed(feed.slug, fresh=True) or feed
     upto = hub.join(feed.id, feed.last_seq, reader)
     start = resume_point(raw, feed, upto)
-    if start is None and raw is not None and raw.strip().isdigit():
-        # Beyond what this process has seen may still be real: committed a moment ago by
-        # another process. Ask the database before calling the position unknown.
-        current = await hub.feed(feed.slug, fresh=True)
-        if current is not None:
-            start = resume_point(raw, current, upto)
     if start is None:
         reset = sse.encode(json.dumps({"seq": upto, "type": "reset"}), event="reset")
         return Opening(sse.retry(RETRY_MS) + reset, None, upto)

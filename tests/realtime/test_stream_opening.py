@@ -1,0 +1,83 @@
+"""How a stream starts: the reader joins its feed's channel and is replayed what it missed,
+each event once, whatever the channel hands out while the stream is being opened."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+
+from livefeed.domain.feeds import Feed, FeedStatus
+from livefeed.realtime import sse
+from livefeed.realtime.connections import BufferedReader
+from livefeed.realtime.frames import Frame
+from livefeed.realtime.hub import Hub
+from livefeed.web.reader.stream import missed, open_stream
+
+FEED_ID = 7
+
+
+def _feed(last_seq: int) -> Feed:
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    return Feed(
+        id=FEED_ID, slug="summit", title="Summit", lead="", notes="", tags=(), timezone="UTC",
+        status=FeedStatus.LIVE, coverage_start=None, coverage_end=None, audio_stream_url="",
+        last_seq=last_seq, version=1, created_at=moment, updated_at=moment,
+    )  # fmt: skip
+
+
+def _frame(seq: int) -> Frame:
+    return Frame.of(seq, sse.encode(f"post {seq}", event="post", event_id=seq))
+
+
+def _ids(wire: bytes) -> list[int]:
+    return [int(found) for found in re.findall(rb"^id: (\d+)$", wire, re.MULTILINE)]
+
+
+async def _delivered(reader: BufferedReader, seq: int) -> None:
+    for _ in range(500):
+        if reader.last_seq == seq:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"the channel did not deliver seq {seq} in 5 s")
+
+
+def test_a_reader_resuming_from_a_seq_committed_elsewhere_gets_each_later_event_once() -> None:
+    """Its ``Last-Event-ID`` is beyond what this process has seen, so the database is asked;
+    meanwhile the channel hears of that commit and the next, and hands them out."""
+    log = [_frame(1)]
+    database = asyncio.Event()
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        return [frame for frame in log if frame.seq > seq][:limit]
+
+    async def lookup(slug: str) -> Feed:
+        await database.wait()
+        return _feed(len(log))
+
+    async def scenario() -> bytes:
+        hub = Hub(fetch, lookup)
+        first = BufferedReader(last_seq=0)
+        hub.join(FEED_ID, 1, first)  # the channel is at seq 1
+        log.append(_frame(2))  # committed by another process, not heard of here yet
+        reader = BufferedReader(last_seq=0)
+        opening = asyncio.create_task(open_stream(hub, _feed(1), "2", reader))
+        await asyncio.sleep(0.01)
+        assert not opening.done(), "seq 2 is beyond what this process knows: it asks"
+        hub.notify(FEED_ID)  # now it is: the channel hands seq 2 out
+        await _delivered(first, 2)
+        log.append(_frame(3))
+        hub.notify(FEED_ID)
+        await _delivered(first, 3)
+        database.set()
+        opened = await opening
+        wire = opened.data
+        seq = opened.start or 0
+        async for batch in missed(hub, FEED_ID, opened):
+            wire += batch.data_after(seq)
+            seq = batch.last_seq
+        wire += reader.take()
+        await hub.close()
+        return wire
+
+    assert _ids(asyncio.run(scenario())) == [3]
