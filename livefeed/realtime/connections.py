@@ -43,7 +43,8 @@ class SocketReader:
             self.deliver(batch)
 
     def deliver(self, batch: Batch) -> None:
-        if self.closed:
+        # A batch held while the replay was written may end before where the replay went.
+        if self.closed or batch.last_seq <= self.last_seq:
             return
         if self.held is not None:
             # Bounded like the socket's own buffer: too much waiting means too far behind.
@@ -108,7 +109,7 @@ class BufferedReader:
         self.wake = asyncio.Event()
 
     def deliver(self, batch: Batch) -> None:
-        if self.dropped or self._stalled():
+        if self.dropped or batch.last_seq <= self.last_seq or self._stalled():
             return
         self._add(batch.data_after(self.last_seq))
         self.last_seq = batch.last_seq

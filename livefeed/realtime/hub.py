@@ -176,8 +176,10 @@ class Hub:
             channel = Channel(feed_id, start)
             self._channels[feed_id] = channel
             channel.task = asyncio.get_running_loop().create_task(self._pump(channel))
-            if start < current_seq:
-                channel.wake.set()
+            # Read the log once at the start, whatever ``current_seq`` says: a commit told of
+            # while the feed had no channel here woke nobody, and it may be newer than the
+            # record ``current_seq`` came from.
+            channel.wake.set()
         channel.readers.add(reader)
         reader.last_seq = max(reader.last_seq, channel.delivered_seq)
         return channel.delivered_seq

@@ -4,13 +4,15 @@ each event once, whatever the channel hands out while the stream is being opened
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import socket
 from datetime import UTC, datetime
 
 from livefeed.domain.feeds import Feed, FeedStatus
 from livefeed.realtime import sse
-from livefeed.realtime.connections import BufferedReader
-from livefeed.realtime.frames import Frame
+from livefeed.realtime.connections import BufferedReader, SocketReader
+from livefeed.realtime.frames import Batch, Frame
 from livefeed.realtime.hub import Hub
 from livefeed.web.reader.stream import missed, open_stream
 
@@ -58,7 +60,8 @@ def test_a_reader_resuming_from_a_seq_committed_elsewhere_gets_each_later_event_
     async def scenario() -> bytes:
         hub = Hub(fetch, lookup)
         first = BufferedReader(last_seq=0)
-        hub.join(FEED_ID, 1, first)  # the channel is at seq 1
+        hub.join(FEED_ID, 1, first)
+        await asyncio.sleep(0.01)  # the channel has read the log: it is at seq 1
         log.append(_frame(2))  # committed by another process, not heard of here yet
         reader = BufferedReader(last_seq=0)
         opening = asyncio.create_task(open_stream(hub, _feed(1), "2", reader))
@@ -79,5 +82,63 @@ def test_a_reader_resuming_from_a_seq_committed_elsewhere_gets_each_later_event_
         wire += reader.take()
         await hub.close()
         return wire
+
+    assert _ids(asyncio.run(scenario())) == [3]
+
+
+def test_a_commit_told_of_while_the_feed_has_no_channel_reaches_the_reader_opening_one() -> None:
+    """The feed's only reader was back at once; its new channel starts from a look-up, during
+    which the next commit was announced, when there was no channel to wake. No tick comes to
+    the rescue here: a broker that hears every commit leaves the log unread for a heartbeat."""
+    log = [_frame(1)]
+    database = asyncio.Event()
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        return [frame for frame in log if frame.seq > seq][:limit]
+
+    async def lookup(slug: str) -> Feed:
+        found = _feed(len(log))  # read before the commit below
+        await database.wait()
+        return found
+
+    async def scenario() -> bytes:
+        hub = Hub(fetch, lookup, tick_seconds=60, must_poll=lambda: False)
+        hub.start()
+        reader = BufferedReader(last_seq=0)
+        opening = asyncio.create_task(open_stream(hub, _feed(1), "1", reader))
+        await asyncio.sleep(0.01)
+        log.append(_frame(2))
+        hub.notify(FEED_ID)
+        database.set()
+        opened = await opening
+        assert (opened.start, opened.upto) == (1, 1)
+        with contextlib.suppress(AssertionError):
+            await _delivered(reader, 2)
+        sent = reader.take()
+        await hub.close()
+        return sent
+
+    assert _ids(asyncio.run(scenario())) == [2]
+
+
+def test_a_batch_held_during_the_replay_never_takes_a_reader_back() -> None:
+    """Held while the replay was written, a batch may end before where the replay went; handed
+    over after it, it must neither be written nor lower the reader's position, or the next
+    batch would be written from there, events the reader already has among it."""
+
+    async def scenario() -> bytes:
+        ours, theirs = socket.socketpair()
+        transport, _ = await asyncio.get_running_loop().create_connection(
+            asyncio.Protocol, sock=ours
+        )
+        reader = SocketReader(transport, last_seq=0)
+        reader.deliver(Batch([_frame(1)]))  # live, while the replay is written: held
+        reader.last_seq = 2  # the replay went up to seq 2
+        reader.release()
+        reader.deliver(Batch([_frame(2), _frame(3)]))
+        reader.finish()
+        with theirs:
+            theirs.settimeout(5)
+            return await asyncio.to_thread(lambda: b"".join(iter(lambda: theirs.recv(65536), b"")))
 
     assert _ids(asyncio.run(scenario())) == [3]
