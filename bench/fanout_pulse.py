@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
-from fanout import RESULTS, Meter, Options, fanout, settle
+from fanout import RESULTS
 from fanout_load import Publisher
+from fanout_phases import Meter, Options, fanout, settle
 from fanout_servers import HOST, SLUG, start_livefeed
 
 from livefeed.access import accounts

@@ -1,7 +1,8 @@
 """The servers the fan-out benchmark compares, each a subprocess pinned to core 0.
 
 - ``floor``: ``fanout_floor.py``, the raw-asyncio lower bound;
-- ``nchan``: Debian's nginx with the Nchan module, one worker, when both are installed;
+- ``nchan``: Debian's nginx with the Nchan module, one worker, when both are installed (its
+  configuration and start in ``fanout_nchan.py``);
 - ``livefeed``: ``livefeed serve`` itself on a fresh SQLite database with a feed, an editor and
   an API token made through the use cases;
 - ``bare``: ``fanout_bare.py``, one Starlette route under uvicorn, for the polling comparison.
@@ -41,8 +42,6 @@ BENCH = Path(__file__).resolve().parent
 HOST = "127.0.0.1"
 SLUG = "bench"
 SERVER_CORE = 0
-NGINX = Path("/usr/sbin/nginx")
-NCHAN_MODULE = Path("/usr/lib/nginx/modules/ngx_nchan_module.so")
 HEARTBEAT_SECONDS = 15
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -71,11 +70,6 @@ def restore_priority(before: str | None) -> None:
     if before is not None:
         with contextlib.suppress(OSError):
             Path("/proc/self/autogroup").write_text(before)
-
-
-def pin_to_server_core() -> None:
-    """In the server's process before it starts: core 0, priority, and an end with ours."""
-    pin_to_core(SERVER_CORE)
 
 
 def pin_to_core(core: int | None) -> None:
@@ -248,79 +242,6 @@ def start_floor(workdir: Path) -> Server:
     return server
 
 
-NGINX_CONF = """\
-load_module {module};
-daemon off;
-master_process on;
-worker_processes 1;
-worker_rlimit_nofile {files};
-user root;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{
-    worker_connections {files};
-}}
-http {{
-    access_log {prefix}/access.log;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    server {{
-        listen {host}:{port} backlog=2048;
-        location ~ ^/sub/(\\w+)$ {{
-            nchan_subscriber eventsource;
-            nchan_channel_id $1;
-            nchan_eventsource_ping_interval {heartbeat};
-        }}
-        location ~ ^/pub/(\\w+)$ {{
-            nchan_publisher;
-            nchan_channel_id $1;
-        }}
-    }}
-}}
-"""
-
-
-def nchan_installed() -> bool:
-    return NGINX.exists() and NCHAN_MODULE.exists()
-
-
-def start_nchan(workdir: Path, files: int) -> Server:
-    port = free_port()
-    prefix = workdir / "nginx"
-    prefix.mkdir()
-    conf = prefix / "nginx.conf"
-    conf.write_text(
-        NGINX_CONF.format(
-            module=NCHAN_MODULE,
-            files=files,
-            prefix=prefix,
-            host=HOST,
-            port=port,
-            heartbeat=HEARTBEAT_SECONDS,
-        )
-    )
-    command = [str(NGINX), "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
-    process, log = launch(command, workdir, "nchan", {})
-
-    def message_id(body: bytes) -> bytes:
-        return str(json.loads(body)["last_message_id"]).encode()
-
-    headers = {"Accept": "application/json"}
-    server = Server(
-        "nchan",
-        process,
-        port,
-        f"/sub/{SLUG}",
-        lambda: Publisher(HOST, port, f"/pub/{SLUG}", headers, message_id),
-        log,
-    )
-    server.wait_ready()
-    return server
-
-
 def prepare_site(
     workdir: Path, port: int, database_url: str | None = None
 ) -> tuple[dict[str, str], str]:
@@ -391,10 +312,3 @@ def start_bare(workdir: Path) -> Server:
     server = Server("bare", process, port, "", no_publisher, log)
     server.wait_ready()
     return server
-
-
-def nginx_version() -> str:
-    if not NGINX.exists():
-        return ""
-    done = subprocess.run([str(NGINX), "-v"], capture_output=True, text=True, check=False)
-    return done.stderr.strip()

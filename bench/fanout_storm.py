@@ -28,8 +28,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from fanout import LOAD_CORE, publish_payload, raise_file_limit
+from fanout import LOAD_CORE, raise_file_limit
 from fanout_load import IP_BIND_ADDRESS_NO_PORT, READ_BYTES, SOURCES
+from fanout_posts import publish_payload
 from fanout_servers import (
     HOST,
     Server,

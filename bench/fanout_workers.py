@@ -9,7 +9,7 @@ being 20,000 a process) and reports readers held, memory, exactly-once, steady a
 and what a post costs the cores: the workers' CPU and the load's, beyond what heartbeats alone
 cost them (measured over 30 s first).
 
-Neither pins anything: the workers and the load processes (``fanout_cluster.py --load``, each
+Neither pins anything: the workers and the load processes (``fanout_load_process.py``, each
 holding at most 18,000 readers from source addresses of its own) share the machine's cores as
 the kernel sees fit, so a figure is what this machine does with everything on it, load
 included. Posts go through the API of one of the workers (the kernel picks which), and every
@@ -28,7 +28,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-from fanout_cluster import Load, settle
+from fanout_cluster import settle
+from fanout_load_process import Load
+from fanout_posts import post_body
 from fanout_servers import (
     HOST,
     Server,
@@ -88,8 +90,6 @@ class Run:
 
 
 def payload(number: int) -> bytes:
-    from fanout import post_body
-
     return json.dumps({"headline": f"Update {number}", "body": post_body(number)}).encode()
 
 
@@ -207,7 +207,7 @@ def measure(run: Run, workdir: Path) -> Run:
 
 def load_seconds(loads: list[Load]) -> float:
     """CPU the load processes have used so far."""
-    answers = Load.ask_all(loads, {"do": "wait", "keys": [], "timeout": 0})
+    answers = Load.ask_all(loads, {"do": "cpu"})
     return sum(answer["cpu_so_far"] for answer in answers)
 
 

@@ -30,7 +30,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from fanout import LOAD_CORE, Options, Polling, polling, publish_payload
+from fanout import LOAD_CORE
+from fanout_phases import Options, Polling, polling
+from fanout_posts import publish_payload
 from fanout_servers import HOST, SLUG, Server, start_bare, start_livefeed
 
 RESULTS = Path(__file__).resolve().parent / "results" / "page_polling.json"
