@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import make_feed
-from tests.realtime.test_stream_load import SLUG, WAIT, Site, running_site
+from tests.realtime.served_site import SLUG, WAIT, Site, running_site
 from tests.sse_client import StreamParser, request
 
 READERS = 300
