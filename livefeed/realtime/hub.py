@@ -3,7 +3,8 @@
 The event log is the only source: a feed's channel reads what was committed after the last
 ``seq`` it delivered, encodes each event once, and hands the same bytes to every reader of the
 feed, in ``seq`` order, as one write per reader per batch. It reads when told that something
-was committed (here, or elsewhere through the broker), and at least once a second anyway.
+was committed (here, or elsewhere through the broker), as it starts, a tick after a read that
+failed, and once a second anyway unless a broker hears every commit (then once a heartbeat).
 
 A reconnect storm (every reader of a feed back at once, each a few events behind) is served
 from what is already in memory: the feed's record, looked up once for the whole crowd and kept
@@ -77,6 +78,7 @@ class Channel:
     readers: set[Subscriber] = field(default_factory=set)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    failed: bool = False  # the last read of the log failed: read again at the next tick
 
 
 class Hub:
@@ -291,7 +293,9 @@ class Hub:
             except Exception:
                 # The database may be restarting: say so, and read again at the next tick.
                 log.exception("reading the event log of feed %s failed", channel.feed_id)
+                channel.failed = True
                 continue
+            channel.failed = False
             if frames:
                 await self._send(channel, frames)
                 if len(frames) == LIVE_BATCH:
@@ -317,7 +321,8 @@ class Hub:
             self._on_batch(batch, len(readers))
 
     async def _tick(self) -> None:
-        """The one timer: poll the log if no broker hears every commit, and the heartbeats."""
+        """The one timer: poll the log if no broker hears every commit, read it again where a
+        read failed, and the heartbeats."""
         # Ticks come at the whole seconds of the clock, each a little late: a beat goes at the
         # tick nearest its time, not at the first one past it (that would be every 16 s, not
         # 15), and a late one does not put off the ones after it.
@@ -330,8 +335,9 @@ class Hub:
                 due += self._heartbeat_seconds
                 if due <= now:  # the loop was held up for more than a whole period
                     due = now + self._heartbeat_seconds
-            if beat or self._must_poll():
-                for channel in list(self._channels.values()):
+            poll = beat or self._must_poll()
+            for channel in list(self._channels.values()):
+                if poll or channel.failed:
                     channel.wake.set()
             if beat:
                 for channel in list(self._channels.values()):

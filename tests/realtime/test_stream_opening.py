@@ -142,3 +142,29 @@ def test_a_batch_held_during_the_replay_never_takes_a_reader_back() -> None:
             return await asyncio.to_thread(lambda: b"".join(iter(lambda: theirs.recv(65536), b"")))
 
     assert _ids(asyncio.run(scenario())) == [3]
+
+
+def test_a_read_of_the_log_that_failed_is_tried_again_at_the_next_tick() -> None:
+    """The database was restarting; a broker that hears every commit will not wake the channel
+    again for what was committed before, and the next heartbeat is 15 s away."""
+    failures = [RuntimeError("the database is restarting")]
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        if failures:
+            raise failures.pop()
+        return [_frame(1)] if seq < 1 else []
+
+    async def lookup(slug: str) -> Feed:
+        return _feed(1)
+
+    async def scenario() -> int:
+        hub = Hub(fetch, lookup, tick_seconds=0.02, heartbeat_seconds=60, must_poll=lambda: False)
+        hub.start()
+        reader = BufferedReader(last_seq=0)
+        hub.join(FEED_ID, 0, reader)
+        with contextlib.suppress(AssertionError):
+            await _delivered(reader, 1)
+        await hub.close()
+        return reader.last_seq
+
+    assert asyncio.run(scenario()) == 1
