@@ -39,11 +39,14 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
-# One worker per core; a module's tests stay on one worker so they share its browser. Our own
-# code compiled first, for the same reason as the libraries: the tests start many servers.
+# Half as many workers again as cores: a test waits a good part of its time (on the servers and
+# browsers it started, on timers), and two workers left a third of two cores idle. A module's
+# tests stay on one worker so they share its browser. Our own code compiled first, for the same
+# reason as the libraries: the tests start many servers.
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 3 / 2 )))
 pytest: $(VENV)/.dev
 	$(BIN)/python -m compileall -q -j 0 livefeed tests bench scripts
-	$(BIN)/pytest -n auto --dist loadfile --durations=25
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/page.py

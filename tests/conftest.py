@@ -35,6 +35,12 @@ PG_ADMIN_URL = os.environ.get("LIVEFEED_TEST_POSTGRES", "postgresql://postgres@1
 IN_CI = os.environ.get("CI") == "true"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long modules first: the workers share out the others as they come free, so none is
+    left running a long one alone at the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 class CompiledOnce(dict[tuple[Any, ...], Any]):
     """SQLAlchemy's compiled statements, shared by every engine of this test process.
 

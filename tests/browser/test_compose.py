@@ -16,7 +16,7 @@ from livefeed.newsroom import publishing
 from tests.browser.conftest import LiveServer, NewContext, log_in
 from tests.factories import make_feed, make_post
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long]
 
 HEADLINE = "Ceasefire talks resume in Geneva"
 BODY = "Delegations returned **after midnight**.\n\nA statement is expected at dawn."

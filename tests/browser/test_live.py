@@ -12,7 +12,7 @@ from livefeed.newsroom import publishing
 from tests.browser.conftest import LiveServer, NewContext
 from tests.factories import make_feed, make_post
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long]
 
 
 def open_reader(new_context: NewContext, server: LiveServer) -> Page:

@@ -11,6 +11,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import pytest
+
 from livefeed.domain.posts import Post
 from livefeed.newsroom import publishing
 from livefeed.realtime.hub import FEED_CACHE_SECONDS
@@ -29,7 +31,9 @@ from tests.realtime.served_site import (
 )
 from tests.sse_client import StreamParser, request
 
-POSTS = 1_200
+pytestmark = pytest.mark.long
+
+POSTS = 900
 CLIENTS = 50
 MAX_FRAMES_PER_CONNECTION = 250
 EDIT_EVERY = 97  # now and then a publisher edits its previous post: post.updated in the mix

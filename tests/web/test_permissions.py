@@ -56,6 +56,8 @@ from tests.permission_rules import (
 )
 from tests.web.conftest import routes_of
 
+pytestmark = pytest.mark.long
+
 WHERE = "tests/permission_rules.py (RULES)"
 # Answers about the input, not about who asks.
 INPUT_STATUSES = frozenset({400, 404, 405, 409, 410, 413, 415, 422, 429})

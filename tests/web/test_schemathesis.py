@@ -33,6 +33,8 @@ from livefeed.web.front import StreamFront
 from tests.factories import join, make_editor, make_feed, make_post, make_user
 from tests.other_sites import Resolver
 
+pytestmark = pytest.mark.long
+
 SEED = 20261125
 EXAMPLES = 90  # per operation, as generated; the coverage phase's cases come on top
 # A feed's portable .zip is bytes like any upload: random ones must be refused as not a zip.
