@@ -22,15 +22,13 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from page_site import postgres_database, sqlite_database
+from sqlalchemy import text
 
 from livefeed.access import accounts
 from livefeed.domain.feed_views import search_words
@@ -42,7 +40,6 @@ from livefeed.settings import Settings
 from livefeed.store import feeds as feed_store
 from livefeed.store import posts as post_store
 from livefeed.store import search
-from livefeed.store.database import engine_url
 from livefeed.store.migrate import upgrade
 
 BENCH = Path(__file__).resolve().parent
@@ -151,26 +148,6 @@ def measure(svc: Services, feed_id: int, words: list[str], repeat: int) -> list[
             f"LIKE scan {scanned:8.2f} ms  {scanned / indexed:6.1f}× faster"
         )
     return rows
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="livefeed-bench-") as folder:
-        yield f"sqlite:///{folder}/livefeed.db"
-
-
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    name = f"livefeed_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(engine_url(admin_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def plot(results: dict[str, list[dict[str, object]]]) -> None:

@@ -23,7 +23,7 @@ from livefeed.domain.access import Right, require
 from livefeed.domain.errors import Conflict, Forbidden, Invalid
 from livefeed.domain.feeds import FeedStatus
 from livefeed.domain.users import User
-from livefeed.newsroom import publishing, pulse, workflow
+from livefeed.newsroom import presence, publishing, pulse, workflow
 from livefeed.web import security
 from livefeed.web.desk import compose, editing, linkcards
 from livefeed.web.forms import checked_form, errors_of, see_other, text, typed
@@ -270,6 +270,9 @@ async def edit_post(request: Request, user: User) -> Response:
                     correction=correction, correction_note=note,
                 )
             )  # fmt: skip
+            # The edit page is left for the feed: the others stop seeing "… is editing" now,
+            # not when the closing page's last word arrives (if it ever does).
+            await run_in_threadpool(presence.stopped_editing, svc, user, slug, post_id)
             return see_other(f"{svc.urls.feed_path(slug)}#post-{post.id}")
     except (Invalid, Conflict) as error:
         post_form.errors = errors_of(error)

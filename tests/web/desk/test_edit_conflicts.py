@@ -196,6 +196,22 @@ def test_the_heartbeat_keeps_an_editor_counted_and_leaving_ends_it(
     assert bens_desk.post(url, data={"csrf_token": csrf(bens_desk)}).json()["others"] == []
 
 
+def test_an_editor_who_saves_is_no_longer_counted_as_editing(
+    desk: TestClient, bens_desk: TestClient, svc: Services, editor: User
+) -> None:
+    """Saving leaves the edit page: the others stop seeing "Ben is editing" at once, not when
+    his closing page's last word arrives (it may come late, or never)."""
+    post = make_post(svc, editor)
+    edit = f"/feeds/summit/posts/{post.id}/edit"
+    bens = form_of(bens_desk.get(edit).text)
+    assert "Ben Desk is editing this post" in desk.get(edit).text
+
+    assert save(bens_desk, post.id, bens | {"headline": "Talks resume at noon"}).is_redirect
+
+    assert "Ben Desk is editing" not in desk.get(edit).text
+    assert "Ben Desk is editing" not in desk.get("/feeds/summit").text
+
+
 def test_an_editor_not_heard_from_drops_off(
     desk: TestClient, bens_desk: TestClient, svc: Services, editor: User, clock: Clock
 ) -> None:
