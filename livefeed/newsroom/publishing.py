@@ -101,7 +101,7 @@ def update_feed(
             conn, feed.id, data, lead_html=lead_html, notes_html=notes_html, now=now
         )
         feed = feed_store.require_feed_by_id(conn, feed.id)
-        _log(svc, conn, feed, seq, EventType.FEED_UPDATED, None, feed_json(feed, svc.urls))
+        _log(svc, conn, feed, seq, EventType.FEED_UPDATED, None, feed_json(feed, svc.urls), now)
         audit.record(svc, conn, actor, "feed.updated", feed.title, feed_id=feed.id)
     svc.committed(feed.id)
     return feed
@@ -121,7 +121,7 @@ def set_feed_status(svc: Services, actor: User | None, slug: str, status: FeedSt
         feed_store.set_status(conn, feed.id, status, end, now)
         feed = feed_store.require_feed_by_id(conn, feed.id)
         kind = EventType.FEED_ENDED if status is FeedStatus.ENDED else EventType.FEED_UPDATED
-        _log(svc, conn, feed, seq, kind, None, feed_json(feed, svc.urls))
+        _log(svc, conn, feed, seq, kind, None, feed_json(feed, svc.urls), now)
         audit.record(svc, conn, actor, f"feed.{status.value}", feed.title, feed_id=feed.id)
     svc.committed(feed.id)
     return feed
@@ -351,7 +351,7 @@ def _log_post(
 ) -> Post:
     """Log a post's change with the post as it now is; the feed's "Last updated" moves."""
     post = post_store.require_post(conn, feed, post_id)
-    _log(svc, conn, feed, seq, kind, post_id, post_json(post, feed.slug, svc.urls))
+    _log(svc, conn, feed, seq, kind, post_id, post_json(post, feed.slug, svc.urls), now)
     feed_store.touch(conn, feed.id, now)
     return post
 
@@ -364,9 +364,12 @@ def _log(
     kind: EventType,
     post_id: int | None,
     data: dict[str, object],
+    now: datetime,
 ) -> Event:
+    """``now``: the change's own moment, so that the event and the post or feed it changed
+    carry the same time (a page's "Last updated" is the one, the live update the other)."""
     event = event_log.append(
-        conn, feed_id=feed.id, seq=seq, type=kind, post_id=post_id, data=data, now=svc.clock()
+        conn, feed_id=feed.id, seq=seq, type=kind, post_id=post_id, data=data, now=now
     )
     webhook_store.enqueue(conn, event)  # the webhooks' outbox, in the event's transaction
     alert_store.enqueue(conn, event)  # and readers' alerts, likewise
