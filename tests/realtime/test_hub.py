@@ -229,12 +229,7 @@ def frames(first: int, last: int) -> list[Frame]:
 
 def test_a_crowd_asking_for_a_feed_costs_one_look_up_until_its_next_event() -> None:
     looked_up: list[str] = []
-    moment = datetime(2026, 1, 1, tzinfo=UTC)
-    feed = Feed(
-        id=7, slug="summit", title="Summit", lead="", notes="", tags=(), timezone="UTC",
-        status=FeedStatus.LIVE, coverage_start=None, coverage_end=None, audio_stream_url="",
-        last_seq=3, version=1, created_at=moment, updated_at=moment,
-    )  # fmt: skip
+    feed = summit_feed(last_seq=3)
 
     async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
         return []
@@ -329,7 +324,7 @@ def test_frames_kept_for_replays_go_once_another_instance_has_rewritten_the_log(
         return frames(seq + 1, 10)
 
     async def lookup(slug: str) -> Feed:
-        return _summit(log_rewrites=rewrites)
+        return summit_feed(log_rewrites=rewrites)
 
     async def scenario() -> None:
         nonlocal rewrites
@@ -351,7 +346,8 @@ def test_frames_kept_for_replays_go_once_another_instance_has_rewritten_the_log(
     asyncio.run(scenario())
 
 
-def _summit(**changes: object) -> Feed:
+def summit_feed(**changes: object) -> Feed:
+    """Feed 7, "summit", live at seq 9 but for ``changes``."""
     moment = datetime(2026, 1, 1, tzinfo=UTC)
     feed = Feed(
         id=7, slug="summit", title="Summit", lead="", notes="", tags=(), timezone="UTC",

@@ -7,29 +7,29 @@ import asyncio
 import contextlib
 import re
 import socket
-from datetime import UTC, datetime
 
-from livefeed.domain.feeds import Feed, FeedStatus
+from livefeed.domain.feeds import Feed
 from livefeed.realtime import sse
 from livefeed.realtime.connections import BufferedReader, SocketReader
 from livefeed.realtime.frames import Batch, Frame
-from livefeed.realtime.hub import Hub
+from livefeed.realtime.hub import Fetch, Hub
 from livefeed.web.reader.stream import missed, open_stream
+from tests.realtime.test_hub import summit_feed
 
 FEED_ID = 7
 
 
-def _feed(last_seq: int) -> Feed:
-    moment = datetime(2026, 1, 1, tzinfo=UTC)
-    return Feed(
-        id=FEED_ID, slug="summit", title="Summit", lead="", notes="", tags=(), timezone="UTC",
-        status=FeedStatus.LIVE, coverage_start=None, coverage_end=None, audio_stream_url="",
-        last_seq=last_seq, version=1, created_at=moment, updated_at=moment,
-    )  # fmt: skip
-
-
 def _frame(seq: int) -> Frame:
     return Frame.of(seq, sse.encode(f"post {seq}", event="post", event_id=seq))
+
+
+def _reading(log: list[Frame]) -> Fetch:
+    """The log as the hub reads it: what comes after ``seq``, at most ``limit`` frames."""
+
+    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
+        return [frame for frame in log if frame.seq > seq][:limit]
+
+    return fetch
 
 
 def _ids(wire: bytes) -> list[int]:
@@ -50,21 +50,18 @@ def test_a_reader_resuming_from_a_seq_committed_elsewhere_gets_each_later_event_
     log = [_frame(1)]
     database = asyncio.Event()
 
-    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
-        return [frame for frame in log if frame.seq > seq][:limit]
-
     async def lookup(slug: str) -> Feed:
         await database.wait()
-        return _feed(len(log))
+        return summit_feed(last_seq=len(log))
 
     async def scenario() -> bytes:
-        hub = Hub(fetch, lookup)
+        hub = Hub(_reading(log), lookup)
         first = BufferedReader(last_seq=0)
         hub.join(FEED_ID, 1, first)
         await asyncio.sleep(0.01)  # the channel has read the log: it is at seq 1
         log.append(_frame(2))  # committed by another process, not heard of here yet
         reader = BufferedReader(last_seq=0)
-        opening = asyncio.create_task(open_stream(hub, _feed(1), "2", reader))
+        opening = asyncio.create_task(open_stream(hub, summit_feed(last_seq=1), "2", reader))
         await asyncio.sleep(0.01)
         assert not opening.done(), "seq 2 is beyond what this process knows: it asks"
         hub.notify(FEED_ID)  # now it is: the channel hands seq 2 out
@@ -93,19 +90,16 @@ def test_a_commit_told_of_while_the_feed_has_no_channel_reaches_the_reader_openi
     log = [_frame(1)]
     database = asyncio.Event()
 
-    async def fetch(feed_id: int, seq: int, limit: int) -> list[Frame]:
-        return [frame for frame in log if frame.seq > seq][:limit]
-
     async def lookup(slug: str) -> Feed:
-        found = _feed(len(log))  # read before the commit below
+        found = summit_feed(last_seq=len(log))  # read before the commit below
         await database.wait()
         return found
 
     async def scenario() -> bytes:
-        hub = Hub(fetch, lookup, tick_seconds=60, must_poll=lambda: False)
+        hub = Hub(_reading(log), lookup, tick_seconds=60, must_poll=lambda: False)
         hub.start()
         reader = BufferedReader(last_seq=0)
-        opening = asyncio.create_task(open_stream(hub, _feed(1), "1", reader))
+        opening = asyncio.create_task(open_stream(hub, summit_feed(last_seq=1), "1", reader))
         await asyncio.sleep(0.01)
         log.append(_frame(2))
         hub.notify(FEED_ID)
@@ -155,7 +149,7 @@ def test_a_read_of_the_log_that_failed_is_tried_again_at_the_next_tick() -> None
         return [_frame(1)] if seq < 1 else []
 
     async def lookup(slug: str) -> Feed:
-        return _feed(1)
+        return summit_feed(last_seq=1)
 
     async def scenario() -> int:
         hub = Hub(fetch, lookup, tick_seconds=0.02, heartbeat_seconds=60, must_poll=lambda: False)
