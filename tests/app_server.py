@@ -3,7 +3,6 @@ server shares the test's services (its database and its clock) and its lifespan 
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +12,8 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
+from tests.ports import free_port
+
 STARTING_SECONDS = 10.0
 
 
@@ -20,9 +21,7 @@ STARTING_SECONDS = 10.0
 def serving(app: Starlette, http: Any = "auto") -> Iterator[str]:
     """The app's address while it is served; ``http`` is uvicorn's protocol (``StreamFront``
     answers streams on the socket as ``livefeed serve`` does)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", http=http
     )

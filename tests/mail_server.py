@@ -15,7 +15,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from tests.redis_server import free_port
+from tests.ports import free_port
 
 LINK = re.compile(r"https?://\S+")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import redis
+
+from tests.ports import free_port
 
 DEADLINE = 5.0
 
@@ -48,10 +49,3 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(timeout=DEADLINE)
             self.process = None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port

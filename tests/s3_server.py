@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.redis_server import free_port
+from tests.ports import free_port
 
 DEADLINE = 30.0
 KEY_ID = "livefeed-test-key"

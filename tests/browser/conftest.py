@@ -15,7 +15,6 @@ import itertools
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -45,6 +44,7 @@ from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
 from tests.conftest import announcing, missing_service
 from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_editor
+from tests.ports import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -157,13 +157,6 @@ def tagged(address: str, slug: str) -> str:
     """``anna@newsroom.test`` for the test of feed ``slug``: its own account, never another's."""
     local, domain = address.split("@")
     return f"{local}.{slug}@{domain}"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def server_env(settings: Settings) -> dict[str, str]:

@@ -21,8 +21,9 @@ from livefeed.newsroom import publishing
 from livefeed.services import Services
 from livefeed.settings import Settings
 from tests import media_files
-from tests.browser.conftest import COMMAND, LiveServer, NewContext, free_port, server_env
+from tests.browser.conftest import COMMAND, LiveServer, NewContext, server_env
 from tests.factories import make_editor, make_feed, make_post
+from tests.ports import free_port
 
 pytestmark = pytest.mark.browser
 

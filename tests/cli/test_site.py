@@ -4,7 +4,6 @@ the one-line failures every command shares."""
 from __future__ import annotations
 
 import shutil
-import socket
 import stat
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from tests.cli.conftest import HEAD, Run, ok, user_error
 from tests.factories import CHEAP_PASSWORDS
+from tests.ports import free_port
 
 COMMAND = shutil.which("livefeed") or str(Path(sys.executable).with_name("livefeed"))
 
@@ -113,9 +113,7 @@ def serving(
     """The real command on a free port: its port, and what it printed until uvicorn was up.
 
     ``started`` receives the server's process id."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [
             COMMAND,

@@ -4,7 +4,6 @@ stops gracefully: the lifespan's shutdown runs and the process says it finished.
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_site import COMMAND
+from tests.ports import free_port
 
 WAIT = 10.0
 # Spawning the workers and starting each app takes long on a busy machine.
@@ -25,9 +25,7 @@ class Served:
     """The real command on a free port, each line it prints kept with when it came."""
 
     def __init__(self, env: dict[str, str], tmp_path: Path, workers: int) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         command = [COMMAND, "serve", "--workers", str(workers), "--host", "127.0.0.1"]
         self.process = subprocess.Popen(
             [*command, "--port", str(self.port)],

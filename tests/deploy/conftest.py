@@ -28,7 +28,8 @@ from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
 from tests.conftest import _empty_postgres, missing_service
 from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed
-from tests.redis_server import RedisServer, free_port
+from tests.ports import free_port
+from tests.redis_server import RedisServer
 
 NGINX = Path("/usr/sbin/nginx")
 SHIPPED = Path(__file__).parents[2] / "deploy" / "nginx.conf"

@@ -14,7 +14,8 @@ from livefeed.services import Services
 from livefeed.settings import Settings
 from tests.conftest import announcing
 from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed, make_post
-from tests.operations.conftest import Serve, Served, free_port
+from tests.operations.conftest import Serve, Served
+from tests.ports import free_port
 from tests.realtime.test_stream import WAIT, Stream
 from tests.web.test_metrics import samples
 

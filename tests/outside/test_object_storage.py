@@ -16,7 +16,7 @@ from livefeed.outside.object_storage import IMMUTABLE, ObjectStorage
 from livefeed.outside.storage import LocalStorage
 from livefeed.services import storage_for
 from livefeed.settings import Settings, SettingsError
-from tests.redis_server import free_port
+from tests.ports import free_port
 from tests.s3_server import KEY_ID, REGION, SECRET, S3Server
 
 NAME = "ab" * 32 + "-800.jpg"

@@ -36,6 +36,7 @@ from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
 from tests.conftest import announcing
 from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed
+from tests.ports import free_port
 from tests.sse_client import Event, StreamParser, request
 
 SLUG = "summit"
@@ -155,13 +156,6 @@ class Site:
             if time.monotonic() > deadline:
                 pytest.fail(f"livefeed serve did not come up:\n{self.log.read_text()}")
             time.sleep(0.05)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager

@@ -23,8 +23,9 @@ from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
 from tests.conftest import _empty_postgres
 from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_editor, make_feed
+from tests.ports import free_port
 from tests.realtime.test_stream import Stream
-from tests.redis_server import RedisServer, free_port
+from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.postgres
 WAIT = 10.0

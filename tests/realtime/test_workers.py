@@ -33,7 +33,7 @@ from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
 from tests.conftest import announcing
 from tests.factories import CHEAP_PASSWORDS, make_editor, make_feed
-from tests.realtime.served_site import free_port
+from tests.ports import free_port
 from tests.sse_client import Event, StreamParser, request
 
 WAIT = 20.0

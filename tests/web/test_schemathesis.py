@@ -9,7 +9,6 @@ of examples), so a failure is the same on every machine until the code or the do
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from livefeed.web.app import create_app
 from livefeed.web.front import StreamFront
 from tests.factories import join, make_editor, make_feed, make_post, make_user
 from tests.other_sites import Resolver
+from tests.ports import free_port
 
 pytestmark = pytest.mark.long
 
@@ -60,9 +60,7 @@ class Newsroom:
 @pytest.fixture
 def server(settings: Settings, svc: Services) -> Iterator[str]:
     """``livefeed serve``'s front on a free loopback port, over the test's database."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     app = create_app(settings, svc)
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", http=StreamFront.serving(app)

@@ -21,6 +21,7 @@ from livefeed.settings import Settings
 from livefeed.web.app import create_app
 from livefeed.web.front import StreamFront
 from tests.factories import CHEAP_PASSWORDS
+from tests.ports import free_port
 
 Serve = Callable[..., int]
 
@@ -34,9 +35,7 @@ def serve(settings: Settings, clock: object) -> Iterator[Serve]:
         changed = settings.replace(**changes)
         svc = Services.build(changed, passwords=CHEAP_PASSWORDS)
         app = create_app(changed, svc)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port: int = probe.getsockname()[1]
+        port = free_port()
         config = uvicorn.Config(
             app, host="127.0.0.1", port=port, log_level="warning", http=StreamFront.serving(app)
         )

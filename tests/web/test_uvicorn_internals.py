@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import socket
 from typing import Any, ClassVar
 
 from uvicorn.config import Config
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 from uvicorn.server import Server, ServerState
+
+from tests.ports import free_port
 
 
 async def hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -68,13 +69,6 @@ class Recorder(asyncio.Protocol):
     def shutdown(self) -> None:
         Recorder.shut_down.append(True)
         self.transport.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def test_the_protocol_class_is_taken_as_it_is() -> None:
