@@ -13,12 +13,7 @@ from livefeed.newsroom import publishing
 from livefeed.services import Services
 from livefeed.store import events
 from tests.conftest import Clock
-from tests.factories import make_editor, make_feed, make_post
-
-
-@pytest.fixture
-def editor(svc: Services) -> User:
-    return make_editor(svc)
+from tests.factories import make_feed, make_post
 
 
 def test_a_post_and_its_events_carry_the_same_moment(

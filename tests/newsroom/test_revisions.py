@@ -25,17 +25,11 @@ from tests.conftest import Clock
 from tests.factories import (
     make_admin,
     make_contributor,
-    make_editor,
     make_feed,
     make_moderator,
     make_post,
     make_user,
 )
-
-
-@pytest.fixture
-def editor(svc: Services) -> User:
-    return make_editor(svc)
 
 
 def written(svc: Services) -> tuple[Any, ...]:

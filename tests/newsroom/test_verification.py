@@ -19,13 +19,8 @@ from livefeed.newsroom import publishing, revisions, verification, workflow
 from livefeed.services import Services
 from livefeed.store import events
 from livefeed.store.schema import audit_log
-from tests.factories import make_contributor, make_editor, make_feed, make_post
+from tests.factories import make_contributor, make_feed, make_post
 from tests.newsroom.test_revisions import written
-
-
-@pytest.fixture
-def editor(svc: Services) -> User:
-    return make_editor(svc)
 
 
 def test_a_new_post_takes_its_feeds_default_unless_its_author_says(
