@@ -9,14 +9,11 @@ of examples), so a failure is the same on every machine until the code or the do
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 import schemathesis
-import uvicorn
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import StopReason, events
 
@@ -29,9 +26,9 @@ from livefeed.settings import Settings
 from livefeed.web.api.openapi.document import spec
 from livefeed.web.app import create_app
 from livefeed.web.front import StreamFront
+from tests.app_server import serving
 from tests.factories import join, make_editor, make_feed, make_post, make_user
 from tests.other_sites import Resolver
-from tests.ports import free_port
 
 pytestmark = pytest.mark.long
 
@@ -60,21 +57,9 @@ class Newsroom:
 @pytest.fixture
 def server(settings: Settings, svc: Services) -> Iterator[str]:
     """``livefeed serve``'s front on a free loopback port, over the test's database."""
-    port = free_port()
     app = create_app(settings, svc)
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", http=StreamFront.serving(app)
-    )
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(10)
+    with serving(app, http=StreamFront.serving(app)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,21 +7,20 @@ number of connections. Proxies we trust speak for many readers and are not count
 
 from __future__ import annotations
 
+import contextlib
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from ipaddress import ip_network
 
 import pytest
-import uvicorn
 
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.web.app import create_app
 from livefeed.web.front import StreamFront
+from tests.app_server import serving
 from tests.factories import CHEAP_PASSWORDS
-from tests.ports import free_port
 
 Serve = Callable[..., int]
 
@@ -29,31 +28,17 @@ Serve = Callable[..., int]
 @pytest.fixture
 def serve(settings: Settings, clock: object) -> Iterator[Serve]:
     """Start ``livefeed serve``'s front on a free port with some settings changed."""
-    running: list[tuple[uvicorn.Server, threading.Thread, Services]] = []
+    with contextlib.ExitStack() as running:
 
-    def start(**changes: object) -> int:
-        changed = settings.replace(**changes)
-        svc = Services.build(changed, passwords=CHEAP_PASSWORDS)
-        app = create_app(changed, svc)
-        port = free_port()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", http=StreamFront.serving(app)
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.02)
-        running.append((server, thread, svc))
-        return port
+        def start(**changes: object) -> int:
+            changed = settings.replace(**changes)
+            svc = Services.build(changed, passwords=CHEAP_PASSWORDS)
+            running.callback(svc.close)  # after its server has stopped
+            app = create_app(changed, svc)
+            url = running.enter_context(serving(app, http=StreamFront.serving(app)))
+            return int(url.rsplit(":", 1)[1])
 
-    yield start
-    for server, thread, svc in running:
-        server.should_exit = True
-        thread.join(10)
-        svc.close()
+        yield start
 
 
 def connect(port: int) -> socket.socket:
