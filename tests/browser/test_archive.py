@@ -61,10 +61,7 @@ def copy(svc: Services, settings: Settings, tmp_path: Path) -> Path:
 def test_the_copy_reads_from_the_disk_with_its_stylesheet(
     copy: Path, new_context: NewContext
 ) -> None:
-    context = new_context()
-    # The copy's own files may load; anything else (another site's picture) may not.
-    context.route("file://**", lambda route: route.continue_())
-    page = context.new_page()
+    page = new_context().new_page()
     errors: list[str] = []
     page.on(
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
