@@ -32,6 +32,7 @@ machine yields to them); how long they still waited for their core is reported w
     .venv/bin/python bench/fanout.py --pulse    # the newsroom's pulse's cost: fanout_pulse.py
     .venv/bin/python bench/fanout.py --workers 2 --readers 18000   # see fanout_workers.py
     .venv/bin/python bench/fanout.py --scale 150000                 # see fanout_workers.py
+    .venv/bin/python bench/fanout.py --idle-together  # idle, both servers at once: fanout_idle.py
 
 Results go to ``bench/results/fanout.json``; plots to ``docs/bench/fanout-latency.png`` and,
 with two sizes or more, ``docs/bench/fanout-scaling.png``.
@@ -177,6 +178,14 @@ def main() -> None:
     parser.add_argument(
         "--scale", type=int, metavar="N", help="hold N readers on one livefeed serve --workers W"
     )
+    parser.add_argument(
+        "--idle-together",
+        action="store_true",
+        help="idle only, the floor and livefeed held and measured at once (fanout_idle.py)",
+    )
+    parser.add_argument(
+        "--windows", type=int, default=4, help="with --idle-together: windows measured"
+    )
     parser.add_argument("--rounds", type=int, default=2, help="with --pulse: rounds of each arm")
     parser.add_argument("--editors", type=int, default=5, help="with --pulse: editors' pages")
     args = parser.parse_args()
@@ -198,6 +207,24 @@ def main() -> None:
             main_workers(args.readers or 18_000, args.workers, command, code_revision())
         return
     args.readers = args.readers or 10_000
+    if args.idle_together:
+        from fanout_idle import main_idle
+
+        place_load()
+        raise_file_limit(args.readers)
+        priority = raise_priority()
+        try:
+            main_idle(
+                args.readers,
+                args.windows,
+                args.idle or 60.0,
+                command,
+                code_revision(),
+                not args.no_plots,
+            )
+        finally:
+            restore_priority(priority)
+        return
     if args.pulse:
         from fanout_pulse import main_pulse
 

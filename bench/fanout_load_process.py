@@ -10,6 +10,8 @@ A load process answers one JSON command a line:
 - ``{"do": "connect"}``: connect its readers; how many held, in how long, at what CPU;
 - ``{"do": "wait", "keys": [...], "timeout": s}``: until every open reader has those posts,
   nothing more came for 10 s or ``s`` seconds passed; deliveries got and expected;
+- ``{"do": "heard", "since": t}``: how many open readers received something (a heartbeat)
+  after the time ``t`` (``time.time()``);
 - ``{"do": "cpu"}``: the CPU it has used so far, user and system;
 - ``{"do": "report", ...}``: each reader's account of the posts sent (:func:`reader_report`);
 - anything else: close the readers and end.
@@ -156,7 +158,7 @@ def own_cpu() -> float:
 
 
 async def load_main(port: int, n: int, prefix: str, concurrency: int) -> None:
-    """Answer one JSON command a line on stdin: connect, wait, cpu, report, quit."""
+    """Answer one JSON command a line on stdin: connect, wait, heard, cpu, report, quit."""
     sources = tuple(f"{prefix}.{i}" for i in range(1, 9))
     arrivals = Arrivals()
     crowd = Crowd(HOST, port, f"/feeds/{SLUG}/events", arrivals, sources=sources, trails=True)
@@ -191,6 +193,8 @@ async def load_main(port: int, n: int, prefix: str, concurrency: int) -> None:
                     break
                 await asyncio.sleep(0.05)
             answer({"got": arrivals.count(keys), "expected": expected})
+        elif command["do"] == "heard":
+            answer({"heard": crowd.seen_since(command["since"])})
         elif command["do"] == "cpu":
             answer({"cpu_so_far": own_cpu()})
         elif command["do"] == "report":
