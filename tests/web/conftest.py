@@ -220,6 +220,8 @@ SHARE_SCRIPT = script_tag("share.js")
 # Every page a signed-in user sees loads this one: the compose form's autosave, counters and
 # shortcut, and, on the page a sent form lands on, letting go of the copy kept on the device.
 COMPOSE_SCRIPT = script_tag("compose.js")
+# What compose.js keeps of a form on the device, loaded just before it.
+KEPT_FORMS_SCRIPT = script_tag("kept-forms.js")
 # Loaded only with their part of a feed page: the audio player, an editor's embed code.
 PART_SCRIPTS = (
     script_tag("words.js"),  # every page's: the scripts' words in the page's language
@@ -256,7 +258,7 @@ def without_our_script(html: str) -> str:
     The structured-data block goes too: it is JSON, never run, and holds no "<" of its own,
     so text that broke out of it would be left behind as a script of its own.
     """
-    for script in (LIVE_SCRIPT, SHARE_SCRIPT, COMPOSE_SCRIPT, *PART_SCRIPTS):
+    for script in (LIVE_SCRIPT, SHARE_SCRIPT, KEPT_FORMS_SCRIPT, COMPOSE_SCRIPT, *PART_SCRIPTS):
         html = html.replace(script, "", 1)
     found = _DATA_BLOCK.search(html)
     if found:

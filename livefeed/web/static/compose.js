@@ -10,12 +10,16 @@
 (function () {
   "use strict";
   var words = window.livefeedWords, _ = words._;
+  var kept = window.livefeedKeptForms;
+  var local = kept.local, session = kept.session, load = kept.load, keep = kept.keep;
+  var drop = kept.drop, takeSession = kept.takeSession, fields = kept.fields, read = kept.read;
+  var apply = kept.apply, told = kept.told, same = kept.same, hasContent = kept.hasContent;
+  var clock = kept.clock;
 
   var PREFIX = "livefeed.compose:";
   // Per tab: the form just sent, so the page the server answers with can tell whether it was
   // accepted (a redirect away from the form's page) or sent back (the form, re-rendered).
   var SENT = "livefeed.compose.sent";
-  var PREVIEW = "livefeed.compose.preview";
   var SAVE_DELAY = 500;
   // Other scripts fill fields without input events (an upload, "Fill from the article").
   var SWEEP_EVERY = 5000;
@@ -24,51 +28,6 @@
   var PROBE_TIMEOUT = 8000;
   // A second press while the browser is already sending the form is not a second post.
   var SENDING_FOR = 15000;
-  var SKIPPED = ["hidden", "file", "password", "submit", "button", "reset", "image"];
-
-  function storage(name) {
-    try {
-      var store = window[name];
-      store.setItem(PREFIX + "probe", "1");
-      store.removeItem(PREFIX + "probe");
-      return store;
-    } catch (error) {
-      return null;
-    }
-  }
-  var local = storage("localStorage");
-  var session = storage("sessionStorage");
-
-  function load(key) {
-    if (!local) { return null; }
-    try {
-      var copy = JSON.parse(local.getItem(key) || "null");
-      return copy && copy.values && typeof copy.saved === "number" ? copy : null;
-    } catch (error) {
-      return null;
-    }
-  }
-
-  function keep(key, copy) {
-    if (!local) { return false; }
-    try {
-      local.setItem(key, JSON.stringify(copy));
-      return true;
-    } catch (error) {
-      return false;
-    }
-  }
-
-  function drop(key) {
-    if (local) { local.removeItem(key); }
-  }
-
-  function takeSession(name) {
-    if (!session) { return null; }
-    var raw = session.getItem(name);
-    session.removeItem(name);
-    try { return JSON.parse(raw || "null"); } catch (error) { return null; }
-  }
 
   function here() {
     return location.href.split("#")[0];
@@ -95,96 +54,6 @@
     var redirects = entries.length ? entries[0].redirectCount
       : (performance.navigation ? performance.navigation.redirectCount : 0);
     if (redirects > 0 && document.referrer === sent.page) { drop(sent.key); }
-  }
-
-  // The editor's own clock, in the page's language: when this device kept a copy.
-  function clock(ms) {
-    var date = new Date(ms);
-    var time = new Intl.DateTimeFormat(words.locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(date);
-    if (date.toDateString() === new Date().toDateString()) { return time; }
-    var day = new Intl.DateTimeFormat(words.locale, { day: "numeric", month: "short" }).format(date);
-    return _("%(day)s %(time)s", { day: day, time: time });
-  }
-
-  // The form's fields, each under a stable key: its name, and for a box its value too.
-  function fields(form) {
-    var seen = {};
-    var found = [];
-    Array.prototype.forEach.call(form.elements, function (element) {
-      var tag = element.tagName;
-      if (!element.name || (tag !== "INPUT" && tag !== "TEXTAREA" && tag !== "SELECT")) { return; }
-      if (SKIPPED.indexOf(element.type) !== -1) { return; }
-      var box = element.type === "checkbox" || element.type === "radio";
-      var key = box ? element.name + "=" + element.value : element.name;
-      while (seen[key]) { key += "+"; }
-      seen[key] = true;
-      found.push({ key: key, element: element, box: box });
-    });
-    return found;
-  }
-
-  function read(form, defaults) {
-    var values = {};
-    fields(form).forEach(function (field) {
-      var element = field.element;
-      if (field.box) {
-        values[field.key] = defaults ? element.defaultChecked : element.checked;
-      } else if (element.tagName === "SELECT") {
-        values[field.key] = Array.prototype.filter.call(element.options, function (option) {
-          return defaults ? option.defaultSelected : option.selected;
-        }).map(function (option) { return option.value; }).join("\n");
-      } else {
-        values[field.key] = defaults ? element.defaultValue : element.value;
-      }
-    });
-    return values;
-  }
-
-  // Put values back into the form; returns the first field that changed, for the focus.
-  function apply(form, values) {
-    var changed = [];
-    fields(form).forEach(function (field) {
-      if (!Object.prototype.hasOwnProperty.call(values, field.key)) { return; }
-      var value = values[field.key];
-      var element = field.element;
-      var before = plain(field.box ? element.checked : element.value);
-      if (field.box) {
-        element.checked = value === true;
-      } else if (element.tagName === "SELECT") {
-        var chosen = String(value).split("\n");
-        Array.prototype.forEach.call(element.options, function (option) {
-          option.selected = chosen.indexOf(option.value) !== -1;
-        });
-      } else {
-        element.value = String(value);
-      }
-      if (plain(field.box ? element.checked : element.value) !== before) {
-        changed.push(element);
-      }
-    });
-    changed.forEach(told);
-    return changed[0] || null;
-  }
-
-  // Tell other scripts (the character counts) that a value was put back.
-  function told(element) {
-    element.dispatchEvent(new Event("input", { bubbles: true }));
-  }
-
-  // Equal as the server would store them: line endings and surrounding spaces do not count.
-  function plain(value) {
-    if (value === true) { return "\u2713"; }
-    if (value === false || value === undefined || value === null) { return ""; }
-    return String(value).replace(/\r\n?/g, "\n").trim();
-  }
-
-  function same(a, b) {
-    var keys = Object.keys(a).concat(Object.keys(b));
-    return keys.every(function (key) { return plain(a[key]) === plain(b[key]); });
-  }
-
-  function hasContent(values) {
-    return Object.keys(values).some(function (key) { return plain(values[key]) !== ""; });
   }
 
   function primaryOf(form) {
@@ -437,9 +306,7 @@
         status.textContent = _("Sending…");
         if (session) {
           session.setItem(SENT, JSON.stringify({ key: key, page: here(), at: sentAt }));
-          if (submitter && submitter.value === "preview") {
-            session.setItem(PREVIEW, JSON.stringify({ key: key, y: window.scrollY, focus: focusOf(submitter) }));
-          }
+          if (submitter && submitter.value === "preview") { kept.keepPreviewPlace(key, submitter); }
         }
         return;
       }
@@ -494,33 +361,7 @@
     });
 
     start();
-    restorePreviewPlace(form, key);
-  }
-
-  function focusOf(submitter) {
-    var active = document.activeElement;
-    var target = active && active !== document.body && active.form ? active : submitter;
-    if (!target) { return null; }
-    return { id: target.id || "", name: target.name || "", value: target.value || "" };
-  }
-
-  // After a preview, the page comes back where it was, with the focus where it was.
-  function restorePreviewPlace(form, key) {
-    if (!session) { return; }
-    var raw = session.getItem(PREVIEW);
-    if (!raw) { return; }
-    var place = takeSession(PREVIEW);
-    if (!place || place.key !== key || !form.querySelector(".preview")) { return; }
-    window.scrollTo(0, place.y);
-    var focus = place.focus;
-    var target = null;
-    if (focus && focus.id) { target = document.getElementById(focus.id); }
-    if (!target && focus && focus.name) {
-      target = Array.prototype.filter.call(form.elements, function (element) {
-        return element.name === focus.name && element.value === focus.value;
-      })[0] || null;
-    }
-    if (target) { target.focus({ preventScroll: true }); }
+    kept.restorePreviewPlace(form, key);
   }
 
   settleSent();

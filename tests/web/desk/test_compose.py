@@ -16,7 +16,14 @@ from livefeed.domain import posts
 from livefeed.domain.users import User
 from livefeed.services import Services
 from tests.factories import make_feed, make_post
-from tests.web.conftest import COMPOSE_SCRIPT, Page, script_tag, submit, without_our_script
+from tests.web.conftest import (
+    COMPOSE_SCRIPT,
+    KEPT_FORMS_SCRIPT,
+    Page,
+    script_tag,
+    submit,
+    without_our_script,
+)
 
 CHARCOUNT_SCRIPT = script_tag("charcount.js")
 
@@ -136,9 +143,11 @@ def test_both_scripts_count_as_our_own_in_page_checks(
     html = desk.get("/feeds/summit").text
 
     assert COMPOSE_SCRIPT in html
+    assert KEPT_FORMS_SCRIPT in html
     assert CHARCOUNT_SCRIPT in html
     cleaned = without_our_script(html)
     assert "compose.js" not in cleaned
+    assert "kept-forms.js" not in cleaned
     assert "charcount.js" not in cleaned
 
 
@@ -152,6 +161,8 @@ def test_every_page_a_signed_in_user_sees_loads_the_script_once(
     html = desk.get(path.format(post=post.id)).text
 
     assert html.count(COMPOSE_SCRIPT) == 1
+    # What it keeps of a form comes just before it.
+    assert html.count(KEPT_FORMS_SCRIPT + "\n" + COMPOSE_SCRIPT) == 1
 
 
 def test_readers_do_not_get_the_script(client: TestClient, svc: Services, editor: User) -> None:
@@ -159,4 +170,6 @@ def test_readers_do_not_get_the_script(client: TestClient, svc: Services, editor
     post = make_post(svc, editor)
 
     for path in ("/", "/feeds/summit", f"/feeds/summit/posts/{post.id}"):
-        assert "compose.js" not in client.get(path).text, path
+        page = client.get(path).text
+        assert "compose.js" not in page, path
+        assert "kept-forms.js" not in page, path
