@@ -15,12 +15,7 @@ from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.services import Services
 from tests.conftest import Clock
-from tests.factories import make_editor, make_feed, make_post
-
-
-@pytest.fixture
-def editor(svc: Services) -> User:
-    return make_editor(svc)
+from tests.factories import make_feed, make_post
 
 
 def publish_many(

@@ -20,8 +20,8 @@ from livefeed.web.api.openapi.document import spec
 from livefeed.web.reader.static_export import export_feed
 from tests.factories import make_feed, make_post
 from tests.social_sites import HOSTILE_HTML, Social, social_sites
+from tests.web.api.feed_api import assert_problem
 from tests.web.api.test_openapi import problems, response_schema
-from tests.web.api.test_posts import assert_problem
 from tests.web.conftest import Page, bearer, field_errors, submit
 
 POSTS = "/api/v1/feeds/summit/posts"

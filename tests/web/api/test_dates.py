@@ -15,7 +15,7 @@ from livefeed.domain.times import iso_utc
 from livefeed.domain.users import User
 from livefeed.services import Services
 from tests.factories import make_feed
-from tests.web.api.test_posts import assert_problem, state
+from tests.web.api.feed_api import assert_problem, state
 from tests.web.conftest import bearer, submit
 
 OUT_OF_RANGE = [

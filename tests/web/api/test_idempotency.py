@@ -16,7 +16,7 @@ from livefeed.domain.users import User
 from livefeed.services import Services
 from tests.conftest import Clock
 from tests.factories import make_contributor, make_feed
-from tests.web.api.test_posts import POSTS, assert_problem, state
+from tests.web.api.feed_api import POSTS, assert_problem, state
 from tests.web.conftest import bearer
 
 KEY = "3f1c2a9e-7d4b-4c51-9a8e-2b6f0d1e5c77"

@@ -12,7 +12,7 @@ from livefeed.domain.users import User
 from livefeed.services import Services
 from tests import media_files as files
 from tests.factories import make_feed
-from tests.web.api.test_posts import POSTS, assert_problem, state
+from tests.web.api.feed_api import POSTS, assert_problem, state
 from tests.web.conftest import bearer
 
 UPLOAD = "/api/v1/media"

@@ -17,8 +17,8 @@ from livefeed.services import Services
 from livefeed.web.api.openapi.document import spec
 from tests.conftest import Clock
 from tests.factories import make_contributor, make_feed, make_moderator, make_post, make_user
+from tests.web.api.feed_api import assert_problem, state
 from tests.web.api.test_openapi import problems
-from tests.web.api.test_posts import assert_problem, state
 from tests.web.conftest import bearer
 
 POSTS = "/api/v1/feeds/summit/posts"

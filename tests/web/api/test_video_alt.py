@@ -8,7 +8,7 @@ from livefeed.domain.posts import CAPTION_LENGTH
 from livefeed.domain.users import User
 from livefeed.services import Services
 from tests.factories import make_feed
-from tests.web.api.test_posts import POSTS, assert_problem, state
+from tests.web.api.feed_api import POSTS, assert_problem, state
 from tests.web.conftest import bearer
 
 WATCH = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"

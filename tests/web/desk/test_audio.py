@@ -10,19 +10,16 @@ import pytest
 from starlette.testclient import TestClient
 
 from livefeed.distribution import reading
-from livefeed.domain.users import User
 from livefeed.services import Services
 from tests import media_files as files
-from tests.factories import make_feed
 from tests.web.conftest import Page, bearer, field_errors, submit
-from tests.web.desk.test_media import post_file
+from tests.web.desk.media_uploads import post_file
 
 RECORDING = "https://radio.example.org/summit-day-2.mp3"
 
 
-@pytest.fixture(autouse=True)
-def summit(svc: Services, editor: User) -> None:
-    make_feed(svc, editor)
+# Every test here works on the feed "summit" (tests/web/desk/conftest.py).
+pytestmark = pytest.mark.usefixtures("summit")
 
 
 def test_the_compose_form_has_the_clip_the_moment_and_the_transcript(desk: TestClient) -> None:

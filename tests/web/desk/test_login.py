@@ -8,13 +8,8 @@ from starlette.testclient import TestClient
 
 from livefeed.domain.users import Role, User
 from livefeed.services import Services
-from tests.factories import make_feed, make_moderator, make_user
+from tests.factories import make_moderator, make_user
 from tests.web.conftest import Page, log_in
-
-
-@pytest.fixture
-def summit(svc: Services, editor: User) -> None:
-    make_feed(svc, editor)
 
 
 def test_a_reader_who_logs_in_from_the_login_page_lands_on_their_account(

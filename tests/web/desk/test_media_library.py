@@ -13,16 +13,13 @@ from livefeed.domain.media import size_text
 from livefeed.domain.users import User
 from livefeed.newsroom import media
 from livefeed.services import Services
-from livefeed.store import media as media_store
 from tests import media_files as files
 from tests.factories import make_contributor, make_feed, make_post, make_user
 from tests.web.conftest import Page, bearer, csrf, log_in, squeeze, submit
-from tests.web.desk.test_media import assert_refused, post_file
+from tests.web.desk.media_uploads import assert_refused, post_file, rows
 
-
-@pytest.fixture(autouse=True)
-def summit(svc: Services, editor: User) -> None:
-    make_feed(svc, editor)
+# Every test here works on the feed "summit" (tests/web/desk/conftest.py).
+pytestmark = pytest.mark.usefixtures("summit")
 
 
 def desk_upload(client: TestClient, data: bytes, name: str, **fields: str) -> dict[str, Any]:
@@ -33,11 +30,6 @@ def desk_upload(client: TestClient, data: bytes, name: str, **fields: str) -> di
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-def rows(svc: Services) -> int:
-    with svc.db.read() as conn:
-        return media_store.count_media(conn)
 
 
 def stored(svc: Services) -> set[str]:

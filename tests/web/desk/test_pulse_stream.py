@@ -26,11 +26,6 @@ from tests.realtime.test_stream import WAIT, Stream
 from tests.web.desk.conftest import csrf_from
 
 
-@pytest.fixture
-def summit(svc: Services, editor: User) -> None:
-    make_feed(svc, editor)
-
-
 @contextmanager
 def session_of(server: str, email: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server, timeout=WAIT) as client:

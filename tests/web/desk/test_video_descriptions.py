@@ -11,16 +11,15 @@ from starlette.testclient import TestClient
 from livefeed.domain.users import User
 from livefeed.services import Services
 from tests import media_files as files
-from tests.factories import make_feed, make_post
+from tests.factories import make_post
 from tests.web.conftest import Page, bearer, submit
-from tests.web.desk.test_media import post_file
+from tests.web.desk.media_uploads import post_file
 
 DESCRIPTION = "Cars leave the palace under escort"
 
 
-@pytest.fixture(autouse=True)
-def summit(svc: Services, editor: User) -> None:
-    make_feed(svc, editor)
+# Every test here works on the feed "summit" (tests/web/desk/conftest.py).
+pytestmark = pytest.mark.usefixtures("summit")
 
 
 def test_an_uploaded_video_is_named_by_its_description_and_called_a_video_once(

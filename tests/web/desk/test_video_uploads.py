@@ -13,14 +13,12 @@ from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.store import media as media_store
 from tests import media_files as files
-from tests.factories import make_feed, make_post
+from tests.factories import make_post
 from tests.web.conftest import bearer, csrf, log_in
-from tests.web.desk.test_media import assert_refused, nothing_stored, post_file
+from tests.web.desk.media_uploads import assert_refused, nothing_stored, post_file
 
-
-@pytest.fixture(autouse=True)
-def summit(svc: Services, editor: User) -> None:
-    make_feed(svc, editor)
+# Every test here works on the feed "summit" (tests/web/desk/conftest.py).
+pytestmark = pytest.mark.usefixtures("summit")
 
 
 def stored_bytes(svc: Services, url: str) -> bytes:

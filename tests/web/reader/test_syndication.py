@@ -11,7 +11,7 @@ from livefeed.domain.users import User
 from livefeed.newsroom import publishing
 from livefeed.services import Services
 from tests.conftest import Clock
-from tests.distribution.test_syndication import read_document
+from tests.distribution.feed_documents import read_document
 from tests.factories import make_feed, make_post
 from tests.web.conftest import Page
 
