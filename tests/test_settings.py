@@ -345,3 +345,14 @@ def test_the_newsroom_s_name_logo_logs_and_metrics() -> None:
 def test_the_sites_language_is_english_unless_set_and_is_put_in_conventional_case() -> None:
     assert Settings.from_env({}, env_file=None).language == "en"
     assert Settings.from_env({"LIVEFEED_LANGUAGE": "pt_br"}, env_file=None).language == "pt-BR"
+
+
+def test_the_media_folder_is_beside_the_sqlite_database_by_default(tmp_path: Path) -> None:
+    beside = Settings.from_env(
+        {"LIVEFEED_DATABASE_URL": f"sqlite:///{tmp_path}/a.db"}, env_file=None
+    )
+    working = Settings.from_env({"LIVEFEED_DATABASE_URL": "postgresql://db/x"}, env_file=None)
+    chosen = Settings.from_env({"LIVEFEED_MEDIA_DIR": "/srv/media"}, env_file=None)
+    assert beside.media_path == tmp_path / "media"
+    assert working.media_path == Path("media")
+    assert chosen.media_path == Path("/srv/media")

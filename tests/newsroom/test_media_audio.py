@@ -14,7 +14,7 @@ from livefeed.services import Services
 from livefeed.store import media as media_store
 from tests import media_files as files
 from tests.factories import make_editor, make_feed
-from tests.newsroom.test_media import name_of, stored, upload_video
+from tests.newsroom.newsroom_uploads import name_of, stored, upload_video
 
 SOUNDS = [MediaFormat.MP3, MediaFormat.M4A, MediaFormat.OGG, MediaFormat.OPUS, MediaFormat.WAV]
 
