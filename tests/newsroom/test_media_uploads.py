@@ -1,5 +1,5 @@
-"""Uploading pictures and videos: what is kept of them, what is refused and who may, and where
-they are kept: real Pillow, real files, both databases."""
+"""Uploading pictures and videos: what is kept of them, what is refused and who may: real
+Pillow, real files, both databases."""
 
 from __future__ import annotations
 
