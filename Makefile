@@ -41,12 +41,14 @@ typecheck: $(VENV)/.dev
 
 # Half as many workers again as cores: a test waits a good part of its time (on the servers and
 # browsers it started, on timers), and two workers left a third of two cores idle. A module's
-# tests stay on one worker so they share its browser. Our own code compiled first, for the same
-# reason as the libraries: the tests start many servers.
+# tests stay on one worker so they share its browser, in the order tests/conftest.py gives (the
+# long modules first), not xdist's own (the modules with the most tests first, which left the
+# long ones, with few tests each, to the end). Our own code compiled first, for the same reason
+# as the libraries: the tests start many servers.
 PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 3 / 2 )))
 pytest: $(VENV)/.dev
 	$(BIN)/python -m compileall -q -j 0 livefeed tests bench scripts
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/page.py
