@@ -24,9 +24,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from fanout_cluster import settle
 from fanout_load_process import Load
 from fanout_posts import publish_payload
-from fanout_servers import Server, cpu_seconds, start_floor, start_livefeed
+from fanout_servers import cpu_seconds, start_floor, start_livefeed
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results" / "fanout_idle.json"
@@ -60,16 +61,6 @@ class IdleRun:
         }
 
 
-def quiet(servers: list[Server], longest: float = 20.0) -> None:
-    """Until neither server used more than 1 % of a core over half a second."""
-    deadline = time.monotonic() + longest
-    while time.monotonic() < deadline:
-        before = [s.cpu() for s in servers]
-        time.sleep(0.5)
-        if all(cpu_seconds(b, s.cpu()) < 0.005 for b, s in zip(before, servers, strict=True)):
-            return
-
-
 def measure(readers: int, windows: int, seconds: float, workdir: Path) -> IdleRun:
     run = IdleRun(readers)
     servers = {
@@ -89,7 +80,7 @@ def measure(readers: int, windows: int, seconds: float, workdir: Path) -> IdleRu
         for name, answer in zip(loads, answers, strict=True):
             run.held[name] = answer["connected"]
             print(f"  {name}: {answer['connected']:,} of {readers:,} readers held", flush=True)
-        quiet(list(servers.values()))
+        settle(list(servers.values()), quiet=0.01, longest=20.0)
         for number in range(1, windows + 1):
             before = {name: s.cpu() for name, s in servers.items()}
             started, since = time.monotonic(), time.time()
