@@ -36,6 +36,11 @@ LOAD_CORE = 1
 NAMES = ("floor", "livefeed")
 
 
+def ratio(percent: dict[str, float]) -> float:
+    """Livefeed's CPU as a multiple of the floor's."""
+    return percent["livefeed"] / max(1e-9, percent["floor"])
+
+
 @dataclass
 class Window:
     seconds: float
@@ -44,7 +49,7 @@ class Window:
 
     @property
     def ratio(self) -> float:
-        return self.percent["livefeed"] / max(1e-9, self.percent["floor"])
+        return ratio(self.percent)
 
 
 @dataclass
@@ -121,9 +126,8 @@ def print_idle(run: IdleRun, seconds: float) -> None:
             f"{w.ratio:.2f}× | {w.heard['floor']:,} / {w.heard['livefeed']:,} |"
         )
     total = run.overall()
-    ratio = total["livefeed"] / max(1e-9, total["floor"])
     print(
-        f"|    all | {total['floor']:>18.2f} | {total['livefeed']:>21.2f} | {ratio:.2f}× | "
+        f"|    all | {total['floor']:>18.2f} | {total['livefeed']:>21.2f} | {ratio(total):.2f}× | "
         f"goal ≤ 1.2× |"
     )
 
@@ -147,8 +151,7 @@ def plot(run: IdleRun, path: Path) -> Path:
         heights = [percent[name] for _, percent in pairs]
         ax.bar([i + offset for i in places], heights, width, color=color, label=label)
     for i, (_, percent) in zip(places, pairs, strict=True):
-        ratio = percent["livefeed"] / max(1e-9, percent["floor"])
-        ax.annotate(f"{ratio:.2f}×", (i, max(percent.values())), ha="center", va="bottom")
+        ax.annotate(f"{ratio(percent):.2f}×", (i, max(percent.values())), ha="center", va="bottom")
     ax.set_xticks(list(places), [label for label, _ in pairs])
     ax.set_ylim(0, 1.3 * max(max(p.values()) for _, p in pairs))
     ax.set_xlabel(f"window of {run.windows[0].seconds:.0f} s, both servers measured at once")
