@@ -154,12 +154,17 @@ def _empty_postgres(url: str) -> None:
         conn.exec_driver_sql("; ".join([*deletes, _RESTART_SEQUENCES]))
 
 
+def copied_database(source: Path, folder: Path) -> str:
+    """The URL of a copy of the SQLite file ``source`` in ``folder``, the test's own."""
+    path = folder / "livefeed.db"
+    shutil.copy(source, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     """A fresh migrated SQLite database of the test's own."""
-    path = tmp_path / "livefeed.db"
-    shutil.copy(sqlite_template, path)
-    return f"sqlite:///{path}"
+    return copied_database(sqlite_template, tmp_path)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -182,18 +187,23 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def site_settings(database_url: str, folder: Path) -> Settings:
+    """A test site's settings over ``database_url``, its uploads in ``folder``."""
     return Settings.from_env(
         {
             "LIVEFEED_DATABASE_URL": database_url,
             "LIVEFEED_PUBLIC_URL": "http://livefeed.test",
             "LIVEFEED_SEED_DEMO": "false",
             # Uploads stay in the test's own folder, with PostgreSQL too.
-            "LIVEFEED_MEDIA_DIR": str(tmp_path / "media"),
+            "LIVEFEED_MEDIA_DIR": str(folder / "media"),
         },
         env_file=None,
     )
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return site_settings(database_url, tmp_path)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -40,7 +39,7 @@ from livefeed.domain.users import User
 from livefeed.services import Services
 from livefeed.settings import Settings
 from livefeed.store.migrate import upgrade
-from tests.conftest import announcing, missing_service
+from tests.conftest import announcing, copied_database, missing_service
 from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_editor
 from tests.ports import free_port
 
@@ -245,9 +244,7 @@ def module_server(
 ) -> Iterator[Server]:
     """One server and one database for the tests of a module, which share them by feed."""
     directory = tmp_path_factory.mktemp("server")
-    database = directory / "livefeed.db"
-    shutil.copy(sqlite_template, database)
-    with serving(f"sqlite:///{database}", directory) as server:
+    with serving(copied_database(sqlite_template, directory), directory) as server:
         yield server
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -46,7 +45,7 @@ from livefeed.store.schema import metadata
 from livefeed.web.app import create_app
 from livefeed.web.security import CSRF_COOKIE, SESSION_COOKIE
 from tests import permission_rules
-from tests.conftest import Clock
+from tests.conftest import Clock, copied_database, site_settings
 from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_post
 from tests.permission_rules import (
     ANONYMOUS,
@@ -295,17 +294,9 @@ def built_world(
     """The world built once, in a database file each case copies: building it took most of a
     case's time. What it holds is all in the file (sessions and tokens are rows), so a copy is
     the world again, and no case sees another's writes."""
-    path = tmp_path_factory.mktemp("world") / "world.db"
-    shutil.copy(sqlite_template, path)
-    settings = Settings.from_env(
-        {
-            "LIVEFEED_DATABASE_URL": f"sqlite:///{path}",
-            "LIVEFEED_PUBLIC_URL": "http://livefeed.test",
-            "LIVEFEED_SEED_DEMO": "false",
-            "LIVEFEED_MEDIA_DIR": str(path.parent / "media"),
-        },
-        env_file=None,
-    )
+    folder = tmp_path_factory.mktemp("world")
+    url = copied_database(sqlite_template, folder)
+    settings = site_settings(url, folder)
     svc = Services.build(settings, clock=Clock(), passwords=CHEAP_PASSWORDS)
     try:
         world = build_world(svc)
@@ -313,14 +304,12 @@ def built_world(
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         svc.close()
-    return path, world
+    return Path(url.removeprefix("sqlite:///")), world
 
 
 @pytest.fixture
 def sqlite_url(built_world: tuple[Path, World], tmp_path: Path) -> str:
-    path = tmp_path / "livefeed.db"
-    shutil.copy(built_world[0], path)
-    return f"sqlite:///{path}"
+    return copied_database(built_world[0], tmp_path)
 
 
 @pytest.fixture
