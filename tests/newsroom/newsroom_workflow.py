@@ -15,10 +15,10 @@ from livefeed.newsroom import workflow
 from livefeed.newsroom.workflow import When
 from livefeed.services import Services
 from livefeed.store import audit as audit_store
-from livefeed.store import events
 from livefeed.store.schema import audit_log, feeds, post_tags, posts
 from livefeed.store.schema import events as events_table
 from tests.conftest import Clock
+from tests.newsroom import newsroom_tables
 
 WORDS = {"headline": "Delegates walk out", "body": "Three delegations **left** the hall."}
 
@@ -42,9 +42,9 @@ def audit_lines(svc: Services) -> list[tuple[str, str, dict[str, object]]]:
 
 
 def log_of(svc: Services) -> list[tuple[int, EventType, int | None]]:
+    """The summit's event log, each event as its seq, its type and its post."""
     feed = reading.get_feed(svc, "summit")
-    with svc.db.read() as conn:
-        return [(e.seq, e.type, e.post_id) for e in events.after(conn, feed.id, 0)]
+    return [(e.seq, e.type, e.post_id) for e in newsroom_tables.log_of(svc, feed.id)]
 
 
 def start(svc: Services, actor: User, state: PostState, **extra: Any) -> Post:
